@@ -6,15 +6,19 @@ export const UserId = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[A-Za-z0-9._:@-]+$/, "user ids use letters, digits and . _ : @ -");
+  // No ":" — it separates the two members in a direct conversation id.
+  .regex(/^[A-Za-z0-9._@|-]+$/, "user ids use letters, digits and . _ @ | -");
 export type UserId = z.infer<typeof UserId>;
 
-/** A conversation id: `d:<a>:<b>` for one-to-one chats, `g:<random>` for groups. */
+/** A conversation id: `d:<a>:<b>` (a < b) for one-to-one chats, `g:<random>` for groups. */
 export const ConversationId = z
   .string()
   .min(3)
   .max(300)
-  .regex(/^(d|g):[A-Za-z0-9._:@-]+$/, "conversation ids start with d: or g:");
+  .regex(
+    /^(d:[A-Za-z0-9._@|-]+:[A-Za-z0-9._@|-]+|g:[A-Za-z0-9_-]+)$/,
+    "conversation ids are d:<a>:<b> or g:<id>",
+  );
 export type ConversationId = z.infer<typeof ConversationId>;
 
 /** The position of a message in its conversation: 1, 2, 3, … with no gaps. */
@@ -44,3 +48,14 @@ export type Timestamp = z.infer<typeof Timestamp>;
 /** A short correlation id a client may attach to a request frame to match its reply or error. */
 export const RequestId = z.string().min(1).max(64);
 export type RequestId = z.infer<typeof RequestId>;
+
+/** The one conversation between two users: the same id whoever starts it. */
+export function directConversationId(a: UserId, b: UserId): ConversationId {
+  return a < b ? `d:${a}:${b}` : `d:${b}:${a}`;
+}
+
+/** The two members of a direct conversation, or null for a group id. */
+export function directMembers(conversationId: ConversationId): [UserId, UserId] | null {
+  const match = /^d:([^:]+):([^:]+)$/.exec(conversationId);
+  return match ? [match[1]!, match[2]!] : null;
+}

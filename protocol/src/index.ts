@@ -9,3 +9,4 @@ export * from "./limits.ts";
 export * from "./message.ts";
 export * from "./region.ts";
 export * from "./version.ts";
+export * from "./retry.ts";
