@@ -16,6 +16,7 @@ export {
   ConversationSession,
   type InfoResult,
   type Pong,
+  type SendOptions,
   type SessionEvents,
   type SessionOptions,
   type SessionState,
@@ -29,3 +30,12 @@ export {
   type WebStorageLike,
 } from "./storage.ts";
 export { TYPING_EXPIRY_MS, TYPING_REFRESH_MS, type TypingChange } from "./typing.ts";
+// The protocol's types and error class, so apps need no second import for the common cases.
+export {
+  ChatError,
+  type Conversation,
+  type ErrorCode,
+  type Message,
+  type SendAck,
+  type UserContent,
+} from "@edge-chat/protocol";

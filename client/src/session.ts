@@ -6,6 +6,7 @@ import {
   backoffDelay,
   ChatError,
   type ClientFrame,
+  ClientMsgId,
   type ConversationId,
   decodeServerFrame,
   encodeFrame,
@@ -67,6 +68,15 @@ export interface SessionOptions {
   requestTimeoutMs?: number;
   typingExpiryMs?: number;
   typingRefreshMs?: number;
+}
+
+export interface SendOptions {
+  replyToSeq?: Seq;
+  /**
+   * The message's idempotency key; made for you when absent. Pass one (newClientMsgId()) to show
+   * the message before its ack and recognise it when it comes back with its seq.
+   */
+  clientMsgId?: ClientMsgId;
 }
 
 export interface SessionDeps {
@@ -172,10 +182,13 @@ export class ConversationSession {
    * Sends a message. It is stored in the outbox first and resent with the same clientMsgId after
    * every reconnect until acked; rate limits and transient errors are retried transparently.
    */
-  async send(content: UserContent, options: { replyToSeq?: Seq } = {}): Promise<SendAck> {
+  async send(content: UserContent, options: SendOptions = {}): Promise<SendAck> {
     if (this.#state === "closed") throw new ChatError("unavailable", "the session is closed");
     const message: PendingMessage = {
-      clientMsgId: newClientMsgId(),
+      clientMsgId:
+        options.clientMsgId === undefined
+          ? newClientMsgId()
+          : parseWith(ClientMsgId, options.clientMsgId),
       content: parseWith(UserContent, content),
       createdAt: Date.now(),
     };
@@ -188,7 +201,7 @@ export class ConversationSession {
   }
 
   /** Sends plain text: a shorthand for send({ kind: "text", text }). */
-  sendText(text: string, options: { replyToSeq?: Seq } = {}): Promise<SendAck> {
+  sendText(text: string, options: SendOptions = {}): Promise<SendAck> {
     return this.send({ kind: "text", text }, options);
   }
 
