@@ -10,6 +10,12 @@ import {
 } from "./ensure.ts";
 import type { HealthRow } from "./types.ts";
 
+// kafkajs schedules timers with negative delays on Node 24; the warning is noise for this CLI.
+process.removeAllListeners("warning");
+process.on("warning", (w) => {
+  if (w.name !== "TimeoutNegativeWarning") console.warn(`${w.name}: ${w.message}`);
+});
+
 const USAGE = `usage: npm run services -- <up|down|status> [options]
   --only cassandra,kafka,redis,upstash,s3   choose services (default: all; upstash implies redis)
   --cassandra-dcs N                         data centers (default 2, env EDGE_CHAT_CASSANDRA_DCS)

@@ -148,11 +148,16 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** The last `lines` lines of a log, for error messages. */
-export function tailLog(file: string, lines = 30): string {
+/**
+ * For error messages: the first error-looking lines this start wrote (shutdown noise often
+ * buries the cause), then the last `lines` lines of the log.
+ */
+export function tailLog(file: string, lines = 30, fromByte = 0): string {
   if (!existsSync(file)) return `(no log at ${file})`;
-  const text = readFileSync(file, "utf8").trimEnd().split("\n");
-  return text.slice(-lines).join("\n");
+  const text = readFileSafe(file).subarray(fromByte).toString("utf8").trimEnd().split("\n");
+  const errors = text.filter((l) => /\b(ERROR|FATAL|Exception|Caused by)\b/.test(l)).slice(0, 8);
+  const tail = text.slice(-lines).join("\n");
+  return errors.length > 0 ? `first errors:\n${errors.join("\n")}\nlast lines:\n${tail}` : tail;
 }
 
 /** Byte length of a log now, so a later wait only looks at what this start wrote. */
@@ -174,10 +179,21 @@ export interface WaitSpec {
   /** A real health check that must pass (after the log line, if any). */
   check?: () => Promise<boolean>;
   what: string;
+  /** We just started it: on failure stop it and drop its pid file rather than leave it behind. */
+  started?: { runDir: string; id: string };
 }
 
 /** Waits for a started process to become ready; fails fast (with its log tail) if it dies. */
 export async function waitReady(w: WaitSpec): Promise<void> {
+  try {
+    await waitReadyOnce(w);
+  } catch (err) {
+    if (w.started) await stopProcess(w.started.runDir, w.started.id, 10_000);
+    throw err;
+  }
+}
+
+async function waitReadyOnce(w: WaitSpec): Promise<void> {
   const deadline = Date.now() + w.timeoutMs;
   let sawLine = w.logLine === undefined;
   while (Date.now() < deadline) {
@@ -185,7 +201,7 @@ export async function waitReady(w: WaitSpec): Promise<void> {
       throw new ServiceError(
         w.service,
         "SERVICE_START_FAILED",
-        `${w.what} exited during start-up. Last lines of ${w.rec.log}:\n${tailLog(w.rec.log)}`,
+        `${w.what} exited during start-up. From ${w.rec.log}:\n${tailLog(w.rec.log, 30, w.fromByte)}`,
       );
     }
     if (!sawLine && w.logLine !== undefined) {
@@ -200,7 +216,7 @@ export async function waitReady(w: WaitSpec): Promise<void> {
   throw new ServiceError(
     w.service,
     "SERVICE_START_FAILED",
-    `${w.what} not ready after ${Math.round(w.timeoutMs / 1000)} s. Last lines of ${w.rec.log}:\n${tailLog(w.rec.log)}`,
+    `${w.what} not ready after ${Math.round(w.timeoutMs / 1000)} s. From ${w.rec.log}:\n${tailLog(w.rec.log, 30, w.fromByte)}`,
   );
 }
 

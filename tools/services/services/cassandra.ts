@@ -160,6 +160,7 @@ export async function upCassandra(cfg: ServicesConfig): Promise<CassandraEndpoin
     await waitReady({
       service: "cassandra",
       rec,
+      started: { runDir: cfg.runDir, id: id },
       timeoutMs: START_TIMEOUT_MS,
       logLine: "Starting listening for CQL clients",
       fromByte: from,

@@ -153,6 +153,7 @@ export async function upKafka(cfg: ServicesConfig): Promise<KafkaEndpoint> {
   await waitReady({
     service: "kafka",
     rec,
+    started: { runDir: cfg.runDir, id: ID },
     timeoutMs: 180_000,
     logLine: "Kafka Server started",
     fromByte: from,

@@ -80,6 +80,7 @@ export async function upRedis(cfg: ServicesConfig): Promise<RedisEndpoint> {
   await waitReady({
     service: "redis",
     rec,
+    started: { runDir: cfg.runDir, id: ID },
     timeoutMs: 30_000,
     logLine: "Ready to accept connections",
     fromByte: from,

@@ -103,7 +103,14 @@ export async function upS3(cfg: ServicesConfig): Promise<S3Endpoint> {
         ROOT_SECRET_ACCESS_KEY: e.secretAccessKey,
       },
     });
-    await waitReady({ service: "s3", rec, timeoutMs: 60_000, check: () => s3Ping(cfg), what });
+    await waitReady({
+      service: "s3",
+      rec,
+      started: { runDir: cfg.runDir, id: ID },
+      timeoutMs: 60_000,
+      check: () => s3Ping(cfg),
+      what,
+    });
   }
   await ensureBucket(e);
   return e;

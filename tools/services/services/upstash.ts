@@ -61,6 +61,7 @@ export async function upUpstash(cfg: ServicesConfig): Promise<UpstashEndpoint> {
   await waitReady({
     service: "upstash",
     rec,
+    started: { runDir: cfg.runDir, id: ID },
     timeoutMs: 30_000,
     check: () => upstashPing(cfg),
     what,
