@@ -252,6 +252,7 @@ export class ConversationSession {
     const connection = ++this.#connection;
     this.#welcomed = false;
     this.#syncing = false;
+    if (this.#state === "connecting") this.#setState({ state: "connecting", attempt: 0 });
     let ticket: string;
     try {
       ticket = (await this.#api.ticket(this.conversationId)).ticket;
