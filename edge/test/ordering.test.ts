@@ -131,7 +131,11 @@ describe("eviction", () => {
     let sockets = await Promise.all(members.map((m) => connect(m, id)));
     const stub = stubOf(id);
     const seen: Message[][] = members.map(() => []);
-    const collect = () => sockets.forEach((s, i) => seen[i]!.push(...messagesOf(s)));
+    const collect = () => {
+      sockets.forEach((s, i) => {
+        seen[i]!.push(...messagesOf(s));
+      });
+    };
     const sent = new Set<string>();
     const sendAll = (tag: string, count: number) => {
       for (let j = 0; j < count; j++) {
