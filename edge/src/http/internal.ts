@@ -25,6 +25,8 @@ export function internalRequest(
   if (body !== undefined) {
     headers.set("content-type", "application/json");
     init.body = JSON.stringify(body);
+  } else if (original.method !== "GET" && original.method !== "HEAD") {
+    init.body = original.body;
   }
   return new Request(`${INTERNAL_ORIGIN}/internal${path}${url.search}`, init);
 }
