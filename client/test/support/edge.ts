@@ -37,8 +37,10 @@ export type EdgeStart = { ok: true; edge: RunningEdge } | { ok: false; reason: s
 
 const CONFIG = decodeURIComponent(new URL("../../../wrangler.toml", import.meta.url).pathname);
 
-/** Test-friendly settings: short typing expiry so waits stay short, generous rate limits. */
+/** Test-friendly settings: short typing expiry, generous rate limits, no regions. */
 const BINDINGS = {
+  // No regional ingester runs here: the edge's outbox just accumulates instead of retrying noisily.
+  REGIONS: { type: "plain_text", value: "[]" },
   TYPING_TTL_MS: { type: "plain_text", value: "3000" },
   RATE_USER_BURST: { type: "plain_text", value: "400" },
   RATE_CONN_BURST: { type: "plain_text", value: "300" },

@@ -10,6 +10,8 @@ export class Network {
   readonly #links = new Set<Link>();
   /** When set, the next `send` frame goes out and the link drops before any reply is read. */
   dropAfterNextSend = false;
+  /** clientMsgIds of the `send` frames that went out, resends included. */
+  readonly sentMessageIds: string[] = [];
 
   readonly fetchImpl: FetchLike = async (input, init) => {
     if (!this.#online) throw new TypeError("fetch failed: offline");
@@ -83,7 +85,10 @@ class Link implements WebSocketLike {
 
   send(data: string): void {
     this.#socket?.send(data);
-    if (this.#network.dropAfterNextSend && (JSON.parse(data) as { type: string }).type === "send") {
+    const frame = JSON.parse(data) as { type: string; clientMsgId?: string };
+    if (frame.type === "send" && frame.clientMsgId)
+      this.#network.sentMessageIds.push(frame.clientMsgId);
+    if (this.#network.dropAfterNextSend && frame.type === "send") {
       this.#network.dropAfterNextSend = false;
       this.drop();
     }
