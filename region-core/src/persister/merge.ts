@@ -33,7 +33,7 @@ export function advanceListRow(
     lastMessageAt: 0,
     lastReadSeq: 0,
   };
-  const newer = change.seq > base.lastMessageSeq;
+  const newer = stored === null || change.seq > base.lastMessageSeq;
   const lastReadSeq =
     change.senderId === change.userId ? Math.max(base.lastReadSeq, change.seq) : base.lastReadSeq;
   if (stored && !newer && lastReadSeq === stored.lastReadSeq) return null;
