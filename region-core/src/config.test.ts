@@ -22,6 +22,7 @@ describe("loadConfig", () => {
       KAFKA_BROKERS: "127.0.0.1:9092, 127.0.0.1:9094",
       CASSANDRA_CONTACT_POINTS: "127.0.0.2",
       CASSANDRA_LOCAL_DC: "dc2",
+      CASSANDRA_KEYSPACE: "chat_test",
       CASSANDRA_MIGRATE: "false",
       SERVICE_JWKS: JSON.stringify(jwk),
       PERSISTER_CONCURRENCY: "3",
@@ -30,7 +31,8 @@ describe("loadConfig", () => {
     expect(config.http.port).toBe(8790);
     expect(config.kafka.brokers).toEqual(["127.0.0.1:9092", "127.0.0.1:9094"]);
     expect(config.kafka.clientId).toBe("region-core-eu-west");
-    expect(config.cassandra).toMatchObject({ localDataCenter: "dc2", migrate: false });
+    expect(config.cassandra).toMatchObject({ migrate: false, consistency: "LOCAL_QUORUM" });
+    expect(config.cassandra.cql).toMatchObject({ localDataCenter: "dc2", keyspace: "chat_test" });
     expect(config.auth.keys).toEqual({ kind: "jwks", jwks: { keys: [jwk] } });
     expect(config.persister.concurrency).toBe(3);
   });
@@ -46,6 +48,7 @@ describe("loadConfig", () => {
     [{ SERVICE_JWKS: "{not json" }, "SERVICE_JWKS"],
     [{ PERSISTER_CONCURRENCY: "0" }, "PERSISTER_CONCURRENCY"],
     [{ KAFKA_BROKERS: " , " }, "KAFKA_BROKERS"],
+    [{ CASSANDRA_LOCAL_DC: "dc9" }, "CASSANDRA_LOCAL_DC"],
   ])("rejects %o", (env, name) => {
     expect(() => loadConfig(env)).toThrow(name);
     expect(() => loadConfig(env)).toThrow(ChatError);

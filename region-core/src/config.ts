@@ -1,5 +1,6 @@
 // Environment → typed, validated configuration, parsed once at start-up. Everything that can vary
 // between regions or deployments lives here, with the default that makes `npm start` work alone.
+import { type CqlConfig, CqlError, parseCqlConfig } from "@edge-chat/cql";
 import { ChatError } from "@edge-chat/protocol";
 import { z } from "zod";
 
@@ -57,12 +58,8 @@ const Env = z.object({
   KAFKA_PARTITIONS: int(1, 1024).default(12),
   KAFKA_REPLICATION_FACTOR: int(1, 7).default(1),
 
-  CASSANDRA_CONTACT_POINTS: list.default(["127.0.0.1"]),
-  CASSANDRA_LOCAL_DC: z.string().min(1).default("dc1"),
-  CASSANDRA_KEYSPACE: z
-    .string()
-    .regex(/^[a-z][a-z0-9_]{0,47}$/)
-    .default("edge_chat"),
+  // Contact points, local DC, keyspace, replication and credentials are @edge-chat/cql's settings
+  // (parseCqlConfig), so the migration runner and the repositories can never disagree.
   CASSANDRA_CONSISTENCY: z.enum(CONSISTENCY_LEVELS).default("LOCAL_QUORUM"),
   CASSANDRA_MIGRATE: bool.default(true),
 
@@ -96,9 +93,7 @@ export interface Config {
     replicationFactor: number;
   };
   cassandra: {
-    contactPoints: string[];
-    localDataCenter: string;
-    keyspace: string;
+    cql: CqlConfig;
     consistency: (typeof CONSISTENCY_LEVELS)[number];
     migrate: boolean;
   };
@@ -122,6 +117,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ChatError("invalid_request", `invalid configuration: ${problems.join("; ")}`);
   }
   const e = parsed.data;
+  let cql: CqlConfig;
+  try {
+    cql = parseCqlConfig(env);
+  } catch (error) {
+    if (error instanceof CqlError) throw new ChatError("invalid_request", error.message);
+    throw error;
+  }
   if (e.SERVICE_JWKS && e.SERVICE_JWKS_URL) {
     throw new ChatError("invalid_request", "set SERVICE_JWKS or SERVICE_JWKS_URL, not both");
   }
@@ -149,9 +151,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       replicationFactor: e.KAFKA_REPLICATION_FACTOR,
     },
     cassandra: {
-      contactPoints: e.CASSANDRA_CONTACT_POINTS,
-      localDataCenter: e.CASSANDRA_LOCAL_DC,
-      keyspace: e.CASSANDRA_KEYSPACE,
+      cql,
       consistency: e.CASSANDRA_CONSISTENCY,
       migrate: e.CASSANDRA_MIGRATE,
     },

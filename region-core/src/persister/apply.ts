@@ -2,7 +2,7 @@
 // (conversation, bucket, seq); list rows and receipts go through the pure merges in merge.ts. The
 // persister calls this strictly in order per conversation, so read-then-write never races itself.
 import type { RegionEvent } from "@edge-chat/protocol";
-import type { Repositories } from "../repositories/ports.ts";
+import type { Repositories, UserConversationRow } from "../repositories/ports.ts";
 import { advanceListRow, advanceReadSeq, mergeReceipt, planMembership } from "./merge.ts";
 
 export async function applyEvent(repos: Repositories, event: RegionEvent): Promise<void> {
@@ -32,9 +32,24 @@ async function applyMessage(repos: Repositories, message: MessageOf): Promise<vo
         at: message.serverTs,
         senderId: message.senderId,
       });
-      if (next) await repos.userConversations.put(next);
+      if (next) await writeListRow(repos, stored, next, message.serverTs);
     }),
   );
+}
+
+/** Writes only the list-row cells that moved, each versioned by its own event time. */
+async function writeListRow(
+  repos: Repositories,
+  stored: UserConversationRow | null,
+  next: UserConversationRow,
+  at: number,
+): Promise<void> {
+  if (!stored || next.lastMessageSeq !== stored.lastMessageSeq) {
+    await repos.userConversations.recordMessage(next);
+  }
+  if (stored && next.lastReadSeq !== stored.lastReadSeq) {
+    await repos.userConversations.recordRead({ ...next, at });
+  }
 }
 
 async function applyReceipt(
@@ -46,7 +61,7 @@ async function applyReceipt(
   if (next) await repos.receipts.put(next);
   const row = await repos.userConversations.get(event.userId, event.conversationId);
   const listRow = advanceReadSeq(row, event.readUpTo);
-  if (listRow) await repos.userConversations.put(listRow);
+  if (listRow) await repos.userConversations.recordRead({ ...listRow, at: event.at });
 }
 
 async function applyMembership(
@@ -65,20 +80,28 @@ async function applyMembership(
     event.asOfSeq > 0 ? await repos.messages.get(event.conversationId, event.asOfSeq) : null;
   await Promise.all(
     plan.upsert.map(async (member) => {
-      await repos.members.put(event.conversationId, member);
+      await repos.members.put(event.conversationId, member, event.asOfSeq);
       const row = await repos.userConversations.get(member.userId, event.conversationId);
+      if (!row || row.kind === undefined) {
+        await repos.userConversations.join({
+          userId: member.userId,
+          conversationId: event.conversationId,
+          kind: event.kind,
+          joinedAt: member.joinedAt,
+        });
+      }
       const next = advanceListRow(row, {
         userId: member.userId,
         conversationId: event.conversationId,
         seq: event.asOfSeq,
         at: marker?.serverTs ?? Math.max(event.createdAt, member.joinedAt),
       });
-      if (next) await repos.userConversations.put(next);
+      if (next) await writeListRow(repos, row, next, next.lastMessageAt);
     }),
   );
   await Promise.all(
     plan.remove.map(async (userId) => {
-      await repos.members.remove(event.conversationId, userId);
+      await repos.members.remove(event.conversationId, userId, event.asOfSeq);
       await repos.userConversations.remove(userId, event.conversationId);
     }),
   );

@@ -52,6 +52,21 @@ export class MemoryMessages implements MessagesRepository {
   }
 }
 
+/**
+ * Last-write-wins by version, as Cassandra resolves cells by write timestamp: a strictly newer
+ * version replaces; on a tie Cassandra keeps the greater value, which `tieBreak` picks.
+ */
+function lww<T>(
+  stored: { value: T; version: number } | undefined,
+  value: T,
+  version: number,
+  tieBreak: (a: T, b: T) => T = (_a, b) => b,
+): { value: T; version: number } {
+  if (!stored || version > stored.version) return { value, version };
+  if (version === stored.version) return { value: tieBreak(stored.value, value), version };
+  return stored;
+}
+
 export class MemoryConversations implements ConversationsRepository {
   private readonly rows = new Map<string, ConversationRow>();
 
@@ -61,53 +76,137 @@ export class MemoryConversations implements ConversationsRepository {
   }
 
   async put(row: ConversationRow): Promise<void> {
+    const stored = this.rows.get(row.conversationId);
+    if (stored && stored.membersAsOfSeq > row.membersAsOfSeq) return;
     this.rows.set(row.conversationId, structuredClone(row));
   }
 }
 
 export class MemoryMembers implements MembersRepository {
-  private readonly rows = new Map<string, Map<string, Member>>();
+  /** null is a tombstone: a removal at that version shadows older writes, as in Cassandra. */
+  private readonly rows = new Map<string, Map<string, { value: Member | null; version: number }>>();
 
   async list(conversationId: ConversationId): Promise<Member[]> {
     return [...(this.rows.get(conversationId)?.values() ?? [])]
-      .sort((a, b) => (a.userId < b.userId ? -1 : 1))
-      .map((m) => structuredClone(m));
+      .flatMap((cell) => (cell.value ? [structuredClone(cell.value)] : []))
+      .sort((a, b) => (a.userId < b.userId ? -1 : 1));
   }
 
   async get(conversationId: ConversationId, userId: UserId): Promise<Member | null> {
-    const member = this.rows.get(conversationId)?.get(userId);
+    const member = this.rows.get(conversationId)?.get(userId)?.value;
     return member ? structuredClone(member) : null;
   }
 
-  async put(conversationId: ConversationId, member: Member): Promise<void> {
-    nested(this.rows, conversationId).set(member.userId, structuredClone(member));
+  async put(conversationId: ConversationId, member: Member, asOfSeq: number): Promise<void> {
+    const rows = nested(this.rows, conversationId);
+    // On a tie a tombstone wins, as Cassandra's does over a live cell.
+    rows.set(
+      member.userId,
+      lww(rows.get(member.userId), structuredClone(member), asOfSeq, (a, b) =>
+        a === null ? a : b,
+      ),
+    );
   }
 
-  async remove(conversationId: ConversationId, userId: UserId): Promise<void> {
-    this.rows.get(conversationId)?.delete(userId);
+  async remove(conversationId: ConversationId, userId: UserId, asOfSeq: number): Promise<void> {
+    const rows = nested(this.rows, conversationId);
+    rows.set(
+      userId,
+      lww(rows.get(userId), null, asOfSeq, () => null),
+    );
   }
 }
 
+interface ListCells {
+  kind?: "direct" | "group";
+  joinedAt?: number;
+  lastMessage?: { value: { seq: number; at: number }; version: number };
+  lastRead?: { value: number; version: number };
+}
+
 export class MemoryUserConversations implements UserConversationsRepository {
-  private readonly rows = new Map<string, Map<string, UserConversationRow>>();
+  private readonly rows = new Map<string, Map<string, ListCells>>();
+  /** Removal times: like a Cassandra row deletion, they shadow versioned writes made before them. */
+  private readonly removedAt = new Map<string, number>();
+
+  private toRow(userId: string, conversationId: string, cells: ListCells): UserConversationRow {
+    const row: UserConversationRow = {
+      userId,
+      conversationId,
+      lastMessageSeq: cells.lastMessage?.value.seq ?? 0,
+      lastMessageAt: cells.lastMessage?.value.at ?? 0,
+      lastReadSeq: cells.lastRead?.value ?? 0,
+    };
+    if (cells.kind !== undefined) row.kind = cells.kind;
+    if (cells.joinedAt !== undefined) row.joinedAt = cells.joinedAt;
+    return row;
+  }
 
   async list(userId: UserId): Promise<UserConversationRow[]> {
-    return [...(this.rows.get(userId)?.values() ?? [])]
-      .sort((a, b) => (a.conversationId < b.conversationId ? -1 : 1))
-      .map((r) => structuredClone(r));
+    return [...(this.rows.get(userId)?.entries() ?? [])]
+      .map(([conversationId, cells]) => this.toRow(userId, conversationId, cells))
+      .sort((a, b) => (a.conversationId < b.conversationId ? -1 : 1));
   }
 
   async get(userId: UserId, conversationId: ConversationId) {
-    const row = this.rows.get(userId)?.get(conversationId);
-    return row ? structuredClone(row) : null;
+    const cells = this.rows.get(userId)?.get(conversationId);
+    return cells ? this.toRow(userId, conversationId, cells) : null;
   }
 
-  async put(row: UserConversationRow): Promise<void> {
-    nested(this.rows, row.userId).set(row.conversationId, structuredClone(row));
+  private cells(userId: string, conversationId: string, version: number | null): ListCells | null {
+    const removed = this.removedAt.get(`${userId}\n${conversationId}`);
+    if (version !== null && removed !== undefined && version <= removed) return null;
+    const rows = nested(this.rows, userId);
+    let cells = rows.get(conversationId);
+    if (!cells) {
+      cells = {};
+      rows.set(conversationId, cells);
+    }
+    return cells;
+  }
+
+  async join(row: {
+    userId: UserId;
+    conversationId: ConversationId;
+    kind: "direct" | "group";
+    joinedAt: number;
+  }) {
+    this.removedAt.delete(`${row.userId}\n${row.conversationId}`);
+    const cells = this.cells(row.userId, row.conversationId, null)!;
+    cells.kind = row.kind;
+    cells.joinedAt = row.joinedAt;
+  }
+
+  async recordMessage(row: {
+    userId: UserId;
+    conversationId: ConversationId;
+    lastMessageSeq: number;
+    lastMessageAt: number;
+  }) {
+    const cells = this.cells(row.userId, row.conversationId, row.lastMessageAt);
+    if (!cells) return;
+    cells.lastMessage = lww(
+      cells.lastMessage,
+      { seq: row.lastMessageSeq, at: row.lastMessageAt },
+      row.lastMessageAt,
+      (a, b) => (b.seq > a.seq ? b : a),
+    );
+  }
+
+  async recordRead(row: {
+    userId: UserId;
+    conversationId: ConversationId;
+    lastReadSeq: number;
+    at: number;
+  }) {
+    const cells = this.cells(row.userId, row.conversationId, row.at);
+    if (!cells) return;
+    cells.lastRead = lww(cells.lastRead, row.lastReadSeq, row.at, Math.max);
   }
 
   async remove(userId: UserId, conversationId: ConversationId): Promise<void> {
     this.rows.get(userId)?.delete(conversationId);
+    this.removedAt.set(`${userId}\n${conversationId}`, Date.now());
   }
 }
 
@@ -126,7 +225,13 @@ export class MemoryReceipts implements ReceiptsRepository {
   }
 
   async put(row: ReceiptRow): Promise<void> {
-    nested(this.rows, row.conversationId).set(row.userId, structuredClone(row));
+    const rows = nested(this.rows, row.conversationId);
+    const stored = rows.get(row.userId);
+    if (!stored || row.updatedAt > stored.updatedAt) rows.set(row.userId, structuredClone(row));
+    else if (row.updatedAt === stored.updatedAt) {
+      stored.deliveredUpTo = Math.max(stored.deliveredUpTo, row.deliveredUpTo);
+      stored.readUpTo = Math.max(stored.readUpTo, row.readUpTo);
+    }
   }
 }
 

@@ -30,7 +30,11 @@ export interface MessagesRepository {
   page(conversationId: ConversationId, range: HistoryRange): Promise<RegionHistoryPage>;
 }
 
-/** conversations: metadata and the seq of the membership snapshot it was last updated from. */
+/**
+ * conversations: metadata. `membersAsOfSeq` is the seq of the membership snapshot that last wrote
+ * the conversation's membership: conversation and member rows are written with it as their write
+ * version (Cassandra: the write timestamp), so an older snapshot can never overwrite a newer one.
+ */
 export interface ConversationRow {
   conversationId: ConversationId;
   kind: "direct" | "group";
@@ -48,24 +52,50 @@ export interface ConversationsRepository {
 export interface MembersRepository {
   list(conversationId: ConversationId): Promise<Member[]>;
   get(conversationId: ConversationId, userId: UserId): Promise<Member | null>;
-  put(conversationId: ConversationId, member: Member): Promise<void>;
-  remove(conversationId: ConversationId, userId: UserId): Promise<void>;
+  /** Writes at version `asOfSeq`: a write or removal at a lower version loses. */
+  put(conversationId: ConversationId, member: Member, asOfSeq: Watermark): Promise<void>;
+  remove(conversationId: ConversationId, userId: UserId, asOfSeq: Watermark): Promise<void>;
 }
 
 /** conversations_by_user: one row per (user, conversation) for the conversation list. */
 export interface UserConversationRow {
   userId: UserId;
   conversationId: ConversationId;
+  kind?: "direct" | "group";
+  joinedAt?: Timestamp;
   lastMessageSeq: Watermark;
   lastMessageAt: Timestamp;
   lastReadSeq: Watermark;
 }
 
+/**
+ * Cells are updated in place, never delete-then-insert. The watermark cells are versioned by the
+ * ConversationDO's event time (Cassandra: the write timestamp, see @edge-chat/cql's 0004), so a
+ * replayed older write cannot move them backwards.
+ */
 export interface UserConversationsRepository {
   list(userId: UserId): Promise<UserConversationRow[]>;
   get(userId: UserId, conversationId: ConversationId): Promise<UserConversationRow | null>;
-  /** Upserts every column in place (never delete-then-insert). */
-  put(row: UserConversationRow): Promise<void>;
+  join(row: {
+    userId: UserId;
+    conversationId: ConversationId;
+    kind: "direct" | "group";
+    joinedAt: Timestamp;
+  }): Promise<void>;
+  /** Sets last_message_seq/at, versioned by `lastMessageAt`. */
+  recordMessage(row: {
+    userId: UserId;
+    conversationId: ConversationId;
+    lastMessageSeq: Watermark;
+    lastMessageAt: Timestamp;
+  }): Promise<void>;
+  /** Sets last_read_seq, versioned by `at`. */
+  recordRead(row: {
+    userId: UserId;
+    conversationId: ConversationId;
+    lastReadSeq: Watermark;
+    at: Timestamp;
+  }): Promise<void>;
   remove(userId: UserId, conversationId: ConversationId): Promise<void>;
 }
 
@@ -78,6 +108,7 @@ export interface ReceiptRow {
   updatedAt: Timestamp;
 }
 
+/** Watermarks are versioned by `updatedAt` (the DO's event time): an older write loses. */
 export interface ReceiptsRepository {
   get(conversationId: ConversationId, userId: UserId): Promise<ReceiptRow | null>;
   list(conversationId: ConversationId): Promise<ReceiptRow[]>;
