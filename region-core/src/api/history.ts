@@ -9,7 +9,7 @@ import {
   RegionHistoryQuery,
 } from "@edge-chat/protocol";
 import { Hono } from "hono";
-import type { Repositories } from "../repositories/ports.ts";
+import type { HistoryRange, Repositories } from "../repositories/ports.ts";
 
 export function historyRoutes(deps: { repositories: Repositories }): Hono {
   const app = new Hono();
@@ -26,9 +26,13 @@ export function historyRoutes(deps: { repositories: Repositories }): Hono {
     }
     const member = await deps.repositories.members.get(conversationId, query.userId);
     if (!member) throw new ChatError("not_found", "no such conversation");
-    const range: { after?: number; before?: number; limit: number } = { limit: query.limit };
+    const range: HistoryRange = { limit: query.limit };
     if (query.after !== undefined) range.after = query.after;
     if (query.before !== undefined) range.before = query.before;
+    if (range.after === undefined && range.before === undefined) {
+      const row = await deps.repositories.userConversations.get(query.userId, conversationId);
+      if (row) range.latestSeqHint = row.lastMessageSeq;
+    }
     const page: RegionHistoryPage = await deps.repositories.messages.page(conversationId, range);
     return c.json(page);
   });

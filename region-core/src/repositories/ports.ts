@@ -16,6 +16,8 @@ export interface HistoryRange {
   after?: Watermark;
   before?: number;
   limit: number;
+  /** The newest seq the caller knows of (its list row), so storage can find the newest bucket fast. */
+  latestSeqHint?: number;
 }
 
 /** messages_by_conversation: rows keyed by (conversation, bucket, seq); inserting is idempotent. */
