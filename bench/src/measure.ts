@@ -71,3 +71,15 @@ export function printTable(rows: readonly Figures[]): void {
 export function ratio(a: Figures, b: Figures): string {
   return `${a.label} / ${b.label}: ${(a.opsPerSecond / b.opsPerSecond).toFixed(2)}x throughput`;
 }
+
+/** Figures from latencies measured elsewhere (ms; may be empty when only throughput is known). */
+export function summarize(
+  label: string,
+  ops: number,
+  seconds: number,
+  latenciesMs: readonly number[],
+): Figures {
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { label, ops, seconds, opsPerSecond: ops / seconds, p50Ms: at(0.5), p99Ms: at(0.99) };
+}
