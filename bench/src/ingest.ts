@@ -20,8 +20,8 @@ const { values } = parseArgs({
   options: {
     conversations: { type: "string", default: "64" },
     "in-flight": { type: "string", default: "4" },
-    "single-batches": { type: "string", default: "400" },
-    "events-per-size": { type: "string", default: "4000" },
+    "single-batches": { type: "string", default: "300" },
+    "events-per-size": { type: "string", default: "3000" },
   },
 });
 const conversations = Number(values.conversations);
@@ -84,18 +84,18 @@ function messages(conversationId: string, count: number): RegionEvent[] {
   }));
 }
 
-const token = await keys.token(); // valid 60 s; refreshed per case below
-let bearer = token;
+let bearer = await keys.token(); // valid 60 s: refreshed per case below
 let published = 0;
-async function post(batch: IngestBatch): Promise<void> {
-  const response = await fetch(`${ingest.url}/v1/ingest`, {
+let ingestUrl = ingest.url;
+async function post(batch: IngestBatch, counted = true): Promise<void> {
+  const response = await fetch(`${ingestUrl}/v1/ingest`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
     body: JSON.stringify(batch),
   });
   if (!response.ok) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
   await response.body?.cancel();
-  published += batch.events.length;
+  if (counted) published += batch.events.length;
 }
 
 // Membership first (one batch per conversation), as the edge's outbox would send it.
@@ -119,21 +119,47 @@ for (const size of [1, 20, 100]) {
   ingestRows.push(perBatch);
   ingestRows.push({
     ...perBatch,
-    label: `  = events (batch of ${size})`,
+    label: `  events/s, batch of ${size}`,
     ops: batches * size,
     opsPerSecond: (batches * size) / perBatch.seconds,
   });
 }
 await ingest.stop();
 
+// Control: the same API with the embedded in-memory log instead of Kafka, to show Kafka's share.
+const embedded = await RegionProcess.create({
+  regionId: "bench-embedded",
+  env: { ...regionEnv, ADAPTERS: "embedded", PERSISTER_ENABLED: "false" },
+});
+await embedded.start();
+ingestUrl = embedded.url;
+for (const size of [1, 100]) {
+  const batches = size === 1 ? singleBatches : Math.ceil(eventsPerSize / size);
+  bearer = await keys.token();
+  const perBatch = await measure(
+    `control, no Kafka: batch of ${size}`,
+    batches,
+    inFlight,
+    async (i) => {
+      const id = ids[i % ids.length]!;
+      await post({ batchId: randomUUID(), conversationId: id, events: messages(id, size) }, false);
+    },
+  );
+  ingestRows.push(perBatch);
+}
+await embedded.stop();
+
 console.log(
   `\ningest API → Kafka (acks=all, idempotent), ${inFlight} batches in flight, ${conversations} conversations`,
 );
 printTable(ingestRows);
-const events = ingestRows.filter((row) => row.label.startsWith("  = events"));
+const events = ingestRows.filter((row) => row.label.startsWith("  events/s"));
 console.log(ratio(events[1]!, events[0]!));
 console.log(ratio(events[2]!, events[0]!));
 console.log(ratio(events[2]!, events[1]!));
+const control = ingestRows.filter((row) => row.label.startsWith("control"));
+console.log(ratio(ingestRows[0]!, control[0]!));
+console.log(ratio(ingestRows[4]!, control[1]!));
 
 // The persister: each case a fresh consumer group reading every record from the beginning.
 const persisterRows: Figures[] = [];
