@@ -98,7 +98,8 @@ export class MessageList {
       meta.append(mark);
     }
     mark.className = `ticks ${ticks}`;
-    mark.textContent = ticks === "pending" ? "🕓" : ticks === "sent" ? "✓" : "✓✓";
+    // Plain characters: emoji fonts are not everywhere.
+    mark.textContent = ticks === "pending" ? "…" : ticks === "sent" ? "✓" : "✓✓";
     mark.setAttribute("title", ticks);
   }
 
