@@ -303,6 +303,7 @@ export class ConversationSession {
   /** Drops the current connection on purpose (dead heartbeat, failed gap fill) and reconnects. */
   #reconnectNow(error: ChatError): void {
     if (this.#state === "closed") return;
+    this.#emitError(error);
     this.#teardownConnection(1000, "reconnecting");
     this.#scheduleReconnect(error);
   }
