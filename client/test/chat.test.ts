@@ -126,6 +126,12 @@ describe.skipIf(!edge)("client SDK against the real edge Worker", () => {
     await vi.waitFor(() => expect(b.typists).toEqual([]), WAIT);
     expect(bob.seen.typing.map((t) => t.typing)).toEqual([true, false]);
     expect(a.typists).toEqual([]); // nobody sees their own typing
+
+    // Alice's link dies mid-typing: no stop ever comes from her, yet Bob's indicator clears.
+    a.typing("start");
+    await vi.waitFor(() => expect(b.typists).toEqual([alice.userId]), WAIT);
+    alice.network.offline();
+    await vi.waitFor(() => expect(b.typists).toEqual([]), WAIT);
     closeAll(alice, bob);
   });
 
