@@ -1,0 +1,114 @@
+// `npm run services -- up|down|status [--only a,b] [--cassandra-dcs N] [--cassandra-nodes-per-dc N]`
+import { parseArgs } from "node:util";
+import { parseServiceList } from "./config.ts";
+import {
+  configFrom,
+  endpointsFor,
+  ensureServices,
+  servicesStatus,
+  stopServices,
+} from "./ensure.ts";
+import type { HealthRow } from "./types.ts";
+
+// kafkajs schedules timers with negative delays on Node 24; the warning is noise for this CLI.
+process.removeAllListeners("warning");
+process.on("warning", (w) => {
+  if (w.name !== "TimeoutNegativeWarning") console.warn(`${w.name}: ${w.message}`);
+});
+
+const USAGE = `usage: npm run services -- <up|down|status> [options]
+  --only cassandra,kafka,redis,upstash,s3   choose services (default: all; upstash implies redis)
+  --cassandra-dcs N                         data centers (default 2, env EDGE_CHAT_CASSANDRA_DCS)
+  --cassandra-nodes-per-dc N                nodes per DC (default 1, env EDGE_CHAT_CASSANDRA_NODES_PER_DC)
+  --since ISO-TIME                          down: only if something was started at/after this time
+  --json                                    up/status: print JSON
+See tools/services/README.md for every environment variable.`;
+
+function printRows(rows: HealthRow[]): void {
+  const w = (k: keyof HealthRow) =>
+    Math.max(...rows.map((r) => String(r[k] ?? "").length), k.length);
+  const cols: (keyof HealthRow)[] = ["service", "address", "state", "pid", "log"];
+  const line = (vals: string[]) => vals.map((v, i) => v.padEnd(w(cols[i]!))).join("  ");
+  console.log(line(cols.map(String)));
+  for (const r of rows) console.log(line(cols.map((c) => String(r[c] ?? "-"))));
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      only: { type: "string" },
+      "cassandra-dcs": { type: "string" },
+      "cassandra-nodes-per-dc": { type: "string" },
+      since: { type: "string" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || command === undefined) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const options = {
+    only: values.only === undefined ? undefined : parseServiceList(values.only),
+    cassandraDcs:
+      values["cassandra-dcs"] === undefined ? undefined : Number(values["cassandra-dcs"]),
+    cassandraNodesPerDc:
+      values["cassandra-nodes-per-dc"] === undefined
+        ? undefined
+        : Number(values["cassandra-nodes-per-dc"]),
+  };
+  switch (command) {
+    case "up": {
+      const started = Date.now();
+      const endpoints = await ensureServices(options);
+      const rows = await servicesStatus(options);
+      if (values.json) {
+        console.log(JSON.stringify(endpoints, null, 2));
+      } else {
+        printRows(rows);
+        console.log(
+          `ready in ${((Date.now() - started) / 1000).toFixed(1)} s; logs in ${configFrom(options).logDir}`,
+        );
+      }
+      return rows.every((r) => r.state === "healthy") ? 0 : 1;
+    }
+    case "status": {
+      const rows = await servicesStatus(options);
+      if (values.json) {
+        console.log(
+          JSON.stringify({ endpoints: endpointsFor(configFrom(options)), services: rows }, null, 2),
+        );
+      } else {
+        printRows(rows);
+      }
+      return rows.every((r) => r.state === "healthy") ? 0 : 1;
+    }
+    case "down": {
+      const since = values.since === undefined ? undefined : new Date(values.since);
+      if (since && Number.isNaN(since.getTime()))
+        throw new Error(`--since: not a date: ${values.since}`);
+      const stopped = await stopServices({ ...options, startedSince: since });
+      console.log(stopped.length > 0 ? `stopped: ${stopped.join(", ")}` : "nothing to stop");
+      return 0;
+    }
+    default:
+      console.error(USAGE);
+      return 2;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(
+      err instanceof Error
+        ? err.stack && process.env.DEBUG
+          ? err.stack
+          : err.message
+        : String(err),
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,159 @@
+// Orchestration: bring services up (idempotently, under a machine-wide lock), report their
+// health, and stop the ones we started. This is the API behind the CLI and the vitest setup.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import lockfile from "proper-lockfile";
+import {
+  type ConfigOverrides,
+  parseConfig,
+  SERVICE_NAMES,
+  type ServiceName,
+  type ServicesConfig,
+  withDependencies,
+} from "./config.ts";
+import { log } from "./install.ts";
+import { readPid } from "./process.ts";
+import {
+  cassandraEndpoint,
+  downCassandra,
+  statusCassandra,
+  upCassandra,
+} from "./services/cassandra.ts";
+import { downKafka, kafkaEndpoint, statusKafka, upKafka } from "./services/kafka.ts";
+import { downRedis, redisEndpoint, statusRedis, upRedis } from "./services/redis.ts";
+import { downS3, s3Endpoint, statusS3, upS3 } from "./services/s3.ts";
+import { downUpstash, statusUpstash, upUpstash, upstashEndpoint } from "./services/upstash.ts";
+import type { HealthRow, ServiceEndpoints } from "./types.ts";
+
+export interface EnsureOptions extends ConfigOverrides {
+  /** Services to bring up (default: all). Upstash implies Redis. */
+  only?: readonly ServiceName[] | undefined;
+  /** Environment to read settings from (default: process.env). */
+  env?: Record<string, string | undefined> | undefined;
+}
+
+/** Addresses of every service under this configuration (whether running or not). */
+export function endpointsFor(cfg: ServicesConfig): ServiceEndpoints {
+  return {
+    cassandra: cassandraEndpoint(cfg),
+    kafka: kafkaEndpoint(cfg),
+    redis: redisEndpoint(cfg),
+    upstash: upstashEndpoint(cfg),
+    s3: s3Endpoint(cfg),
+  };
+}
+
+export function configFrom(options: EnsureOptions = {}): ServicesConfig {
+  return parseConfig(options.env ?? process.env, options);
+}
+
+/**
+ * Makes sure the chosen services run and are healthy, starting what is missing, and returns
+ * the endpoints of all services. Safe to call from several processes at once.
+ */
+export async function ensureServices(options: EnsureOptions = {}): Promise<ServiceEndpoints> {
+  const cfg = configFrom(options);
+  const wanted = withDependencies(options.only ?? SERVICE_NAMES);
+  await withLock(cfg, async () => {
+    // Cassandra nodes start one by one; the other services start alongside to save wall time.
+    const redisThenProxy = async () => {
+      if (wanted.includes("redis")) await upRedis(cfg);
+      if (wanted.includes("upstash")) await upUpstash(cfg);
+    };
+    const tasks = [
+      wanted.includes("cassandra") ? upCassandra(cfg) : undefined,
+      wanted.includes("kafka") ? upKafka(cfg) : undefined,
+      redisThenProxy(),
+      wanted.includes("s3") ? upS3(cfg) : undefined,
+    ];
+    const results = await Promise.allSettled(tasks);
+    const failures = results.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+    if (failures.length === 1) throw failures[0];
+    if (failures.length > 1) {
+      throw new AggregateError(
+        failures,
+        failures.map((f) => (f instanceof Error ? f.message : String(f))).join("\n\n"),
+      );
+    }
+  });
+  return endpointsFor(cfg);
+}
+
+export interface DownOptions extends EnsureOptions {
+  /** Only stop services started at or after this time (lets CI leave pre-existing ones alone). */
+  startedSince?: Date | undefined;
+}
+
+/** Stops the chosen services that this harness started (by pid file). Returns what it stopped. */
+export async function stopServices(options: DownOptions = {}): Promise<string[]> {
+  const cfg = configFrom(options);
+  const wanted = options.only ? [...options.only] : [...SERVICE_NAMES];
+  return withLock(cfg, async () => {
+    const since = options.startedSince;
+    if (since && !startedSince(cfg, since)) {
+      log(`nothing was started since ${since.toISOString()}; leaving running services alone`);
+      return [];
+    }
+    const stopped: string[] = [];
+    // Dependents first: the proxy before Redis.
+    if (wanted.includes("upstash")) stopped.push(...(await downUpstash(cfg)));
+    if (wanted.includes("redis")) stopped.push(...(await downRedis(cfg)));
+    if (wanted.includes("s3")) stopped.push(...(await downS3(cfg)));
+    if (wanted.includes("kafka")) stopped.push(...(await downKafka(cfg)));
+    if (wanted.includes("cassandra")) stopped.push(...(await downCassandra(cfg)));
+    return stopped;
+  });
+}
+
+/** True if any recorded service process started at or after `since`. */
+function startedSince(cfg: ServicesConfig, since: Date): boolean {
+  const ids = [
+    "redis",
+    "upstash",
+    "s3",
+    "kafka",
+    ...Array.from({ length: 9 }, (_, i) => `cassandra-node${i + 1}`),
+  ];
+  return ids.some((id) => {
+    const rec = readPid(cfg.runDir, id);
+    return rec !== undefined && new Date(rec.startedAt).getTime() >= since.getTime();
+  });
+}
+
+export async function servicesStatus(options: EnsureOptions = {}): Promise<HealthRow[]> {
+  const cfg = configFrom(options);
+  const wanted = options.only ? [...options.only] : [...SERVICE_NAMES];
+  const rows: HealthRow[] = [];
+  if (wanted.includes("cassandra")) rows.push(...(await statusCassandra(cfg)));
+  if (wanted.includes("kafka")) rows.push(await statusKafka(cfg));
+  if (wanted.includes("redis")) rows.push(await statusRedis(cfg));
+  if (wanted.includes("upstash")) rows.push(await statusUpstash(cfg));
+  if (wanted.includes("s3")) rows.push(await statusS3(cfg));
+  return rows;
+}
+
+/**
+ * One `up`/`down` at a time per machine: ports are machine-wide, so several checkouts and
+ * several vitest projects share one set of services and must not start them twice.
+ */
+async function withLock<T>(cfg: ServicesConfig, fn: () => Promise<T>): Promise<T> {
+  mkdirSync(cfg.runDir, { recursive: true });
+  const target = join(cfg.runDir, "services");
+  const release = await lockfile
+    .lock(target, {
+      realpath: false,
+      // Refreshed every 10 s while held; a holder that died is taken over after a minute.
+      stale: 60_000,
+      update: 10_000,
+      retries: { retries: 1200, factor: 1, minTimeout: 1000, maxTimeout: 1000 },
+      onCompromised: (err) => log(`lock compromised: ${err.message}`),
+    })
+    .catch((err: unknown) => {
+      throw new Error(`could not take the services lock at ${target}.lock: ${String(err)}`);
+    });
+  try {
+    return await fn();
+  } finally {
+    await release().catch(() => {});
+  }
+}

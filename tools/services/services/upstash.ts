@@ -1,0 +1,87 @@
+// Starts the Upstash REST proxy (upstash-proxy.ts) as a detached Node process in front of Redis.
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ServicesConfig } from "../config.ts";
+import { log } from "../install.ts";
+import { isRunning, readPid, startDetached, stopProcess, waitReady } from "../process.ts";
+import type { HealthRow, UpstashEndpoint } from "../types.ts";
+
+const ID = "upstash";
+const SCRIPT = fileURLToPath(new URL("../upstash-proxy.ts", import.meta.url));
+
+export function upstashEndpoint(cfg: ServicesConfig): UpstashEndpoint {
+  return { url: `http://${cfg.host}:${cfg.upstash.port}`, token: cfg.upstash.token };
+}
+
+/** Healthy when an authorized PING goes through the proxy to Redis and back. */
+export async function upstashPing(cfg: ServicesConfig): Promise<boolean> {
+  const e = upstashEndpoint(cfg);
+  try {
+    const res = await fetch(e.url, {
+      method: "POST",
+      headers: { authorization: `Bearer ${e.token}`, "content-type": "application/json" },
+      body: JSON.stringify(["PING"]),
+      signal: AbortSignal.timeout(3000),
+    });
+    return res.ok && ((await res.json()) as { result?: unknown }).result === "PONG";
+  } catch {
+    return false;
+  }
+}
+
+export async function upUpstash(cfg: ServicesConfig): Promise<UpstashEndpoint> {
+  const what = `Upstash REST proxy (${upstashEndpoint(cfg).url})`;
+  const existing = readPid(cfg.runDir, ID);
+  if (isRunning(existing)) {
+    await waitReady({
+      service: "upstash",
+      rec: existing!,
+      timeoutMs: 30_000,
+      check: () => upstashPing(cfg),
+      what,
+    });
+    return upstashEndpoint(cfg);
+  }
+  log(`starting ${what}`);
+  const rec = startDetached(cfg.runDir, {
+    id: ID,
+    command: process.execPath,
+    args: [SCRIPT],
+    log: join(cfg.logDir, "upstash.log"),
+    marker: "upstash-proxy.ts",
+    // The proxy parses the same environment; pin the values this process resolved.
+    env: {
+      ...process.env,
+      EDGE_CHAT_SERVICES_HOST: cfg.host,
+      EDGE_CHAT_REDIS_PORT: String(cfg.redis.port),
+      EDGE_CHAT_UPSTASH_PORT: String(cfg.upstash.port),
+      EDGE_CHAT_UPSTASH_TOKEN: cfg.upstash.token,
+    },
+  });
+  await waitReady({
+    service: "upstash",
+    rec,
+    started: { runDir: cfg.runDir, id: ID },
+    timeoutMs: 30_000,
+    check: () => upstashPing(cfg),
+    what,
+  });
+  return upstashEndpoint(cfg);
+}
+
+export async function downUpstash(cfg: ServicesConfig): Promise<string[]> {
+  return (await stopProcess(cfg.runDir, ID)) ? ["upstash"] : [];
+}
+
+export async function statusUpstash(cfg: ServicesConfig): Promise<HealthRow> {
+  const rec = readPid(cfg.runDir, ID);
+  const running = isRunning(rec);
+  const healthy = running && (await upstashPing(cfg));
+  return {
+    service: "upstash",
+    address: upstashEndpoint(cfg).url,
+    state: healthy ? "healthy" : running ? "unhealthy" : "stopped",
+    pid: running ? rec!.pid : undefined,
+    log: join(cfg.logDir, "upstash.log"),
+  };
+}
