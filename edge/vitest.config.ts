@@ -20,10 +20,20 @@ export default defineProject({
           OUTBOX_MAX_AGE_MS: "100",
           TYPING_TTL_MS: "1000",
           TICKET_TTL_MS: "1500",
-          REGIONS: JSON.stringify([
-            { id: "test-a", ingestUrl: "http://ingest.test/test-a" },
-            { id: "test-b", ingestUrl: "http://ingest.test/test-b" },
-          ]),
+          // Two regions (geo-router catalog) served by the fake ingester below.
+          REGIONS: JSON.stringify(
+            [
+              ["test-a", { lat: 50.1, lon: 8.7 }],
+              ["test-b", { lat: 39.0, lon: -77.5 }],
+            ].map(([id, location]) => ({
+              id,
+              name: `Test ${id}`,
+              location,
+              ingestUrl: `http://ingest.test/${id}`,
+              historyUrl: `http://ingest.test/${id}`,
+            })),
+          ),
+          DEFAULT_REGION: "test-a",
         },
         outboundService: fakeIngester,
       },

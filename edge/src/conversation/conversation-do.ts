@@ -16,7 +16,7 @@ import { DurableObject } from "cloudflare:workers";
 import { type Config, loadConfig } from "../config.ts";
 import type { Env } from "../env.ts";
 import { CONVERSATION_HEADER } from "../http/internal.ts";
-import { flushOutbox, outboxDueAt } from "../outbox/flusher.ts";
+import { flushOutbox, outboxDueAt, rememberLocation } from "../outbox/flusher.ts";
 import { expiredTypists, nextTypingExpiry } from "./domain/typing.ts";
 import { type FrameContext, handleMessage, replay, stopTyping } from "./frames.ts";
 import { createInternalApp } from "./internal-app.ts";
@@ -48,6 +48,7 @@ export class ConversationDO extends DurableObject<Env> {
       sockets: this.sockets,
       upgrade: (request, conversationId, userId) => this.upgrade(request, conversationId, userId),
       scheduleAlarm: () => this.scheduleAlarm(),
+      rememberLocation: (location) => rememberLocation(this.store, location),
     });
   }
 

@@ -14,9 +14,10 @@ import {
   UserId,
   WatermarkRequest,
 } from "@edge-chat/protocol";
+import type { ClientLocation } from "@edge-chat/geo-router";
 import { Hono } from "hono";
 import { errorResponse } from "../http/errors.ts";
-import { CONVERSATION_HEADER, USER_HEADER } from "../http/internal.ts";
+import { CONVERSATION_HEADER, LOCATION_HEADER, USER_HEADER } from "../http/internal.ts";
 
 type Vars = { userId: UserId; conversationId: ConversationId };
 
@@ -26,6 +27,8 @@ export interface InternalHandlers {
   /** The WebSocket upgrade (handled by the DO itself). */
   upgrade(request: Request, conversationId: ConversationId, userId: UserId | undefined): Response;
   scheduleAlarm(): void;
+  /** Records the caller's location (set by the Worker from request.cf). */
+  rememberLocation(location: ClientLocation): void;
 }
 
 async function body(req: Request): Promise<unknown> {
@@ -43,6 +46,14 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
     c.set("conversationId", conversationId.data);
     const user = c.req.header(USER_HEADER);
     if (user !== undefined) c.set("userId", parseWith(UserId, user));
+    const location = c.req.header(LOCATION_HEADER);
+    if (location !== undefined) {
+      try {
+        h.rememberLocation(JSON.parse(location) as ClientLocation);
+      } catch {
+        // Only the Worker sets this header; a bad value just leaves the old location.
+      }
+    }
     await next();
   });
 
