@@ -27,6 +27,9 @@ describe("config", () => {
     const config = load({ REGIONS: JSON.stringify([region]) });
     expect(config.regions.map((r) => r.id)).toEqual(["eu-west"]);
     expect(config.defaultRegionId).toBe("eu-west");
+    const off = load({ REGIONS: "[]", DEFAULT_REGION: "eu-west" });
+    expect(off.regions).toEqual([]);
+    expect(off.defaultRegionId).toBeUndefined();
   });
 
   it("refuses bad values loudly", () => {

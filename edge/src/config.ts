@@ -77,7 +77,8 @@ const ConfigSchema = z
     ticketTtlMs: v.TICKET_TTL_MS,
     regions: v.REGIONS,
     /** Where conversations without a known client location flush first. */
-    defaultRegionId: v.DEFAULT_REGION ?? v.REGIONS[0]?.id,
+    // Ignored without regions, so REGIONS="[]" alone switches flushing off.
+    defaultRegionId: v.REGIONS.length === 0 ? undefined : (v.DEFAULT_REGION ?? v.REGIONS[0]?.id),
     serviceSigningKey: v.SERVICE_SIGNING_KEY,
   }))
   .superRefine((config, ctx) => {
