@@ -42,7 +42,8 @@ export default defineProject({
   test: {
     name: "edge",
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    testTimeout: 60_000,
+    // Generous: the machine is shared; tests wait for conditions, never for fixed times.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
   },
 });

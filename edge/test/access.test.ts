@@ -19,6 +19,8 @@ describe("access", () => {
       `/v1/conversations/${direct}`,
       "/v1/conversations/g:doesnotexist",
       "/v1/conversations/not-an-id",
+      `/v1/conversations/d:${b}:${a}`, // the non-canonical spelling of a direct id
+      `/v1/conversations/d:${eve}:${eve}`,
     ]) {
       answers.push(await api(eve!, "GET", path));
     }
@@ -27,6 +29,9 @@ describe("access", () => {
       expect(res.body.error.code).toBe("not_found");
     }
     expect(new Set(answers.slice(0, 3).map((r) => JSON.stringify(r.body))).size).toBe(1);
+    // Even a member cannot open a second conversation under the non-canonical spelling.
+    expect((await api(a!, "GET", `/v1/conversations/d:${b}:${a}`)).status).toBe(404);
+    expect((await api(a!, "GET", `/v1/conversations/${direct}`)).status).toBe(200);
     const send = await api(eve!, "POST", `/v1/conversations/${group}/messages`, {
       clientMsgId: "x",
       content: { kind: "text", text: "let me in" },

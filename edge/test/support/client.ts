@@ -109,7 +109,7 @@ export class TestSocket {
   async until(
     predicate: (frames: ServerFrame[]) => boolean,
     what = "condition",
-    timeoutMs = 30_000,
+    timeoutMs = 90_000,
   ) {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.frames)) {
