@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "./config.ts";
 import type { Env } from "./env.ts";
 
-const base = { JWT_ISSUER: "i", JWT_AUDIENCE: "a" };
+const base = { JWT_ISSUER: "i", JWT_AUDIENCE: "a", JWT_JWKS_URL: "https://idp.example/jwks" };
 const load = (vars: Record<string, string>) => loadConfig({ ...base, ...vars } as unknown as Env);
 const region = {
   id: "eu-west",
@@ -40,5 +40,9 @@ describe("config", () => {
     );
     expect(() => load({ WINDOW_SIZE: "10" })).toThrow();
     expect(() => load({ ENVIRONMENT: "staging" })).toThrow();
+    expect(() => load({ JWT_JWKS_URL: "" })).toThrow();
+    expect(() =>
+      loadConfig({ JWT_ISSUER: "i", JWT_AUDIENCE: "a", ENVIRONMENT: "production" } as Env),
+    ).toThrow(/JWT_JWKS/);
   });
 });

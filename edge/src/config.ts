@@ -82,6 +82,9 @@ const ConfigSchema = z
     serviceSigningKey: v.SERVICE_SIGNING_KEY,
   }))
   .superRefine((config, ctx) => {
+    if (!config.development && !config.jwt.jwks && !config.jwt.jwksUrl) {
+      ctx.addIssue({ code: "custom", message: "production needs JWT_JWKS or JWT_JWKS_URL" });
+    }
     const { defaultRegionId, regions } = config;
     if (defaultRegionId !== undefined && !regions.some((r) => r.id === defaultRegionId)) {
       ctx.addIssue({

@@ -116,7 +116,11 @@ describe("access", () => {
   it("dev tokens exist in development only; production refuses HS256", async () => {
     const token = await tokenFor("someone");
     expect(token.split(".")).toHaveLength(3);
-    const prodEnv = { ...env, ENVIRONMENT: "production" };
+    const prodEnv = {
+      ...env,
+      ENVIRONMENT: "production",
+      JWT_JWKS: JSON.stringify({ keys: [] }),
+    };
     const call = async (path: string, init: RequestInit) => {
       const ctx = createExecutionContext();
       const res = await worker.fetch(new Request(`https://edge.test${path}`, init), prodEnv, ctx);
