@@ -3,7 +3,15 @@
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineProject } from "vitest/config";
-import { fakeIngester } from "./test/support/fake-ingester.ts";
+import { generateKeyPairSync } from "node:crypto";
+import { createFakeIngester } from "./test/support/fake-ingester.ts";
+
+// A service key pair per test run: the Worker signs with the private half, the fake ingester
+// verifies with the public one (nothing private is committed).
+const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+const kid = "edge-test";
+const signingKey = { ...privateKey.export({ format: "jwk" }), kid, alg: "EdDSA" };
+const verifyKey = { ...publicKey.export({ format: "jwk" }), kid, alg: "EdDSA" };
 
 export default defineProject({
   plugins: [
@@ -34,8 +42,9 @@ export default defineProject({
             })),
           ),
           DEFAULT_REGION: "test-a",
+          SERVICE_SIGNING_KEY: JSON.stringify(signingKey),
         },
-        outboundService: fakeIngester,
+        outboundService: createFakeIngester(verifyKey),
       },
     }),
   ],

@@ -56,7 +56,8 @@ describe("outbox", () => {
       const events = eventsOf((await ingested(id)).batches);
       return events.some((e) => e.type === "receipt");
     }, "all events ingested");
-    const { batches } = await ingested(id);
+    const { batches, rejected } = await ingested(id);
+    expect(rejected).toBe(0); // every service token verified, every batch matched IngestBatch
     const events = eventsOf(batches);
     expect(batches.every((x) => x.batch.events.length <= 50 && x.batch.conversationId === id)).toBe(
       true,

@@ -5,9 +5,6 @@
 import { IngestBatch, SERVICE_TOKEN } from "@edge-chat/protocol";
 import { importJWK, type JWK, jwtVerify } from "jose";
 import { Response } from "miniflare";
-import devPublicJwk from "../../dev-keys/service-public.jwk.json" with { type: "json" };
-
-const publicJwk = devPublicJwk as JWK;
 
 interface Received {
   region: string;
@@ -25,7 +22,12 @@ function json(value: unknown, status = 200): Response {
   });
 }
 
-export async function fakeIngester(request: Request): Promise<Response> {
+/** The ingester for one test run, verifying service tokens with `publicJwk`. */
+export function createFakeIngester(publicJwk: JWK): (request: Request) => Promise<Response> {
+  return (request) => handle(request, publicJwk);
+}
+
+async function handle(request: Request, publicJwk: JWK): Promise<Response> {
   const url = new URL(request.url);
   if (url.hostname !== "ingest.test") return new Response("no network in tests", { status: 502 });
 
