@@ -143,6 +143,16 @@ describe("outbox", () => {
     const sc = await connect(a!, id, { since: 0 });
     expect(await sc.next("sync_gap")).toMatchObject({ afterSeq: 0, oldestSeq: 51 });
     sc.close();
+
+    // History older than the window comes from the region's history API, through the edge.
+    const seqsOf = (page: { messages: { seq: number }[] }) => page.messages.map((m) => m.seq);
+    const back = await api(b!, "GET", `/v1/conversations/${id}/messages?before=60&limit=20`);
+    expect(seqsOf(back.body)).toEqual(range(40, 59));
+    expect(back.body).toMatchObject({ hasMore: true });
+    expect(back.body.olderInRegion).toBeUndefined();
+    const gap = await api(b!, "GET", `/v1/conversations/${id}/messages?after=0&limit=10`);
+    expect(seqsOf(gap.body)).toEqual(range(1, 10));
+    expect(gap.body.hasMore).toBe(true);
   });
 
   it("with no region configured, nothing is due and the outbox accumulates", async () => {

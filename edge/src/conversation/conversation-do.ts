@@ -16,6 +16,7 @@ import { DurableObject } from "cloudflare:workers";
 import { type Config, loadConfig } from "../config.ts";
 import type { Env } from "../env.ts";
 import { CONVERSATION_HEADER } from "../http/internal.ts";
+import { fetchRegionHistory } from "../region/history.ts";
 import { flushOutbox, outboxDueAt, rememberLocation } from "../outbox/flusher.ts";
 import { expiredTypists, nextTypingExpiry } from "./domain/typing.ts";
 import { type FrameContext, handleMessage, replay, stopTyping } from "./frames.ts";
@@ -49,6 +50,12 @@ export class ConversationDO extends DurableObject<Env> {
       upgrade: (request, conversationId, userId) => this.upgrade(request, conversationId, userId),
       scheduleAlarm: () => this.scheduleAlarm(),
       rememberLocation: (location) => rememberLocation(this.store, location),
+      regionHistory: (conversationId, request) =>
+        fetchRegionHistory(
+          { config: this.config, store: this.store, now: () => Date.now() },
+          conversationId,
+          request,
+        ),
     });
   }
 
