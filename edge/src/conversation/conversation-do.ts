@@ -15,7 +15,6 @@ import {
 import { DurableObject } from "cloudflare:workers";
 import { type Config, loadConfig } from "../config.ts";
 import type { Env } from "../env.ts";
-import { CONVERSATION_HEADER } from "../http/internal.ts";
 import { fetchRegionHistory } from "../region/history.ts";
 import { flushOutbox, outboxDueAt, rememberLocation } from "../outbox/flusher.ts";
 import { expiredTypists, nextTypingExpiry } from "./domain/typing.ts";
@@ -214,5 +213,3 @@ export class ConversationDO extends DurableObject<Env> {
     void this.ctx.storage.setAlarm(next);
   }
 }
-
-export { CONVERSATION_HEADER };

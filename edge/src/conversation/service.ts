@@ -15,7 +15,6 @@ import {
   type Message,
   type SendAck,
   type SendRequest,
-  type SystemEvent,
   type UserId,
 } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
@@ -367,5 +366,3 @@ export class ConversationService {
     return userId;
   }
 }
-
-export type { SystemEvent };
