@@ -2,7 +2,7 @@
 // tickets are single-use and expire, forged identity headers are ignored, production has no dev
 // tokens and no HS256.
 import { directConversationId } from "@edge-chat/protocol";
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import worker from "../src/index.ts";
@@ -111,6 +111,28 @@ describe("access", () => {
     expect(await old.next("error")).toMatchObject({ code: "unsupported_version" });
     await old.until(() => old.closed !== null, "close");
     expect(old.closed?.code).toBe(4426);
+    // A newer client is talked to in the highest version both speak.
+    const newer = await connect(a!, group, { v: 7 });
+    expect(newer.of("welcome")[0]).toMatchObject({ v: 1 });
+    newer.close();
+  });
+
+  it("an upgrade with a malformed since is refused with invalid_request", async () => {
+    const [a, b] = users(2);
+    const group = await createGroup(a!, [b!]);
+    const res = await SELF.fetch(
+      `https://edge.test/v1/conversations/${group}/ws?v=1&since=yesterday`,
+      { headers: { upgrade: "websocket", authorization: `Bearer ${await tokenFor(a!)}` } },
+    );
+    const ws = res.webSocket!;
+    const frames: string[] = [];
+    const closed = new Promise<number>((resolve) => {
+      ws.addEventListener("close", (e) => resolve(e.code));
+    });
+    ws.addEventListener("message", (e) => frames.push(e.data as string));
+    ws.accept();
+    expect(await closed).toBe(4400);
+    expect(JSON.parse(frames[0]!)).toMatchObject({ type: "error", code: "invalid_request" });
   });
 
   it("dev tokens exist in development only; production refuses HS256", async () => {
