@@ -7,9 +7,15 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type ChatUser, chatUser, type System, startSystem, until } from "../src/index.ts";
 import { expectGapless, expectNoDuplicateSends, historyUpTo, texts } from "./support.ts";
 
+const WINDOW = 200;
 let system: System;
 beforeAll(async () => {
-  system = await startSystem({ label: "e2e_write", services: inject("services") });
+  system = await startSystem({
+    label: "e2e_write",
+    services: inject("services"),
+    // The smallest window the edge allows, so a few hundred messages push older ones out of it.
+    edgeVars: { WINDOW_SIZE: String(WINDOW) },
+  });
 });
 afterAll(async () => {
   await system?.stop();
@@ -114,5 +120,44 @@ describe("write path: SDK → edge → region A (Kafka, dc1) → region B's hist
     // Membership reached Cassandra: a stranger is refused like a nonexistent conversation.
     expect(await system.bApi.historyStatus(id, "mallory-e2e")).toBe(404);
     expect(await system.bApi.historyStatus(id, bob.userId)).toBe(200);
+  });
+
+  it("a member away for longer than the edge's window catches up through the region's history", async () => {
+    const alice = await chatUser(system.edge.baseUrl, "sync-a");
+    const bob = await chatUser(system.edge.baseUrl, "sync-b");
+    users.push(alice, bob);
+    const { conversationId: id } = await alice.client.createDirect(bob.userId);
+    const sender = await alice.open(id);
+    const away = await bob.open(id);
+    for (let k = 0; k < 5; k++) await sender.sendText(`before ${k}`);
+    await until(() => away.lastSeq === sender.lastSeq, "bob to see the first messages");
+    const since = away.lastSeq;
+    away.close();
+
+    // Bob is away while well over a window of messages goes by.
+    for (let k = 0; k < WINDOW + 60; k += 20) {
+      await Promise.all(
+        Array.from({ length: 20 }, (_, j) => sender.sendText(`while away ${k + j}`)),
+      );
+    }
+    // Once the region has them, the edge may trim its window (it never drops unflushed messages);
+    // the window is trimmed as messages are appended, so one more message after that.
+    await historyUpTo(system.bApi, id, bob.userId, sender.lastSeq);
+    const lastSeq = (await sender.sendText("back yet?")).seq;
+
+    // The window no longer has what bob missed: with no region answering, the edge says so.
+    await Promise.all([system.aIngest.stop(), system.b.stop()]);
+    const windowOnly = await bob.client.history(id, { after: since, limit: 50 });
+    expect(windowOnly.messages).toEqual([]);
+    expect(windowOnly.olderInRegion?.beforeSeq).toBeGreaterThan(since + 1);
+    await system.aIngest.start();
+    await system.b.start();
+
+    // Bob comes back with his old `since`: the gap is filled from the region, then the window.
+    const back = await bob.open(id, { lastSeq: since });
+    await until(() => back.lastSeq === lastSeq, "bob to catch up", { timeoutMs: 240_000 });
+    const caughtUp = bob.messages.get(id)!.filter((m) => m.seq > since);
+    expectGapless([...alice.messages.get(id)!.filter((m) => m.seq <= since), ...caughtUp], lastSeq);
+    expect(caughtUp).toEqual(alice.messages.get(id)!.filter((m) => m.seq > since));
   });
 });
