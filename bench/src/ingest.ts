@@ -104,6 +104,15 @@ for (const id of ids) {
 }
 
 const ingestRows: Figures[] = [];
+// Does the single-event path scale with requests in flight? kafkajs's idempotent producer allows
+// one in-flight produce request, so concurrent ingest requests may queue behind each other.
+for (let i = 0; i < 10; i++) {
+  await post({ batchId: randomUUID(), conversationId: ids[i]!, events: messages(ids[i]!, 1) });
+}
+const serial = await measure("ingest: batch of 1, 1 in flight", singleBatches, 1, async (i) => {
+  const id = ids[i % ids.length]!;
+  await post({ batchId: randomUUID(), conversationId: id, events: messages(id, 1) });
+});
 for (const size of [1, 20, 100]) {
   const batches = size === 1 ? singleBatches : Math.ceil(eventsPerSize / size);
   bearer = await keys.token();
@@ -152,11 +161,12 @@ await embedded.stop();
 console.log(
   `\ningest API → Kafka (acks=all, idempotent), ${inFlight} batches in flight, ${conversations} conversations`,
 );
-printTable(ingestRows);
+printTable([serial, ...ingestRows]);
 const events = ingestRows.filter((row) => row.label.startsWith("  events/s"));
 console.log(ratio(events[1]!, events[0]!));
 console.log(ratio(events[2]!, events[0]!));
 console.log(ratio(events[2]!, events[1]!));
+console.log(ratio(ingestRows[0]!, serial));
 const control = ingestRows.filter((row) => row.label.startsWith("control"));
 console.log(ratio(ingestRows[0]!, control[0]!));
 console.log(ratio(ingestRows[4]!, control[1]!));
