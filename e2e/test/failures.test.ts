@@ -100,15 +100,19 @@ describe("write path under failures", () => {
     const { alice, bob, conversationId, sessions } = await pair("persister");
     const total = 150;
     const acks: SendAck[] = [];
-    // One steady stream from alice, ten messages at a time, while the persister dies and returns.
+    let killed = false;
+    // One steady stream from alice, ten messages at a time; past 60 it waits for the kill, so
+    // messages keep coming while the persister is dead and while it restarts.
     const stream = (async () => {
       for (let k = 0; k < total; k += 10) {
+        if (k === 60) await until(() => killed, "the persister to be killed");
         acks.push(...(await sendMany(sessions[0], `stream ${k / 10}`, 10)));
       }
     })();
     // Kill it (no draining, no offset commit) once part of the stream is stored.
-    await historyUpTo(system.bApi, conversationId, bob.userId, 30);
+    await historyUpTo(system.bApi, conversationId, bob.userId, 20);
     await system.aPersister.kill();
+    killed = true;
     const killedAt = acks.length;
     await until(() => acks.length >= killedAt + 30, "more messages while the persister is down");
     await system.aPersister.start();

@@ -6,7 +6,11 @@ import type {} from "../../tools/services/vitest.global-setup.ts";
 import type { RegionApi } from "../src/index.ts";
 import { until } from "../src/index.ts";
 
-/** Waits until region B's history holds seq 1..lastSeq, then returns it. */
+/**
+ * Waits until region B's history holds every seq of 1..lastSeq, then returns it. Every seq, not
+ * just the last: batches may reach Cassandra through different regions (failover), so a later
+ * message can be stored before an earlier one.
+ */
 export async function historyUpTo(
   api: RegionApi,
   conversationId: string,
@@ -18,17 +22,27 @@ export async function historyUpTo(
   await until(
     async () => {
       messages = await api.allMessages(conversationId, userId);
-      return (messages.at(-1)?.seq ?? 0) >= lastSeq;
+      const seqs = new Set(messages.map((m) => m.seq));
+      return Array.from({ length: lastSeq }, (_, i) => i + 1).every((seq) => seqs.has(seq));
     },
-    `${conversationId} to reach seq ${lastSeq} in region history`,
+    `${conversationId} to hold seq 1..${lastSeq} in region history`,
     { everyMs: 500, timeoutMs },
-  );
+  ).catch(() => {
+    // Report what is there (the assertions that follow name what is missing).
+  });
   return messages;
 }
 
-/** seq 1..n exactly, ascending, each once. */
+/** seq 1..n exactly, ascending, each once (the message names what is missing or doubled). */
 export function expectGapless(messages: readonly Message[], n: number): void {
-  expect(messages.map((m) => m.seq)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+  const seqs = messages.map((m) => m.seq);
+  const counts = new Map<number, number>();
+  for (const seq of seqs) counts.set(seq, (counts.get(seq) ?? 0) + 1);
+  const missing = Array.from({ length: n }, (_, i) => i + 1).filter((seq) => !counts.has(seq));
+  const doubled = [...counts].filter(([, count]) => count > 1).map(([seq]) => seq);
+  expect(seqs, `missing ${JSON.stringify(missing)}, doubled ${JSON.stringify(doubled)}`).toEqual(
+    Array.from({ length: n }, (_, i) => i + 1),
+  );
 }
 
 /** Every client message id once: no message was created twice. */
