@@ -118,7 +118,7 @@ resource "aws_ecs_task_definition" "region_core" {
 
   runtime_platform {
     operating_system_family = "LINUX"
-    cpu_architecture        = "ARM64"
+    cpu_architecture        = var.region_core_cpu_architecture
   }
 
   container_definitions = jsonencode([
@@ -177,7 +177,8 @@ resource "aws_ecs_service" "region_core" {
     ignore_changes = [desired_count]
   }
 
-  depends_on = [aws_lb_listener.https]
+  # ECS only accepts a target group that a listener (rule) already forwards to.
+  depends_on = [aws_lb_listener_rule.routes]
 }
 
 resource "aws_appautoscaling_target" "region_core" {

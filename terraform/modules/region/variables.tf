@@ -126,6 +126,17 @@ variable "region_core_memory" {
   }
 }
 
+variable "region_core_cpu_architecture" {
+  description = "CPU architecture of the Fargate tasks; region_core_image must be built for it (linux/arm64 or linux/amd64)."
+  type        = string
+  default     = "ARM64"
+
+  validation {
+    condition     = contains(["ARM64", "X86_64"], var.region_core_cpu_architecture)
+    error_message = "region_core_cpu_architecture must be ARM64 or X86_64."
+  }
+}
+
 variable "region_core_min_count" {
   description = "Minimum number of region-core tasks (also the initial desired count). At least 2 so one AZ failing keeps the region up."
   type        = number
