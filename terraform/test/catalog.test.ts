@@ -198,4 +198,20 @@ describe("variables", () => {
       .map(([name]) => name);
     expect(missing).toEqual([]);
   });
+
+  it.each(moduleDirs)(
+    "validations in %s refer only to their own variable (Terraform < 1.9 rejects others)",
+    (dir) => {
+      const offenders = Object.entries((loaded[dir] as Hcl).variable as Hcl).flatMap(
+        ([name, blocks]) =>
+          (((blocks as Hcl[])[0]?.validation as Hcl[] | undefined) ?? []).flatMap((rule) =>
+            [...String(rule.condition).matchAll(/\bvar\.([A-Za-z0-9_]+)/g)]
+              .map((m) => m[1])
+              .filter((ref) => ref !== name)
+              .map((ref) => `${name} -> ${ref}`),
+          ),
+      );
+      expect(offenders).toEqual([]);
+    },
+  );
 });

@@ -116,6 +116,19 @@ resource "aws_ecs_task_definition" "region_core" {
   task_role_arn            = aws_iam_role.task.arn
   tags                     = local.tags
 
+  # Cross-variable rules (a variable's validation may only refer to itself before Terraform 1.9).
+  lifecycle {
+    precondition {
+      condition     = contains(keys(var.cassandra_replication), var.region_id)
+      error_message = "cassandra_replication must include this region's datacenter (region_id), or LOCAL_QUORUM here has no local replicas."
+    }
+
+    precondition {
+      condition     = var.region_core_max_count >= var.region_core_min_count
+      error_message = "region_core_max_count must not be below region_core_min_count."
+    }
+  }
+
   runtime_platform {
     operating_system_family = "LINUX"
     cpu_architecture        = var.region_core_cpu_architecture
@@ -186,7 +199,7 @@ resource "aws_appautoscaling_target" "region_core" {
   resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.region_core.name}"
   scalable_dimension = "ecs:service:DesiredCount"
   min_capacity       = var.region_core_min_count
-  max_capacity       = max(var.region_core_max_count, var.region_core_min_count)
+  max_capacity       = var.region_core_max_count
 }
 
 resource "aws_appautoscaling_policy" "region_core_cpu" {

@@ -149,13 +149,13 @@ variable "region_core_min_count" {
 }
 
 variable "region_core_max_count" {
-  description = "Maximum number of region-core tasks the CPU target-tracking policy may scale out to."
+  description = "Maximum number of region-core tasks the CPU target-tracking policy may scale out to; not below region_core_min_count (checked by a precondition)."
   type        = number
   default     = 12
 
   validation {
     condition     = var.region_core_max_count >= 2 && floor(var.region_core_max_count) == var.region_core_max_count
-    error_message = "region_core_max_count must be a whole number of at least 2 (and not below region_core_min_count)."
+    error_message = "region_core_max_count must be a whole number of at least 2."
   }
 }
 
@@ -283,13 +283,8 @@ variable "cassandra_keyspace" {
 }
 
 variable "cassandra_replication" {
-  description = "Replication factor per datacenter (= region id) for NetworkTopologyStrategy, the same map in every region, e.g. { eu-west = 3, us-east = 3, ap-southeast = 3 }. Rendered into CASSANDRA_REPLICATION."
+  description = "Replication factor per datacenter (= region id) for NetworkTopologyStrategy, the same map in every region, e.g. { eu-west = 3, us-east = 3, ap-southeast = 3 }. Rendered into CASSANDRA_REPLICATION; must include region_id (checked by a precondition)."
   type        = map(number)
-
-  validation {
-    condition     = contains(keys(var.cassandra_replication), var.region_id)
-    error_message = "cassandra_replication must include this region's datacenter (region_id), or LOCAL_QUORUM here has no local replicas."
-  }
 
   validation {
     condition     = alltrue([for rf in values(var.cassandra_replication) : rf >= 1 && rf <= 5])
