@@ -59,12 +59,18 @@ describe("cassandra (two data centers)", () => {
       prepare: true,
       consistency: types.consistencies.localQuorum,
     });
-    const rs = await reader.execute(`SELECT v FROM ${keyspace}.kv WHERE k = ?`, ["hello"], {
-      prepare: true,
-      consistency: types.consistencies.localQuorum,
-    });
-    expect(rs.first()?.get("v")).toBe(value);
+    // LOCAL_QUORUM in dc1 does not wait for dc2: its replica receives the write asynchronously,
+    // so read in dc2 until it arrives (a lost cross-DC write would time this out).
+    const readInDc2 = () =>
+      reader.execute(`SELECT v FROM ${keyspace}.kv WHERE k = ?`, ["hello"], {
+        prepare: true,
+        consistency: types.consistencies.localQuorum,
+      });
+    await expect
+      .poll(async () => (await readInDc2()).first()?.get("v"), { timeout: 60_000, interval: 200 })
+      .toBe(value);
     // The read really was coordinated in dc2.
+    const rs = await readInDc2();
     expect(dc2!.hosts).toContain(rs.info.queriedHost.split(":")[0]);
   });
 });
