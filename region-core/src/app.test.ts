@@ -1,6 +1,12 @@
 // The HTTP surface over the embedded adapters: ingest validation and its 503 on a failed publish,
 // the history and list APIs, health, metrics, and the drain on shutdown.
-import { ChatError, SERVICE_TOKEN } from "@edge-chat/protocol";
+import {
+  ChatError,
+  ErrorResponse,
+  RegionConversationList,
+  RegionHistoryPage,
+  SERVICE_TOKEN,
+} from "@edge-chat/protocol";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { batch, membershipEvent, messageEvent, receiptEvent, waitFor } from "../test/fixtures.ts";
@@ -52,7 +58,7 @@ describe("POST /v1/ingest", () => {
     for (const body of ["{", { batchId: "x" }, batch("g:a", [messageEvent("g:b", 1)])]) {
       const res = await app.request("/v1/ingest", post(body));
       expect(res.status).toBe(400);
-      expect((await res.json()).error.code).toBe("invalid_request");
+      expect(ErrorResponse.parse(await res.json()).error.code).toBe("invalid_request");
     }
   });
 
@@ -105,12 +111,25 @@ describe("an embedded region end to end", () => {
     expect(ingest.status).toBe(200);
     await waitFor(async () => (await region.repositories.receipts.get(conv, "bob")) !== null);
 
-    const page = await (await call(`/v1/history/${conv}?userId=alice&limit=2`)).json();
-    expect(page.messages.map((m: { seq: number }) => m.seq)).toEqual([2, 3]);
+    const page = RegionHistoryPage.parse(
+      await (await call(`/v1/history/${conv}?userId=alice&limit=2`)).json(),
+    );
+    expect(page.messages.map((m) => m.seq)).toEqual([2, 3]);
     expect(page.hasMore).toBe(true);
     expect((await call(`/v1/history/${conv}?userId=eve`)).status).toBe(404);
+    expect((await call(`/v1/history/${conv}?userId=eve&after=3&before=4`)).status).toBe(404);
+    expect(await (await call(`/v1/history/${conv}?userId=bob&after=3&before=4`)).json()).toEqual({
+      messages: [],
+      hasMore: false,
+    });
+    const range = RegionHistoryPage.parse(
+      await (await call(`/v1/history/${conv}?userId=bob&after=1&before=3`)).json(),
+    );
+    expect(range.messages.map((m) => m.seq)).toEqual([2]);
     expect((await call(`/v1/history/${conv}?userId=alice&limit=0`)).status).toBe(400);
-    const list = await (await call("/v1/users/bob/conversations")).json();
+    const list = RegionConversationList.parse(
+      await (await call("/v1/users/bob/conversations")).json(),
+    );
     expect(list.conversations).toEqual([
       {
         conversationId: conv,

@@ -3,6 +3,7 @@
 import { randomUUID } from "node:crypto";
 import { createCassandraClient, migrate, parseCqlConfig } from "@edge-chat/cql";
 import type { ServiceEndpoints } from "@edge-chat/services";
+import type { Kafka } from "kafkajs";
 // Brings in the typing of inject("services") provided by the harness's global setup.
 import type {} from "../../tools/services/vitest.global-setup.ts";
 import { type Config, loadConfig } from "../src/config.ts";
@@ -30,6 +31,17 @@ export async function dropKeyspace(services: ServiceEndpoints, keyspace: string)
     await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
   } finally {
     await client.shutdown();
+  }
+}
+
+/** Deletes topics a run created (they are unique per run; this only keeps the broker tidy). */
+export async function deleteTopics(kafka: Kafka, topics: string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics });
+  } finally {
+    await admin.disconnect();
   }
 }
 

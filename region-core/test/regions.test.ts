@@ -39,7 +39,14 @@ import {
   uniqueGroup,
   waitFor,
 } from "./fixtures.ts";
-import { cassandraEnv, createKeyspace, dropKeyspace, RUN, realConfig } from "./real.ts";
+import {
+  cassandraEnv,
+  createKeyspace,
+  deleteTopics,
+  dropKeyspace,
+  RUN,
+  realConfig,
+} from "./real.ts";
 
 const services = inject("services");
 const keyspace = `rc_regions_${RUN}`;
@@ -108,6 +115,7 @@ afterAll(async () => {
   await regionB?.stop();
   await producer?.disconnect();
   await dropKeyspace(services, keyspace);
+  await deleteTopics(kafka, [topic, `${topic}.dlq`, `rc-crash-${RUN}`, `rc-crash-${RUN}.dlq`]);
 });
 
 describe("two regions on real Kafka and 2-DC Cassandra", () => {

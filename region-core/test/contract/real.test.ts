@@ -18,7 +18,7 @@ import { CassandraReceipts } from "../../src/repositories/cassandra/receipts.ts"
 import { createSession } from "../../src/repositories/cassandra/session.ts";
 import { CassandraUserConversations } from "../../src/repositories/cassandra/user-conversations.ts";
 import type { Repositories } from "../../src/repositories/ports.ts";
-import { cassandraEnv, createKeyspace, dropKeyspace, RUN } from "../real.ts";
+import { cassandraEnv, createKeyspace, deleteTopics, dropKeyspace, RUN } from "../real.ts";
 import { eventLogContract } from "./event-log.contract.ts";
 import { repositoryContract } from "./repositories.contract.ts";
 
@@ -45,8 +45,11 @@ beforeAll(async () => {
   producer = await connectProducer(kafka);
 });
 
+const topics: string[] = [];
+
 afterAll(async () => {
   await producer?.disconnect();
+  await deleteTopics(kafka, topics);
   await client?.shutdown();
   await dropKeyspace(services, keyspace);
 });
@@ -57,6 +60,7 @@ eventLogContract("kafka", () => ({
   topic: async () => {
     const topic = `rc-contract-${RUN}-${randomUUID().slice(0, 6)}`;
     await ensureTopics(kafka, [topic], 3, 1);
+    topics.push(topic);
     return topic;
   },
   publisher: (topic) => kafkaPublisher(producer, topic),
