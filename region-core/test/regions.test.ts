@@ -94,8 +94,16 @@ beforeAll(async () => {
   kafka = createKafka({ brokers: services.kafka.brokers, clientId: `regions-${RUN}` });
   await ensureTopics(kafka, [topic, `${topic}.dlq`], 3, 1);
   producer = await connectProducer(kafka);
+  // A also runs the migration at start-up (a no-op check here: the keyspace is already migrated).
   regionA = await startRegion(
-    realConfig(services, { regionId: "eu-west", dc: "dc1", keyspace, topic, jwks }),
+    realConfig(services, {
+      regionId: "eu-west",
+      dc: "dc1",
+      keyspace,
+      topic,
+      jwks,
+      env: { CASSANDRA_MIGRATE: "true" },
+    }),
   );
   // B only serves reads here: what it returns was written by A's persister in dc1 and replicated.
   regionB = await startRegion(
