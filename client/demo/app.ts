@@ -66,7 +66,10 @@ async function openConversation(conversationId: string, title: string): Promise<
 
   current.on("state", ({ state, retryInMs, error }) => {
     setState(state, retryInMs !== undefined ? `retry in ${Math.round(retryInMs)} ms` : "");
-    if (state === "open") void refreshReceipts(current);
+    if (state === "open") {
+      clearError(); // whatever went wrong while reconnecting is over
+      void refreshReceipts(current);
+    }
     if (state === "closed" && error) showError(error);
   });
   current.on("message", (message) => {

@@ -39,7 +39,8 @@ export class MessageList {
 
   /** A message from the conversation, in seq order. */
   showMessage(message: Message, me: string | undefined): void {
-    const mine = message.senderId === me;
+    // System events are the conversation's, not a message of mine to tick.
+    const mine = message.senderId === me && message.content.kind !== "system";
     let row = this.#rows.get(message.clientMsgId);
     if (row?.mine !== mine) row = undefined;
     if (!row) {
@@ -98,7 +99,8 @@ export class MessageList {
       meta.append(mark);
     }
     mark.className = `ticks ${ticks}`;
-    mark.textContent = ticks === "pending" ? "🕓" : ticks === "sent" ? "✓" : "✓✓";
+    // Plain characters: emoji fonts are not everywhere.
+    mark.textContent = ticks === "pending" ? "…" : ticks === "sent" ? "✓" : "✓✓";
     mark.setAttribute("title", ticks);
   }
 

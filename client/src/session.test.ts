@@ -218,7 +218,11 @@ describe("ConversationSession: ordered, exactly-once delivery", () => {
 });
 
 describe("ConversationSession: outbox", () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] }));
+  beforeEach(() =>
+    vi.useFakeTimers({
+      toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"],
+    }),
+  );
   afterEach(() => vi.useRealTimers());
 
   it("resends an unacked message with the same clientMsgId after a reconnect; acks once", async () => {
@@ -345,7 +349,11 @@ describe("ConversationSession: outbox", () => {
 });
 
 describe("ConversationSession: reconnecting", () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] }));
+  beforeEach(() =>
+    vi.useFakeTimers({
+      toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"],
+    }),
+  );
   afterEach(() => vi.useRealTimers());
 
   it("backs off 200, 400, 800 ms with a new ticket each time, resets after a stable connection", async () => {
@@ -411,6 +419,54 @@ describe("ConversationSession: reconnecting", () => {
     expect(t.sockets).toHaveLength(0);
   });
 
+  it("drops and replaces a connection whose heartbeat goes unanswered", async () => {
+    const t = setup({ heartbeatMs: 1_000, requestTimeoutMs: 500 });
+    const s = await t.welcome(0, 0);
+    await vi.advanceTimersByTimeAsync(1_000);
+    const [ping] = s.sentOf("ping");
+    s.push({ type: "pong", reqId: ping!.reqId, serverTs: 1 }); // alive
+    await vi.advanceTimersByTimeAsync(1_500); // the next ping gets no answer
+    expect(s.closedByClient).toBeDefined();
+    expect(t.events.errors.at(-1)?.code).toBe("unavailable");
+    await vi.advanceTimersByTimeAsync(200);
+    await t.welcome(1, 0);
+    expect(t.session.state).toBe("open");
+  });
+
+  it("does not skip a gap that history cannot fill yet: it retries instead", async () => {
+    let historyCalls = 0;
+    const t = setup({
+      route: (r) => {
+        if (r.method !== "GET" || !r.path.endsWith("/messages")) return undefined;
+        historyCalls++;
+        return [200, { messages: [], hasMore: true, olderInRegion: { beforeSeq: 4 } }];
+      },
+    });
+    const s = await t.welcome(0, 6);
+    s.push({ type: "sync_gap", afterSeq: 0, oldestSeq: 4 });
+    await vi.waitFor(() => expect(t.session.state).toBe("reconnecting"));
+    expect(historyCalls).toBe(1);
+    expect(t.events.errors.at(-1)?.message).toBe("history is missing messages; retrying");
+    expect(s.sentOf("sync")).toEqual([]);
+    expect(t.events.messages).toEqual([]);
+    expect(s.closedByClient).toBeDefined();
+  });
+
+  it("reconnects when the history request itself fails during a gap fill", async () => {
+    const t = setup({
+      route: (r) =>
+        r.method === "GET" && r.path.endsWith("/messages")
+          ? [503, { error: { code: "unavailable", message: "region down", retriable: true } }]
+          : undefined,
+    });
+    const s = await t.welcome(0, 6);
+    s.push({ type: "sync_gap", afterSeq: 0, oldestSeq: 4 });
+    await vi.waitFor(() => expect(t.session.state).toBe("reconnecting"));
+    expect(t.events.errors.at(-1)).toMatchObject({ code: "unavailable", message: "region down" });
+    await vi.advanceTimersByTimeAsync(200);
+    expect((await t.socket(1)).params.get("since")).toBe("0");
+  });
+
   it("retries the ticket request while the edge is unreachable", async () => {
     let down = true;
     const t = setup({
@@ -428,7 +484,11 @@ describe("ConversationSession: reconnecting", () => {
 });
 
 describe("ConversationSession: typing and requests", () => {
-  beforeEach(() => vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] }));
+  beforeEach(() =>
+    vi.useFakeTimers({
+      toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"],
+    }),
+  );
   afterEach(() => vi.useRealTimers());
 
   it("shows a remote typist until they stop, send, or go quiet; ignores my own echo", async () => {

@@ -3,7 +3,6 @@
 // and HTTP history for what is older than the edge keeps), and hands the app every message exactly
 // once, in seq order, with no gap. Sends go through the outbox, so they survive disconnects.
 import {
-  backoffDelay,
   ChatError,
   type ClientFrame,
   ClientMsgId,
@@ -29,6 +28,7 @@ import type { HttpApi } from "./http-api.ts";
 import { newClientMsgId, newRequestId } from "./ids.ts";
 import { Outbox } from "./outbox.ts";
 import { PendingRequests } from "./requests.ts";
+import { SendRetries } from "./send-retries.ts";
 import { Sequencer } from "./sequencer.ts";
 import {
   conversationSocketUrl,
@@ -113,8 +113,7 @@ export class ConversationSession {
   #deliveredScheduled = false;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
-  readonly #retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  readonly #sendAttempts = new Map<string, number>();
+  readonly #retries: SendRetries;
 
   constructor(deps: SessionDeps, options: SessionOptions = {}) {
     this.conversationId = deps.conversationId;
@@ -125,6 +124,7 @@ export class ConversationSession {
     this.#deliveredSent = options.lastSeq ?? 0;
     this.#requests = new PendingRequests(options.requestTimeoutMs);
     this.#backoff = new Backoff(options.backoff);
+    this.#retries = new SendRetries(options.backoff?.random);
     this.#typists = new RemoteTypists(
       (change) => this.#events.emit("typing", change),
       options.typingExpiryMs,
@@ -303,6 +303,7 @@ export class ConversationSession {
   /** Drops the current connection on purpose (dead heartbeat, failed gap fill) and reconnects. */
   #reconnectNow(error: ChatError): void {
     if (this.#state === "closed") return;
+    this.#emitError(error);
     this.#teardownConnection(1000, "reconnecting");
     this.#scheduleReconnect(error);
   }
@@ -329,8 +330,7 @@ export class ConversationSession {
     this.#syncing = false;
     clearInterval(this.#heartbeatTimer);
     this.#heartbeatTimer = undefined;
-    for (const timer of this.#retryTimers.values()) clearTimeout(timer);
-    this.#retryTimers.clear();
+    this.#retries.cancelWaits();
     this.#requests.rejectAll(new ChatError("unavailable", "the connection was lost"));
     this.#typists.clear();
     this.#localTyping.reset();
@@ -527,9 +527,7 @@ export class ConversationSession {
   }
 
   #onAck(ack: SendAck): void {
-    clearTimeout(this.#retryTimers.get(ack.clientMsgId));
-    this.#retryTimers.delete(ack.clientMsgId);
-    this.#sendAttempts.delete(ack.clientMsgId);
+    this.#retries.settled(ack.clientMsgId);
     // Resends return the original ack again; the app hears about each message once.
     if (this.#outbox.acked(ack)) this.#events.emit("ack", ack);
   }
@@ -550,27 +548,19 @@ export class ConversationSession {
   /** A send was refused: wait and resend when retrying can help (rate limits), else fail it. */
   #onSendError(clientMsgId: string, error: ChatError): void {
     if (!error.retriable) {
-      this.#sendAttempts.delete(clientMsgId);
+      this.#retries.settled(clientMsgId);
       this.#outbox.failed(clientMsgId, error);
       return;
     }
-    const attempt = this.#sendAttempts.get(clientMsgId) ?? 0;
-    this.#sendAttempts.set(clientMsgId, attempt + 1);
-    const delay = Math.max(error.retryAfterMs ?? 0, backoffDelay(attempt));
-    clearTimeout(this.#retryTimers.get(clientMsgId));
-    this.#retryTimers.set(
-      clientMsgId,
-      setTimeout(() => {
-        this.#retryTimers.delete(clientMsgId);
-        const message = this.#outbox.pending().find((m) => m.clientMsgId === clientMsgId);
-        if (message && this.#state === "open") this.#sendPending(message);
-      }, delay),
-    );
+    this.#retries.schedule(clientMsgId, error, () => {
+      const message = this.#outbox.pending().find((m) => m.clientMsgId === clientMsgId);
+      if (message && this.#state === "open") this.#sendPending(message);
+    });
   }
 
   #sendPending(message: PendingMessage): void {
     // Waiting out a rate limit: the retry timer sends it.
-    if (this.#retryTimers.has(message.clientMsgId)) return;
+    if (this.#retries.waiting(message.clientMsgId)) return;
     const frame: ClientFrame = {
       type: "send",
       reqId: message.clientMsgId,

@@ -126,6 +126,12 @@ describe.skipIf(!edge)("client SDK against the real edge Worker", () => {
     await vi.waitFor(() => expect(b.typists).toEqual([]), WAIT);
     expect(bob.seen.typing.map((t) => t.typing)).toEqual([true, false]);
     expect(a.typists).toEqual([]); // nobody sees their own typing
+
+    // Alice's link dies mid-typing: no stop ever comes from her, yet Bob's indicator clears.
+    a.typing("start");
+    await vi.waitFor(() => expect(b.typists).toEqual([alice.userId]), WAIT);
+    alice.network.offline();
+    await vi.waitFor(() => expect(b.typists).toEqual([]), WAIT);
     closeAll(alice, bob);
   });
 
@@ -223,6 +229,32 @@ describe.skipIf(!edge)("client SDK against the real edge Worker", () => {
       code: "not_found",
     });
     closeAll(alice, bob, carol);
+  });
+
+  it("waits out rate limits and delivers every message once", async () => {
+    // Tight limits for this test only: a burst of 2 sends, refilled at 5 per second.
+    await edge!.restart({
+      RATE_USER_BURST: "2",
+      RATE_USER_PER_SEC: "5",
+      RATE_CONN_BURST: "2",
+      RATE_CONN_PER_SEC: "5",
+    });
+    try {
+      const alice = await user("alice");
+      const bob = await user("bob");
+      const { conversationId } = await alice.client.createDirect(bob.userId);
+      const a = await alice.open(conversationId);
+      await bob.open(conversationId);
+      const texts = Array.from({ length: 6 }, (_, i) => `burst ${i}`);
+      const acks = await Promise.all(texts.map((t) => a.sendText(t)));
+      expect(new Set(acks.map((x) => x.seq)).size).toBe(6);
+      expect(alice.seen.errors.some((e) => e.code === "rate_limited")).toBe(true);
+      await vi.waitFor(() => expect(bob.texts().sort()).toEqual([...texts].sort()), WAIT);
+      expect(isGapless(bob.seen.messages)).toBe(true);
+      closeAll(alice, bob);
+    } finally {
+      await edge!.restart();
+    }
   });
 });
 

@@ -29,7 +29,8 @@ interface Wrangler {
 export interface RunningEdge {
   baseUrl: string;
   /** Restarts workerd: every open socket is closed by the server, storage is kept. */
-  restart(): Promise<void>;
+  /** `vars` override the Worker's variables until the next restart. */
+  restart(vars?: Record<string, string>): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -74,11 +75,18 @@ export async function startEdge(): Promise<EdgeStart> {
     ok: true,
     edge: {
       baseUrl,
-      async restart() {
+      async restart(vars = {}) {
+        const overrides = Object.fromEntries(
+          Object.entries(vars).map(([name, value]) => [
+            name,
+            { type: "plain_text", value } as const,
+          ]),
+        );
         // Any change of bindings makes wrangler restart workerd on the same port.
         await worker.patchConfig({
           bindings: {
             ...BINDINGS,
+            ...overrides,
             TEST_GENERATION: { type: "plain_text", value: String(++generation) },
           },
         });
