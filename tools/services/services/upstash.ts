@@ -46,9 +46,10 @@ export async function upUpstash(cfg: ServicesConfig): Promise<UpstashEndpoint> {
   const rec = startDetached(cfg.runDir, {
     id: ID,
     command: process.execPath,
-    args: [SCRIPT],
+    // The address on the command line only labels the process (the pid-file check matches it).
+    args: [SCRIPT, `${cfg.host}:${cfg.upstash.port}`],
     log: join(cfg.logDir, "upstash.log"),
-    marker: "upstash-proxy.ts",
+    marker: `upstash-proxy.ts ${cfg.host}:${cfg.upstash.port}`,
     // The proxy parses the same environment; pin the values this process resolved.
     env: {
       ...process.env,
