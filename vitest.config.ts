@@ -5,6 +5,6 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     projects: ["*/vitest.config.ts", "tools/*/vitest.config.ts"],
-    passWithNoTests: true,
+    reporters: ["default", "./tools/dev/summary-reporter.ts"],
   },
 });

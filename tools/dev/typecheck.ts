@@ -19,7 +19,8 @@ const tsc = fileURLToPath(new URL("../../node_modules/typescript/bin/tsc", impor
 
 let failed = 0;
 for (const project of projects) {
-  if (!existsSync(`${root}/${project}/tsconfig.json`) || !hasSources(`${root}/${project}`)) continue;
+  if (!existsSync(`${root}/${project}/tsconfig.json`) || !hasSources(`${root}/${project}`))
+    continue;
   const result = spawnSync(process.execPath, [tsc, "-p", `${project}/tsconfig.json`], {
     cwd: root,
     stdio: "inherit",

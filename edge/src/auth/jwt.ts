@@ -1,0 +1,77 @@
+// User token verification with jose: pinned algorithms, issuer, audience, exp/nbf with a small clock
+// skew, and a `sub` that must be a valid UserId. HS256 exists only in development.
+import { ChatError, UserId } from "@edge-chat/protocol";
+import {
+  type CompactJWSHeaderParameters,
+  type JWTVerifyGetKey,
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  jwtVerify,
+} from "jose";
+import type { Config } from "../config.ts";
+
+type JwtConfig = Config["jwt"];
+
+/** Asymmetric algorithms accepted from the identity provider's JWKS. */
+const ASYMMETRIC = ["EdDSA", "ES256"] as const;
+
+const remoteSets = new Map<string, JWTVerifyGetKey>();
+
+/** The algorithms a configuration accepts: HS256 only when a dev secret exists (development). */
+export function allowedAlgorithms(config: JwtConfig): string[] {
+  return config.devSecret ? ["HS256", ...ASYMMETRIC] : [...ASYMMETRIC];
+}
+
+function keyResolver(config: JwtConfig): JWTVerifyGetKey {
+  const jwks = config.jwks
+    ? createLocalJWKSet(config.jwks as Parameters<typeof createLocalJWKSet>[0])
+    : config.jwksUrl
+      ? cachedRemote(config.jwksUrl)
+      : undefined;
+  const secret = config.devSecret ? new TextEncoder().encode(config.devSecret) : undefined;
+  return async (header: CompactJWSHeaderParameters, token) => {
+    if (header.alg === "HS256") {
+      if (!secret) throw new ChatError("unauthenticated", "algorithm not allowed");
+      return secret;
+    }
+    if (!jwks) throw new ChatError("unauthenticated", "no key set configured");
+    return jwks(header, token);
+  };
+}
+
+function cachedRemote(url: string): JWTVerifyGetKey {
+  let set = remoteSets.get(url);
+  if (!set) {
+    set = createRemoteJWKSet(new URL(url));
+    remoteSets.set(url, set);
+  }
+  return set;
+}
+
+/** Verifies a bearer token and returns its user id, or throws ChatError("unauthenticated"). */
+export async function verifyUserToken(token: string, config: JwtConfig): Promise<UserId> {
+  try {
+    const { payload } = await jwtVerify(token, keyResolver(config), {
+      algorithms: allowedAlgorithms(config),
+      issuer: config.issuer,
+      audience: config.audience,
+      clockTolerance: config.clockToleranceSec,
+      requiredClaims: ["exp", "sub"],
+    });
+    const sub = UserId.safeParse(payload.sub);
+    if (!sub.success)
+      throw new ChatError("unauthenticated", "token subject is not a valid user id");
+    return sub.data;
+  } catch (error) {
+    if (error instanceof ChatError) throw error;
+    const reason = error instanceof errors.JOSEError ? error.code : "invalid token";
+    throw new ChatError("unauthenticated", `invalid token (${reason})`, { cause: error });
+  }
+}
+
+/** Reads `Authorization: Bearer <token>`; undefined when absent. */
+export function bearerToken(header: string | undefined | null): string | undefined {
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match?.[1];
+}

@@ -1,0 +1,90 @@
+// Configuration: the Worker's string vars parsed and validated once into a typed object. A bad
+// value fails loudly at the first request rather than misbehaving later.
+import { LIMITS } from "@edge-chat/protocol";
+import { z } from "zod";
+import type { Env } from "./env.ts";
+
+const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+
+const Region = z.object({
+  id: z.string().min(1),
+  ingestUrl: z.url(),
+  /** Optional coordinates, used by the geo-router when available. */
+  lat: z.number().optional(),
+  lon: z.number().optional(),
+});
+export type RegionConfig = z.infer<typeof Region>;
+
+const jsonString = <T extends z.ZodType>(schema: T) =>
+  z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "not valid JSON" });
+        return z.NEVER;
+      }
+    })
+    .pipe(schema);
+
+const ConfigSchema = z
+  .object({
+    ENVIRONMENT: z.enum(["development", "production"]).default("production"),
+    JWT_ISSUER: z.string().min(1),
+    JWT_AUDIENCE: z.string().min(1),
+    JWT_DEV_SECRET: z.string().min(32).optional(),
+    JWT_JWKS: jsonString(z.object({ keys: z.array(z.record(z.string(), z.unknown())) })).optional(),
+    JWT_JWKS_URL: z.url().optional(),
+    WINDOW_SIZE: int(1000, LIMITS.maxPageSize),
+    RATE_USER_PER_SEC: int(20),
+    RATE_USER_BURST: int(40),
+    RATE_CONN_PER_SEC: int(10),
+    RATE_CONN_BURST: int(20),
+    OUTBOX_BATCH_SIZE: int(100).pipe(z.number().max(LIMITS.maxBatchEvents)),
+    OUTBOX_MAX_AGE_MS: int(1000, 0),
+    TYPING_TTL_MS: int(5000),
+    TICKET_TTL_MS: int(30_000),
+    REGIONS: jsonString(z.array(Region)).default([]),
+    SERVICE_SIGNING_KEY: jsonString(z.record(z.string(), z.unknown())).optional(),
+  })
+  .transform((v) => ({
+    development: v.ENVIRONMENT === "development",
+    jwt: {
+      issuer: v.JWT_ISSUER,
+      audience: v.JWT_AUDIENCE,
+      // The HS256 secret only exists in development, whatever the vars say.
+      devSecret: v.ENVIRONMENT === "development" ? v.JWT_DEV_SECRET : undefined,
+      jwks: v.JWT_JWKS,
+      jwksUrl: v.JWT_JWKS_URL,
+      clockToleranceSec: 30,
+    },
+    windowSize: v.WINDOW_SIZE,
+    rate: {
+      user: { perSec: v.RATE_USER_PER_SEC, burst: v.RATE_USER_BURST },
+      connection: { perSec: v.RATE_CONN_PER_SEC, burst: v.RATE_CONN_BURST },
+    },
+    outbox: { batchSize: v.OUTBOX_BATCH_SIZE, maxAgeMs: v.OUTBOX_MAX_AGE_MS },
+    typingTtlMs: v.TYPING_TTL_MS,
+    ticketTtlMs: v.TICKET_TTL_MS,
+    regions: v.REGIONS,
+    serviceSigningKey: v.SERVICE_SIGNING_KEY,
+  }));
+
+export type Config = z.output<typeof ConfigSchema>;
+
+const cache = new WeakMap<object, Config>();
+
+/** Parses the vars (cached per env object, so once per isolate in practice). */
+export function loadConfig(env: Env): Config {
+  let config = cache.get(env);
+  if (!config) {
+    const result = ConfigSchema.safeParse(env);
+    if (!result.success) {
+      throw new Error(`invalid configuration: ${z.prettifyError(result.error)}`);
+    }
+    config = result.data;
+    cache.set(env, config);
+  }
+  return config;
+}

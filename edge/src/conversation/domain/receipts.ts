@@ -1,0 +1,84 @@
+// Receipts as per-member watermarks: they only move forward, read implies delivered, and a member's
+// "status" of their own messages is the peer's watermark (direct) or the minimum over every other
+// member (group). Storage stays O(members).
+import type { MemberReceipt, UserId, Watermark } from "@edge-chat/protocol";
+
+export type ReceiptKind = "delivered" | "read";
+
+/** The watermarks after a member reports `kind` up to `upToSeq` (clamped to lastSeq); null if unchanged. */
+export function advance(
+  current: MemberReceipt,
+  kind: ReceiptKind,
+  upToSeq: number,
+  lastSeq: Watermark,
+): MemberReceipt | null {
+  const upTo = Math.min(upToSeq, lastSeq);
+  const next: MemberReceipt = {
+    userId: current.userId,
+    deliveredUpTo: Math.max(current.deliveredUpTo, upTo),
+    readUpTo: kind === "read" ? Math.max(current.readUpTo, upTo) : current.readUpTo,
+  };
+  // Reading implies having received.
+  next.deliveredUpTo = Math.max(next.deliveredUpTo, next.readUpTo);
+  const changed =
+    next.deliveredUpTo !== current.deliveredUpTo || next.readUpTo !== current.readUpTo;
+  return changed ? next : null;
+}
+
+export interface StatusWatermarks {
+  delivered: Watermark;
+  read: Watermark;
+}
+
+/**
+ * For every member, how far their own messages are delivered and read: the minimum over all other
+ * members (in a direct chat that is the one peer). A member alone sees 0.
+ */
+export function statusWatermarks(receipts: MemberReceipt[]): Map<UserId, StatusWatermarks> {
+  const result = new Map<UserId, StatusWatermarks>();
+  const minExcluding = (field: "deliveredUpTo" | "readUpTo") => {
+    // Two smallest values make "minimum over the others" O(n) for every member at once.
+    let first = Number.POSITIVE_INFINITY;
+    let firstIndex = -1;
+    let second = Number.POSITIVE_INFINITY;
+    receipts.forEach((r, i) => {
+      const v = r[field];
+      if (v < first) {
+        second = first;
+        first = v;
+        firstIndex = i;
+      } else if (v < second) second = v;
+    });
+    return (i: number) => {
+      const v = i === firstIndex ? second : first;
+      return Number.isFinite(v) ? v : 0;
+    };
+  };
+  const delivered = minExcluding("deliveredUpTo");
+  const read = minExcluding("readUpTo");
+  receipts.forEach((r, i) => {
+    result.set(r.userId, { delivered: delivered(i), read: read(i) });
+  });
+  return result;
+}
+
+export interface StatusChange {
+  userId: UserId;
+  status: ReceiptKind;
+  upToSeq: Watermark;
+}
+
+/** The status frames due after a watermark change: every member whose derived status moved forward. */
+export function statusChanges(before: MemberReceipt[], after: MemberReceipt[]): StatusChange[] {
+  const was = statusWatermarks(before);
+  const now = statusWatermarks(after);
+  const changes: StatusChange[] = [];
+  for (const [userId, next] of now) {
+    const prev = was.get(userId) ?? { delivered: 0, read: 0 };
+    if (next.delivered > prev.delivered) {
+      changes.push({ userId, status: "delivered", upToSeq: next.delivered });
+    }
+    if (next.read > prev.read) changes.push({ userId, status: "read", upToSeq: next.read });
+  }
+  return changes;
+}

@@ -1,0 +1,367 @@
+// The conversation's use cases over its store: each runs the pure rules (domain/) and writes the
+// result, its outbox events and its system message in ONE storage transaction, then returns what
+// the caller must tell sockets. No sockets or HTTP here.
+import {
+  ChatError,
+  type Conversation,
+  type ConversationId,
+  type HistoryPage,
+  type HistoryQuery,
+  LIMITS,
+  type Member,
+  type MemberReceipt,
+  type MemberRole,
+  type Message,
+  type SendAck,
+  type SendRequest,
+  type SystemEvent,
+  type UserId,
+} from "@edge-chat/protocol";
+import type { Config } from "../config.ts";
+import {
+  addMember,
+  type ConversationMeta,
+  createGroup,
+  directInit,
+  notFound,
+  removeMember,
+  requireMember,
+} from "./domain/membership.ts";
+import { advance, type ReceiptKind, type StatusChange, statusChanges } from "./domain/receipts.ts";
+import { planSync } from "./domain/sync.ts";
+import { type Bucket, takeAll } from "./domain/token-bucket.ts";
+import type { ConversationStore } from "./store.ts";
+
+export interface Clock {
+  now(): number;
+  uuid(): string;
+}
+
+export type SyncResult =
+  | { kind: "gap"; afterSeq: number; oldestSeq: number }
+  | { kind: "batch"; messages: Message[]; toSeq: number; more: boolean };
+
+export class ConversationService {
+  private readonly store: ConversationStore;
+  private readonly transaction: <T>(fn: () => T) => T;
+  private readonly config: Config;
+  private readonly clock: Clock;
+
+  constructor(
+    store: ConversationStore,
+    transaction: <T>(fn: () => T) => T,
+    config: Config,
+    clock: Clock,
+  ) {
+    this.store = store;
+    this.transaction = transaction;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** The metadata, initialising a direct conversation lazily on first use; null if none exists. */
+  meta(conversationId: ConversationId): ConversationMeta | null {
+    const existing = this.store.meta();
+    if (existing) return existing;
+    const init = directInit(conversationId, this.clock.now());
+    if (!init) return null;
+    return this.transaction(() => {
+      this.store.setMeta(init.meta);
+      for (const m of init.members) this.store.insertMember(m);
+      this.recordMembership(init.meta, [], 0);
+      return init.meta;
+    });
+  }
+
+  /** The caller's membership, or not_found for non-members and unknown conversations alike. */
+  access(conversationId: ConversationId, userId: UserId): { meta: ConversationMeta; me: Member } {
+    const meta = this.meta(conversationId);
+    if (!meta) throw notFound();
+    return { meta, me: requireMember(this.store.members(), userId) };
+  }
+
+  members(): Member[] {
+    return this.store.members();
+  }
+  lastSeq(): number {
+    return this.store.lastSeq();
+  }
+
+  conversation(conversationId: ConversationId, userId: UserId): Conversation {
+    const { meta } = this.access(conversationId, userId);
+    return this.describe(meta);
+  }
+
+  private describe(meta: ConversationMeta): Conversation {
+    const conversation: Conversation = {
+      conversationId: meta.conversationId,
+      kind: meta.kind,
+      members: this.store.members(),
+      createdAt: meta.createdAt,
+      lastSeq: this.store.lastSeq(),
+    };
+    if (meta.name !== undefined) conversation.name = meta.name;
+    return conversation;
+  }
+
+  // ── membership ──
+
+  createGroup(
+    conversationId: ConversationId,
+    creator: UserId,
+    request: { name: string; memberIds: UserId[] },
+  ): { conversation: Conversation; message: Message } {
+    if (this.store.meta()) throw new ChatError("conflict", "conversation already exists");
+    const group = createGroup(conversationId, creator, request, this.clock.now());
+    const message = this.transaction(() => {
+      this.store.setMeta(group.meta);
+      for (const m of group.members) this.store.insertMember(m);
+      const message = this.appendMessage(creator, undefined, {
+        kind: "system",
+        system: group.event,
+      });
+      this.recordMembership(group.meta, [], message.seq);
+      return message;
+    });
+    return { conversation: this.describe(group.meta), message };
+  }
+
+  addMember(
+    conversationId: ConversationId,
+    actor: UserId,
+    userId: UserId,
+    role: MemberRole,
+  ): { conversation: Conversation; message: Message } {
+    const { meta } = this.access(conversationId, actor);
+    const change = addMember(meta, this.store.members(), actor, userId, role, this.clock.now());
+    const message = this.transaction(() => {
+      this.store.insertMember(change.member);
+      const message = this.appendMessage(actor, undefined, {
+        kind: "system",
+        system: change.event,
+      });
+      this.recordMembership(meta, [], message.seq);
+      return message;
+    });
+    return { conversation: this.describe(meta), message };
+  }
+
+  removeMember(
+    conversationId: ConversationId,
+    actor: UserId,
+    userId: UserId,
+  ): { conversation: Conversation; message: Message; removed: UserId } {
+    const { meta } = this.access(conversationId, actor);
+    const change = removeMember(meta, this.store.members(), actor, userId);
+    const message = this.transaction(() => {
+      this.store.deleteMember(userId);
+      const message = this.appendMessage(actor, undefined, {
+        kind: "system",
+        system: change.event,
+      });
+      this.recordMembership(meta, [userId], message.seq);
+      return message;
+    });
+    return { conversation: this.describe(meta), message, removed: userId };
+  }
+
+  private recordMembership(meta: ConversationMeta, removed: UserId[], asOfSeq: number): void {
+    const event: Parameters<ConversationStore["appendOutbox"]>[0] = {
+      type: "membership",
+      conversationId: meta.conversationId,
+      kind: meta.kind,
+      createdAt: meta.createdAt,
+      members: this.store.members(),
+      removed,
+      asOfSeq,
+    };
+    if (meta.name !== undefined) event.name = meta.name;
+    this.store.appendOutbox(event, this.clock.now());
+  }
+
+  // ── messages ──
+
+  /**
+   * Rate-limits one send for `userId` across all their sockets and HTTP calls, and for one
+   * connection when `connection` is given; returns the connection's new bucket.
+   */
+  rateLimit(userId: UserId, connection?: { bucket: Bucket | undefined }): Bucket | undefined {
+    const entries = [{ bucket: this.store.userBucket(userId), policy: this.config.rate.user }];
+    if (connection)
+      entries.push({ bucket: connection.bucket, policy: this.config.rate.connection });
+    const result = takeAll(entries, this.clock.now());
+    if (!result.ok) {
+      throw new ChatError("rate_limited", "too many messages", {
+        retryAfterMs: result.retryAfterMs,
+      });
+    }
+    this.store.setUserBucket(userId, result.buckets[0]!);
+    return result.buckets[1];
+  }
+
+  /**
+   * Stores a message durably (before any ack) and returns its ack; a resend of the same
+   * (sender, clientMsgId) returns the original ack and `message: null`.
+   */
+  send(
+    conversationId: ConversationId,
+    senderId: UserId,
+    request: SendRequest,
+    connection?: { bucket: Bucket | undefined },
+  ): { ack: SendAck; message: Message | null; connectionBucket?: Bucket | undefined } {
+    this.access(conversationId, senderId);
+    // A resend is answered from the unique (sender, clientMsgId) key, without spending budget.
+    const original = this.store.findSend(senderId, request.clientMsgId);
+    if (original) return { ack: original, message: null };
+    const connectionBucket = this.rateLimit(senderId, connection);
+    if (request.replyToSeq !== undefined && request.replyToSeq > this.store.lastSeq()) {
+      throw new ChatError("invalid_request", "replyToSeq is beyond the newest message");
+    }
+    const message = this.transaction(() =>
+      this.appendMessage(senderId, request.clientMsgId, request.content, request.replyToSeq),
+    );
+    return {
+      ack: {
+        clientMsgId: message.clientMsgId,
+        seq: message.seq,
+        messageId: message.messageId,
+        serverTs: message.serverTs,
+      },
+      message,
+      connectionBucket,
+    };
+  }
+
+  /** Assigns the next seq and writes message + outbox event; call inside a transaction. */
+  private appendMessage(
+    senderId: UserId,
+    clientMsgId: string | undefined,
+    content: Message["content"],
+    replyToSeq?: number,
+  ): Message {
+    const meta = this.store.meta()!;
+    const seq = this.store.lastSeq() + 1;
+    const message: Message = {
+      conversationId: meta.conversationId,
+      seq,
+      messageId: this.clock.uuid(),
+      // System messages get a server-made idempotency key that no client can collide with.
+      clientMsgId: clientMsgId ?? `sys-${seq}`,
+      senderId,
+      content,
+      serverTs: this.clock.now(),
+    };
+    if (replyToSeq !== undefined) message.replyToSeq = replyToSeq;
+    this.store.insertMessage(message);
+    this.store.setLastSeq(seq);
+    this.store.appendOutbox({ type: "message", message }, this.clock.now());
+    this.store.trim(this.config.windowSize);
+    return message;
+  }
+
+  history(conversationId: ConversationId, userId: UserId, query: HistoryQuery): HistoryPage {
+    this.access(conversationId, userId);
+    const lastSeq = this.store.lastSeq();
+    const oldest = this.store.oldestSeq();
+    if (query.after !== undefined) {
+      const plan = planSync({
+        afterSeq: query.after,
+        limit: query.limit,
+        oldestSeq: oldest,
+        lastSeq,
+      });
+      if (plan.kind === "gap") {
+        return { messages: [], hasMore: true, olderInRegion: { beforeSeq: oldest } };
+      }
+      return {
+        messages: this.store.messagesBetween(plan.fromSeq, plan.toSeq),
+        hasMore: plan.more,
+      };
+    }
+    const before = Math.min(query.before ?? lastSeq + 1, lastSeq + 1);
+    const messages = this.store.messagesBefore(before, query.limit);
+    const firstSeq = messages[0]?.seq ?? before;
+    const page: HistoryPage = { messages, hasMore: firstSeq > 1 };
+    // The window ends before the page does: the rest lives in the region's history.
+    if (firstSeq > 1 && messages.length < query.limit) page.olderInRegion = { beforeSeq: firstSeq };
+    return page;
+  }
+
+  sync(afterSeq: number, limit: number = LIMITS.maxPageSize): SyncResult {
+    const lastSeq = this.store.lastSeq();
+    const plan = planSync({ afterSeq, limit, oldestSeq: this.store.oldestSeq(), lastSeq });
+    if (plan.kind === "gap") return { kind: "gap", afterSeq, oldestSeq: plan.oldestSeq };
+    return {
+      kind: "batch",
+      messages: this.store.messagesBetween(plan.fromSeq, plan.toSeq),
+      toSeq: plan.toSeq,
+      more: plan.more,
+    };
+  }
+
+  // ── receipts ──
+
+  watermark(
+    conversationId: ConversationId,
+    userId: UserId,
+    kind: ReceiptKind,
+    upToSeq: number,
+  ): StatusChange[] {
+    this.access(conversationId, userId);
+    const before = this.store.receipts();
+    const mine = before.find((r) => r.userId === userId)!;
+    const next = advance(mine, kind, upToSeq, this.store.lastSeq());
+    if (!next) return [];
+    const after = before.map((r) => (r.userId === userId ? next : r));
+    this.transaction(() => {
+      this.store.setReceipt(next);
+      this.store.appendOutbox(
+        { type: "receipt", conversationId, ...next, at: this.clock.now() },
+        this.clock.now(),
+      );
+    });
+    return statusChanges(before, after);
+  }
+
+  /** Each member's watermarks, and whether they cover `seq`. */
+  info(
+    conversationId: ConversationId,
+    userId: UserId,
+    seq: number,
+  ): (MemberReceipt & { delivered: boolean; read: boolean })[] {
+    this.access(conversationId, userId);
+    if (seq > this.store.lastSeq()) throw new ChatError("not_found", "no such message");
+    return this.store.receipts().map((r) => ({
+      ...r,
+      delivered: r.deliveredUpTo >= seq,
+      read: r.readUpTo >= seq,
+    }));
+  }
+
+  /** A member's own status watermarks (for the frames sent on connect). */
+  receipts(): MemberReceipt[] {
+    return this.store.receipts();
+  }
+
+  // ── tickets ──
+
+  issueTicket(
+    conversationId: ConversationId,
+    userId: UserId,
+  ): { ticket: string; expiresAt: number } {
+    this.access(conversationId, userId);
+    const bytes = crypto.getRandomValues(new Uint8Array(24));
+    const ticket = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const expiresAt = this.clock.now() + this.config.ticketTtlMs;
+    this.store.insertTicket(ticket, userId, expiresAt);
+    return { ticket, expiresAt };
+  }
+
+  consumeTicket(ticket: string): UserId {
+    const userId = this.store.consumeTicket(ticket, this.clock.now());
+    if (!userId) throw new ChatError("unauthenticated", "invalid, expired or used ticket");
+    return userId;
+  }
+}
+
+export type { SystemEvent };

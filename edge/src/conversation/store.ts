@@ -1,0 +1,274 @@
+// The ConversationDO's SQLite storage: the one adapter that knows table and column names. Every
+// method is synchronous (the DO's SQLite API is), so callers can group them in transactionSync.
+import type {
+  Member,
+  MemberReceipt,
+  MemberRole,
+  Message,
+  RegionEvent,
+  SendAck,
+  UserId,
+} from "@edge-chat/protocol";
+import type { ConversationMeta } from "./domain/membership.ts";
+import type { Bucket } from "./domain/token-bucket.ts";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS members (
+  user_id TEXT PRIMARY KEY, role TEXT NOT NULL, joined_at INTEGER NOT NULL,
+  delivered_up_to INTEGER NOT NULL DEFAULT 0, read_up_to INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS messages (
+  seq INTEGER PRIMARY KEY, sender_id TEXT NOT NULL, client_msg_id TEXT NOT NULL, body TEXT NOT NULL);
+CREATE UNIQUE INDEX IF NOT EXISTS messages_client_id ON messages (sender_id, client_msg_id);
+CREATE TABLE IF NOT EXISTS sends (
+  sender_id TEXT NOT NULL, client_msg_id TEXT NOT NULL, seq INTEGER NOT NULL,
+  message_id TEXT NOT NULL, server_ts INTEGER NOT NULL, PRIMARY KEY (sender_id, client_msg_id));
+CREATE INDEX IF NOT EXISTS sends_seq ON sends (seq);
+CREATE TABLE IF NOT EXISTS outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, msg_seq INTEGER, event TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS tickets (ticket TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS user_buckets (user_id TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+`;
+
+export interface OutboxRow {
+  id: number;
+  event: RegionEvent;
+  createdAt: number;
+}
+
+export class ConversationStore {
+  private readonly sql: SqlStorage;
+  constructor(sql: SqlStorage) {
+    this.sql = sql;
+    sql.exec(SCHEMA);
+  }
+
+  // ── metadata ──
+  meta(): ConversationMeta | null {
+    const raw = this.kvGet<ConversationMeta>("meta", "meta");
+    return raw ?? null;
+  }
+  setMeta(meta: ConversationMeta): void {
+    this.kvSet("meta", "meta", meta);
+  }
+  lastSeq(): number {
+    return this.kvGet<number>("meta", "lastSeq") ?? 0;
+  }
+  setLastSeq(seq: number): void {
+    this.kvSet("meta", "lastSeq", seq);
+  }
+
+  // ── members and receipts ──
+  members(): Member[] {
+    return this.sql
+      .exec<{ user_id: string; role: string; joined_at: number }>(
+        "SELECT user_id, role, joined_at FROM members ORDER BY joined_at, user_id",
+      )
+      .toArray()
+      .map((r) => ({ userId: r.user_id, role: r.role as MemberRole, joinedAt: r.joined_at }));
+  }
+  receipts(): MemberReceipt[] {
+    return this.sql
+      .exec<{ user_id: string; delivered_up_to: number; read_up_to: number }>(
+        "SELECT user_id, delivered_up_to, read_up_to FROM members ORDER BY joined_at, user_id",
+      )
+      .toArray()
+      .map((r) => ({
+        userId: r.user_id,
+        deliveredUpTo: r.delivered_up_to,
+        readUpTo: r.read_up_to,
+      }));
+  }
+  insertMember(member: Member): void {
+    this.sql.exec(
+      "INSERT INTO members (user_id, role, joined_at) VALUES (?, ?, ?)",
+      member.userId,
+      member.role,
+      member.joinedAt,
+    );
+  }
+  deleteMember(userId: UserId): void {
+    this.sql.exec("DELETE FROM members WHERE user_id = ?", userId);
+  }
+  setReceipt(receipt: MemberReceipt): void {
+    this.sql.exec(
+      "UPDATE members SET delivered_up_to = ?, read_up_to = ? WHERE user_id = ?",
+      receipt.deliveredUpTo,
+      receipt.readUpTo,
+      receipt.userId,
+    );
+  }
+
+  // ── messages ──
+  findSend(senderId: UserId, clientMsgId: string): SendAck | null {
+    const row = this.sql
+      .exec<{ seq: number; message_id: string; server_ts: number }>(
+        "SELECT seq, message_id, server_ts FROM sends WHERE sender_id = ? AND client_msg_id = ?",
+        senderId,
+        clientMsgId,
+      )
+      .toArray()[0];
+    return row
+      ? { clientMsgId, seq: row.seq, messageId: row.message_id, serverTs: row.server_ts }
+      : null;
+  }
+  insertMessage(message: Message): void {
+    this.sql.exec(
+      "INSERT INTO messages (seq, sender_id, client_msg_id, body) VALUES (?, ?, ?, ?)",
+      message.seq,
+      message.senderId,
+      message.clientMsgId,
+      JSON.stringify(message),
+    );
+    this.sql.exec(
+      "INSERT INTO sends (sender_id, client_msg_id, seq, message_id, server_ts) VALUES (?, ?, ?, ?, ?)",
+      message.senderId,
+      message.clientMsgId,
+      message.seq,
+      message.messageId,
+      message.serverTs,
+    );
+  }
+  /** Messages with fromSeq <= seq <= toSeq, ascending. */
+  messagesBetween(fromSeq: number, toSeq: number): Message[] {
+    return this.sql
+      .exec<{ body: string }>(
+        "SELECT body FROM messages WHERE seq >= ? AND seq <= ? ORDER BY seq",
+        fromSeq,
+        toSeq,
+      )
+      .toArray()
+      .map((r) => JSON.parse(r.body) as Message);
+  }
+  /** The `limit` newest messages before `beforeSeq`, ascending. */
+  messagesBefore(beforeSeq: number, limit: number): Message[] {
+    return this.sql
+      .exec<{ body: string }>(
+        "SELECT body FROM messages WHERE seq < ? ORDER BY seq DESC LIMIT ?",
+        beforeSeq,
+        limit,
+      )
+      .toArray()
+      .map((r) => JSON.parse(r.body) as Message)
+      .reverse();
+  }
+  hasMessage(seq: number): boolean {
+    return this.sql.exec("SELECT 1 FROM messages WHERE seq = ?", seq).toArray().length > 0;
+  }
+  /** Oldest seq in the window; lastSeq + 1 when the window is empty. */
+  oldestSeq(): number {
+    const row = this.sql.exec<{ s: number | null }>("SELECT MIN(seq) AS s FROM messages").one();
+    return row.s ?? this.lastSeq() + 1;
+  }
+  /**
+   * Keeps the newest `window` messages, but never drops one still waiting in the outbox. The
+   * idempotency keys are kept ten windows long, so a late resend still finds its ack.
+   */
+  trim(window: number): void {
+    const cutoff = this.lastSeq() - window;
+    if (cutoff <= 0) return;
+    this.sql.exec(
+      `DELETE FROM messages WHERE seq <= ?
+         AND seq < COALESCE((SELECT MIN(msg_seq) FROM outbox WHERE msg_seq IS NOT NULL), ?)`,
+      cutoff,
+      Number.MAX_SAFE_INTEGER,
+    );
+    this.sql.exec("DELETE FROM sends WHERE seq <= ?", this.lastSeq() - 10 * window);
+  }
+  messageCount(): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages").one().n;
+  }
+
+  // ── outbox ──
+  appendOutbox(event: RegionEvent, now: number): void {
+    const msgSeq = event.type === "message" ? event.message.seq : null;
+    this.sql.exec(
+      "INSERT INTO outbox (msg_seq, event, created_at) VALUES (?, ?, ?)",
+      msgSeq,
+      JSON.stringify(event),
+      now,
+    );
+  }
+  outboxHead(limit: number): OutboxRow[] {
+    return this.sql
+      .exec<{ id: number; event: string; created_at: number }>(
+        "SELECT id, event, created_at FROM outbox ORDER BY id LIMIT ?",
+        limit,
+      )
+      .toArray()
+      .map((r) => ({
+        id: r.id,
+        event: JSON.parse(r.event) as RegionEvent,
+        createdAt: r.created_at,
+      }));
+  }
+  outboxStats(): { count: number; oldestCreatedAt: number | undefined } {
+    const row = this.sql
+      .exec<{ n: number; oldest: number | null }>(
+        "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox",
+      )
+      .one();
+    return { count: row.n, oldestCreatedAt: row.oldest ?? undefined };
+  }
+  deleteOutboxUpTo(id: number): void {
+    this.sql.exec("DELETE FROM outbox WHERE id <= ?", id);
+  }
+
+  // ── tickets ──
+  insertTicket(ticket: string, userId: UserId, expiresAt: number): void {
+    this.sql.exec(
+      "INSERT INTO tickets (ticket, user_id, expires_at) VALUES (?, ?, ?)",
+      ticket,
+      userId,
+      expiresAt,
+    );
+  }
+  /** Consumes a ticket: returns its user when valid, and deletes it either way (single use). */
+  consumeTicket(ticket: string, now: number): UserId | null {
+    const row = this.sql
+      .exec<{ user_id: string; expires_at: number }>(
+        "SELECT user_id, expires_at FROM tickets WHERE ticket = ?",
+        ticket,
+      )
+      .toArray()[0];
+    this.sql.exec("DELETE FROM tickets WHERE ticket = ? OR expires_at < ?", ticket, now);
+    return row && row.expires_at >= now ? row.user_id : null;
+  }
+
+  // ── rate-limit buckets per user ──
+  userBucket(userId: UserId): Bucket | undefined {
+    const row = this.sql
+      .exec<{ tokens: number; updated_at: number }>(
+        "SELECT tokens, updated_at FROM user_buckets WHERE user_id = ?",
+        userId,
+      )
+      .toArray()[0];
+    return row ? { tokens: row.tokens, updatedAt: row.updated_at } : undefined;
+  }
+  setUserBucket(userId: UserId, bucket: Bucket): void {
+    this.sql.exec(
+      "INSERT OR REPLACE INTO user_buckets (user_id, tokens, updated_at) VALUES (?, ?, ?)",
+      userId,
+      bucket.tokens,
+      bucket.updatedAt,
+    );
+  }
+
+  // ── small JSON values (metadata, flusher and breaker state) ──
+  kvGet<T>(scope: string, key: string): T | undefined {
+    const row = this.sql
+      .exec<{ value: string }>("SELECT value FROM kv WHERE key = ?", `${scope}:${key}`)
+      .toArray()[0];
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+  kvSet(scope: string, key: string, value: unknown): void {
+    this.sql.exec(
+      "INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)",
+      `${scope}:${key}`,
+      JSON.stringify(value),
+    );
+  }
+  kvDelete(scope: string, key: string): void {
+    this.sql.exec("DELETE FROM kv WHERE key = ?", `${scope}:${key}`);
+  }
+}

@@ -1,0 +1,23 @@
+// The Worker's bindings as wrangler.toml declares them: raw strings, parsed once by config.ts.
+import type { ConversationDO } from "./conversation/conversation-do.ts";
+
+export interface Env {
+  CONVERSATIONS: DurableObjectNamespace<ConversationDO>;
+  ENVIRONMENT?: string;
+  JWT_ISSUER?: string;
+  JWT_AUDIENCE?: string;
+  JWT_DEV_SECRET?: string;
+  JWT_JWKS?: string;
+  JWT_JWKS_URL?: string;
+  WINDOW_SIZE?: string;
+  RATE_USER_PER_SEC?: string;
+  RATE_USER_BURST?: string;
+  RATE_CONN_PER_SEC?: string;
+  RATE_CONN_BURST?: string;
+  OUTBOX_BATCH_SIZE?: string;
+  OUTBOX_MAX_AGE_MS?: string;
+  TYPING_TTL_MS?: string;
+  TICKET_TTL_MS?: string;
+  REGIONS?: string;
+  SERVICE_SIGNING_KEY?: string;
+}

@@ -1,0 +1,124 @@
+// The public Hono app: authenticates, validates the conversation id, and forwards each request to
+// the ConversationDO that owns it (idFromName(conversationId)). The DO decides everything else.
+import {
+  ChatError,
+  ConversationId,
+  CreateDirectRequest,
+  CreateGroupRequest,
+  directConversationId,
+  parseWith,
+  UserId,
+} from "@edge-chat/protocol";
+import { Hono } from "hono";
+import { z } from "zod";
+import { bearerToken, mintDevToken, requireUser, verifyUserToken } from "../auth/index.ts";
+import { loadConfig } from "../config.ts";
+import type { AppEnv } from "./app-env.ts";
+import { errorResponse } from "./errors.ts";
+import { internalRequest } from "./internal.ts";
+
+const DevTokenRequest = z.object({ userId: UserId });
+
+async function jsonBody(req: Request): Promise<unknown> {
+  try {
+    return await req.json();
+  } catch {
+    throw new ChatError("invalid_request", "body is not valid JSON");
+  }
+}
+
+function conversationIdOf(raw: string): ConversationId {
+  const parsed = ConversationId.safeParse(raw);
+  // A malformed id names no conversation: the same answer as any other unknown one.
+  if (!parsed.success) throw new ChatError("not_found", "conversation not found");
+  return parsed.data;
+}
+
+function newGroupId(): ConversationId {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const id = btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replaceAll("=", "");
+  return `g:${id}`;
+}
+
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.onError((error) => errorResponse(error));
+  app.notFound(() => errorResponse(new ChatError("not_found", "no such route")));
+
+  app.get("/health", (c) => c.json({ ok: true }));
+
+  app.post("/dev/tokens", async (c) => {
+    const config = loadConfig(c.env);
+    if (!config.development) throw new ChatError("not_found", "no such route");
+    const { userId } = parseWith(DevTokenRequest, await jsonBody(c.req.raw));
+    return c.json({ token: await mintDevToken(userId, config.jwt) });
+  });
+
+  const forward = (
+    c: { env: AppEnv["Bindings"]; req: { raw: Request } },
+    conversationId: ConversationId,
+    path: string,
+    userId: UserId | undefined,
+    body?: unknown,
+  ) => {
+    const stub = c.env.CONVERSATIONS.get(c.env.CONVERSATIONS.idFromName(conversationId));
+    return stub.fetch(internalRequest(c.req.raw, conversationId, path, userId, body));
+  };
+
+  // The WebSocket upgrade authenticates by header (Node, mobile) or by a single-use ticket
+  // (browsers), which only the ConversationDO can consume; so it sits before requireUser.
+  app.get("/v1/conversations/:id/ws", async (c) => {
+    const conversationId = conversationIdOf(c.req.param("id"));
+    if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+      throw new ChatError("invalid_request", "expected a WebSocket upgrade");
+    }
+    const token = bearerToken(c.req.header("Authorization"));
+    const userId = token ? await verifyUserToken(token, loadConfig(c.env).jwt) : undefined;
+    if (!userId && !c.req.query("ticket")) {
+      throw new ChatError("unauthenticated", "missing bearer token or ticket");
+    }
+    return forward(c, conversationId, "/ws", userId);
+  });
+
+  app.use("/v1/*", requireUser);
+
+  app.post("/v1/conversations/direct", async (c) => {
+    const { peerId } = parseWith(CreateDirectRequest, await jsonBody(c.req.raw));
+    const userId = c.get("userId");
+    if (peerId === userId) throw new ChatError("invalid_request", "cannot chat with yourself");
+    return forward(c, directConversationId(userId, peerId), "/direct", userId, {});
+  });
+
+  app.post("/v1/conversations/groups", async (c) => {
+    const body = parseWith(CreateGroupRequest, await jsonBody(c.req.raw));
+    return forward(c, newGroupId(), "/group", c.get("userId"), body);
+  });
+
+  // Everything else under a conversation goes to its DO as-is (path after the id).
+  const passthrough = [
+    ["post", "/tickets"],
+    ["get", ""],
+    ["post", "/members"],
+    ["delete", "/members/:userId"],
+    ["post", "/messages"],
+    ["get", "/messages"],
+    ["post", "/read"],
+    ["post", "/delivered"],
+  ] as const;
+  for (const [method, suffix] of passthrough) {
+    app[method](`/v1/conversations/:id${suffix}`, async (c) => {
+      const conversationId = conversationIdOf(c.req.param("id"));
+      const target = c.req.param("userId");
+      const rest =
+        (target === undefined ? suffix : suffix.replace(":userId", encodeURIComponent(target))) ||
+        "/";
+      return forward(c, conversationId, rest, c.get("userId"));
+    });
+  }
+
+  return app;
+}

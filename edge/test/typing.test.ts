@@ -1,0 +1,47 @@
+// Typing indicators: broadcast to the others, never stored, expiring after TYPING_TTL_MS (1 s in
+// tests), and a "stop" reaches the others even when the typist vanishes.
+import { describe, expect, it } from "vitest";
+import { api, connect, createGroup, users } from "./support/client.ts";
+
+describe("typing", () => {
+  it("start and stop reach the other members only", async () => {
+    const [a, b, c] = users(3);
+    const id = await createGroup(a!, [b!, c!]);
+    const [sa, sb, sc] = await Promise.all([a, b, c].map((u) => connect(u!, id)));
+    sa!.send({ type: "typing", state: "start" });
+    expect(await sb!.next("typing")).toEqual({ type: "typing", userId: a, state: "start" });
+    await sc!.next("typing");
+    sa!.send({ type: "typing", state: "stop" });
+    await sb!.next("typing", (t) => t.state === "stop");
+    sa!.send({ type: "ping", reqId: "p" });
+    await sa!.next("pong");
+    expect(sa!.of("typing")).toEqual([]);
+    // Never stored: nothing in the message stream.
+    const history = await api(b!, "GET", `/v1/conversations/${id}/messages?after=0`);
+    expect(history.body.messages.map((m: { content: { kind: string } }) => m.content.kind)).toEqual(
+      ["system"],
+    );
+    for (const s of [sa, sb, sc]) s!.close();
+  });
+
+  it("expires without a refresh", async () => {
+    const [a, b] = users(2);
+    const id = await createGroup(a!, [b!]);
+    const [sa, sb] = await Promise.all([a, b].map((u) => connect(u!, id)));
+    sa!.send({ type: "typing", state: "start" });
+    await sb!.next("typing");
+    expect(await sb!.next("typing", (t) => t.state === "stop")).toMatchObject({ userId: a });
+    for (const s of [sa, sb]) s!.close();
+  });
+
+  it("a typist whose socket closes sends a stop to the others", async () => {
+    const [a, b] = users(2);
+    const id = await createGroup(a!, [b!]);
+    const [sa, sb] = await Promise.all([a, b].map((u) => connect(u!, id)));
+    sa!.send({ type: "typing", state: "start" });
+    await sb!.next("typing");
+    sa!.close();
+    await sb!.next("typing", (t) => t.state === "stop");
+    sb!.close();
+  });
+});

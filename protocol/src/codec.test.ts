@@ -1,0 +1,124 @@
+import { describe, expect, it } from "vitest";
+import { decodeClientFrame, decodeServerFrame, encodeFrame, utf8ByteLength } from "./codec.ts";
+import { ChatError, closeCodeOf, toErrorBody } from "./errors.ts";
+import { LIMITS } from "./limits.ts";
+import { negotiateVersion } from "./version.ts";
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    return error instanceof ChatError ? error.code : "not-a-chat-error";
+  }
+  return undefined;
+}
+
+describe("decodeClientFrame", () => {
+  it("accepts a valid send frame", () => {
+    const frame = decodeClientFrame(
+      JSON.stringify({ type: "send", clientMsgId: "m-1", content: { kind: "text", text: "hi" } }),
+    );
+    expect(frame).toMatchObject({ type: "send", clientMsgId: "m-1" });
+  });
+
+  it("refuses malformed JSON, unknown types and binary frames as invalid_request", () => {
+    expect(codeOf(() => decodeClientFrame("{nope"))).toBe("invalid_request");
+    expect(codeOf(() => decodeClientFrame(JSON.stringify({ type: "launch" })))).toBe(
+      "invalid_request",
+    );
+    expect(codeOf(() => decodeClientFrame(new ArrayBuffer(4)))).toBe("invalid_request");
+  });
+
+  it("refuses frames over the byte limit, counting UTF-8 bytes", () => {
+    // 3 bytes per character: under the limit in UTF-16 units, over it in bytes.
+    const text = "€".repeat(Math.ceil(LIMITS.maxFrameBytes / 3) + 1);
+    expect(text.length).toBeLessThan(LIMITS.maxFrameBytes);
+    expect(codeOf(() => decodeClientFrame(text))).toBe("frame_too_large");
+  });
+
+  it("reports text over the kind's limit as content_too_large", () => {
+    const frame = {
+      type: "send",
+      clientMsgId: "m-2",
+      content: { kind: "text", text: "x".repeat(LIMITS.maxTextChars + 1) },
+    };
+    expect(codeOf(() => decodeClientFrame(JSON.stringify(frame)))).toBe("content_too_large");
+  });
+
+  it("refuses media over its kind's size limit and system content from clients", () => {
+    const video = {
+      type: "send",
+      clientMsgId: "m-3",
+      content: {
+        kind: "video",
+        media: {
+          objectKey: "k",
+          mime: "video/mp4",
+          size: LIMITS.maxMediaBytes.video + 1,
+          width: 1,
+          height: 1,
+          durationMs: 1,
+        },
+      },
+    };
+    expect(codeOf(() => decodeClientFrame(JSON.stringify(video)))).toBe("content_too_large");
+    const system = {
+      type: "send",
+      clientMsgId: "m-4",
+      content: { kind: "system", system: { event: "member_left", userId: "a" } },
+    };
+    expect(codeOf(() => decodeClientFrame(JSON.stringify(system)))).toBe("invalid_request");
+  });
+});
+
+describe("server frames", () => {
+  it("round-trip through encode and decode", () => {
+    const frame = { type: "status", status: "read", upToSeq: 7 } as const;
+    expect(decodeServerFrame(encodeFrame(frame))).toEqual(frame);
+  });
+});
+
+describe("errors", () => {
+  it("map codes to status, close code and retriable", () => {
+    const error = new ChatError("rate_limited", "slow down", { retryAfterMs: 250 });
+    expect(error.status).toBe(429);
+    expect(error.retriable).toBe(true);
+    expect(error.toBody()).toEqual({
+      code: "rate_limited",
+      message: "slow down",
+      retriable: true,
+      retryAfterMs: 250,
+    });
+    expect(closeCodeOf("unauthenticated")).toBe(4401);
+  });
+
+  it("never expose unknown errors", () => {
+    expect(toErrorBody(new Error("db password is hunter2"))).toEqual({
+      code: "internal",
+      message: "internal error",
+      retriable: true,
+    });
+  });
+});
+
+describe("negotiateVersion", () => {
+  it("takes the lower version and refuses clients older than the minimum", () => {
+    expect(negotiateVersion(5, 1)).toBe(1);
+    expect(negotiateVersion(1, 3)).toBe(1);
+    expect(negotiateVersion(0, 1)).toBeNull();
+  });
+});
+
+describe("utf8ByteLength", () => {
+  it("counts 1 to 4 bytes per code point", () => {
+    const cases: Array<[string, number]> = [
+      ["", 0],
+      ["abc", 3],
+      ["é", 2],
+      ["€uro", 6],
+      ["😀 ok", 7],
+      ["\u{10FFFF}", 4],
+    ];
+    for (const [text, bytes] of cases) expect(utf8ByteLength(text)).toBe(bytes);
+  });
+});

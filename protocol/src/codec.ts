@@ -1,0 +1,58 @@
+// Decoding untrusted input: size check, JSON parse and schema validation, each failure a typed
+// ChatError, so a transport can answer with an error frame and keep the socket working.
+import type { z } from "zod";
+import { ChatError } from "./errors.ts";
+import { ClientFrame, ServerFrame } from "./frames.ts";
+import { LIMITS } from "./limits.ts";
+
+/** UTF-8 length of a string, without TextEncoder (not part of the ESNext lib this package targets). */
+export function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (const char of text) {
+    const point = char.codePointAt(0)!;
+    bytes += point < 0x80 ? 1 : point < 0x800 ? 2 : point < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+/** Parses and validates `input` against `schema`, or throws ChatError("invalid_request"). */
+export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
+  const tooBig = result.error.issues.some((i) => i.code === "too_big");
+  throw new ChatError(
+    tooBig ? "content_too_large" : "invalid_request",
+    `${where}${issue?.message ?? "invalid"}`,
+  );
+}
+
+/** Parses JSON text, or throws ChatError("invalid_request"). */
+export function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ChatError("invalid_request", "frame is not valid JSON");
+  }
+}
+
+/** Decodes one WebSocket frame from a client. Binary frames are refused: the protocol is JSON text. */
+export function decodeClientFrame(data: string | ArrayBuffer): ClientFrame {
+  if (typeof data !== "string")
+    throw new ChatError("invalid_request", "binary frames are not supported");
+  // Cheap bound first (a UTF-16 length over the byte limit can only mean more bytes), then exact.
+  if (data.length > LIMITS.maxFrameBytes || utf8ByteLength(data) > LIMITS.maxFrameBytes) {
+    throw new ChatError("frame_too_large", `frames are limited to ${LIMITS.maxFrameBytes} bytes`);
+  }
+  return parseWith(ClientFrame, parseJson(data));
+}
+
+/** Decodes one frame from the server (used by the SDK). */
+export function decodeServerFrame(data: string): ServerFrame {
+  return parseWith(ServerFrame, parseJson(data));
+}
+
+export function encodeFrame(frame: ClientFrame | ServerFrame): string {
+  return JSON.stringify(frame);
+}

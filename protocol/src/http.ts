@@ -1,0 +1,65 @@
+// Bodies of the public HTTP API (the edge Worker). Every error response is `{ error: ErrorBody }`.
+import { z } from "zod";
+import { ErrorBody } from "./errors.ts";
+import { ClientMsgId, Seq, Timestamp, UserId, Watermark } from "./ids.ts";
+import { LIMITS } from "./limits.ts";
+import { Message, UserContent } from "./message.ts";
+
+export const ErrorResponse = z.object({ error: ErrorBody });
+export type ErrorResponse = z.infer<typeof ErrorResponse>;
+
+/** POST /v1/tickets → a short-lived, single-use ticket for a browser's WebSocket upgrade. */
+export const TicketResponse = z.object({ ticket: z.string().min(16), expiresAt: Timestamp });
+export type TicketResponse = z.infer<typeof TicketResponse>;
+
+/** POST /v1/conversations/direct: the one conversation between the caller and `peerId`. */
+export const CreateDirectRequest = z.object({ peerId: UserId });
+export type CreateDirectRequest = z.infer<typeof CreateDirectRequest>;
+
+/** POST /v1/conversations/groups: a group with the caller as its first admin. */
+export const CreateGroupRequest = z.object({
+  name: z.string().trim().min(1).max(LIMITS.maxGroupNameChars),
+  memberIds: z.array(UserId).max(LIMITS.maxGroupMembers - 1),
+});
+export type CreateGroupRequest = z.infer<typeof CreateGroupRequest>;
+
+/** POST /v1/conversations/:id/members (admins only). */
+export const AddMemberRequest = z.object({
+  userId: UserId,
+  role: z.enum(["admin", "member"]).optional(),
+});
+export type AddMemberRequest = z.infer<typeof AddMemberRequest>;
+
+/** POST /v1/conversations/:id/messages → SendAck. */
+export const SendRequest = z.object({
+  clientMsgId: ClientMsgId,
+  content: UserContent,
+  replyToSeq: Seq.optional(),
+});
+export type SendRequest = z.infer<typeof SendRequest>;
+
+/** POST /v1/conversations/:id/read and /delivered. */
+export const WatermarkRequest = z.object({ upToSeq: Seq });
+export type WatermarkRequest = z.infer<typeof WatermarkRequest>;
+
+/** GET /v1/conversations/:id/messages?before=<seq>|after=<seq>&limit=<n> */
+export const HistoryQuery = z
+  .object({
+    before: z.coerce.number().pipe(Seq).optional(),
+    after: z.coerce.number().pipe(Watermark).optional(),
+    limit: z.coerce.number().int().min(1).max(LIMITS.maxPageSize).default(50),
+  })
+  .refine((q) => q.before === undefined || q.after === undefined, "use before or after, not both");
+export type HistoryQuery = z.infer<typeof HistoryQuery>;
+
+/**
+ * A page of messages in ascending seq order. `hasMore` says whether more lie beyond the page in the
+ * direction asked. `olderInRegion` is set when the edge's window ends before the page does and the
+ * rest must come from the regional history API (the edge fetches it itself when it can).
+ */
+export const HistoryPage = z.object({
+  messages: z.array(Message),
+  hasMore: z.boolean(),
+  olderInRegion: z.object({ beforeSeq: Seq }).optional(),
+});
+export type HistoryPage = z.infer<typeof HistoryPage>;

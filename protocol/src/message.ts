@@ -1,0 +1,107 @@
+// Messages: what a sender submits (content) and what every member receives (the stored message).
+import { z } from "zod";
+import { ClientMsgId, ConversationId, MessageId, Seq, Timestamp, UserId } from "./ids.ts";
+import { LIMITS } from "./limits.ts";
+
+/** A media object in object storage, referenced by key; the bytes never pass through chat. */
+const MediaRef = z.object({
+  objectKey: z.string().min(1).max(512),
+  mime: z
+    .string()
+    .min(3)
+    .max(127)
+    .regex(/^[\w.+-]+\/[\w.+-]+$/, "a MIME type"),
+  size: z.number().int().min(1),
+  thumbnailKey: z.string().min(1).max(512).optional(),
+});
+
+const Dimensions = {
+  width: z.number().int().min(1).max(65_535),
+  height: z.number().int().min(1).max(65_535),
+};
+const DurationMs = z.number().int().min(1).max(LIMITS.maxMediaDurationMs);
+const Caption = z.string().max(LIMITS.maxCaptionChars).optional();
+
+export const TextContent = z.object({
+  kind: z.literal("text"),
+  text: z.string().min(1).max(LIMITS.maxTextChars),
+});
+export const ImageContent = z.object({
+  kind: z.literal("image"),
+  media: MediaRef.extend({
+    ...Dimensions,
+    size: z.number().int().min(1).max(LIMITS.maxMediaBytes.image),
+  }),
+  caption: Caption,
+});
+export const AudioContent = z.object({
+  kind: z.literal("audio"),
+  media: MediaRef.extend({
+    durationMs: DurationMs,
+    size: z.number().int().min(1).max(LIMITS.maxMediaBytes.audio),
+  }),
+});
+export const VideoContent = z.object({
+  kind: z.literal("video"),
+  media: MediaRef.extend({
+    ...Dimensions,
+    durationMs: DurationMs,
+    size: z.number().int().min(1).max(LIMITS.maxMediaBytes.video),
+  }),
+  caption: Caption,
+});
+
+/** What a member may send. */
+export const UserContent = z.discriminatedUnion("kind", [
+  TextContent,
+  ImageContent,
+  AudioContent,
+  VideoContent,
+]);
+export type UserContent = z.infer<typeof UserContent>;
+
+/** Events the conversation itself records as messages, so every member sees them in order. */
+export const SystemEvent = z.discriminatedUnion("event", [
+  z.object({ event: z.literal("created"), by: UserId, name: z.string().optional() }),
+  z.object({ event: z.literal("member_added"), by: UserId, userId: UserId }),
+  z.object({ event: z.literal("member_removed"), by: UserId, userId: UserId }),
+  z.object({ event: z.literal("member_left"), userId: UserId }),
+  z.object({ event: z.literal("renamed"), by: UserId, name: z.string() }),
+]);
+export type SystemEvent = z.infer<typeof SystemEvent>;
+
+export const SystemContent = z.object({ kind: z.literal("system"), system: SystemEvent });
+
+/** Everything a stored message may hold. */
+export const MessageContent = z.discriminatedUnion("kind", [
+  TextContent,
+  ImageContent,
+  AudioContent,
+  VideoContent,
+  SystemContent,
+]);
+export type MessageContent = z.infer<typeof MessageContent>;
+export type MessageKind = MessageContent["kind"];
+
+/** A message as the ConversationDO assigned it: the unit of order, storage, sync and history. */
+export const Message = z.object({
+  conversationId: ConversationId,
+  seq: Seq,
+  messageId: MessageId,
+  /** The sender's idempotency key; system messages use a server-made one. */
+  clientMsgId: ClientMsgId,
+  senderId: UserId,
+  content: MessageContent,
+  replyToSeq: Seq.optional(),
+  serverTs: Timestamp,
+});
+export type Message = z.infer<typeof Message>;
+
+/** The acknowledgement a sender gets once the message is durable at the edge (status "sent"). */
+export const SendAck = z.object({
+  clientMsgId: ClientMsgId,
+  seq: Seq,
+  messageId: MessageId,
+  serverTs: Timestamp,
+});
+export type SendAck = z.infer<typeof SendAck>;
