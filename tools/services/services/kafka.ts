@@ -21,6 +21,22 @@ import type { HealthRow, KafkaEndpoint } from "../types.ts";
 
 const ID = "kafka";
 
+let warningFilterInstalled = false;
+
+/**
+ * kafkajs sets timers with negative delays, which Node 24 reports as TimeoutNegativeWarning on
+ * every run; drop that one warning and print the others as Node would.
+ */
+export function ignoreKafkajsTimerWarning(): void {
+  if (warningFilterInstalled) return;
+  warningFilterInstalled = true;
+  process.removeAllListeners("warning");
+  process.on("warning", (w) => {
+    if (w.name !== "TimeoutNegativeWarning")
+      console.warn(`(node:${process.pid}) ${w.name}: ${w.message}`);
+  });
+}
+
 function paths(cfg: ServicesConfig) {
   const dir = join(cfg.runDir, "kafka");
   return {
