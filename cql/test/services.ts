@@ -52,9 +52,12 @@ export async function dropKeyspaces(keyspaces: readonly string[]): Promise<void>
   const client = clientIn(dc);
   try {
     await client.connect();
-    for (const keyspace of keyspaces) {
-      await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => {});
-    }
+    // Different keyspaces: concurrent drops are independent schema changes.
+    await Promise.all(
+      keyspaces.map((keyspace) =>
+        client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => {}),
+      ),
+    );
   } finally {
     await client.shutdown();
   }

@@ -75,3 +75,22 @@ export type RegionHistoryQuery = z.infer<typeof RegionHistoryQuery>;
 
 export const RegionHistoryPage = z.object({ messages: z.array(Message), hasMore: z.boolean() });
 export type RegionHistoryPage = z.infer<typeof RegionHistoryPage>;
+
+/** One row of GET /v1/users/:userId/conversations: a member's view of a conversation. */
+export const RegionConversationSummary = z.object({
+  conversationId: ConversationId,
+  kind: z.enum(["direct", "group"]).optional(),
+  name: z.string().optional(),
+  lastMessageSeq: Watermark,
+  lastMessageAt: Timestamp,
+  lastReadSeq: Watermark,
+  /** lastMessageSeq − the member's read watermark, never negative. */
+  unread: Watermark,
+});
+export type RegionConversationSummary = z.infer<typeof RegionConversationSummary>;
+
+/** GET /v1/users/:userId/conversations (service token): most recently active first. */
+export const RegionConversationList = z.object({
+  conversations: z.array(RegionConversationSummary),
+});
+export type RegionConversationList = z.infer<typeof RegionConversationList>;

@@ -1,0 +1,188 @@
+// The demo page's wiring: sign in with a dev token, open a direct chat or a group, and show the
+// conversation through the SDK (statuses, typing, connection state). Served by the edge Worker as
+// static assets, so the SDK talks to the page's own origin.
+import type { ChatError } from "@edge-chat/protocol";
+import {
+  ChatClient,
+  type ConversationSession,
+  fetchDevToken,
+  newClientMsgId,
+  WebStorageOutboxStore,
+} from "../src/index.ts";
+import { MessageList } from "./view.ts";
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const baseUrl = location.origin;
+
+let client: ChatClient | undefined;
+let me: string | undefined;
+let session: ConversationSession | undefined;
+const list = new MessageList($<HTMLOListElement>("messages"));
+
+function showError(error: unknown): void {
+  const chatError = error as Partial<ChatError>;
+  $("error").textContent = chatError.code
+    ? `${chatError.code}: ${chatError.message}`
+    : String(error);
+}
+
+function clearError(): void {
+  $("error").textContent = "";
+}
+
+function setState(state: string, detail = ""): void {
+  const badge = $("state");
+  badge.dataset.state = state;
+  badge.textContent = detail ? `${state} (${detail})` : state;
+}
+
+async function signIn(userId: string): Promise<void> {
+  const token = await fetchDevToken(baseUrl, userId);
+  me = userId;
+  client = new ChatClient({
+    baseUrl,
+    // Dev tokens are long-lived; a real app would refresh here when the token nears expiry.
+    getToken: async () => token,
+    // Unsent messages survive a reload: they are resent with the same id when the page comes back.
+    storage: new WebStorageOutboxStore(localStorage, `edge-chat:${userId}:outbox:`),
+  });
+  localStorage.setItem("edge-chat:user", userId);
+  $("me").textContent = `signed in as ${userId}`;
+  $("login").hidden = true;
+  $("pick").hidden = false;
+}
+
+async function openConversation(conversationId: string, title: string): Promise<void> {
+  if (!client || !me) return;
+  session?.close();
+  list.clear();
+  $("title").textContent = title;
+  $("pick").hidden = true;
+  $("chat").hidden = false;
+  location.hash = encodeURIComponent(conversationId);
+  const current = client.open(conversationId);
+  session = current;
+  setState("connecting");
+
+  current.on("state", ({ state, retryInMs, error }) => {
+    setState(state, retryInMs !== undefined ? `retry in ${Math.round(retryInMs)} ms` : "");
+    if (state === "open") {
+      clearError(); // whatever went wrong while reconnecting is over
+      void refreshReceipts(current);
+    }
+    if (state === "closed" && error) showError(error);
+  });
+  current.on("message", (message) => {
+    list.showMessage(message, current.userId ?? me);
+    if (document.visibilityState === "visible") markRead(current);
+  });
+  current.on("ack", (ack) => list.acked(ack.clientMsgId, ack.seq));
+  current.on("status", ({ status, upToSeq }) => list.status(status, upToSeq));
+  current.on("typing", ({ typists }) => {
+    $("typing").textContent =
+      typists.length === 0
+        ? ""
+        : `${typists.join(", ")} ${typists.length === 1 ? "is" : "are"} typing…`;
+  });
+  current.on("error", (error) => {
+    if (error.code !== "unauthenticated") showError(error);
+  });
+
+  await current.ready();
+  for (const pending of current.pending())
+    list.showPending(pending.clientMsgId, pending.content, me);
+}
+
+/** Statuses arrive as changes; after (re)connecting, ask where the others are for my newest seq. */
+async function refreshReceipts(current: ConversationSession): Promise<void> {
+  if (current.lastSeq === 0) return;
+  try {
+    const info = await current.messageInfo(current.lastSeq);
+    const others = info.members.filter((m) => m.userId !== current.userId);
+    if (others.length === 0) return;
+    list.status("delivered", Math.min(...others.map((m) => m.deliveredUpTo)));
+    list.status("read", Math.min(...others.map((m) => m.readUpTo)));
+  } catch {
+    // Best effort: live status frames keep the ticks right from here on.
+  }
+}
+
+function markRead(current: ConversationSession): void {
+  if (current.lastSeq > 0) current.markRead(current.lastSeq).catch(showError);
+}
+
+$("login-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearError();
+  signIn($<HTMLInputElement>("user-id").value.trim())
+    .then(() => {
+      const hash = decodeURIComponent(location.hash.slice(1));
+      if (hash) return openConversation(hash, hash);
+    })
+    .catch(showError);
+});
+
+$("direct-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearError();
+  const peer = $<HTMLInputElement>("peer-id").value.trim();
+  client
+    ?.createDirect(peer)
+    .then((c) => openConversation(c.conversationId, `Chat with ${peer}`))
+    .catch(showError);
+});
+
+$("group-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearError();
+  const name = $<HTMLInputElement>("group-name").value.trim();
+  const memberIds = $<HTMLInputElement>("group-members")
+    .value.split(",")
+    .map((m) => m.trim())
+    .filter(Boolean);
+  client
+    ?.createGroup({ name, memberIds })
+    .then((c) => openConversation(c.conversationId, `${name} (${c.conversationId})`))
+    .catch(showError);
+});
+
+$("open-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearError();
+  const id = $<HTMLInputElement>("conversation-id").value.trim();
+  openConversation(id, id).catch(showError);
+});
+
+$("leave").addEventListener("click", () => {
+  session?.close();
+  session = undefined;
+  setState("closed");
+  $("chat").hidden = true;
+  $("pick").hidden = false;
+  location.hash = "";
+});
+
+const text = $<HTMLInputElement>("text");
+text.addEventListener("input", () => session?.typing(text.value ? "start" : "stop"));
+text.addEventListener("blur", () => session?.typing("stop"));
+
+$("composer").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const current = session;
+  const value = text.value.trim();
+  if (!current || !me || !value) return;
+  text.value = "";
+  current.typing("stop");
+  // Our own id, so the bubble shows as pending now and turns into the sequenced message later.
+  const clientMsgId = newClientMsgId();
+  list.showPending(clientMsgId, { kind: "text", text: value }, me);
+  current.sendText(value, { clientMsgId }).catch(showError);
+});
+
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible" && session) markRead(session);
+});
+
+// Come back signed in (and in the same conversation) after a reload.
+const remembered = localStorage.getItem("edge-chat:user");
+if (remembered) $<HTMLInputElement>("user-id").value = remembered;

@@ -1,0 +1,160 @@
+// Rendering of the demo's message list: one element per message, keyed by clientMsgId so a message
+// shown as pending is updated in place once the server gives it a seq, and status ticks derived
+// from the delivered/read watermarks of my messages.
+import type { Message, UserContent } from "@edge-chat/protocol";
+
+export type Ticks = "pending" | "sent" | "delivered" | "read";
+
+interface Row {
+  element: HTMLLIElement;
+  mine: boolean;
+  seq: number | undefined;
+}
+
+export class MessageList {
+  readonly #list: HTMLOListElement;
+  readonly #rows = new Map<string, Row>();
+  #deliveredUpTo = 0;
+  #readUpTo = 0;
+
+  constructor(list: HTMLOListElement) {
+    this.#list = list;
+  }
+
+  clear(): void {
+    this.#list.replaceChildren();
+    this.#rows.clear();
+    this.#deliveredUpTo = 0;
+    this.#readUpTo = 0;
+  }
+
+  /** A message of mine that has no seq yet (just sent, or restored from the outbox). */
+  showPending(clientMsgId: string, content: UserContent, me: string): void {
+    if (this.#rows.has(clientMsgId)) return;
+    const row = this.#row(clientMsgId, me, content, true);
+    this.#list.append(row.element);
+    this.#paint(row);
+    this.#scroll();
+  }
+
+  /** A message from the conversation, in seq order. */
+  showMessage(message: Message, me: string | undefined): void {
+    // System events are the conversation's, not a message of mine to tick.
+    const mine = message.senderId === me && message.content.kind !== "system";
+    let row = this.#rows.get(message.clientMsgId);
+    if (row?.mine !== mine) row = undefined;
+    if (!row) {
+      row = this.#row(message.clientMsgId, message.senderId, message.content, mine);
+    }
+    row.seq = message.seq;
+    row.element.dataset.seq = String(message.seq);
+    // Seq order is the conversation's order: move the element behind the last sequenced one.
+    this.#insertInOrder(row.element);
+    this.#paint(row);
+    this.#scroll();
+  }
+
+  /** My message got its ack (the message frame may come later or has come already). */
+  acked(clientMsgId: string, seq: number): void {
+    const row = this.#rows.get(clientMsgId);
+    if (!row) return;
+    row.seq = seq;
+    this.#paint(row);
+  }
+
+  status(kind: "delivered" | "read", upToSeq: number): void {
+    if (kind === "read") this.#readUpTo = Math.max(this.#readUpTo, upToSeq);
+    // Read implies delivered.
+    this.#deliveredUpTo = Math.max(this.#deliveredUpTo, upToSeq);
+    for (const row of this.#rows.values()) if (row.mine) this.#paint(row);
+  }
+
+  #row(
+    clientMsgId: string,
+    sender: string,
+    content: UserContent | Message["content"],
+    mine: boolean,
+  ) {
+    const element = document.createElement("li");
+    element.className = `msg${mine ? " mine" : ""}${content.kind === "system" ? " system" : ""}`;
+    const body = document.createElement("span");
+    body.className = "body";
+    body.textContent = describe(content);
+    const meta = document.createElement("span");
+    meta.className = "meta";
+    meta.textContent = mine || content.kind === "system" ? "" : sender;
+    element.append(body, meta);
+    const row: Row = { element, mine, seq: undefined };
+    this.#rows.set(clientMsgId, row);
+    return row;
+  }
+
+  #paint(row: Row): void {
+    if (!row.mine) return;
+    const ticks = ticksOf(row.seq, this.#deliveredUpTo, this.#readUpTo);
+    const meta = row.element.querySelector(".meta")!;
+    let mark = meta.querySelector(".ticks");
+    if (!mark) {
+      mark = document.createElement("span");
+      meta.append(mark);
+    }
+    mark.className = `ticks ${ticks}`;
+    // Plain characters: emoji fonts are not everywhere.
+    mark.textContent = ticks === "pending" ? "…" : ticks === "sent" ? "✓" : "✓✓";
+    mark.setAttribute("title", ticks);
+  }
+
+  #insertInOrder(element: HTMLLIElement): void {
+    const seq = Number(element.dataset.seq);
+    const sequenced = [...this.#list.querySelectorAll<HTMLLIElement>("li[data-seq]")].filter(
+      (li) => li !== element,
+    );
+    const after = sequenced.find((li) => Number(li.dataset.seq) > seq);
+    if (after) this.#list.insertBefore(element, after);
+    else {
+      // Before any still-pending messages of mine, which are newer than anything sequenced.
+      const firstPending = [...this.#list.children].find(
+        (li) => li !== element && !(li as HTMLElement).dataset.seq,
+      );
+      this.#list.insertBefore(element, firstPending ?? null);
+    }
+  }
+
+  #scroll(): void {
+    this.#list.scrollTop = this.#list.scrollHeight;
+  }
+}
+
+export function ticksOf(seq: number | undefined, deliveredUpTo: number, readUpTo: number): Ticks {
+  if (seq === undefined) return "pending";
+  if (seq <= readUpTo) return "read";
+  if (seq <= deliveredUpTo) return "delivered";
+  return "sent";
+}
+
+function describe(content: Message["content"]): string {
+  switch (content.kind) {
+    case "text":
+      return content.text;
+    case "image":
+    case "video":
+      return `[${content.kind}] ${content.caption ?? content.media.objectKey}`;
+    case "audio":
+      return `[audio ${Math.round(content.media.durationMs / 1000)} s]`;
+    case "system": {
+      const e = content.system;
+      switch (e.event) {
+        case "created":
+          return `${e.by} created the conversation${e.name ? ` “${e.name}”` : ""}`;
+        case "member_added":
+          return `${e.by} added ${e.userId}`;
+        case "member_removed":
+          return `${e.by} removed ${e.userId}`;
+        case "member_left":
+          return `${e.userId} left`;
+        case "renamed":
+          return `${e.by} renamed the group to “${e.name}”`;
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+// The SDK's entry point: typed HTTP calls plus `open()` for a live conversation session. Platform
+// pieces (fetch, WebSocket, outbox storage) are injectable so the same code runs in browsers, in
+// Node 24 (global fetch and WebSocket) and in unit tests.
+import type { ConversationId } from "@edge-chat/protocol";
+import { type FetchLike, HttpApi } from "./http-api.ts";
+import { ConversationSession, type SessionOptions } from "./session.ts";
+import type { WebSocketConstructor } from "./socket.ts";
+import { MemoryOutboxStore, type OutboxStore } from "./storage.ts";
+
+export interface ChatClientOptions {
+  /** Origin of the edge Worker, e.g. "https://chat.example.com". */
+  baseUrl: string;
+  /** Returns a current JWT; called for every request and ticket, so it may refresh. */
+  getToken: () => Promise<string>;
+  WebSocketImpl?: WebSocketConstructor;
+  fetchImpl?: FetchLike;
+  /** Where unacknowledged messages wait. Default: in memory (lost on reload). */
+  storage?: OutboxStore;
+}
+
+export class ChatClient extends HttpApi {
+  readonly #WebSocket: WebSocketConstructor;
+  readonly #store: OutboxStore;
+
+  constructor(options: ChatClientOptions) {
+    super(options);
+    const WebSocketImpl = options.WebSocketImpl ?? globalThis.WebSocket;
+    if (!WebSocketImpl) throw new TypeError("no WebSocket implementation: pass WebSocketImpl");
+    this.#WebSocket = WebSocketImpl;
+    this.#store = options.storage ?? new MemoryOutboxStore();
+  }
+
+  /** Opens a live session on a conversation the caller is a member of; it connects at once. */
+  open(conversationId: ConversationId, options: SessionOptions = {}): ConversationSession {
+    return new ConversationSession(
+      { conversationId, api: this, WebSocketImpl: this.#WebSocket, store: this.#store },
+      options,
+    );
+  }
+}

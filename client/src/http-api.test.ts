@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { errorFromResponse, fetchDevToken, HttpApi } from "./http-api.ts";
+import { fakeFetch } from "./test-support/fakes.ts";
+import { makeMessage, uuidFor } from "./test-support/messages.ts";
+
+const conversation = {
+  conversationId: "d:alice:bob",
+  kind: "direct",
+  members: [
+    { userId: "alice", role: "member", joinedAt: 1 },
+    { userId: "bob", role: "member", joinedAt: 1 },
+  ],
+  createdAt: 1,
+  lastSeq: 0,
+};
+
+function api(handler: Parameters<typeof fakeFetch>[0]) {
+  const { fetchImpl, requests } = fakeFetch(handler);
+  let n = 0;
+  const http = new HttpApi({
+    baseUrl: "http://edge.test/",
+    getToken: async () => `token-${++n}`,
+    fetchImpl,
+  });
+  return { http, requests };
+}
+
+describe("HttpApi", () => {
+  it("sends JSON with a fresh bearer token and validates the reply", async () => {
+    const { http, requests } = api(() => [200, conversation]);
+    await expect(http.createDirect("bob")).resolves.toEqual(conversation);
+    await http.getConversation("d:alice:bob");
+    expect(requests[0]).toMatchObject({
+      method: "POST",
+      path: "/v1/conversations/direct",
+      body: { peerId: "bob" },
+    });
+    expect(requests[0]!.headers.get("authorization")).toBe("Bearer token-1");
+    expect(requests[0]!.headers.get("content-type")).toBe("application/json");
+    expect(requests[1]).toMatchObject({ method: "GET", path: "/v1/conversations/d:alice:bob" });
+    expect(requests[1]!.headers.get("authorization")).toBe("Bearer token-2");
+  });
+
+  it("builds history, watermark, member and send requests", async () => {
+    const ack = { clientMsgId: "m1", seq: 3, messageId: uuidFor(3), serverTs: 5 };
+    const { http, requests } = api((r) => {
+      if (r.path.endsWith("/messages") && r.method === "GET") {
+        return [200, { messages: [makeMessage(4)], hasMore: false }];
+      }
+      if (r.path.endsWith("/messages")) return [200, ack];
+      return [204, undefined];
+    });
+    const page = await http.history("d:alice:bob", { after: 3, limit: 10 });
+    expect(page.messages.map((m) => m.seq)).toEqual([4]);
+    expect(Object.fromEntries(requests[0]!.query)).toEqual({ after: "3", limit: "10" });
+    await http.history("d:alice:bob", { before: 9 });
+    expect(Object.fromEntries(requests[1]!.query)).toEqual({ before: "9", limit: "200" });
+    const request = { clientMsgId: "m1", content: { kind: "text" as const, text: "hi" } };
+    await expect(http.sendMessage("d:alice:bob", request)).resolves.toEqual(ack);
+    await http.markRead("d:alice:bob", 3);
+    await http.markDelivered("d:alice:bob", 4);
+    await http.addMember("g:team", { userId: "carol" });
+    await http.removeMember("g:team", "carol");
+    expect(requests.slice(2).map((r) => `${r.method} ${r.path} ${JSON.stringify(r.body)}`)).toEqual(
+      [
+        `POST /v1/conversations/d:alice:bob/messages ${JSON.stringify(request)}`,
+        'POST /v1/conversations/d:alice:bob/read {"upToSeq":3}',
+        'POST /v1/conversations/d:alice:bob/delivered {"upToSeq":4}',
+        'POST /v1/conversations/g:team/members {"userId":"carol"}',
+        "DELETE /v1/conversations/g:team/members/carol undefined",
+      ],
+    );
+  });
+
+  it("turns the server's error body into a ChatError with its code and retry hint", async () => {
+    const { http } = api(() => [
+      429,
+      { error: { code: "rate_limited", message: "slow down", retriable: true, retryAfterMs: 900 } },
+    ]);
+    const error = await http.createDirect("bob").catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: "ChatError", code: "rate_limited", retryAfterMs: 900 });
+  });
+
+  it("maps bare statuses, network failures and malformed replies to typed errors", async () => {
+    expect(errorFromResponse(404, "not json").code).toBe("not_found");
+    expect(errorFromResponse(502, undefined).code).toBe("internal");
+    expect(
+      errorFromResponse(429, undefined, new Headers({ "retry-after": "2" })).retryAfterMs,
+    ).toBe(2000);
+    const offline = new HttpApi({
+      baseUrl: "http://edge.test",
+      getToken: async () => "t",
+      fetchImpl: async () => {
+        throw new TypeError("fetch failed");
+      },
+    });
+    await expect(offline.getConversation("d:a:b")).rejects.toMatchObject({ code: "unavailable" });
+    const { http } = api(() => [200, { not: "a conversation" }]);
+    await expect(http.getConversation("d:a:b")).rejects.toMatchObject({ code: "internal" });
+  });
+
+  it("fetches a dev token", async () => {
+    const { fetchImpl, requests } = fakeFetch(() => [200, { token: "jwt" }]);
+    await expect(fetchDevToken("http://edge.test", "alice", fetchImpl)).resolves.toBe("jwt");
+    expect(requests[0]).toMatchObject({
+      method: "POST",
+      path: "/dev/tokens",
+      body: { userId: "alice" },
+    });
+  });
+});

@@ -1,0 +1,192 @@
+// Typed calls to the edge's HTTP API. Every response is validated against its protocol schema and
+// every failure becomes a ChatError with the server's code, so callers never see raw statuses.
+import {
+  type AddMemberRequest,
+  ChatError,
+  Conversation,
+  type ConversationId,
+  type CreateGroupRequest,
+  ERROR_CODES,
+  type ErrorCode,
+  ErrorResponse,
+  HistoryPage,
+  LIMITS,
+  SendAck,
+  type SendRequest,
+  type Seq,
+  TicketResponse,
+  type UserId,
+  type Watermark,
+} from "@edge-chat/protocol";
+
+/** Anything that validates like a protocol schema (zod's safeParse), so no zod import is needed. */
+export interface Schema<T> {
+  safeParse(input: unknown): { success: true; data: T } | { success: false; error: unknown };
+}
+
+export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface HttpApiOptions {
+  /** Origin of the edge, e.g. "https://chat.example.com" (a path prefix is kept). */
+  baseUrl: string;
+  /** Returns a current JWT; called for every request so the app can refresh it. */
+  getToken: () => Promise<string>;
+  fetchImpl?: FetchLike;
+}
+
+export type HistoryRequest =
+  | { before: Seq; after?: undefined; limit?: number }
+  | { after: Watermark; before?: undefined; limit?: number }
+  | { before?: undefined; after?: undefined; limit?: number };
+
+export class HttpApi {
+  readonly baseUrl: string;
+  readonly #getToken: () => Promise<string>;
+  readonly #fetch: FetchLike;
+
+  constructor(options: HttpApiOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.#getToken = options.getToken;
+    this.#fetch = options.fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  createDirect(peerId: UserId): Promise<Conversation> {
+    return this.#call(Conversation, "POST", "/v1/conversations/direct", { peerId });
+  }
+
+  createGroup(request: CreateGroupRequest): Promise<Conversation> {
+    return this.#call(Conversation, "POST", "/v1/conversations/groups", request);
+  }
+
+  getConversation(conversationId: ConversationId): Promise<Conversation> {
+    return this.#call(Conversation, "GET", conv(conversationId));
+  }
+
+  async addMember(conversationId: ConversationId, request: AddMemberRequest): Promise<void> {
+    await this.#call(undefined, "POST", `${conv(conversationId)}/members`, request);
+  }
+
+  async removeMember(conversationId: ConversationId, userId: UserId): Promise<void> {
+    await this.#call(
+      undefined,
+      "DELETE",
+      `${conv(conversationId)}/members/${encodeURIComponent(userId)}`,
+    );
+  }
+
+  /** Sends over HTTP (no socket needed); resending the same clientMsgId returns the original ack. */
+  sendMessage(conversationId: ConversationId, request: SendRequest): Promise<SendAck> {
+    return this.#call(SendAck, "POST", `${conv(conversationId)}/messages`, request);
+  }
+
+  history(conversationId: ConversationId, request: HistoryRequest = {}): Promise<HistoryPage> {
+    const query = new URLSearchParams();
+    if (request.before !== undefined) query.set("before", String(request.before));
+    if (request.after !== undefined) query.set("after", String(request.after));
+    query.set("limit", String(request.limit ?? LIMITS.maxPageSize));
+    return this.#call(HistoryPage, "GET", `${conv(conversationId)}/messages?${query}`);
+  }
+
+  async markRead(conversationId: ConversationId, upToSeq: Seq): Promise<void> {
+    await this.#call(undefined, "POST", `${conv(conversationId)}/read`, { upToSeq });
+  }
+
+  async markDelivered(conversationId: ConversationId, upToSeq: Seq): Promise<void> {
+    await this.#call(undefined, "POST", `${conv(conversationId)}/delivered`, { upToSeq });
+  }
+
+  /** A short-lived, single-use ticket for opening the conversation's WebSocket. */
+  ticket(conversationId: ConversationId): Promise<TicketResponse> {
+    return this.#call(TicketResponse, "POST", `${conv(conversationId)}/tickets`, {});
+  }
+
+  async #call<T = undefined>(
+    schema: Schema<T> | undefined,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<T> {
+    const token = await this.#getToken();
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    if (body !== undefined) headers["content-type"] = "application/json";
+    const init: RequestInit = { method, headers };
+    if (body !== undefined) init.body = JSON.stringify(body);
+    const response = await fetchOrThrow(this.#fetch, this.baseUrl + path, init);
+    return readResponse(response, schema);
+  }
+}
+
+/** Asks a local dev edge for a token (POST /dev/tokens); real deployments use an identity provider. */
+export async function fetchDevToken(
+  baseUrl: string,
+  userId: UserId,
+  fetchImpl: FetchLike = (input, init) => globalThis.fetch(input, init),
+): Promise<string> {
+  const response = await fetchOrThrow(fetchImpl, `${baseUrl.replace(/\/+$/, "")}/dev/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ userId }),
+  });
+  const body = await readJson(response);
+  if (!response.ok) throw errorFromResponse(response.status, body, response.headers);
+  const token = (body as { token?: unknown } | undefined)?.token;
+  if (typeof token !== "string" || token.length === 0) {
+    throw new ChatError("internal", "the dev token endpoint returned no token");
+  }
+  return token;
+}
+
+function conv(conversationId: ConversationId): string {
+  return `/v1/conversations/${encodeURIComponent(conversationId)}`;
+}
+
+async function fetchOrThrow(fetchImpl: FetchLike, url: string, init: RequestInit) {
+  try {
+    return await fetchImpl(url, init);
+  } catch (cause) {
+    // The network itself failed (offline, DNS, reset): worth retrying later.
+    throw new ChatError("unavailable", "the chat server cannot be reached", { cause });
+  }
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+async function readResponse<T>(response: Response, schema: Schema<T> | undefined): Promise<T> {
+  const body = await readJson(response);
+  if (!response.ok) throw errorFromResponse(response.status, body, response.headers);
+  // Only calls whose reply carries nothing pass no schema; their T is undefined.
+  if (schema === undefined) return undefined as T;
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    throw new ChatError("internal", "the server's response does not match the protocol", {
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
+}
+
+/** The server's own error when it sent one, otherwise the closest code for the status. */
+export function errorFromResponse(status: number, body: unknown, headers?: Headers): ChatError {
+  const parsed = ErrorResponse.safeParse(body);
+  if (parsed.success) {
+    const { code, message, retryAfterMs } = parsed.data.error;
+    return new ChatError(code, message, retryAfterMs === undefined ? {} : { retryAfterMs });
+  }
+  const code =
+    (Object.keys(ERROR_CODES) as ErrorCode[]).find((c) => ERROR_CODES[c].status === status) ??
+    (status >= 500 ? "internal" : "invalid_request");
+  const retryAfter = Number(headers?.get("retry-after"));
+  return new ChatError(
+    code,
+    `HTTP ${status}`,
+    Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {},
+  );
+}

@@ -1,0 +1,41 @@
+// @edge-chat/client: the TypeScript SDK for edge-chat (browsers and Node 24).
+export type { BackoffOptions } from "./backoff.ts";
+export { type ChatClientOptions, ChatClient } from "./client.ts";
+export { decideOnClose, errorCodeOfClose } from "./close-codes.ts";
+export { Emitter, type Listener } from "./emitter.ts";
+export {
+  errorFromResponse,
+  type FetchLike,
+  fetchDevToken,
+  type HistoryRequest,
+  HttpApi,
+  type HttpApiOptions,
+} from "./http-api.ts";
+export { newClientMsgId } from "./ids.ts";
+export {
+  ConversationSession,
+  type InfoResult,
+  type Pong,
+  type SendOptions,
+  type SessionEvents,
+  type SessionOptions,
+  type SessionState,
+} from "./session.ts";
+export type { WebSocketConstructor, WebSocketLike } from "./socket.ts";
+export {
+  MemoryOutboxStore,
+  type OutboxStore,
+  PendingMessage,
+  WebStorageOutboxStore,
+  type WebStorageLike,
+} from "./storage.ts";
+export { TYPING_EXPIRY_MS, TYPING_REFRESH_MS, type TypingChange } from "./typing.ts";
+// The protocol's types and error class, so apps need no second import for the common cases.
+export {
+  ChatError,
+  type Conversation,
+  type ErrorCode,
+  type Message,
+  type SendAck,
+  type UserContent,
+} from "@edge-chat/protocol";

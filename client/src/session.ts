@@ -1,0 +1,614 @@
+// One open conversation: a WebSocket that reconnects by itself (fresh ticket each time, jittered
+// backoff, stop on fatal close codes), replays what was missed from the last seq seen (sync batches,
+// and HTTP history for what is older than the edge keeps), and hands the app every message exactly
+// once, in seq order, with no gap. Sends go through the outbox, so they survive disconnects.
+import {
+  ChatError,
+  type ClientFrame,
+  ClientMsgId,
+  type ConversationId,
+  decodeServerFrame,
+  encodeFrame,
+  LIMITS,
+  type Message,
+  parseWith,
+  type RequestId,
+  type SendAck,
+  type Seq,
+  type ServerFrame,
+  type ServerFrameOf,
+  UserContent,
+  type UserId,
+  type Watermark,
+} from "@edge-chat/protocol";
+import { Backoff, type BackoffOptions } from "./backoff.ts";
+import { decideOnClose } from "./close-codes.ts";
+import { Emitter } from "./emitter.ts";
+import type { HttpApi } from "./http-api.ts";
+import { newClientMsgId, newRequestId } from "./ids.ts";
+import { Outbox } from "./outbox.ts";
+import { PendingRequests } from "./requests.ts";
+import { SendRetries } from "./send-retries.ts";
+import { Sequencer } from "./sequencer.ts";
+import {
+  conversationSocketUrl,
+  OPEN,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from "./socket.ts";
+import type { OutboxStore, PendingMessage } from "./storage.ts";
+import { LocalTyping, RemoteTypists, type TypingChange } from "./typing.ts";
+
+export type SessionState = "connecting" | "open" | "reconnecting" | "closed";
+
+export type InfoResult = ServerFrameOf<"info_result">;
+export type Pong = ServerFrameOf<"pong">;
+
+export interface SessionEvents {
+  /** A message, each seq exactly once and in order. */
+  message: Message;
+  /** One of my messages is durable at the edge ("sent"). */
+  ack: SendAck;
+  /** My messages up to `upToSeq` were delivered to / read by the other side. */
+  status: { status: "delivered" | "read"; upToSeq: Watermark };
+  typing: TypingChange;
+  error: ChatError;
+  state: { state: SessionState; attempt: number; retryInMs?: number; error?: ChatError };
+}
+
+export interface SessionOptions {
+  /** The last seq the app already has; replay starts after it. Default 0: the whole conversation. */
+  lastSeq?: Watermark;
+  /** Tell the server "delivered" for every message received. Default true. */
+  autoDelivered?: boolean;
+  backoff?: BackoffOptions;
+  /** Ping interval that detects dead connections; 0 disables. Default 25 s. */
+  heartbeatMs?: number;
+  /** How long info/ping requests wait for their reply. Default 15 s. */
+  requestTimeoutMs?: number;
+  typingExpiryMs?: number;
+  typingRefreshMs?: number;
+}
+
+export interface SendOptions {
+  replyToSeq?: Seq;
+  /**
+   * The message's idempotency key; made for you when absent. Pass one (newClientMsgId()) to show
+   * the message before its ack and recognise it when it comes back with its seq.
+   */
+  clientMsgId?: ClientMsgId;
+}
+
+export interface SessionDeps {
+  conversationId: ConversationId;
+  api: HttpApi;
+  WebSocketImpl: WebSocketConstructor;
+  store: OutboxStore;
+}
+
+export class ConversationSession {
+  readonly conversationId: ConversationId;
+  readonly #events = new Emitter<SessionEvents>();
+  readonly #api: HttpApi;
+  readonly #WebSocket: WebSocketConstructor;
+  readonly #outbox: Outbox;
+  readonly #sequencer: Sequencer;
+  readonly #requests: PendingRequests;
+  readonly #backoff: Backoff;
+  readonly #typists: RemoteTypists;
+  readonly #localTyping: LocalTyping;
+  readonly #autoDelivered: boolean;
+  readonly #heartbeatMs: number;
+  readonly #ready: Promise<void>;
+
+  #state: SessionState = "connecting";
+  #userId: UserId | undefined;
+  #socket: WebSocketLike | undefined;
+  /** Identifies the current connection; events of older ones are ignored. */
+  #connection = 0;
+  #welcomed = false;
+  /** A replay (sync batches or an HTTP gap fill) is under way on this connection. */
+  #syncing = false;
+  #deliveredSent: Watermark = 0;
+  #deliveredScheduled = false;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #retries: SendRetries;
+
+  constructor(deps: SessionDeps, options: SessionOptions = {}) {
+    this.conversationId = deps.conversationId;
+    this.#api = deps.api;
+    this.#WebSocket = deps.WebSocketImpl;
+    this.#outbox = new Outbox(deps.store, deps.conversationId);
+    this.#sequencer = new Sequencer(options.lastSeq ?? 0);
+    this.#deliveredSent = options.lastSeq ?? 0;
+    this.#requests = new PendingRequests(options.requestTimeoutMs);
+    this.#backoff = new Backoff(options.backoff);
+    this.#retries = new SendRetries(options.backoff?.random);
+    this.#typists = new RemoteTypists(
+      (change) => this.#events.emit("typing", change),
+      options.typingExpiryMs,
+    );
+    this.#localTyping = new LocalTyping(options.typingRefreshMs);
+    this.#autoDelivered = options.autoDelivered ?? true;
+    this.#heartbeatMs = options.heartbeatMs ?? 25_000;
+    // Restore stored pending messages before the first connection can flush the outbox.
+    this.#ready = this.#outbox.load().catch((error) => this.#emitError(error));
+    void this.#ready.then(() => this.#connect());
+  }
+
+  // ── what the app sees ──────────────────────────────────────────────────────────────────────────
+
+  on<K extends keyof SessionEvents>(event: K, listener: (payload: SessionEvents[K]) => void) {
+    return this.#events.on(event, listener);
+  }
+
+  off<K extends keyof SessionEvents>(event: K, listener: (payload: SessionEvents[K]) => void) {
+    this.#events.off(event, listener);
+  }
+
+  get state(): SessionState {
+    return this.#state;
+  }
+
+  /** My user id, known once the first connection is welcomed. */
+  get userId(): UserId | undefined {
+    return this.#userId;
+  }
+
+  /** The highest seq the app has received with nothing missing before it. */
+  get lastSeq(): Watermark {
+    return this.#sequencer.lastSeq;
+  }
+
+  /** Who is typing now. */
+  get typists(): UserId[] {
+    return this.#typists.typists;
+  }
+
+  /** Messages sent but not yet acknowledged (including ones restored after a reload). */
+  pending(): PendingMessage[] {
+    return this.#outbox.pending();
+  }
+
+  /** Resolves once the outbox has been restored from storage (pending() is then complete). */
+  ready(): Promise<void> {
+    return this.#ready;
+  }
+
+  // ── what the app does ──────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Sends a message. It is stored in the outbox first and resent with the same clientMsgId after
+   * every reconnect until acked; rate limits and transient errors are retried transparently.
+   */
+  async send(content: UserContent, options: SendOptions = {}): Promise<SendAck> {
+    if (this.#state === "closed") throw new ChatError("unavailable", "the session is closed");
+    const message: PendingMessage = {
+      clientMsgId:
+        options.clientMsgId === undefined
+          ? newClientMsgId()
+          : parseWith(ClientMsgId, options.clientMsgId),
+      content: parseWith(UserContent, content),
+      createdAt: Date.now(),
+    };
+    if (options.replyToSeq !== undefined) message.replyToSeq = options.replyToSeq;
+    const { acked, stored } = this.#outbox.add(message);
+    await this.#ready;
+    await stored;
+    if (this.#state === "open") this.#sendPending(message);
+    return acked;
+  }
+
+  /** Sends plain text: a shorthand for send({ kind: "text", text }). */
+  sendText(text: string, options: SendOptions = {}): Promise<SendAck> {
+    return this.send({ kind: "text", text }, options);
+  }
+
+  /** Everything up to `upToSeq` reached this device (sent for you unless autoDelivered is off). */
+  async markDelivered(upToSeq: Seq): Promise<void> {
+    if (this.#frame({ type: "delivered", upToSeq })) {
+      this.#deliveredSent = Math.max(this.#deliveredSent, upToSeq);
+      return;
+    }
+    await this.#api.markDelivered(this.conversationId, upToSeq);
+  }
+
+  /** The user has read everything up to `upToSeq`. Over the socket when open, else over HTTP. */
+  async markRead(upToSeq: Seq): Promise<void> {
+    if (this.#frame({ type: "read", upToSeq })) return;
+    await this.#api.markRead(this.conversationId, upToSeq);
+  }
+
+  /**
+   * Call typing("start") on every keystroke (refreshes are throttled) and typing("stop") when the
+   * user stops or sends. Typing is ephemeral: nothing is queued while disconnected.
+   */
+  typing(state: "start" | "stop"): void {
+    if (this.#state !== "open") return;
+    if (this.#localTyping.shouldSend(state, Date.now())) this.#frame({ type: "typing", state });
+  }
+
+  /** Who has received and read message `seq`. */
+  messageInfo(seq: Seq): Promise<InfoResult> {
+    return this.#request((reqId) => ({ type: "info", reqId, seq }));
+  }
+
+  ping(): Promise<Pong> {
+    return this.#request((reqId) => ({ type: "ping", reqId }));
+  }
+
+  /** Closes for good. Unacked messages stay in storage for a later session; their promises fail. */
+  close(): void {
+    if (this.#state === "closed") return;
+    this.#teardownConnection(1000, "closed by the client");
+    this.#stop();
+  }
+
+  // ── connection lifecycle ──────────────────────────────────────────────────────────────────────
+
+  async #connect(): Promise<void> {
+    if (this.#state === "closed") return;
+    const connection = ++this.#connection;
+    this.#welcomed = false;
+    this.#syncing = false;
+    if (this.#state === "connecting") this.#setState({ state: "connecting", attempt: 0 });
+    let ticket: string;
+    try {
+      ticket = (await this.#api.ticket(this.conversationId)).ticket;
+    } catch (error) {
+      if (connection !== this.#connection || this.#isClosed()) return;
+      const chatError = toChatError(error);
+      this.#emitError(chatError);
+      // A refused token may be refreshed by getToken next time; anything else non-retriable is final.
+      if (chatError.retriable || chatError.code === "unauthenticated")
+        this.#scheduleReconnect(chatError);
+      else this.#stop(chatError);
+      return;
+    }
+    if (connection !== this.#connection || this.#isClosed()) return;
+    const url = conversationSocketUrl(
+      this.#api.baseUrl,
+      this.conversationId,
+      ticket,
+      this.#sequencer.lastSeq,
+    );
+    let socket: WebSocketLike;
+    try {
+      socket = new this.#WebSocket(url);
+    } catch (error) {
+      this.#scheduleReconnect(toChatError(error));
+      return;
+    }
+    this.#socket = socket;
+    socket.onmessage = (event) => {
+      if (connection === this.#connection) this.#onData(event.data);
+    };
+    socket.onclose = (event) => {
+      if (connection === this.#connection) this.#onClose(event.code, event.reason);
+    };
+    // An error is always followed by a close, which is where the session reacts.
+    socket.onerror = null;
+  }
+
+  #onClose(code: number, reason: string): void {
+    this.#socket = undefined;
+    this.#afterDisconnect();
+    const decision = decideOnClose(code, reason);
+    if (decision.error) this.#emitError(decision.error);
+    if (decision.action === "stop") this.#stop(decision.error);
+    else this.#scheduleReconnect(decision.error);
+  }
+
+  /** Drops the current connection on purpose (dead heartbeat, failed gap fill) and reconnects. */
+  #reconnectNow(error: ChatError): void {
+    if (this.#state === "closed") return;
+    this.#emitError(error);
+    this.#teardownConnection(1000, "reconnecting");
+    this.#scheduleReconnect(error);
+  }
+
+  #teardownConnection(code: number, reason: string): void {
+    this.#connection++;
+    const socket = this.#socket;
+    this.#socket = undefined;
+    if (socket) {
+      socket.onmessage = null;
+      socket.onclose = null;
+      try {
+        socket.close(code, reason);
+      } catch {
+        // Already closing: nothing more to do.
+      }
+    }
+    this.#afterDisconnect();
+  }
+
+  /** What no longer holds once a connection is gone. */
+  #afterDisconnect(): void {
+    this.#welcomed = false;
+    this.#syncing = false;
+    clearInterval(this.#heartbeatTimer);
+    this.#heartbeatTimer = undefined;
+    this.#retries.cancelWaits();
+    this.#requests.rejectAll(new ChatError("unavailable", "the connection was lost"));
+    this.#typists.clear();
+    this.#localTyping.reset();
+  }
+
+  #scheduleReconnect(error?: ChatError): void {
+    if (this.#state === "closed") return;
+    const delay = this.#backoff.next(Date.now());
+    if (delay === undefined) {
+      this.#stop(error ?? new ChatError("unavailable", "gave up reconnecting"));
+      return;
+    }
+    const state: SessionEvents["state"] = {
+      state: "reconnecting",
+      attempt: this.#backoff.attempt,
+      retryInMs: delay,
+    };
+    if (error) state.error = error;
+    this.#setState(state);
+    clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = setTimeout(() => void this.#connect(), delay);
+  }
+
+  #stop(error?: ChatError): void {
+    clearTimeout(this.#reconnectTimer);
+    this.#connection++;
+    const reason = error ?? new ChatError("unavailable", "the session is closed");
+    // Not a member (any more) or otherwise refused for good: nothing pending can ever be sent.
+    if (error && !error.retriable && error.code !== "unauthenticated") {
+      for (const message of this.#outbox.pending()) this.#outbox.failed(message.clientMsgId, error);
+    }
+    this.#outbox.abandon(reason);
+    this.#requests.rejectAll(reason);
+    this.#typists.clear();
+    const state: SessionEvents["state"] = { state: "closed", attempt: this.#backoff.attempt };
+    if (error) state.error = error;
+    this.#setState(state);
+  }
+
+  /** A method, not a field read, so TypeScript does not narrow it across awaits. */
+  #isClosed(): boolean {
+    return this.#state === "closed";
+  }
+
+  #setState(change: SessionEvents["state"]): void {
+    this.#state = change.state;
+    this.#events.emit("state", change);
+  }
+
+  // ── frames ────────────────────────────────────────────────────────────────────────────────────
+
+  #onData(data: unknown): void {
+    let frame: ServerFrame;
+    try {
+      if (typeof data !== "string") throw new ChatError("invalid_request", "binary frame");
+      frame = decodeServerFrame(data);
+    } catch (error) {
+      // A frame this SDK cannot read: report it, keep the connection.
+      this.#emitError(toChatError(error));
+      return;
+    }
+    switch (frame.type) {
+      case "welcome":
+        this.#onWelcome(frame);
+        break;
+      case "sync_batch":
+        this.#onSyncBatch(frame);
+        break;
+      case "sync_gap":
+        void this.#fillGap(frame);
+        break;
+      case "message":
+        this.#onLiveMessage(frame.message);
+        break;
+      case "ack": {
+        const { type: _type, reqId: _reqId, ...ack } = frame;
+        this.#onAck(ack);
+        break;
+      }
+      case "status":
+        this.#events.emit("status", { status: frame.status, upToSeq: frame.upToSeq });
+        break;
+      case "typing":
+        if (frame.userId === this.#userId) break;
+        if (frame.state === "start") this.#typists.started(frame.userId);
+        else this.#typists.stopped(frame.userId);
+        break;
+      case "info_result":
+      case "pong":
+        this.#requests.resolve(frame.reqId, frame);
+        break;
+      case "error":
+        this.#onErrorFrame(frame);
+        break;
+    }
+  }
+
+  #onWelcome(frame: ServerFrameOf<"welcome">): void {
+    this.#userId = frame.userId;
+    this.#welcomed = true;
+    this.#backoff.opened(Date.now());
+    // The server replays what we missed on its own (since= in the URL) when there is anything.
+    this.#syncing = frame.lastSeq > this.#sequencer.lastSeq;
+    this.#setState({ state: "open", attempt: this.#backoff.attempt });
+    for (const message of this.#outbox.pending()) this.#sendPending(message);
+    this.#scheduleDelivered();
+    if (this.#heartbeatMs > 0) {
+      this.#heartbeatTimer = setInterval(() => {
+        this.ping().catch((error: unknown) => {
+          // Only a missing pong means a dead connection; a lost connection already reconnects.
+          if (this.#welcomed) this.#reconnectNow(toChatError(error));
+        });
+      }, this.#heartbeatMs);
+    }
+  }
+
+  #onSyncBatch(frame: ServerFrameOf<"sync_batch">): void {
+    const before = this.#sequencer.lastSeq;
+    this.#deliver(frame.messages);
+    if (frame.more) {
+      this.#requestSync(Math.max(frame.toSeq, this.#sequencer.lastSeq));
+      return;
+    }
+    this.#syncing = false;
+    // Live frames may have overtaken the replay; ask again only while that makes progress.
+    if (this.#sequencer.hasGap && this.#sequencer.lastSeq > before) {
+      this.#requestSync(this.#sequencer.lastSeq);
+    }
+  }
+
+  /**
+   * The edge no longer keeps the messages after `afterSeq`: page them in from HTTP history (live
+   * frames wait in the sequencer meanwhile), then resume the replay from the edge's window.
+   */
+  async #fillGap(frame: ServerFrameOf<"sync_gap">): Promise<void> {
+    const connection = this.#connection;
+    this.#syncing = true;
+    const target = frame.oldestSeq - 1;
+    try {
+      let cursor = Math.max(frame.afterSeq, this.#sequencer.lastSeq);
+      while (cursor < target) {
+        const page = await this.#api.history(this.conversationId, {
+          after: cursor,
+          limit: LIMITS.maxPageSize,
+        });
+        this.#deliver(page.messages);
+        const newest = page.messages.at(-1)?.seq ?? cursor;
+        if (newest <= cursor || !page.hasMore) break;
+        cursor = newest;
+      }
+    } catch (error) {
+      if (connection === this.#connection) this.#reconnectNow(toChatError(error));
+      return;
+    }
+    if (connection !== this.#connection) return;
+    if (this.#sequencer.lastSeq < target) {
+      // History could not serve it yet (a region catching up): try again on a new connection.
+      this.#reconnectNow(new ChatError("unavailable", "history is missing messages; retrying"));
+      return;
+    }
+    this.#requestSync(this.#sequencer.lastSeq);
+  }
+
+  #onLiveMessage(message: Message): void {
+    this.#deliver([message]);
+    // A live frame ahead of what we have outside a replay: ask for what lies between.
+    if (this.#sequencer.hasGap && !this.#syncing) this.#requestSync(this.#sequencer.lastSeq);
+  }
+
+  #requestSync(afterSeq: Watermark): void {
+    this.#syncing = this.#frame({
+      type: "sync",
+      reqId: newRequestId("s"),
+      afterSeq,
+      limit: LIMITS.maxPageSize,
+    });
+  }
+
+  #deliver(messages: Message[]): void {
+    for (const message of this.#sequencer.accept(messages)) {
+      this.#typists.stopped(message.senderId);
+      // My own message seen before its ack (the ack was lost with a connection): it is sent.
+      if (message.senderId === this.#userId && this.#outbox.has(message.clientMsgId)) {
+        this.#onAck({
+          clientMsgId: message.clientMsgId,
+          seq: message.seq,
+          messageId: message.messageId,
+          serverTs: message.serverTs,
+        });
+      }
+      this.#events.emit("message", message);
+    }
+    this.#scheduleDelivered();
+  }
+
+  #onAck(ack: SendAck): void {
+    this.#retries.settled(ack.clientMsgId);
+    // Resends return the original ack again; the app hears about each message once.
+    if (this.#outbox.acked(ack)) this.#events.emit("ack", ack);
+  }
+
+  #onErrorFrame(frame: ServerFrameOf<"error">): void {
+    const error = new ChatError(
+      frame.code,
+      frame.message,
+      frame.retryAfterMs === undefined ? {} : { retryAfterMs: frame.retryAfterMs },
+    );
+    this.#emitError(error);
+    if (this.#requests.reject(frame.reqId, error)) return;
+    if (frame.reqId !== undefined && this.#outbox.has(frame.reqId)) {
+      this.#onSendError(frame.reqId, error);
+    }
+  }
+
+  /** A send was refused: wait and resend when retrying can help (rate limits), else fail it. */
+  #onSendError(clientMsgId: string, error: ChatError): void {
+    if (!error.retriable) {
+      this.#retries.settled(clientMsgId);
+      this.#outbox.failed(clientMsgId, error);
+      return;
+    }
+    this.#retries.schedule(clientMsgId, error, () => {
+      const message = this.#outbox.pending().find((m) => m.clientMsgId === clientMsgId);
+      if (message && this.#state === "open") this.#sendPending(message);
+    });
+  }
+
+  #sendPending(message: PendingMessage): void {
+    // Waiting out a rate limit: the retry timer sends it.
+    if (this.#retries.waiting(message.clientMsgId)) return;
+    const frame: ClientFrame = {
+      type: "send",
+      reqId: message.clientMsgId,
+      clientMsgId: message.clientMsgId,
+      content: message.content,
+    };
+    if (message.replyToSeq !== undefined) frame.replyToSeq = message.replyToSeq;
+    this.#frame(frame);
+  }
+
+  /** Acknowledges receipt once per burst of messages rather than once per message. */
+  #scheduleDelivered(): void {
+    if (!this.#autoDelivered || this.#deliveredScheduled) return;
+    this.#deliveredScheduled = true;
+    queueMicrotask(() => {
+      this.#deliveredScheduled = false;
+      const upToSeq = this.#sequencer.lastSeq;
+      if (upToSeq > this.#deliveredSent && this.#frame({ type: "delivered", upToSeq })) {
+        this.#deliveredSent = upToSeq;
+      }
+    });
+  }
+
+  #request<T extends InfoResult | Pong>(build: (reqId: RequestId) => ClientFrame): Promise<T> {
+    const reqId = newRequestId();
+    const reply = this.#requests.wait<T>(reqId);
+    if (!this.#frame(build(reqId))) {
+      this.#requests.reject(reqId, new ChatError("unavailable", "not connected"));
+    }
+    return reply;
+  }
+
+  /** Puts a frame on the wire if the connection is welcomed; false otherwise. */
+  #frame(frame: ClientFrame): boolean {
+    const socket = this.#socket;
+    if (!socket || !this.#welcomed || socket.readyState !== OPEN) return false;
+    socket.send(encodeFrame(frame));
+    return true;
+  }
+
+  #emitError(error: unknown): void {
+    this.#events.emit("error", toChatError(error));
+  }
+}
+
+function toChatError(error: unknown): ChatError {
+  if (error instanceof ChatError) return error;
+  return new ChatError("unavailable", error instanceof Error ? error.message : String(error), {
+    cause: error,
+  });
+}

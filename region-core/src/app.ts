@@ -1,0 +1,56 @@
+// The HTTP surface of one region: public health and metrics, and the service-token-protected
+// ingest, history and conversation-list APIs. Collaborators are passed in; main.ts builds them.
+import { ChatError } from "@edge-chat/protocol";
+import { Hono } from "hono";
+import { conversationRoutes } from "./api/conversations.ts";
+import { historyRoutes } from "./api/history.ts";
+import { ingestRoutes } from "./api/ingest.ts";
+import { type ServiceAuthOptions, serviceAuth } from "./auth/service-auth.ts";
+import type { EventPublisher } from "./events/ports.ts";
+import { errorResponse } from "./http/errors.ts";
+import type { Metrics } from "./metrics.ts";
+import type { Repositories } from "./repositories/ports.ts";
+
+export interface AppDeps {
+  regionId: string;
+  auth: ServiceAuthOptions;
+  publisher: EventPublisher;
+  repositories: Repositories;
+  metrics: Metrics;
+  /** False while shutting down: new requests are refused with a retriable 503. */
+  accepting: () => boolean;
+}
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.onError((error, c) => errorResponse(c, error));
+  app.notFound((c) => errorResponse(c, new ChatError("not_found", "no such route")));
+
+  app.get("/health", (c) =>
+    c.json(
+      { status: deps.accepting() ? "ok" : "draining", region: deps.regionId },
+      deps.accepting() ? 200 : 503,
+    ),
+  );
+  app.get("/metrics", async (c) =>
+    c.text(await deps.metrics.registry.metrics(), 200, {
+      "content-type": deps.metrics.registry.contentType,
+    }),
+  );
+
+  // While draining, every answer asks the client to close its connection, so keep-alive sockets
+  // do not hold the shutdown open after their last in-flight request.
+  app.use("*", async (c, next) => {
+    await next();
+    if (!deps.accepting()) c.header("Connection", "close");
+  });
+  app.use("/v1/*", async (_c, next) => {
+    if (!deps.accepting()) throw new ChatError("unavailable", "region is shutting down");
+    await next();
+  });
+  app.use("/v1/*", serviceAuth(deps.auth));
+  app.route("/v1/ingest", ingestRoutes(deps));
+  app.route("/v1/history", historyRoutes(deps));
+  app.route("/v1/users", conversationRoutes(deps));
+  return app;
+}

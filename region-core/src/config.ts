@@ -1,0 +1,171 @@
+// Environment → typed, validated configuration, parsed once at start-up. Everything that can vary
+// between regions or deployments lives here, with the default that makes `npm start` work alone.
+import { type CqlConfig, CqlError, parseCqlConfig } from "@edge-chat/cql";
+import { ChatError } from "@edge-chat/protocol";
+import { z } from "zod";
+
+const list = z
+  .string()
+  .transform((text) =>
+    text
+      .split(",")
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  )
+  .pipe(z.array(z.string().min(1)).min(1));
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((text) => text === "true" || text === "1" || text === "yes");
+
+/**
+ * Consistency levels for every read and write. LOCAL_* stay inside the region's datacenter; QUORUM
+ * is allowed for a deliberate cross-region setup. EACH_QUORUM is left out: Cassandra refuses it for
+ * reads.
+ */
+export const CONSISTENCY_LEVELS = ["LOCAL_QUORUM", "LOCAL_ONE", "QUORUM"] as const;
+
+/** A JWK or a JWK Set, as JSON text: the edge's public key(s) for service tokens. */
+const jwks = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "not valid JSON" });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.union([
+      z.object({ keys: z.array(z.looseObject({ kty: z.string() })).min(1) }),
+      z.looseObject({ kty: z.string() }).transform((key) => ({ keys: [key] })),
+    ]),
+  );
+
+const Env = z.object({
+  REGION_ID: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .default("local"),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PORT: int(0, 65_535).default(8788),
+  ADAPTERS: z.enum(["embedded", "real"]).default("embedded"),
+
+  KAFKA_BROKERS: list.default(["127.0.0.1:9092"]),
+  KAFKA_TOPIC: z.string().min(1).default("edge-chat.events"),
+  KAFKA_DLQ_TOPIC: z.string().min(1).default("edge-chat.events.dlq"),
+  KAFKA_CLIENT_ID: z.string().min(1).optional(),
+  KAFKA_GROUP_ID: z.string().min(1).optional(),
+  KAFKA_PARTITIONS: int(1, 1024).default(12),
+  KAFKA_REPLICATION_FACTOR: int(1, 7).default(1),
+
+  // Contact points, local DC, keyspace, replication and credentials are @edge-chat/cql's settings
+  // (parseCqlConfig), so the migration runner and the repositories can never disagree.
+  CASSANDRA_CONSISTENCY: z.enum(CONSISTENCY_LEVELS).default("LOCAL_QUORUM"),
+  CASSANDRA_MIGRATE: bool.default(true),
+
+  SERVICE_JWKS: jwks.optional(),
+  SERVICE_JWKS_URL: z.url().optional(),
+  AUTH_CLOCK_SKEW_SECONDS: int(0, 300).default(10),
+
+  PERSISTER_ENABLED: bool.default(true),
+  PERSISTER_CONCURRENCY: int(1, 256).default(8),
+  PERSISTER_PARTITIONS_CONCURRENTLY: int(1, 64).default(2),
+  PERSISTER_MAX_UNKNOWN_ATTEMPTS: int(1, 1000).default(5),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(15_000),
+});
+
+export type ServiceKeys =
+  | { kind: "jwks"; jwks: { keys: Array<Record<string, unknown> & { kty: string }> } }
+  | { kind: "url"; url: string }
+  | { kind: "none" };
+
+export interface Config {
+  regionId: string;
+  http: { host: string; port: number };
+  adapters: "embedded" | "real";
+  kafka: {
+    brokers: string[];
+    topic: string;
+    dlqTopic: string;
+    clientId: string;
+    groupId: string;
+    partitions: number;
+    replicationFactor: number;
+  };
+  cassandra: {
+    cql: CqlConfig;
+    consistency: (typeof CONSISTENCY_LEVELS)[number];
+    migrate: boolean;
+  };
+  auth: { keys: ServiceKeys; clockSkewSeconds: number };
+  persister: {
+    enabled: boolean;
+    concurrency: number;
+    partitionsConcurrently: number;
+    maxUnknownAttempts: number;
+  };
+  shutdownTimeoutMs: number;
+}
+
+/** Parses the environment, or throws ChatError("invalid_request") naming every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset", as they do in most shells and .env files.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
+  const parsed = Env.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ChatError("invalid_request", `invalid configuration: ${problems.join("; ")}`);
+  }
+  const e = parsed.data;
+  let cql: CqlConfig;
+  try {
+    cql = parseCqlConfig(env);
+  } catch (error) {
+    if (error instanceof CqlError) throw new ChatError("invalid_request", error.message);
+    throw error;
+  }
+  if (e.SERVICE_JWKS && e.SERVICE_JWKS_URL) {
+    throw new ChatError("invalid_request", "set SERVICE_JWKS or SERVICE_JWKS_URL, not both");
+  }
+  const keys: ServiceKeys = e.SERVICE_JWKS
+    ? { kind: "jwks", jwks: e.SERVICE_JWKS }
+    : e.SERVICE_JWKS_URL
+      ? { kind: "url", url: e.SERVICE_JWKS_URL }
+      : { kind: "none" };
+  // Real deployments must be able to authenticate the edge; only the embedded dev mode may start
+  // without keys (every authenticated request is then refused).
+  if (e.ADAPTERS === "real" && keys.kind === "none") {
+    throw new ChatError("invalid_request", "ADAPTERS=real needs SERVICE_JWKS or SERVICE_JWKS_URL");
+  }
+  return {
+    regionId: e.REGION_ID,
+    http: { host: e.HOST, port: e.PORT },
+    adapters: e.ADAPTERS,
+    kafka: {
+      brokers: e.KAFKA_BROKERS,
+      topic: e.KAFKA_TOPIC,
+      dlqTopic: e.KAFKA_DLQ_TOPIC,
+      clientId: e.KAFKA_CLIENT_ID ?? `region-core-${e.REGION_ID}`,
+      groupId: e.KAFKA_GROUP_ID ?? `edge-chat-persister-${e.REGION_ID}`,
+      partitions: e.KAFKA_PARTITIONS,
+      replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+    },
+    cassandra: {
+      cql,
+      consistency: e.CASSANDRA_CONSISTENCY,
+      migrate: e.CASSANDRA_MIGRATE,
+    },
+    auth: { keys, clockSkewSeconds: e.AUTH_CLOCK_SKEW_SECONDS },
+    persister: {
+      enabled: e.PERSISTER_ENABLED,
+      concurrency: e.PERSISTER_CONCURRENCY,
+      partitionsConcurrently: e.PERSISTER_PARTITIONS_CONCURRENTLY,
+      maxUnknownAttempts: e.PERSISTER_MAX_UNKNOWN_ATTEMPTS,
+    },
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  };
+}

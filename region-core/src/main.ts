@@ -1,0 +1,169 @@
+// Entry point and the one place that wires a region together: config → adapters (embedded or real)
+// → persister and HTTP server, plus graceful shutdown on SIGTERM/SIGINT. `startRegion` is exported so
+// integration tests can run several regions in one process.
+import type { AddressInfo } from "node:net";
+import { serve } from "@hono/node-server";
+import { createApp } from "./app.ts";
+import { type Config, loadConfig } from "./config.ts";
+import { EmbeddedLog } from "./events/embedded-log.ts";
+import {
+  connectProducer,
+  createKafka,
+  ensureTopics,
+  kafkaConsumer,
+  kafkaPublisher,
+} from "./events/kafka.ts";
+import type { EventConsumer, EventPublisher } from "./events/ports.ts";
+import { createMetrics, type Metrics } from "./metrics.ts";
+import { Persister } from "./persister/persister.ts";
+import { memoryRepositories } from "./repositories/memory.ts";
+import type { Repositories } from "./repositories/ports.ts";
+
+export interface RunningRegion {
+  config: Config;
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:8788. */
+  url: string;
+  metrics: Metrics;
+  repositories: Repositories;
+  persister: Persister | null;
+  /** Graceful: refuse new requests, drain in-flight ones, finish persister writes, disconnect. */
+  stop(): Promise<void>;
+}
+
+interface Adapters {
+  publisher: EventPublisher;
+  deadLetters: EventPublisher;
+  consumer: () => EventConsumer;
+  repositories: Repositories;
+  close(): Promise<void>;
+}
+
+async function embeddedAdapters(config: Config): Promise<Adapters> {
+  const log = new EmbeddedLog({ partitions: config.kafka.partitions });
+  return {
+    publisher: log.publisher(config.kafka.topic),
+    deadLetters: log.publisher(config.kafka.dlqTopic),
+    consumer: () => log.consumer(config.kafka.topic, config.kafka.groupId),
+    repositories: memoryRepositories(),
+    close: async () => {},
+  };
+}
+
+async function realAdapters(config: Config): Promise<Adapters> {
+  const { connectCassandra } = await import("./repositories/cassandra/index.ts");
+  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId });
+  await ensureTopics(
+    kafka,
+    [config.kafka.topic, config.kafka.dlqTopic],
+    config.kafka.partitions,
+    config.kafka.replicationFactor,
+  );
+  const producer = await connectProducer(kafka);
+  const cassandra = await connectCassandra(config.cassandra);
+  return {
+    publisher: kafkaPublisher(producer, config.kafka.topic),
+    deadLetters: kafkaPublisher(producer, config.kafka.dlqTopic),
+    consumer: () =>
+      kafkaConsumer(kafka, {
+        topic: config.kafka.topic,
+        groupId: config.kafka.groupId,
+        partitionsConsumedConcurrently: config.persister.partitionsConcurrently,
+      }),
+    repositories: cassandra.repositories,
+    close: async () => {
+      await producer.disconnect();
+      await cassandra.close();
+    },
+  };
+}
+
+export async function startRegion(config: Config): Promise<RunningRegion> {
+  const metrics = createMetrics(config.regionId);
+  const adapters =
+    config.adapters === "real" ? await realAdapters(config) : await embeddedAdapters(config);
+
+  const persister = config.persister.enabled
+    ? new Persister({
+        consumer: adapters.consumer(),
+        deadLetters: adapters.deadLetters,
+        repositories: adapters.repositories,
+        metrics,
+        concurrency: config.persister.concurrency,
+        maxUnknownAttempts: config.persister.maxUnknownAttempts,
+      })
+    : null;
+  await persister?.start();
+
+  let accepting = true;
+  const app = createApp({
+    regionId: config.regionId,
+    auth: { keys: config.auth.keys, clockSkewSeconds: config.auth.clockSkewSeconds },
+    publisher: adapters.publisher,
+    repositories: adapters.repositories,
+    metrics,
+    accepting: () => accepting,
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port }, () =>
+      resolve(s),
+    );
+  });
+  const { port } = server.address() as AddressInfo;
+
+  let stopping: Promise<void> | null = null;
+  const stop = () => {
+    stopping ??= (async () => {
+      accepting = false;
+      // close() stops accepting connections and resolves once in-flight requests have answered
+      // (an ingest answers only after its publish resolved); idle keep-alive sockets are closed.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      if ("closeIdleConnections" in server) server.closeIdleConnections();
+      await closed;
+      await persister?.stop();
+      await adapters.close();
+    })();
+    return stopping;
+  };
+
+  return {
+    config,
+    url: `http://${config.http.host}:${port}`,
+    metrics,
+    repositories: adapters.repositories,
+    persister,
+    stop,
+  };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  if (config.auth.keys.kind === "none") {
+    console.warn("region-core: no SERVICE_JWKS configured; every /v1 request will be refused");
+  }
+  const region = await startRegion(config);
+  console.log(`region-core ${config.regionId} (${config.adapters}) listening on ${region.url}`);
+  const shutdown = (signal: string) => {
+    console.log(`region-core ${config.regionId}: ${signal}, draining`);
+    const timer = setTimeout(() => {
+      console.error("region-core: shutdown timed out");
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    timer.unref();
+    region.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("region-core: shutdown failed", error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+if (import.meta.main) {
+  main().catch((error: unknown) => {
+    console.error("region-core: failed to start", error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,37 @@
+// Connects to the region's Cassandra datacenter (LOCAL_* consistency), applies @edge-chat/cql's
+// migrations if asked, and builds one repository per table over a shared prepared-statement session.
+import { createCassandraClient, migrate } from "@edge-chat/cql";
+import type { Config } from "../../config.ts";
+import type { Repositories } from "../ports.ts";
+import { CassandraConversations } from "./conversations.ts";
+import { CassandraMembers } from "./members.ts";
+import { CassandraMessages } from "./messages.ts";
+import { CassandraReceipts } from "./receipts.ts";
+import { createSession } from "./session.ts";
+import { CassandraUserConversations } from "./user-conversations.ts";
+
+export interface CassandraRepositories {
+  repositories: Repositories;
+  close(): Promise<void>;
+}
+
+export async function connectCassandra(
+  config: Config["cassandra"],
+): Promise<CassandraRepositories> {
+  if (config.migrate) {
+    await migrate({ config: config.cql, log: (line) => console.log(`cql: ${line}`) });
+  }
+  const client = createCassandraClient(config.cql);
+  await client.connect();
+  const session = createSession(client, config.cql.keyspace, config.consistency);
+  return {
+    repositories: {
+      messages: new CassandraMessages(session),
+      conversations: new CassandraConversations(session),
+      members: new CassandraMembers(session),
+      userConversations: new CassandraUserConversations(session),
+      receipts: new CassandraReceipts(session),
+    },
+    close: () => client.shutdown(),
+  };
+}

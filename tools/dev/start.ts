@@ -1,0 +1,102 @@
+// `npm start`: the whole system on one machine with embedded defaults — two simulated regions of
+// region-core (in-memory event log and storage, no Java) and the edge Worker under `wrangler dev`.
+// A fresh Ed25519 key pair per run signs the edge's service tokens; only its public half reaches
+// the regions, so no private key is ever committed.
+import { type ChildProcess, spawn } from "node:child_process";
+import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { localRegionCatalog } from "@edge-chat/geo-router";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+const edgePort = Number(process.env.EDGE_PORT ?? 8787);
+const regions = [
+  { id: "eu-west", port: Number(process.env.EU_WEST_PORT ?? 8788) },
+  { id: "us-east", port: Number(process.env.US_EAST_PORT ?? 8789) },
+];
+
+const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+const kid = `dev-${randomUUID()}`;
+const signingKey = { ...privateKey.export({ format: "jwk" }), kid, alg: "EdDSA" };
+const verifyKeys = { keys: [{ ...publicKey.export({ format: "jwk" }), kid, alg: "EdDSA" }] };
+const catalog = localRegionCatalog({ euWestPort: regions[0]!.port, usEastPort: regions[1]!.port });
+
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function run(label: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  for (const stream of [child.stdout, child.stderr]) {
+    let pending = "";
+    stream?.setEncoding("utf8").on("data", (chunk: string) => {
+      const lines = (pending + chunk).split("\n");
+      pending = lines.pop() ?? "";
+      for (const line of lines) console.log(`[${label}] ${line}`);
+    });
+  }
+  child.on("exit", (code, signal) => {
+    if (stopping) return;
+    console.error(`[${label}] exited (${signal ?? code}); stopping everything`);
+    stop(code ?? 1);
+  });
+  children.push(child);
+  return child;
+}
+
+function stop(exitCode = 0): void {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill("SIGTERM");
+  setTimeout(() => process.exit(exitCode), 3000).unref();
+}
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+
+// The demo page is served by the Worker as static assets; build it first when the SDK has a build.
+if (existsSync(`${root}/client/demo/app.ts`)) {
+  const build = spawn("npm", ["run", "build:demo", "-w", "client"], {
+    cwd: root,
+    stdio: "inherit",
+  });
+  await new Promise((resolve) => build.on("exit", resolve));
+}
+
+for (const region of regions) {
+  run(region.id, ["region-core/src/main.ts"], {
+    REGION_ID: region.id,
+    PORT: String(region.port),
+    ADAPTERS: process.env.ADAPTERS ?? "embedded",
+    SERVICE_JWKS: JSON.stringify(verifyKeys),
+  });
+}
+
+run(
+  "edge",
+  [
+    "node_modules/wrangler/bin/wrangler.js",
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(edgePort),
+    "--var",
+    `SERVICE_SIGNING_KEY:${JSON.stringify(signingKey)}`,
+    "--var",
+    `REGIONS:${JSON.stringify(catalog)}`,
+  ],
+  {
+    // Offline there is no Request.cf data to fetch; Miniflare's placeholder is used without the noise,
+    // and the geo-router falls back to its default region.
+    CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  },
+);
+
+console.log(
+  `edge-chat: edge on http://127.0.0.1:${edgePort} (demo at /), regions ${regions
+    .map((r) => `${r.id} on :${r.port}`)
+    .join(", ")}. Ctrl-C stops everything.`,
+);
