@@ -3,7 +3,15 @@
 import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineProject } from "vitest/config";
-import { fakeIngester } from "./test/support/fake-ingester.ts";
+import { generateKeyPairSync } from "node:crypto";
+import { createFakeIngester } from "./test/support/fake-ingester.ts";
+
+// A service key pair per test run: the Worker signs with the private half, the fake ingester
+// verifies with the public one (nothing private is committed).
+const { privateKey, publicKey } = generateKeyPairSync("ed25519");
+const kid = "edge-test";
+const signingKey = { ...privateKey.export({ format: "jwk" }), kid, alg: "EdDSA" };
+const verifyKey = { ...publicKey.export({ format: "jwk" }), kid, alg: "EdDSA" };
 
 export default defineProject({
   plugins: [
@@ -20,19 +28,31 @@ export default defineProject({
           OUTBOX_MAX_AGE_MS: "100",
           TYPING_TTL_MS: "1000",
           TICKET_TTL_MS: "1500",
-          REGIONS: JSON.stringify([
-            { id: "test-a", ingestUrl: "http://ingest.test/test-a" },
-            { id: "test-b", ingestUrl: "http://ingest.test/test-b" },
-          ]),
+          // Two regions (geo-router catalog) served by the fake ingester below.
+          REGIONS: JSON.stringify(
+            [
+              ["test-a", { lat: 50.1, lon: 8.7 }],
+              ["test-b", { lat: 39.0, lon: -77.5 }],
+            ].map(([id, location]) => ({
+              id,
+              name: `Test ${id}`,
+              location,
+              ingestUrl: `http://ingest.test/${id}`,
+              historyUrl: `http://ingest.test/${id}`,
+            })),
+          ),
+          DEFAULT_REGION: "test-a",
+          SERVICE_SIGNING_KEY: JSON.stringify(signingKey),
         },
-        outboundService: fakeIngester,
+        outboundService: createFakeIngester(verifyKey),
       },
     }),
   ],
   test: {
     name: "edge",
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    testTimeout: 60_000,
+    // Generous: the machine is shared; tests wait for conditions, never for fixed times.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
   },
 });

@@ -1,19 +1,26 @@
 // Configuration: the Worker's string vars parsed and validated once into a typed object. A bad
 // value fails loudly at the first request rather than misbehaving later.
+import { CatalogError, type RegionCatalog, validateRegionCatalog } from "@edge-chat/geo-router";
 import { LIMITS } from "@edge-chat/protocol";
 import { z } from "zod";
 import type { Env } from "./env.ts";
 
 const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 
-const Region = z.object({
-  id: z.string().min(1),
-  ingestUrl: z.url(),
-  /** Optional coordinates, used by the geo-router when available. */
-  lat: z.number().optional(),
-  lon: z.number().optional(),
+/** The geo-router's catalog; "[]" (or unset) means no region: the outbox only accumulates. */
+const Regions = z.unknown().transform((value, ctx): RegionCatalog => {
+  if (Array.isArray(value) && value.length === 0) return [];
+  try {
+    return validateRegionCatalog(value);
+  } catch (error) {
+    const issues = error instanceof CatalogError ? error.issues : [];
+    ctx.addIssue({
+      code: "custom",
+      message: `invalid region catalog: ${issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`,
+    });
+    return z.NEVER;
+  }
 });
-export type RegionConfig = z.infer<typeof Region>;
 
 const jsonString = <T extends z.ZodType>(schema: T) =>
   z
@@ -45,7 +52,8 @@ const ConfigSchema = z
     OUTBOX_MAX_AGE_MS: int(1000, 0),
     TYPING_TTL_MS: int(5000),
     TICKET_TTL_MS: int(30_000),
-    REGIONS: jsonString(z.array(Region)).default([]),
+    REGIONS: jsonString(Regions).default([]),
+    DEFAULT_REGION: z.string().optional(),
     SERVICE_SIGNING_KEY: jsonString(z.record(z.string(), z.unknown())).optional(),
   })
   .transform((v) => ({
@@ -68,8 +76,23 @@ const ConfigSchema = z
     typingTtlMs: v.TYPING_TTL_MS,
     ticketTtlMs: v.TICKET_TTL_MS,
     regions: v.REGIONS,
+    /** Where conversations without a known client location flush first. */
+    // Ignored without regions, so REGIONS="[]" alone switches flushing off.
+    defaultRegionId: v.REGIONS.length === 0 ? undefined : (v.DEFAULT_REGION ?? v.REGIONS[0]?.id),
     serviceSigningKey: v.SERVICE_SIGNING_KEY,
-  }));
+  }))
+  .superRefine((config, ctx) => {
+    if (!config.development && !config.jwt.jwks && !config.jwt.jwksUrl) {
+      ctx.addIssue({ code: "custom", message: "production needs JWT_JWKS or JWT_JWKS_URL" });
+    }
+    const { defaultRegionId, regions } = config;
+    if (defaultRegionId !== undefined && !regions.some((r) => r.id === defaultRegionId)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `DEFAULT_REGION ${defaultRegionId} is not in REGIONS`,
+      });
+    }
+  });
 
 export type Config = z.output<typeof ConfigSchema>;
 

@@ -19,5 +19,6 @@ export interface Env {
   TYPING_TTL_MS?: string;
   TICKET_TTL_MS?: string;
   REGIONS?: string;
+  DEFAULT_REGION?: string;
   SERVICE_SIGNING_KEY?: string;
 }

@@ -8,7 +8,10 @@ import { Message, UserContent } from "./message.ts";
 export const ErrorResponse = z.object({ error: ErrorBody });
 export type ErrorResponse = z.infer<typeof ErrorResponse>;
 
-/** POST /v1/tickets → a short-lived, single-use ticket for a browser's WebSocket upgrade. */
+/**
+ * POST /v1/conversations/:id/tickets → a short-lived, single-use ticket for a browser's WebSocket
+ * upgrade of that conversation (`…/ws?ticket=`).
+ */
 export const TicketResponse = z.object({ ticket: z.string().min(16), expiresAt: Timestamp });
 export type TicketResponse = z.infer<typeof TicketResponse>;
 

@@ -15,8 +15,8 @@ import {
 import { DurableObject } from "cloudflare:workers";
 import { type Config, loadConfig } from "../config.ts";
 import type { Env } from "../env.ts";
-import { CONVERSATION_HEADER } from "../http/internal.ts";
-import { flushOutbox, outboxDueAt } from "../outbox/flusher.ts";
+import { fetchRegionHistory } from "../region/history.ts";
+import { flushOutbox, outboxDueAt, rememberLocation } from "../outbox/flusher.ts";
 import { expiredTypists, nextTypingExpiry } from "./domain/typing.ts";
 import { type FrameContext, handleMessage, replay, stopTyping } from "./frames.ts";
 import { createInternalApp } from "./internal-app.ts";
@@ -48,6 +48,13 @@ export class ConversationDO extends DurableObject<Env> {
       sockets: this.sockets,
       upgrade: (request, conversationId, userId) => this.upgrade(request, conversationId, userId),
       scheduleAlarm: () => this.scheduleAlarm(),
+      rememberLocation: (location) => rememberLocation(this.store, location),
+      regionHistory: (conversationId, request) =>
+        fetchRegionHistory(
+          { config: this.config, store: this.store, now: () => Date.now() },
+          conversationId,
+          request,
+        ),
     });
   }
 
@@ -206,5 +213,3 @@ export class ConversationDO extends DurableObject<Env> {
     void this.ctx.storage.setAlarm(next);
   }
 }
-
-export { CONVERSATION_HEADER };

@@ -6,17 +6,21 @@ import {
   closeCodeOf,
   ConversationId,
   CreateGroupRequest,
+  type HistoryPage,
   HistoryQuery,
   parseJson,
   parseWith,
+  type RegionHistoryPage,
   SendRequest,
   type TicketResponse,
   UserId,
   WatermarkRequest,
 } from "@edge-chat/protocol";
+import type { ClientLocation } from "@edge-chat/geo-router";
 import { Hono } from "hono";
 import { errorResponse } from "../http/errors.ts";
-import { CONVERSATION_HEADER, USER_HEADER } from "../http/internal.ts";
+import { CONVERSATION_HEADER, LOCATION_HEADER, USER_HEADER } from "../http/internal.ts";
+import type { RegionHistoryRequest } from "../region/history.ts";
 
 type Vars = { userId: UserId; conversationId: ConversationId };
 
@@ -26,6 +30,41 @@ export interface InternalHandlers {
   /** The WebSocket upgrade (handled by the DO itself). */
   upgrade(request: Request, conversationId: ConversationId, userId: UserId | undefined): Response;
   scheduleAlarm(): void;
+  /** Older messages from the region's history API; null when unavailable. */
+  regionHistory(
+    conversationId: ConversationId,
+    request: RegionHistoryRequest,
+  ): Promise<RegionHistoryPage | null>;
+  /** Records the caller's location (set by the Worker from request.cf). */
+  rememberLocation(location: ClientLocation): void;
+}
+
+/** Fills a page the window could not complete from the region's history; keeps the hint on failure. */
+async function completeFromRegion(
+  h: InternalHandlers,
+  conversationId: ConversationId,
+  userId: UserId,
+  query: HistoryQuery,
+  page: HistoryPage,
+): Promise<HistoryPage> {
+  const beforeSeq = page.olderInRegion!.beforeSeq;
+  if (query.after !== undefined) {
+    // A gap: the region holds after+1 … beforeSeq-1; return those first, the window follows.
+    const older = await h.regionHistory(conversationId, {
+      userId,
+      after: query.after,
+      before: beforeSeq,
+      limit: query.limit,
+    });
+    return older ? { messages: older.messages, hasMore: true } : page;
+  }
+  const older = await h.regionHistory(conversationId, {
+    userId,
+    before: beforeSeq,
+    limit: query.limit - page.messages.length,
+  });
+  if (!older) return page;
+  return { messages: [...older.messages, ...page.messages], hasMore: older.hasMore };
 }
 
 async function body(req: Request): Promise<unknown> {
@@ -43,6 +82,14 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
     c.set("conversationId", conversationId.data);
     const user = c.req.header(USER_HEADER);
     if (user !== undefined) c.set("userId", parseWith(UserId, user));
+    const location = c.req.header(LOCATION_HEADER);
+    if (location !== undefined) {
+      try {
+        h.rememberLocation(JSON.parse(location) as ClientLocation);
+      } catch {
+        // Only the Worker sets this header; a bad value just leaves the old location.
+      }
+    }
     await next();
   });
 
@@ -113,9 +160,13 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
     return c.json(ack, message ? 201 : 200);
   });
 
-  app.get("/messages", (c) => {
+  app.get("/messages", async (c) => {
     const query = parseWith(HistoryQuery, c.req.query());
-    return c.json(h.service.history(c.get("conversationId"), c.get("userId"), query));
+    const conversationId = c.get("conversationId");
+    const userId = c.get("userId");
+    const page = h.service.history(conversationId, userId, query);
+    if (!page.olderInRegion) return c.json(page);
+    return c.json(await completeFromRegion(h, conversationId, userId, query, page));
   });
 
   for (const kind of ["read", "delivered"] as const) {

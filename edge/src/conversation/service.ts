@@ -5,6 +5,7 @@ import {
   ChatError,
   type Conversation,
   type ConversationId,
+  directMembers,
   type HistoryPage,
   type HistoryQuery,
   LIMITS,
@@ -14,7 +15,6 @@ import {
   type Message,
   type SendAck,
   type SendRequest,
-  type SystemEvent,
   type UserId,
 } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
@@ -75,6 +75,9 @@ export class ConversationService {
 
   /** The caller's membership, or not_found for non-members and unknown conversations alike. */
   access(conversationId: ConversationId, userId: UserId): { meta: ConversationMeta; me: Member } {
+    // An outsider never causes a direct conversation to be initialised.
+    const pair = directMembers(conversationId);
+    if (pair && !pair.includes(userId)) throw notFound();
     const meta = this.meta(conversationId);
     if (!meta) throw notFound();
     return { meta, me: requireMember(this.store.members(), userId) };
@@ -363,5 +366,3 @@ export class ConversationService {
     return userId;
   }
 }
-
-export type { SystemEvent };

@@ -114,8 +114,7 @@ export function createApp(): Hono<AppEnv> {
       const conversationId = conversationIdOf(c.req.param("id"));
       const target = c.req.param("userId");
       const rest =
-        (target === undefined ? suffix : suffix.replace(":userId", encodeURIComponent(target))) ||
-        "/";
+        target === undefined ? suffix : suffix.replace(":userId", encodeURIComponent(target));
       return forward(c, conversationId, rest, c.get("userId"));
     });
   }

@@ -1,19 +1,14 @@
 // Flushes a ConversationDO's outbox to a region: batches in order, deletes rows only after a 2xx
-// IngestResult, and on failure records the attempt and the region's breaker so the alarm retries
-// with jittered backoff. All state lives in the DO's storage, so it survives eviction and restarts.
+// IngestResult, tries the geo-router's ranked regions in turn, and when all fail records the attempt
+// so the alarm retries with jittered backoff. All state (outbox rows, attempts, the router's health
+// and breaker state) lives in the DO's storage, so it survives eviction and restarts.
+import type { ClientLocation } from "@edge-chat/geo-router";
 import { backoffDelay, type ConversationId, type IngestBatch, LIMITS } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
 import type { ConversationStore } from "../conversation/store.ts";
 import { postBatch } from "./ingest-client.ts";
-import {
-  type BreakerState,
-  CLOSED,
-  flushDueAt,
-  type OutboxSnapshot,
-  recordFailure,
-  recordSuccess,
-} from "./policy.ts";
-import { chooseRegion } from "./region.ts";
+import { flushDueAt, type OutboxSnapshot } from "./policy.ts";
+import { rankRegions, routerFor } from "./region.ts";
 import { signServiceToken } from "./service-token.ts";
 
 const SCOPE = "outbox";
@@ -44,8 +39,12 @@ export function outboxDueAt(deps: Pick<FlushDeps, "store" | "config">, now: numb
   return flushDueAt(outboxSnapshot(deps.store), deps.config.outbox, now);
 }
 
-export function breakerOf(store: ConversationStore, regionId: string): BreakerState {
-  return store.kvGet<BreakerState>("breaker", regionId) ?? CLOSED;
+/** Remembers where the conversation's clients are, so flushing prefers the nearest region. */
+export function rememberLocation(store: ConversationStore, location: ClientLocation): void {
+  const current = store.kvGet<ClientLocation>("router", "location");
+  if (JSON.stringify(current) !== JSON.stringify(location)) {
+    store.kvSet("router", "location", location);
+  }
 }
 
 export async function flushOutbox(
@@ -53,44 +52,58 @@ export async function flushOutbox(
   conversationId: ConversationId,
 ): Promise<FlushOutcome> {
   const { store, config } = deps;
-  if (config.regions.length === 0) return { kind: "no_region" };
+  const router = routerFor(config);
+  if (!router) return { kind: "no_region" };
+  const location = store.kvGet<ClientLocation>("router", "location") ?? {};
   let batches = 0;
   let events = 0;
   while (batches < MAX_BATCHES_PER_RUN) {
     const rows = store.outboxHead(Math.min(config.outbox.batchSize, LIMITS.maxBatchEvents));
     if (rows.length === 0) break;
-    const region = chooseRegion(config.regions, (id) => breakerOf(store, id), deps.now());
-    if (!region) return { kind: "no_region" };
     const batch: IngestBatch = {
       batchId: deps.uuid(),
       conversationId,
       events: rows.map((r) => r.event),
     };
+    // Read the router state fresh for every batch: other events may have run during the awaits.
+    let state = router.restoreState(store.kvGet("router", "state"));
+    let delivered = false;
+    let token: string | undefined;
     try {
-      const token = await signServiceToken(config.serviceSigningKey, deps.now());
-      await postBatch(region.ingestUrl, batch, token, deps.fetcher);
+      token = await signServiceToken(config.serviceSigningKey, deps.now());
     } catch (error) {
+      console.error("outbox cannot sign service tokens", String(error));
+    }
+    for (const candidate of token ? rankRegions(router, state, location, deps.now()) : []) {
+      const id = candidate.region.id;
+      state = router.recordAttempt(state, id, deps.now());
+      const started = deps.now();
+      try {
+        await postBatch(candidate.region.ingestUrl, batch, token!, deps.fetcher);
+        state = router.recordSuccess(state, id, deps.now() - started, deps.now());
+        delivered = true;
+        break;
+      } catch (error) {
+        state = router.recordFailure(state, id, deps.now());
+        console.warn(`outbox flush to ${id} failed`, String(error));
+      }
+    }
+    store.kvSet("router", "state", state);
+    if (!delivered) {
       const attempts = (store.kvGet<number>(SCOPE, "attempts") ?? 0) + 1;
       const retryAt = deps.now() + backoffDelay(attempts - 1);
       store.kvSet(SCOPE, "attempts", attempts);
       store.kvSet(SCOPE, "retryAt", retryAt);
-      store.kvSet("breaker", region.id, recordFailure(breakerOf(store, region.id), deps.now()));
-      console.warn(`outbox flush to ${region.id} failed (attempt ${attempts})`, String(error));
       return { kind: "failed", batches, events, retryAt };
     }
     // Only a confirmed batch leaves the outbox; a crash before this line resends it (idempotent).
     store.deleteOutboxUpTo(rows[rows.length - 1]!.id);
     store.kvSet(SCOPE, "attempts", 0);
-    store.kvSet("breaker", region.id, recordSuccess());
     batches++;
     events += rows.length;
   }
-  clearRetry(store);
+  if (store.kvGet<number>(SCOPE, "retryAt") !== undefined) store.kvDelete(SCOPE, "retryAt");
   // Messages held back only because they were unsent can now leave the window.
   if (batches > 0) store.trim(config.windowSize);
   return batches === 0 ? { kind: "idle" } : { kind: "flushed", batches, events };
-}
-
-function clearRetry(store: ConversationStore): void {
-  if (store.kvGet<number>(SCOPE, "retryAt") !== undefined) store.kvDelete(SCOPE, "retryAt");
 }

@@ -1,12 +1,33 @@
-// The one place the outbox chooses a region. Until @edge-chat/geo-router lands this is preference
-// order plus the circuit breaker; swapping in the geo-router's ranking changes only this file.
-import type { RegionConfig } from "../config.ts";
-import { type BreakerState, pickHealthy } from "./policy.ts";
+// Region choice for the outbox, through @edge-chat/geo-router: nearest healthy region first (from
+// the conversation's last known client location), failing over down the ranked list. The router's
+// state (health, breakers, latency) is a plain JSON value the caller keeps in DO storage.
+import {
+  type Candidate,
+  type ClientLocation,
+  createGeoRouter,
+  type GeoRouter,
+  type RouterState,
+} from "@edge-chat/geo-router";
+import type { Config } from "../config.ts";
 
-export function chooseRegion(
-  regions: RegionConfig[],
-  breakers: (id: string) => BreakerState,
+const routers = new WeakMap<Config, GeoRouter>();
+
+/** The router for a configuration, or undefined when no region is configured. */
+export function routerFor(config: Config): GeoRouter | undefined {
+  if (config.regions.length === 0 || config.defaultRegionId === undefined) return undefined;
+  let router = routers.get(config);
+  if (!router) {
+    router = createGeoRouter({ catalog: config.regions, defaultRegionId: config.defaultRegionId });
+    routers.set(config, router);
+  }
+  return router;
+}
+
+export function rankRegions(
+  router: GeoRouter,
+  state: RouterState,
+  location: ClientLocation,
   now: number,
-): RegionConfig | undefined {
-  return pickHealthy(regions, breakers, now);
+): readonly Candidate[] {
+  return router.chooseRegion(state, location, now);
 }

@@ -68,6 +68,7 @@ export function users(n: number, prefix = "u"): string[] {
 
 export class TestSocket {
   readonly frames: ServerFrame[] = [];
+  readonly invalid: string[] = [];
   closed: { code: number; reason: string } | null = null;
   private waiters: (() => void)[] = [];
 
@@ -76,7 +77,12 @@ export class TestSocket {
   constructor(ws: WebSocket) {
     this.ws = ws;
     ws.addEventListener("message", (event) => {
-      this.frames.push(decodeServerFrame(event.data as string));
+      try {
+        this.frames.push(decodeServerFrame(event.data as string));
+      } catch {
+        // A frame outside the protocol is a server bug: record it so tests can fail on it.
+        this.invalid.push(String(event.data));
+      }
       this.wake();
     });
     ws.addEventListener("close", (event) => {
@@ -103,7 +109,7 @@ export class TestSocket {
   async until(
     predicate: (frames: ServerFrame[]) => boolean,
     what = "condition",
-    timeoutMs = 30_000,
+    timeoutMs = 90_000,
   ) {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.frames)) {

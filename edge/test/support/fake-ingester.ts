@@ -2,12 +2,15 @@
 // outbound service: every fetch the Worker makes to http://ingest.test lands here. It checks what
 // the real one checks (service token signature and claims, IngestBatch schema) and can be told to
 // fail for one conversation. Tests read and steer it over HTTP through the same outbound path.
-import { IngestBatch, SERVICE_TOKEN } from "@edge-chat/protocol";
+import {
+  IngestBatch,
+  type Message,
+  type RegionHistoryPage,
+  RegionHistoryQuery,
+  SERVICE_TOKEN,
+} from "@edge-chat/protocol";
 import { importJWK, type JWK, jwtVerify } from "jose";
 import { Response } from "miniflare";
-import devPublicJwk from "../../dev-keys/service-public.jwk.json" with { type: "json" };
-
-const publicJwk = devPublicJwk as JWK;
 
 interface Received {
   region: string;
@@ -25,7 +28,12 @@ function json(value: unknown, status = 200): Response {
   });
 }
 
-export async function fakeIngester(request: Request): Promise<Response> {
+/** The ingester for one test run, verifying service tokens with `publicJwk`. */
+export function createFakeIngester(publicJwk: JWK): (request: Request) => Promise<Response> {
+  return (request) => handle(request, publicJwk);
+}
+
+async function handle(request: Request, publicJwk: JWK): Promise<Response> {
   const url = new URL(request.url);
   if (url.hostname !== "ingest.test") return new Response("no network in tests", { status: 502 });
 
@@ -46,8 +54,6 @@ export async function fakeIngester(request: Request): Promise<Response> {
     });
   }
 
-  const match = /^\/([a-z0-9-]+)\/v1\/ingest$/.exec(url.pathname);
-  if (!match || request.method !== "POST") return json({ error: "no route" }, 404);
   const token = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
   try {
     await jwtVerify(token ?? "", await importJWK(publicJwk, SERVICE_TOKEN.algorithm), {
@@ -59,6 +65,12 @@ export async function fakeIngester(request: Request): Promise<Response> {
     rejected++;
     return json({ error: "bad token" }, 401);
   }
+  const history = /^\/([a-z0-9-]+)\/v1\/history\/([^/]+)$/.exec(url.pathname);
+  if (history && request.method === "GET") {
+    return historyPage(decodeURIComponent(history[2]!), url.searchParams);
+  }
+  const match = /^\/([a-z0-9-]+)\/v1\/ingest$/.exec(url.pathname);
+  if (!match || request.method !== "POST") return json({ error: "no route" }, 404);
   const parsed = IngestBatch.safeParse(await request.json());
   if (!parsed.success) {
     rejected++;
@@ -72,4 +84,28 @@ export async function fakeIngester(request: Request): Promise<Response> {
   }
   received.push({ region: match[1]!, batch });
   return json({ batchId: batch.batchId, accepted: batch.events.length });
+}
+
+/** The region's history API over what was ingested: ascending pages, members only. */
+function historyPage(conversationId: string, params: URLSearchParams): Response {
+  const query = RegionHistoryQuery.safeParse(Object.fromEntries(params));
+  if (!query.success) return json({ error: "bad query" }, 400);
+  const { userId, before, after, limit } = query.data;
+  const events = received
+    .filter((r) => r.batch.conversationId === conversationId)
+    .flatMap((r) => r.batch.events);
+  const membership = events.filter((e) => e.type === "membership").at(-1);
+  if (!membership?.members.some((m) => m.userId === userId)) return json({ error: "nf" }, 404);
+  const bySeq = new Map<number, Message>();
+  for (const e of events) if (e.type === "message") bySeq.set(e.message.seq, e.message);
+  const inRange = [...bySeq.values()]
+    .filter(
+      (m) => (after === undefined || m.seq > after) && (before === undefined || m.seq < before),
+    )
+    .sort((a, b) => a.seq - b.seq);
+  const page: RegionHistoryPage =
+    after !== undefined
+      ? { messages: inRange.slice(0, limit), hasMore: inRange.length > limit }
+      : { messages: inRange.slice(-limit), hasMore: inRange.length > limit };
+  return json(page);
 }

@@ -30,6 +30,8 @@ describe("membership", () => {
   it("direct conversations know their members from the id", () => {
     expect(directInit("d:a:b", 5)?.members.map((m) => m.userId)).toEqual(["a", "b"]);
     expect(directInit("g:x", 5)).toBeNull();
+    expect(directInit("d:b:a", 5)).toBeNull();
+    expect(directInit("d:a:a", 5)).toBeNull();
   });
 
   it("non-members get not_found", () => {

@@ -34,7 +34,9 @@ export function directInit(
   now: number,
 ): { meta: ConversationMeta; members: Member[] } | null {
   const pair = directMembers(conversationId);
-  if (!pair) return null;
+  // Only the canonical id (a < b, as directConversationId makes it) names a conversation: "d:b:a"
+  // or "d:a:a" would otherwise be a second conversation between the same people.
+  if (!pair || !(pair[0] < pair[1])) return null;
   return {
     meta: { conversationId, kind: "direct", name: undefined, createdAt: now },
     members: pair.map((userId) => ({ userId, role: "member" as const, joinedAt: now })),

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "./config.ts";
+import type { Env } from "./env.ts";
+
+const base = { JWT_ISSUER: "i", JWT_AUDIENCE: "a", JWT_JWKS_URL: "https://idp.example/jwks" };
+const load = (vars: Record<string, string>) => loadConfig({ ...base, ...vars } as unknown as Env);
+const region = {
+  id: "eu-west",
+  name: "EU",
+  location: { lat: 50, lon: 8 },
+  ingestUrl: "http://127.0.0.1:8788",
+  historyUrl: "http://127.0.0.1:8788",
+};
+
+describe("config", () => {
+  it("defaults to production with no dev secret, no regions and documented defaults", () => {
+    const config = load({ JWT_DEV_SECRET: "x".repeat(40) });
+    expect(config.development).toBe(false);
+    expect(config.jwt.devSecret).toBeUndefined();
+    expect(config.regions).toEqual([]);
+    expect(config.windowSize).toBe(1000);
+    expect(config.outbox).toEqual({ batchSize: 100, maxAgeMs: 1000 });
+    expect(config.rate.user).toEqual({ perSec: 20, burst: 40 });
+  });
+
+  it("reads the region catalog and defaults to its first region", () => {
+    const config = load({ REGIONS: JSON.stringify([region]) });
+    expect(config.regions.map((r) => r.id)).toEqual(["eu-west"]);
+    expect(config.defaultRegionId).toBe("eu-west");
+    const off = load({ REGIONS: "[]", DEFAULT_REGION: "eu-west" });
+    expect(off.regions).toEqual([]);
+    expect(off.defaultRegionId).toBeUndefined();
+  });
+
+  it("refuses bad values loudly", () => {
+    expect(() => load({ REGIONS: "not json" })).toThrow(/invalid configuration/);
+    expect(() => load({ REGIONS: JSON.stringify([{ id: "x" }]) })).toThrow(/region catalog/);
+    expect(() => load({ REGIONS: JSON.stringify([region]), DEFAULT_REGION: "mars" })).toThrow(
+      /DEFAULT_REGION/,
+    );
+    expect(() => load({ WINDOW_SIZE: "10" })).toThrow();
+    expect(() => load({ ENVIRONMENT: "staging" })).toThrow();
+    expect(() => load({ JWT_JWKS_URL: "" })).toThrow();
+    expect(() =>
+      loadConfig({ JWT_ISSUER: "i", JWT_AUDIENCE: "a", ENVIRONMENT: "production" } as Env),
+    ).toThrow(/JWT_JWKS/);
+  });
+});

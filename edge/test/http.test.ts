@@ -1,0 +1,142 @@
+// HTTP fallbacks: send (idempotent), history pages, watermarks; and rate limiting across the
+// user's sockets and HTTP calls.
+import { directConversationId } from "@edge-chat/protocol";
+import { describe, expect, it } from "vitest";
+import { api, connect, range, users } from "./support/client.ts";
+
+describe("http fallbacks", () => {
+  it("send is idempotent by clientMsgId, over HTTP and WebSocket alike", async () => {
+    const [a, b] = users(2);
+    const id = directConversationId(a!, b!);
+    const body = { clientMsgId: "same", content: { kind: "text", text: "once" } };
+    const first = await api(a!, "POST", `/v1/conversations/${id}/messages`, body);
+    expect(first.status).toBe(201);
+    const again = await api(a!, "POST", `/v1/conversations/${id}/messages`, body);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    const sa = await connect(a!, id);
+    sa.send({ type: "send", reqId: "r", ...body });
+    expect(await sa.next("ack")).toMatchObject({ reqId: "r", ...first.body });
+    sa.send({ type: "ping", reqId: "p" });
+    await sa.next("pong");
+    expect(sa.of("message")).toEqual([]);
+    // The same clientMsgId from another sender is a different message.
+    const fromB = await api(b!, "POST", `/v1/conversations/${id}/messages`, body);
+    expect(fromB.body).toMatchObject({ seq: 2 });
+    const conv = await api(a!, "GET", `/v1/conversations/${id}`);
+    expect(conv.body.lastSeq).toBe(2);
+    sa.close();
+  });
+
+  it("history pages before and after", async () => {
+    const [a, b] = users(2);
+    const id = directConversationId(a!, b!);
+    for (let i = 1; i <= 12; i++) {
+      await api(a!, "POST", `/v1/conversations/${id}/messages`, {
+        clientMsgId: `h${i}`,
+        content: { kind: "text", text: `${i}` },
+      });
+    }
+    const latest = await api(b!, "GET", `/v1/conversations/${id}/messages?limit=5`);
+    expect(latest.body.messages.map((m: { seq: number }) => m.seq)).toEqual(range(8, 12));
+    expect(latest.body.hasMore).toBe(true);
+    const older = await api(b!, "GET", `/v1/conversations/${id}/messages?before=8&limit=5`);
+    expect(older.body.messages.map((m: { seq: number }) => m.seq)).toEqual(range(3, 7));
+    const after = await api(b!, "GET", `/v1/conversations/${id}/messages?after=10`);
+    expect(after.body).toMatchObject({ hasMore: false });
+    expect(after.body.messages.map((m: { seq: number }) => m.seq)).toEqual([11, 12]);
+    const both = await api(b!, "GET", `/v1/conversations/${id}/messages?after=1&before=3`);
+    expect(both.status).toBe(400);
+    const delivered = await api(b!, "POST", `/v1/conversations/${id}/delivered`, { upToSeq: 12 });
+    expect(delivered.status).toBe(204);
+    const bad = await api(b!, "POST", `/v1/conversations/${id}/read`, { upToSeq: -1 });
+    expect(bad.status).toBe(400);
+  });
+
+  it("rejects malformed bodies with typed errors", async () => {
+    const [a, b] = users(2);
+    const id = directConversationId(a!, b!);
+    const res = await api(a!, "POST", `/v1/conversations/${id}/messages`, {
+      clientMsgId: "x",
+      content: { kind: "text", text: "y".repeat(5000) },
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe("content_too_large");
+    const notJson = await api(a!, "POST", `/v1/conversations/${id}/messages`, undefined, {
+      "content-type": "application/json",
+    });
+    expect(notJson.status).toBe(400);
+  });
+});
+
+describe("rate limiting", () => {
+  it("per connection, then per user across sockets and HTTP; retry-after; the socket keeps working", async () => {
+    // Test config: per connection 300 burst, per user 400 burst, both refilling 1 per second.
+    const [a, b] = users(2);
+    const id = directConversationId(a!, b!);
+    const s1 = await connect(a!, id);
+    for (let i = 0; i < 320; i++) {
+      s1.send({
+        type: "send",
+        reqId: `s1-${i}`,
+        clientMsgId: `s1-${i}`,
+        content: { kind: "text", text: "x" },
+      });
+    }
+    await s1.until(
+      (f) => f.filter((x) => x.type === "ack" || x.type === "error").length >= 320,
+      "replies",
+    );
+    const limited = s1.of("error");
+    expect(limited.length).toBeGreaterThanOrEqual(10);
+    expect(limited[0]).toMatchObject({ code: "rate_limited", retriable: true });
+    expect(limited[0]!.retryAfterMs).toBeGreaterThan(0);
+    const acked = s1.of("ack").length;
+    expect(acked).toBeLessThanOrEqual(310);
+
+    // A second device of the same user has a fresh connection bucket but shares the user's 400.
+    const s2 = await connect(a!, id);
+    for (let i = 0; i < 120; i++) {
+      s2.send({ type: "send", clientMsgId: `s2-${i}`, content: { kind: "text", text: "x" } });
+    }
+    await s2.until(
+      (f) => f.filter((x) => x.type === "ack" || x.type === "error").length >= 120,
+      "replies",
+    );
+    expect(s2.of("error").length).toBeGreaterThan(0);
+    expect(acked + s2.of("ack").length).toBeLessThanOrEqual(410);
+
+    const http = await api(a!, "POST", `/v1/conversations/${id}/messages`, {
+      clientMsgId: "http-1",
+      content: { kind: "text", text: "x" },
+    });
+    expect(http.status).toBe(429);
+    expect(http.body.error.code).toBe("rate_limited");
+    expect(Number(http.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+
+    // Another user is unaffected; the limited socket still answers and, after waiting, sends again.
+    expect(
+      (
+        await api(b!, "POST", `/v1/conversations/${id}/messages`, {
+          clientMsgId: "b-1",
+          content: { kind: "text", text: "x" },
+        })
+      ).status,
+    ).toBe(201);
+    s1.send({ type: "ping", reqId: "alive" });
+    await s1.next("pong", (p) => p.reqId === "alive");
+    const wait = s1.of("error").at(-1)!.retryAfterMs ?? 1000;
+    await new Promise((r) => setTimeout(r, wait + 1200));
+    s1.send({
+      type: "send",
+      reqId: "later",
+      clientMsgId: "later",
+      content: { kind: "text", text: "x" },
+    });
+    expect(await s1.next("ack", (f) => f.reqId === "later")).toMatchObject({
+      clientMsgId: "later",
+    });
+    s1.close();
+    s2.close();
+  });
+});

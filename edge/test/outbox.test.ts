@@ -1,0 +1,171 @@
+// The outbox: every message, receipt and membership change is appended in the same transaction and
+// flushed by the alarm as IngestBatches (signed service token) to the fake ingester (Miniflare's
+// outbound service, see support/fake-ingester.ts); failures retry with backoff and the breaker
+// moves on to the next region; trimming never drops an unsent message; all of it survives eviction.
+import { directConversationId, type IngestBatch, type RegionEvent } from "@edge-chat/protocol";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.ts";
+import { ConversationStore } from "../src/conversation/store.ts";
+import { outboxDueAt } from "../src/outbox/flusher.ts";
+import { api, connect, createGroup, eventually, range, users } from "./support/client.ts";
+
+const stubOf = (id: string) => env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(id));
+
+async function ingested(conversationId: string) {
+  const res = await fetch(
+    `http://ingest.test/__control/batches?conversationId=${encodeURIComponent(conversationId)}`,
+  );
+  return (await res.json()) as {
+    batches: { region: string; batch: IngestBatch }[];
+    failuresLeft: number;
+    rejected: number;
+  };
+}
+
+async function failIngest(conversationId: string, times: number) {
+  await fetch("http://ingest.test/__control/fail", {
+    method: "POST",
+    body: JSON.stringify({ conversationId, times }),
+  });
+}
+
+const eventsOf = (batches: { batch: IngestBatch }[]): RegionEvent[] =>
+  batches.flatMap((b) => b.batch.events);
+const messageSeqs = (events: RegionEvent[]) =>
+  events.flatMap((e) => (e.type === "message" ? [e.message.seq] : []));
+
+async function sql<T>(id: string, query: string): Promise<T[]> {
+  return runInDurableObject(stubOf(id), (_instance, state) =>
+    state.storage.sql.exec(query).toArray(),
+  ) as Promise<T[]>;
+}
+
+describe("outbox", () => {
+  it("flushes messages, receipts and membership in order, in bounded batches", async () => {
+    const [a, b, c] = users(3, "ob");
+    const id = await createGroup(a!, [b!, c!]);
+    const sa = await connect(a!, id);
+    for (let i = 0; i < 120; i++) {
+      sa.send({ type: "send", clientMsgId: `o${i}`, content: { kind: "text", text: `${i}` } });
+    }
+    await sa.until((f) => f.filter((x) => x.type === "ack").length === 120, "acks");
+    await api(b!, "POST", `/v1/conversations/${id}/read`, { upToSeq: 100 });
+    await eventually(async () => {
+      const events = eventsOf((await ingested(id)).batches);
+      return events.some((e) => e.type === "receipt");
+    }, "all events ingested");
+    const { batches, rejected } = await ingested(id);
+    expect(rejected).toBe(0); // every service token verified, every batch matched IngestBatch
+    const events = eventsOf(batches);
+    expect(batches.every((x) => x.batch.events.length <= 50 && x.batch.conversationId === id)).toBe(
+      true,
+    );
+    expect(new Set(batches.map((x) => x.batch.batchId)).size).toBe(batches.length);
+    expect(messageSeqs(events)).toEqual(range(1, 121));
+    expect(events.find((e) => e.type === "membership")).toMatchObject({
+      kind: "group",
+      asOfSeq: 1,
+      members: [{ userId: a, role: "admin" }, { userId: b }, { userId: c }],
+    });
+    expect(events.at(-1)).toMatchObject({ type: "receipt", userId: b, readUpTo: 100 });
+    await eventually(
+      async () => (await sql<{ n: number }>(id, "SELECT COUNT(*) AS n FROM outbox"))[0]!.n === 0,
+      "outbox emptied",
+    );
+    sa.close();
+  });
+
+  it("retries after failures, failing over to the next region, then backing off", async () => {
+    const [a, b] = users(2, "retry");
+    const id = directConversationId(a!, b!);
+    await failIngest(id, 3);
+    for (let i = 0; i < 5; i++) {
+      await api(a!, "POST", `/v1/conversations/${id}/messages`, {
+        clientMsgId: `r${i}`,
+        content: { kind: "text", text: `${i}` },
+      });
+    }
+    await eventually(
+      async () => messageSeqs(eventsOf((await ingested(id)).batches)).length === 5,
+      "flushed after retries",
+    );
+    const state = await ingested(id);
+    expect(state.failuresLeft).toBe(0);
+    expect(messageSeqs(eventsOf(state.batches))).toEqual(range(1, 5));
+    // The failures are in the geo-router's state (kept in DO storage); the retry counter is reset.
+    const router = await sql<{ value: string }>(
+      id,
+      "SELECT value FROM kv WHERE key = 'router:state'",
+    );
+    expect(router[0]!.value).toContain("test-a");
+    const attempts = await sql<{ value: string }>(
+      id,
+      "SELECT value FROM kv WHERE key = 'outbox:attempts'",
+    );
+    expect(attempts[0]!.value).toBe("0");
+    // With failover, the first failure at test-a sent the same batch on to test-b.
+    expect(state.batches.map((x) => x.region)).toContain("test-b");
+  });
+
+  it("keeps unsent messages past the window through an outage and an eviction, then trims", async () => {
+    const [a, b] = users(2, "trim");
+    const id = directConversationId(a!, b!);
+    await failIngest(id, 1_000_000);
+    const sa = await connect(a!, id);
+    const sb = await connect(b!, id);
+    for (let i = 0; i < 175; i++) {
+      sa.send({ type: "send", clientMsgId: `a${i}`, content: { kind: "text", text: "a" } });
+      sb.send({ type: "send", clientMsgId: `b${i}`, content: { kind: "text", text: "b" } });
+    }
+    await sa.until((f) => f.filter((x) => x.type === "ack").length === 175, "acks a");
+    await sb.until((f) => f.filter((x) => x.type === "ack").length === 175, "acks b");
+    const count = async (table: string) =>
+      (await sql<{ n: number }>(id, `SELECT COUNT(*) AS n FROM ${table}`))[0]!.n;
+    // Window is 300, but none of the 350 has reached a region: all are kept.
+    expect(await count("messages")).toBe(350);
+    expect(await count("outbox")).toBeGreaterThanOrEqual(350);
+
+    await evictDurableObject(stubOf(id), { webSockets: "close" });
+    expect(await count("messages")).toBe(350);
+    expect(await count("outbox")).toBeGreaterThanOrEqual(350);
+
+    // The region recovers. Skip the remaining backoff wait by clearing retryAt, then fire the alarm.
+    await failIngest(id, 0);
+    await sql(id, "DELETE FROM kv WHERE key = 'outbox:retryAt'");
+    await runDurableObjectAlarm(stubOf(id));
+    await eventually(async () => (await count("outbox")) === 0, "outbox drained");
+    expect(await count("messages")).toBe(300);
+    const seqs = messageSeqs(eventsOf((await ingested(id)).batches));
+    expect(seqs).toEqual(range(1, 350));
+
+    const sc = await connect(a!, id, { since: 0 });
+    expect(await sc.next("sync_gap")).toMatchObject({ afterSeq: 0, oldestSeq: 51 });
+    sc.close();
+
+    // History older than the window comes from the region's history API, through the edge.
+    const seqsOf = (page: { messages: { seq: number }[] }) => page.messages.map((m) => m.seq);
+    const back = await api(b!, "GET", `/v1/conversations/${id}/messages?before=60&limit=20`);
+    expect(seqsOf(back.body)).toEqual(range(40, 59));
+    expect(back.body).toMatchObject({ hasMore: true });
+    expect(back.body.olderInRegion).toBeUndefined();
+    const gap = await api(b!, "GET", `/v1/conversations/${id}/messages?after=0&limit=10`);
+    expect(seqsOf(gap.body)).toEqual(range(1, 10));
+    expect(gap.body.hasMore).toBe(true);
+  });
+
+  it("with no region configured, nothing is due and the outbox accumulates", async () => {
+    const [a, b] = users(2, "noregion");
+    const id = directConversationId(a!, b!);
+    await api(a!, "POST", `/v1/conversations/${id}/messages`, {
+      clientMsgId: "x",
+      content: { kind: "text", text: "x" },
+    });
+    const due = await runInDurableObject(stubOf(id), (_i, state) => {
+      const store = new ConversationStore(state.storage.sql);
+      return outboxDueAt({ store, config: { ...loadConfig(env), regions: [] } }, Date.now());
+    });
+    expect(due).toBeUndefined();
+  });
+});
