@@ -28,6 +28,14 @@ resource "cloudflare_workers_domain" "api" {
   zone_id    = var.zone_id
   hostname   = var.api_hostname
   service    = var.script_name
+
+  # Traffic only reaches the Worker once its configuration is complete (the production config
+  # refuses requests without JWT_JWKS_URL / REGIONS / SERVICE_SIGNING_KEY).
+  depends_on = [
+    cloudflare_workers_secret.regions,
+    cloudflare_workers_secret.jwt_jwks_url,
+    cloudflare_workers_secret.service_signing_key,
+  ]
 }
 
 resource "cloudflare_workers_route" "extra" {
@@ -36,6 +44,12 @@ resource "cloudflare_workers_route" "extra" {
   zone_id     = var.zone_id
   pattern     = each.value
   script_name = var.script_name
+
+  depends_on = [
+    cloudflare_workers_secret.regions,
+    cloudflare_workers_secret.jwt_jwks_url,
+    cloudflare_workers_secret.service_signing_key,
+  ]
 }
 
 resource "cloudflare_workers_secret" "regions" {
