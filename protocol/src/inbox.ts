@@ -3,6 +3,7 @@
 // ConversationDO sends to each member's InboxDO. The inbox socket's frames are their own union so
 // the conversation socket's frames stay as they are.
 import { z } from "zod";
+import { parseJson, parseWith } from "./codec.ts";
 import { ErrorBody } from "./errors.ts";
 import { ConversationId, RequestId, Timestamp, UserId, Watermark } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
@@ -116,6 +117,11 @@ export type InboxServerFrameOf<T extends InboxServerFrame["type"]> = Extract<
   InboxServerFrame,
   { type: T }
 >;
+
+/** Decodes one inbox-socket frame from the server (used by the SDK). */
+export function decodeInboxServerFrame(data: string): InboxServerFrame {
+  return parseWith(InboxServerFrame, parseJson(data));
+}
 
 /** The JSON a push webhook receives (APNs/FCM delivery sits behind the webhook). */
 export const PushNotification = z.object({

@@ -147,6 +147,11 @@ export class ConversationService {
         system: change.event,
       });
       this.recordMembership(meta, [], message.seq);
+      // A newcomer's list counts only what happened since they joined: the join itself.
+      this.store.inbox.put(
+        memberUpdate(this.view(meta, message), userId, true, message.seq - 1),
+        this.clock.now(),
+      );
       return message;
     });
     return { conversation: this.describe(meta), message };

@@ -4,6 +4,7 @@
 import {
   type ConversationId,
   directConversationId,
+  directMembers,
   type InboxEntry,
   type InboxUpdate,
   type Presence,
@@ -130,7 +131,9 @@ export class InboxService {
   /** The peers of the user's direct conversations (who may see their presence). */
   directPeers(owner: UserId): UserId[] {
     return this.store.directConversationIds().flatMap((id) => {
-      const [a, b] = id.slice(2).split(":") as [UserId, UserId];
+      const pair = directMembers(id);
+      if (!pair) return [];
+      const [a, b] = pair;
       return a === owner ? [b] : b === owner ? [a] : [];
     });
   }
