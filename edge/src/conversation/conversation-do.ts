@@ -198,20 +198,24 @@ export class ConversationDO extends DurableObject<Env> {
           }
         }
       }
+      // The members' inboxes and the regions are flushed side by side, each on its own retry
+      // state, so neither waits behind the other's network calls.
       const inboxDue = inboxDueAt(this.inboxDeps(), now);
-      if (inboxDue !== undefined && inboxDue <= now) await flushInbox(this.inboxDeps());
       const due = outboxDueAt({ store: this.store, config: this.config }, now);
-      if (due !== undefined && due <= now) {
-        await flushOutbox(
-          {
-            store: this.store,
-            config: this.config,
-            now: () => Date.now(),
-            uuid: () => crypto.randomUUID(),
-          },
-          ctx.conversationId,
-        );
-      }
+      await Promise.all([
+        inboxDue !== undefined && inboxDue <= now ? flushInbox(this.inboxDeps()) : undefined,
+        due !== undefined && due <= now
+          ? flushOutbox(
+              {
+                store: this.store,
+                config: this.config,
+                now: () => Date.now(),
+                uuid: () => crypto.randomUUID(),
+              },
+              ctx.conversationId,
+            )
+          : undefined,
+      ]);
     }
     this.scheduleAlarm();
   }

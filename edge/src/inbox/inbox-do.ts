@@ -154,7 +154,7 @@ export class InboxDO extends DurableObject<Env> {
       if (typeof data !== "string") {
         throw new ChatError("invalid_request", "binary frames are not supported");
       }
-      if (utf8ByteLength(data) > LIMITS.maxFrameBytes) {
+      if (data.length > LIMITS.maxFrameBytes || utf8ByteLength(data) > LIMITS.maxFrameBytes) {
         throw new ChatError(
           "frame_too_large",
           `frames are limited to ${LIMITS.maxFrameBytes} bytes`,
