@@ -168,6 +168,20 @@ describe("inbox socket", () => {
     laptop.close();
   });
 
+  it("a connected device keeps getting updates after its InboxDO is evicted (hibernation)", async () => {
+    const [a, b] = users(2, "ih");
+    const direct = (await api(a!, "POST", "/v1/conversations/direct", { peerId: b })).body
+      .conversationId as string;
+    const device = await connectInbox(a!);
+    await evictDurableObject(env.INBOXES.get(env.INBOXES.idFromName(a!)));
+    await send(b!, direct, "after eviction");
+    const update = await device.next("inbox_update", (f) => f.entry.lastSeq === 1);
+    expect(update.entry).toMatchObject({ conversationId: direct, unread: 1 });
+    // Still online for the peer: the socket outlived the object.
+    expect((await api(b!, "GET", `/v1/users/${a}/presence`)).body.online).toBe(true);
+    device.close();
+  });
+
   it("accepts a single-use ticket instead of a header", async () => {
     const [a] = users(1, "it");
     const issued = await api(a!, "POST", "/v1/inbox/tickets");
