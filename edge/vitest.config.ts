@@ -5,6 +5,7 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineProject } from "vitest/config";
 import { generateKeyPairSync } from "node:crypto";
 import { createFakeIngester } from "./test/support/fake-ingester.ts";
+import { createFakePush } from "./test/support/fake-push.ts";
 
 // A service key pair per test run: the Worker signs with the private half, the fake ingester
 // verifies with the public one (nothing private is committed).
@@ -12,6 +13,8 @@ const { privateKey, publicKey } = generateKeyPairSync("ed25519");
 const kid = "edge-test";
 const signingKey = { ...privateKey.export({ format: "jwk" }), kid, alg: "EdDSA" };
 const verifyKey = { ...publicKey.export({ format: "jwk" }), kid, alg: "EdDSA" };
+const ingester = createFakeIngester(verifyKey);
+const push = createFakePush(verifyKey);
 
 export default defineProject({
   plugins: [
@@ -43,8 +46,12 @@ export default defineProject({
           ),
           DEFAULT_REGION: "test-a",
           SERVICE_SIGNING_KEY: JSON.stringify(signingKey),
+          PUSH_WEBHOOK_URL: "http://push.test/notify",
+          PUSH_COLLAPSE_MS: "1500",
         },
-        outboundService: createFakeIngester(verifyKey),
+        // The Worker's only network: the fake regions (ingest.test) and the fake push webhook.
+        outboundService: (request: Request) =>
+          new URL(request.url).hostname === "push.test" ? push(request) : ingester(request),
       },
     }),
   ],

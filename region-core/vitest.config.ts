@@ -1,12 +1,16 @@
 import { defineProject } from "vitest/config";
 
-// Unit tests sit beside the code; integration suites under test/ talk to the real Kafka and
-// Cassandra started by the services harness (see test/vitest.config.ts usage in README).
+// Unit tests sit beside the code (src/**/*.test.ts); the suites under test/ run the contract tests
+// on both adapter sets and the cross-region integration tests against the real Kafka and 2-DC
+// Cassandra that the services harness starts (or reuses) in its global setup.
 export default defineProject({
   test: {
     name: "region-core",
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    testTimeout: 120_000,
-    hookTimeout: 300_000,
+    globalSetup: ["../tools/services/vitest.global-setup.ts"],
+    env: { EDGE_CHAT_SERVICES_ONLY: "cassandra,kafka" },
+    testTimeout: 180_000,
+    // The first start of Cassandra takes minutes on two cores.
+    hookTimeout: 900_000,
   },
 });

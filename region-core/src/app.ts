@@ -38,6 +38,12 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
 
+  // While draining, every answer asks the client to close its connection, so keep-alive sockets
+  // do not hold the shutdown open after their last in-flight request.
+  app.use("*", async (c, next) => {
+    await next();
+    if (!deps.accepting()) c.header("Connection", "close");
+  });
   app.use("/v1/*", async (_c, next) => {
     if (!deps.accepting()) throw new ChatError("unavailable", "region is shutting down");
     await next();

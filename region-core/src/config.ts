@@ -20,8 +20,12 @@ const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((text) => text === "true" || text === "1" || text === "yes");
 
-/** Cassandra consistency levels a region may read and write at: local to its datacenter only. */
-export const CONSISTENCY_LEVELS = ["LOCAL_QUORUM", "LOCAL_ONE", "EACH_QUORUM", "QUORUM"] as const;
+/**
+ * Consistency levels for every read and write. LOCAL_* stay inside the region's datacenter; QUORUM
+ * is allowed for a deliberate cross-region setup. EACH_QUORUM is left out: Cassandra refuses it for
+ * reads.
+ */
+export const CONSISTENCY_LEVELS = ["LOCAL_QUORUM", "LOCAL_ONE", "QUORUM"] as const;
 
 /** A JWK or a JWK Set, as JSON text: the edge's public key(s) for service tokens. */
 const jwks = z

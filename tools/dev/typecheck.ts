@@ -15,6 +15,7 @@ const projects = [
   "e2e",
   "bench",
   "tools",
+  "terraform",
 ];
 const tsc = fileURLToPath(new URL("../../node_modules/typescript/bin/tsc", import.meta.url));
 

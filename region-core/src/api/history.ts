@@ -16,6 +16,9 @@ export function historyRoutes(deps: { repositories: Repositories }): Hono {
   app.get("/:conversationId", async (c) => {
     const conversationId = parseWith(ConversationId, c.req.param("conversationId"));
     const query = parseWith(RegionHistoryQuery, c.req.query());
+    // Membership first, so no answer (not even an empty range) tells a non-member anything.
+    const member = await deps.repositories.members.get(conversationId, query.userId);
+    if (!member) throw new ChatError("not_found", "no such conversation");
     if (
       query.after !== undefined &&
       query.before !== undefined &&
@@ -24,8 +27,6 @@ export function historyRoutes(deps: { repositories: Repositories }): Hono {
       const empty: RegionHistoryPage = { messages: [], hasMore: false };
       return c.json(empty);
     }
-    const member = await deps.repositories.members.get(conversationId, query.userId);
-    if (!member) throw new ChatError("not_found", "no such conversation");
     const range: HistoryRange = { limit: query.limit };
     if (query.after !== undefined) range.after = query.after;
     if (query.before !== undefined) range.before = query.before;

@@ -17,7 +17,7 @@ interface StoredRecord {
   headers: Record<string, string>;
 }
 
-/** The same murmur2-free but stable choice Kafka makes: equal keys, equal partition. */
+/** A stable hash (FNV-1a) of the key: equal keys, equal partition, as Kafka's partitioner does. */
 export function partitionOf(key: string, partitions: number): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {

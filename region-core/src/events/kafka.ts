@@ -2,7 +2,7 @@
 // consumer behind EventConsumer. Only this file knows kafkajs; a KafkaJS-compatible client (such as
 // the Confluent one) can replace it by providing the same two ports.
 import { ChatError } from "@edge-chat/protocol";
-import { type Consumer, Kafka, logLevel, type Producer } from "kafkajs";
+import { type Consumer, Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
 import type { BatchHandler, EventConsumer, EventPublisher, OutgoingRecord } from "./ports.ts";
 
 export interface KafkaSettings {
@@ -54,6 +54,9 @@ export async function ensureTopics(
 export async function connectProducer(kafka: Kafka): Promise<Producer> {
   const producer = kafka.producer({
     idempotent: true,
+    // The default (murmur2, Java-compatible) partitioner, chosen explicitly: keys must map to the
+    // same partition whichever Kafka client publishes them.
+    createPartitioner: Partitioners.DefaultPartitioner,
     // kafkajs's idempotent producer guarantees order only with a single in-flight request.
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,

@@ -57,6 +57,7 @@ export class Persister {
         try {
           await this.handleRecord(batch, record);
           done.add(record.offset);
+          await this.heartbeat(batch);
         } catch (error) {
           // Only stopping (or a dead-letter publish that cannot get through while stopping) ends
           // up here; the rest of this conversation's queue must wait, to keep its order.
@@ -77,7 +78,19 @@ export class Persister {
       { partition: String(batch.partition) },
       Number(batch.offsetLag()),
     );
-    await batch.heartbeat();
+    await this.heartbeat(batch);
+  }
+
+  /**
+   * Keeps the group membership alive during long batches (the client throttles it). A failure
+   * means a rebalance is under way; `isStale()` then stops the batch, so it is not an error here.
+   */
+  private async heartbeat(batch: ConsumedBatch): Promise<void> {
+    try {
+      await batch.heartbeat();
+    } catch {
+      // see above
+    }
   }
 
   private async handleRecord(batch: ConsumedBatch, record: ConsumedRecord): Promise<void> {

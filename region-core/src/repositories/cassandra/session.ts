@@ -10,7 +10,6 @@ const { consistencies, responseErrorCodes } = cassandra.types;
 const LEVELS: Record<(typeof CONSISTENCY_LEVELS)[number], number> = {
   LOCAL_QUORUM: consistencies.localQuorum,
   LOCAL_ONE: consistencies.localOne,
-  EACH_QUORUM: consistencies.eachQuorum,
   QUORUM: consistencies.quorum,
 };
 

@@ -1,0 +1,17 @@
+// The contract suites against the embedded stand-ins (ADAPTERS=embedded).
+import { randomUUID } from "node:crypto";
+import { EmbeddedLog } from "../../src/events/embedded-log.ts";
+import { memoryRepositories } from "../../src/repositories/memory.ts";
+import { eventLogContract } from "./event-log.contract.ts";
+import { repositoryContract } from "./repositories.contract.ts";
+
+repositoryContract("in-memory", memoryRepositories);
+
+eventLogContract("embedded log", () => {
+  const log = new EmbeddedLog({ partitions: 4, maxBatchRecords: 3 });
+  return {
+    topic: async () => `t-${randomUUID()}`,
+    publisher: (topic) => log.publisher(topic),
+    consumer: (topic, groupId) => log.consumer(topic, groupId),
+  };
+});

@@ -1,0 +1,69 @@
+// The contract suites against the real adapters: Cassandra (a fresh keyspace over both DCs, read
+// and written from dc1 at LOCAL_QUORUM) and Kafka (fresh topics).
+import { randomUUID } from "node:crypto";
+import { createCassandraClient, parseCqlConfig } from "@edge-chat/cql";
+import type { Kafka, Producer } from "kafkajs";
+import { afterAll, beforeAll, inject } from "vitest";
+import {
+  connectProducer,
+  createKafka,
+  ensureTopics,
+  kafkaConsumer,
+  kafkaPublisher,
+} from "../../src/events/kafka.ts";
+import { CassandraConversations } from "../../src/repositories/cassandra/conversations.ts";
+import { CassandraMembers } from "../../src/repositories/cassandra/members.ts";
+import { CassandraMessages } from "../../src/repositories/cassandra/messages.ts";
+import { CassandraReceipts } from "../../src/repositories/cassandra/receipts.ts";
+import { createSession } from "../../src/repositories/cassandra/session.ts";
+import { CassandraUserConversations } from "../../src/repositories/cassandra/user-conversations.ts";
+import type { Repositories } from "../../src/repositories/ports.ts";
+import { cassandraEnv, createKeyspace, deleteTopics, dropKeyspace, RUN } from "../real.ts";
+import { eventLogContract } from "./event-log.contract.ts";
+import { repositoryContract } from "./repositories.contract.ts";
+
+const services = inject("services");
+const keyspace = `rc_contract_${RUN}`;
+let repositories: Repositories;
+let client: ReturnType<typeof createCassandraClient>;
+let kafka: Kafka;
+let producer: Producer;
+
+beforeAll(async () => {
+  await createKeyspace(services, keyspace);
+  client = createCassandraClient(parseCqlConfig(cassandraEnv(services, "dc1", keyspace)));
+  await client.connect();
+  const session = createSession(client, keyspace, "LOCAL_QUORUM");
+  repositories = {
+    messages: new CassandraMessages(session),
+    conversations: new CassandraConversations(session),
+    members: new CassandraMembers(session),
+    userConversations: new CassandraUserConversations(session),
+    receipts: new CassandraReceipts(session),
+  };
+  kafka = createKafka({ brokers: services.kafka.brokers, clientId: `contract-${RUN}` });
+  producer = await connectProducer(kafka);
+});
+
+const topics: string[] = [];
+
+afterAll(async () => {
+  await producer?.disconnect();
+  await deleteTopics(kafka, topics);
+  await client?.shutdown();
+  await dropKeyspace(services, keyspace);
+});
+
+repositoryContract("cassandra", () => repositories);
+
+eventLogContract("kafka", () => ({
+  topic: async () => {
+    const topic = `rc-contract-${RUN}-${randomUUID().slice(0, 6)}`;
+    await ensureTopics(kafka, [topic], 3, 1);
+    topics.push(topic);
+    return topic;
+  },
+  publisher: (topic) => kafkaPublisher(producer, topic),
+  consumer: (topic, groupId) =>
+    kafkaConsumer(kafka, { topic, groupId, partitionsConsumedConcurrently: 2 }),
+}));
