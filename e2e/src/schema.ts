@@ -12,6 +12,7 @@ import {
   TABLES,
 } from "@edge-chat/cql";
 import type { ServiceEndpoints } from "@edge-chat/services";
+import { Kafka, logLevel } from "kafkajs";
 
 export interface RunStorage {
   runId: string;
@@ -29,12 +30,12 @@ export interface RunStorage {
     dc: string,
     lastSeq: number,
   ): Promise<{ seq: number; clientMsgId: string }[]>;
-  /** Drops the keyspace and closes the clients. */
+  /** Drops the keyspace, deletes the run's topics and closes the clients. */
   drop(): Promise<void>;
 }
 
 export async function createRunStorage(
-  services: Pick<ServiceEndpoints, "cassandra">,
+  services: Pick<ServiceEndpoints, "cassandra" | "kafka">,
   label: string,
 ): Promise<RunStorage> {
   const runId = `${label}-${randomUUID().slice(0, 8)}`;
@@ -53,6 +54,7 @@ export async function createRunStorage(
   });
   const first = cassandra.dataCenters[0]?.name ?? "dc1";
   await migrate({ config: parseCqlConfig(cassandraEnv(first)) });
+  const topicNames = new Set<string>();
   const clients = new Map<string, CassandraClient>();
   const clientFor = async (dc: string) => {
     let client = clients.get(dc);
@@ -67,11 +69,12 @@ export async function createRunStorage(
     runId,
     keyspace,
     cassandraEnv,
-    topics: (region) => ({
-      topic: `${runId}.${region}.events`,
-      dlqTopic: `${runId}.${region}.events.dlq`,
-      groupId: `${runId}.${region}.persister`,
-    }),
+    topics: (region) => {
+      const topic = `${runId}.${region}.events`;
+      const dlqTopic = `${topic}.dlq`;
+      topicNames.add(topic).add(dlqTopic);
+      return { topic, dlqTopic, groupId: `${runId}.${region}.persister` };
+    },
     async storedRows(conversationId, dc, lastSeq) {
       const client = await clientFor(dc);
       const rows: { seq: number; clientMsgId: string }[] = [];
@@ -94,7 +97,21 @@ export async function createRunStorage(
         await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`);
       } finally {
         await Promise.all([...clients.values()].map((client) => client.shutdown()));
+        await deleteTopics(services.kafka.brokers, [...topicNames]);
       }
     },
   };
+}
+
+async function deleteTopics(brokers: readonly string[], topics: string[]): Promise<void> {
+  if (topics.length === 0) return;
+  const admin = new Kafka({ brokers: [...brokers], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const present = topics.filter((topic) => existing.has(topic));
+    if (present.length > 0) await admin.deleteTopics({ topics: present });
+  } finally {
+    await admin.disconnect();
+  }
 }
