@@ -5,6 +5,7 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineProject } from "vitest/config";
 import { generateKeyPairSync } from "node:crypto";
 import { createFakeIngester } from "./test/support/fake-ingester.ts";
+import { createFakeMedia, isMediaRequest } from "./test/support/fake-media.ts";
 
 // A service key pair per test run: the Worker signs with the private half, the fake ingester
 // verifies with the public one (nothing private is committed).
@@ -12,6 +13,13 @@ const { privateKey, publicKey } = generateKeyPairSync("ed25519");
 const kid = "edge-test";
 const signingKey = { ...privateKey.export({ format: "jwk" }), kid, alg: "EdDSA" };
 const verifyKey = { ...publicKey.export({ format: "jwk" }), kid, alg: "EdDSA" };
+
+/** The regions' ingest and history APIs, and their media API, as one outbound service. */
+function fakeRegions(verifyKey: Parameters<typeof createFakeIngester>[0]) {
+  const ingester = createFakeIngester(verifyKey);
+  const media = createFakeMedia(verifyKey);
+  return (request: Request) => (isMediaRequest(request) ? media(request) : ingester(request));
+}
 
 export default defineProject({
   plugins: [
@@ -44,7 +52,7 @@ export default defineProject({
           DEFAULT_REGION: "test-a",
           SERVICE_SIGNING_KEY: JSON.stringify(signingKey),
         },
-        outboundService: createFakeIngester(verifyKey),
+        outboundService: fakeRegions(verifyKey),
       },
     }),
   ],

@@ -16,6 +16,7 @@ import { loadConfig } from "../config.ts";
 import type { AppEnv } from "./app-env.ts";
 import { errorResponse } from "./errors.ts";
 import { internalRequest } from "./internal.ts";
+import { mediaRoutes } from "./media.ts";
 
 const DevTokenRequest = z.object({ userId: UserId });
 
@@ -85,6 +86,7 @@ export function createApp(): Hono<AppEnv> {
   });
 
   app.use("/v1/*", requireUser);
+  app.route("/", mediaRoutes());
 
   app.post("/v1/conversations/direct", async (c) => {
     const { peerId } = parseWith(CreateDirectRequest, await jsonBody(c.req.raw));
