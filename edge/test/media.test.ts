@@ -9,8 +9,10 @@ import {
   MediaUploadTicket,
   type UserContent,
 } from "@edge-chat/protocol";
-import { SELF } from "cloudflare:test";
+import { runInDurableObject, SELF } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { ConversationStore } from "../src/conversation/store.ts";
 import type { MediaCall } from "./support/fake-media.ts";
 import { api, connect, createGroup, tokenFor, users } from "./support/client.ts";
 
@@ -127,6 +129,32 @@ describe("media", () => {
       objectKey,
       expect.stringMatching(new RegExp(`^c/${group}/`)),
     ]);
+  });
+
+  it("upload tickets spend the member's send budget; an empty one is rate_limited", async () => {
+    const [a] = users(1, "mr");
+    const group = await createGroup(a!, []);
+    const store = <T>(fn: (s: ConversationStore) => T) =>
+      runInDurableObject(env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(group)), (_i, state) =>
+        fn(new ConversationStore(state.storage.sql)),
+      );
+    // Freeze the bucket (far-future updatedAt, so it does not refill) with two tokens left.
+    const future = Date.now() + 3_600_000;
+    await store((s) => s.setUserBucket(a!, { tokens: 2, updatedAt: future }));
+    expect((await upload(a!, group)).status).toBe(201);
+    expect((await store((s) => s.userBucket(a!)))?.tokens).toBe(1);
+    expect((await upload(a!, group)).status).toBe(201);
+    const limited = await upload(a!, group);
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe("rate_limited");
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    // Sends share the bucket, and the refused ticket never reached a region.
+    const send = await api(a!, "POST", `/v1/conversations/${group}/messages`, {
+      clientMsgId: "after",
+      content: { kind: "text", text: "hi" },
+    });
+    expect(send.status).toBe(429);
+    expect(await regionCalls(group)).toHaveLength(2);
   });
 
   it("fails over to the next region when the nearest one fails", async () => {
