@@ -65,12 +65,22 @@ if (existsSync(`${root}/client/demo/app.ts`)) {
   await new Promise((resolve) => build.on("exit", resolve));
 }
 
-for (const region of regions) {
+const adapters = process.env.ADAPTERS ?? "embedded";
+for (const [index, region] of regions.entries()) {
   run(region.id, ["region-core/src/main.ts"], {
     REGION_ID: region.id,
     PORT: String(region.port),
-    ADAPTERS: process.env.ADAPTERS ?? "embedded",
+    ADAPTERS: adapters,
     SERVICE_JWKS: JSON.stringify(verifyKeys),
+    // With the real services, each simulated region writes through its own Cassandra datacenter and,
+    // as separate Kafka clusters would, its own topic.
+    ...(adapters === "real"
+      ? {
+          CASSANDRA_LOCAL_DC: `dc${index + 1}`,
+          KAFKA_TOPIC: `edge-chat.events.${region.id}`,
+          KAFKA_DLQ_TOPIC: `edge-chat.events.${region.id}.dlq`,
+        }
+      : {}),
   });
 }
 

@@ -14,6 +14,7 @@ const projects = [
   "client",
   "bench",
   "tools",
+  "terraform",
 ];
 const tsc = fileURLToPath(new URL("../../node_modules/typescript/bin/tsc", import.meta.url));
 

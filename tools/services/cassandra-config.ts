@@ -185,6 +185,9 @@ export const TEST_SPEEDUP_FLAGS: readonly string[] = [
   "-Dcassandra.superuser_setup_delay_ms=0",
   "-Dcassandra.unsafesystem=true",
   "-Dcassandra.skip_sync=true",
+  // On restart a seed gossips with the other seeds first and waits RING_DELAY (30 s) when they
+  // are still down (they start after it); a test cluster need not wait that long.
+  "-Dcassandra.ring_delay_ms=5000",
 ];
 
 export function cassandraJvmArgs(c: CassandraConfig, p: NodePaths, classpath: string): string[] {

@@ -1,26 +1,26 @@
-// `npm run services -- up|down|status [--only a,b] [--cassandra-dcs N] [--cassandra-nodes-per-dc N]`
+// `npm run services -- up|down|status|lease [--only a,b] [--cassandra-dcs N] [--cassandra-nodes-per-dc N]`
 import { parseArgs } from "node:util";
 import { parseServiceList } from "./config.ts";
 import {
   configFrom,
   endpointsFor,
   ensureServices,
+  leaseServices,
   servicesStatus,
   stopServices,
 } from "./ensure.ts";
+import { ignoreKafkajsTimerWarning } from "./services/kafka.ts";
 import type { HealthRow } from "./types.ts";
 
-// kafkajs schedules timers with negative delays on Node 24; the warning is noise for this CLI.
-process.removeAllListeners("warning");
-process.on("warning", (w) => {
-  if (w.name !== "TimeoutNegativeWarning") console.warn(`${w.name}: ${w.message}`);
-});
+ignoreKafkajsTimerWarning();
 
-const USAGE = `usage: npm run services -- <up|down|status> [options]
+const USAGE = `usage: npm run services -- <up|down|status|lease> [options]
   --only cassandra,kafka,redis,upstash,s3   choose services (default: all; upstash implies redis)
   --cassandra-dcs N                         data centers (default 2, env EDGE_CHAT_CASSANDRA_DCS)
   --cassandra-nodes-per-dc N                nodes per DC (default 1, env EDGE_CHAT_CASSANDRA_NODES_PER_DC)
   --since ISO-TIME                          down: only if something was started at/after this time
+  --lease PID                               lease: record PID as a user; down: release it first and
+                                            stop nothing while other lease holders still run
   --json                                    up/status: print JSON
 See tools/services/README.md for every environment variable.`;
 
@@ -41,6 +41,7 @@ async function main(): Promise<number> {
       "cassandra-dcs": { type: "string" },
       "cassandra-nodes-per-dc": { type: "string" },
       since: { type: "string" },
+      lease: { type: "string" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -59,7 +60,16 @@ async function main(): Promise<number> {
         ? undefined
         : Number(values["cassandra-nodes-per-dc"]),
   };
+  const leasePid = values.lease === undefined ? undefined : Number(values.lease);
+  if (leasePid !== undefined && !(Number.isInteger(leasePid) && leasePid > 0)) {
+    throw new Error(`--lease: not a pid: ${values.lease}`);
+  }
   switch (command) {
+    case "lease": {
+      if (leasePid === undefined) throw new Error("lease needs --lease PID");
+      await leaseServices({ ...options, pid: leasePid });
+      return 0;
+    }
     case "up": {
       const started = Date.now();
       const endpoints = await ensureServices(options);
@@ -89,7 +99,7 @@ async function main(): Promise<number> {
       const since = values.since === undefined ? undefined : new Date(values.since);
       if (since && Number.isNaN(since.getTime()))
         throw new Error(`--since: not a date: ${values.since}`);
-      const stopped = await stopServices({ ...options, startedSince: since });
+      const stopped = await stopServices({ ...options, startedSince: since, leasePid });
       console.log(stopped.length > 0 ? `stopped: ${stopped.join(", ")}` : "nothing to stop");
       return 0;
     }

@@ -12,6 +12,7 @@ import {
   withDependencies,
 } from "./config.ts";
 import { log } from "./install.ts";
+import { liveLeases, releaseLease, takeLease } from "./leases.ts";
 import { readPid } from "./process.ts";
 import {
   cassandraEndpoint,
@@ -82,6 +83,8 @@ export async function ensureServices(options: EnsureOptions = {}): Promise<Servi
 export interface DownOptions extends EnsureOptions {
   /** Only stop services started at or after this time (lets CI leave pre-existing ones alone). */
   startedSince?: Date | undefined;
+  /** Release this lease first, and stop nothing while other lease holders are still running. */
+  leasePid?: number | undefined;
 }
 
 /** Stops the chosen services that this harness started (by pid file). Returns what it stopped. */
@@ -89,6 +92,14 @@ export async function stopServices(options: DownOptions = {}): Promise<string[]>
   const cfg = configFrom(options);
   const wanted = options.only ? [...options.only] : [...SERVICE_NAMES];
   return withLock(cfg, async () => {
+    if (options.leasePid !== undefined) {
+      releaseLease(cfg.runDir, options.leasePid);
+      const others = liveLeases(cfg.runDir);
+      if (others.length > 0) {
+        log(`services still in use by pid ${others.join(", ")}; leaving them running`);
+        return [];
+      }
+    }
     const since = options.startedSince;
     if (since && !startedSince(cfg, since)) {
       log(`nothing was started since ${since.toISOString()}; leaving running services alone`);
@@ -118,6 +129,12 @@ function startedSince(cfg: ServicesConfig, since: Date): boolean {
     const rec = readPid(cfg.runDir, id);
     return rec !== undefined && new Date(rec.startedAt).getTime() >= since.getTime();
   });
+}
+
+/** Records `pid` as a user of the services until it exits or calls down with the same lease. */
+export async function leaseServices(options: EnsureOptions & { pid: number }): Promise<void> {
+  const cfg = configFrom(options);
+  await withLock(cfg, async () => takeLease(cfg.runDir, options.pid));
 }
 
 export async function servicesStatus(options: EnsureOptions = {}): Promise<HealthRow[]> {

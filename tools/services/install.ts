@@ -142,17 +142,17 @@ export function requireTool(service: ServiceName, cmd: string, args: string[], h
   }
 }
 
-interface RunResult {
+export interface RunResult {
   status: number | null;
   stdout: string;
   stderr: string;
 }
 
 /** Runs a long install step without blocking the event loop (the lock keeps refreshing meanwhile). */
-function run(
+export function run(
   cmd: string,
   args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv },
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunResult> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { ...opts, stdio: ["ignore", "pipe", "pipe"] });

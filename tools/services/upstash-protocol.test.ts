@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   encodeReply,
   isAuthorized,
+  isBlocking,
   parseCommand,
   parseCommands,
   UpstashRequestError,
@@ -59,5 +60,14 @@ describe("encodeReply", () => {
 
   it("turns a nested Redis error into its message", () => {
     expect(encodeReply([new Error("WRONGTYPE bad")], false)).toEqual(["WRONGTYPE bad"]);
+  });
+});
+
+describe("isBlocking", () => {
+  it("recognises blocking commands in any case", () => {
+    expect(isBlocking(["blpop", "q", "1"])).toBe(true);
+    expect(isBlocking(["XREAD", "BLOCK", "100", "STREAMS", "s", "$"])).toBe(true);
+    expect(isBlocking(["XREAD", "COUNT", "1", "STREAMS", "s", "0"])).toBe(false);
+    expect(isBlocking(["GET", "k"])).toBe(false);
   });
 });

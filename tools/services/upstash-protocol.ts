@@ -65,3 +65,24 @@ export function encodeReply(value: unknown, base64: boolean): unknown {
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+const BLOCKING = new Set([
+  "BLPOP",
+  "BRPOP",
+  "BRPOPLPUSH",
+  "BLMOVE",
+  "BLMPOP",
+  "BZPOPMIN",
+  "BZPOPMAX",
+  "BZMPOP",
+  "WAIT",
+]);
+
+/** Commands that may block their connection (XREAD/XREADGROUP only with BLOCK). */
+export function isBlocking([name, ...args]: Command): boolean {
+  const upper = name.toUpperCase();
+  if (BLOCKING.has(upper)) return true;
+  return (
+    (upper === "XREAD" || upper === "XREADGROUP") && args.some((a) => a.toUpperCase() === "BLOCK")
+  );
+}

@@ -9,6 +9,7 @@ import {
   encodeReply,
   errorMessage,
   isAuthorized,
+  isBlocking,
   parseCommand,
   parseCommands,
   UpstashRequestError,
@@ -48,24 +49,36 @@ async function handle(
   }
   try {
     if (path === "/") {
-      const [name, ...args] = parseCommand(body);
+      const command = parseCommand(body);
+      const [name, ...args] = command;
+      // A blocking command gets its own connection so it cannot stall everyone else's.
+      const conn = isBlocking(command) ? opts.redis.duplicate() : opts.redis;
       try {
-        const result = await opts.redis.callBuffer(name, ...args);
+        const result = await conn.callBuffer(name, ...args);
         return send(res, 200, { result: encodeReply(result, base64) });
       } catch (err) {
         return send(res, 400, { error: errorMessage(err) });
+      } finally {
+        if (conn !== opts.redis) conn.disconnect();
       }
     }
     if (path === "/pipeline") {
-      // Sent back to back on one connection, so Redis runs them in order (not atomically).
-      const settled = await Promise.allSettled(
-        parseCommands(body).map(([name, ...args]) => opts.redis.callBuffer(name, ...args)),
-      );
-      return send(
-        res,
-        200,
-        settled.map((s) => toReply(s, base64)),
-      );
+      const commands = parseCommands(body);
+      // Sent back to back on one connection, so Redis runs them in order (not atomically); a
+      // pipeline with a blocking command gets its own connection.
+      const conn = commands.some(isBlocking) ? opts.redis.duplicate() : opts.redis;
+      try {
+        const settled = await Promise.allSettled(
+          commands.map(([name, ...args]) => conn.callBuffer(name, ...args)),
+        );
+        return send(
+          res,
+          200,
+          settled.map((s) => toReply(s, base64)),
+        );
+      } finally {
+        if (conn !== opts.redis) conn.disconnect();
+      }
     }
     if (path === "/multi-exec") {
       return await multiExec(opts.redis, parseCommands(body), base64, res);

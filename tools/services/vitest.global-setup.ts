@@ -8,6 +8,7 @@
 import type { TestProject } from "vitest/node";
 import { parseServiceList } from "./config.ts";
 import { type EnsureOptions, ensureServices } from "./ensure.ts";
+import { ignoreKafkajsTimerWarning } from "./services/kafka.ts";
 import type { ServiceEndpoints } from "./types.ts";
 
 declare module "vitest" {
@@ -18,6 +19,7 @@ declare module "vitest" {
 
 export function servicesGlobalSetup(options: EnsureOptions = {}) {
   return async function setup(project: TestProject): Promise<void> {
+    ignoreKafkajsTimerWarning();
     const only =
       options.only ??
       parseServiceList(

@@ -2,12 +2,11 @@
 // waits for the log line plus a real metadata request; also creates topics for tests.
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import kafkajs from "kafkajs";
 import type { ServicesConfig } from "../config.ts";
 import { kafkaLog4jProperties, kafkaServerProperties } from "../kafka-config.ts";
-import { kafkaArtifacts, log, mavenClasspath, requireTool } from "../install.ts";
+import { kafkaArtifacts, log, mavenClasspath, requireTool, run } from "../install.ts";
 import {
   isRunning,
   logSize,
@@ -20,6 +19,22 @@ import {
 import type { HealthRow, KafkaEndpoint } from "../types.ts";
 
 const ID = "kafka";
+
+let warningFilterInstalled = false;
+
+/**
+ * kafkajs sets timers with negative delays, which Node 24 reports as TimeoutNegativeWarning on
+ * every run; drop that one warning and print the others as Node would.
+ */
+export function ignoreKafkajsTimerWarning(): void {
+  if (warningFilterInstalled) return;
+  warningFilterInstalled = true;
+  process.removeAllListeners("warning");
+  process.on("warning", (w) => {
+    if (w.name !== "TimeoutNegativeWarning")
+      console.warn(`(node:${process.pid}) ${w.name}: ${w.message}`);
+  });
+}
 
 function paths(cfg: ServicesConfig) {
   const dir = join(cfg.runDir, "kafka");
@@ -119,20 +134,16 @@ export async function upKafka(cfg: ServicesConfig): Promise<KafkaEndpoint> {
     classpath,
   ];
   if (!existsSync(join(p.data, "meta.properties"))) {
-    const format = spawnSync(
-      cfg.tools.java,
-      [
-        ...jvm,
-        "kafka.tools.StorageTool",
-        "format",
-        "-t",
-        randomBytes(16).toString("base64url"),
-        "-c",
-        p.properties,
-        "--ignore-formatted",
-      ],
-      { encoding: "utf8" },
-    );
+    const format = await run(cfg.tools.java, [
+      ...jvm,
+      "kafka.tools.StorageTool",
+      "format",
+      "-t",
+      randomBytes(16).toString("base64url"),
+      "-c",
+      p.properties,
+      "--ignore-formatted",
+    ]);
     if (format.status !== 0) {
       throw new ServiceError(
         "kafka",

@@ -1,4 +1,6 @@
 // Starts the Upstash REST proxy (upstash-proxy.ts) as a detached Node process in front of Redis.
+import { createHash } from "node:crypto";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ServicesConfig } from "../config.ts";
@@ -32,7 +34,19 @@ export async function upstashPing(cfg: ServicesConfig): Promise<boolean> {
 export async function upUpstash(cfg: ServicesConfig): Promise<UpstashEndpoint> {
   const what = `Upstash REST proxy (${upstashEndpoint(cfg).url})`;
   const existing = readPid(cfg.runDir, ID);
-  if (isRunning(existing)) {
+  const versionFile = join(cfg.runDir, "upstash-proxy.version");
+  const version = proxyCodeVersion();
+  if (
+    isRunning(existing) &&
+    readText(versionFile) !== version &&
+    sourcesNewerThan(existing!.startedAt)
+  ) {
+    // The proxy is our own code: when this checkout's proxy differs and its files are newer than
+    // the running process, replace it (under a second), so fixes reach every user of the shared
+    // services; the time check keeps two checkouts from restarting it back and forth.
+    log("the running Upstash REST proxy is an older version: restarting it");
+    await stopProcess(cfg.runDir, ID);
+  } else if (isRunning(existing)) {
     await waitReady({
       service: "upstash",
       rec: existing!,
@@ -43,12 +57,14 @@ export async function upUpstash(cfg: ServicesConfig): Promise<UpstashEndpoint> {
     return upstashEndpoint(cfg);
   }
   log(`starting ${what}`);
+  writeFileSync(versionFile, version);
   const rec = startDetached(cfg.runDir, {
     id: ID,
     command: process.execPath,
-    args: [SCRIPT],
+    // The address on the command line only labels the process (the pid-file check matches it).
+    args: [SCRIPT, `${cfg.host}:${cfg.upstash.port}`],
     log: join(cfg.logDir, "upstash.log"),
-    marker: "upstash-proxy.ts",
+    marker: `upstash-proxy.ts ${cfg.host}:${cfg.upstash.port}`,
     // The proxy parses the same environment; pin the values this process resolved.
     env: {
       ...process.env,
@@ -67,6 +83,30 @@ export async function upUpstash(cfg: ServicesConfig): Promise<UpstashEndpoint> {
     what,
   });
   return upstashEndpoint(cfg);
+}
+
+const SOURCES = ["../upstash-proxy.ts", "../upstash-protocol.ts"].map((f) =>
+  fileURLToPath(new URL(f, import.meta.url)),
+);
+
+function sourcesNewerThan(iso: string): boolean {
+  const started = new Date(iso).getTime();
+  return SOURCES.some((f) => statSync(f).mtimeMs > started);
+}
+
+/** Hash of the proxy's own source files: changes whenever its behaviour may have changed. */
+function proxyCodeVersion(): string {
+  const hash = createHash("sha256");
+  for (const f of SOURCES) hash.update(readFileSync(f));
+  return hash.digest("hex").slice(0, 16);
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return undefined;
+  }
 }
 
 export async function downUpstash(cfg: ServicesConfig): Promise<string[]> {

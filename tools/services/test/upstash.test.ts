@@ -1,6 +1,7 @@
 // Smoke: @upstash/redis (defaults: auto-pipelining, base64 responses) against the REST proxy.
 import { randomUUID } from "node:crypto";
 import { Redis } from "@upstash/redis";
+import { Redis as DirectRedis } from "ioredis";
 import { describe, expect, inject, it } from "vitest";
 
 const services = inject("services");
@@ -40,6 +41,24 @@ describe("upstash REST proxy", () => {
     const key = `smoke:${randomUUID()}`;
     await redis.set(key, "not a number");
     await expect(redis.incr(key)).rejects.toThrow(/not an integer/);
+  });
+
+  it("keeps serving other requests while a blocking command waits", async () => {
+    const key = `smoke:${randomUUID()}`;
+    const popped = redis.exec<[string, string] | null>(["BLPOP", key, 60]);
+    // Wait (on Redis itself) until the BLPOP really blocks, then push through the proxy.
+    const direct = new DirectRedis(services.redis.url);
+    try {
+      await expect
+        .poll(async () => /blocked_clients:([1-9])/.test(await direct.info("clients")), {
+          timeout: 30_000,
+        })
+        .toBe(true);
+    } finally {
+      direct.disconnect();
+    }
+    expect(await redis.rpush(key, "x")).toBe(1);
+    expect(await popped).toEqual([key, "x"]);
   });
 
   it("refuses a wrong token with 401", async () => {
