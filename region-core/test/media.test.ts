@@ -34,7 +34,8 @@ let kafka: Kafka;
 const s3Env = () => ({
   S3_ENDPOINT: services.s3.endpoint,
   S3_REGION: services.s3.region,
-  S3_BUCKET: services.s3.bucket,
+  S3_FORCE_PATH_STYLE: "true",
+  MEDIA_BUCKET: services.s3.bucket,
   S3_ACCESS_KEY_ID: services.s3.accessKeyId,
   S3_SECRET_ACCESS_KEY: services.s3.secretAccessKey,
 });

@@ -7,8 +7,8 @@ import type { MediaSigner } from "./ports.ts";
 
 export function s3MediaSigner(config: MediaConfig["s3"]): MediaSigner & { close(): void } {
   const client = new S3Client({
-    endpoint: config.endpoint,
-    region: config.region,
+    ...(config.endpoint !== undefined ? { endpoint: config.endpoint } : {}),
+    ...(config.region !== undefined ? { region: config.region } : {}),
     forcePathStyle: config.forcePathStyle,
     ...(config.credentials ? { credentials: config.credentials } : {}),
     // Without these the SDK adds CRC32 checksum parameters to every URL: a checksum of the empty
