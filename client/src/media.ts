@@ -9,8 +9,7 @@ import {
   type UserContent,
   UserContent as UserContentSchema,
 } from "@edge-chat/protocol";
-import type { FetchLike } from "./http-api.ts";
-import type { MediaTickets } from "./http-api.ts";
+import type { FetchLike, MediaTickets } from "./http-api.ts";
 
 /** The bytes to upload. A Blob (File) streams; the size is taken from the data itself. */
 export type MediaData = Blob | ArrayBuffer | Uint8Array<ArrayBuffer>;
