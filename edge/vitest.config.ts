@@ -6,6 +6,7 @@ import { defineProject } from "vitest/config";
 import { generateKeyPairSync } from "node:crypto";
 import { createFakeIngester } from "./test/support/fake-ingester.ts";
 import { createFakeMedia, isMediaRequest } from "./test/support/fake-media.ts";
+import { createFakePush } from "./test/support/fake-push.ts";
 
 // A service key pair per test run: the Worker signs with the private half, the fake ingester
 // verifies with the public one (nothing private is committed).
@@ -13,13 +14,9 @@ const { privateKey, publicKey } = generateKeyPairSync("ed25519");
 const kid = "edge-test";
 const signingKey = { ...privateKey.export({ format: "jwk" }), kid, alg: "EdDSA" };
 const verifyKey = { ...publicKey.export({ format: "jwk" }), kid, alg: "EdDSA" };
-
-/** The regions' ingest and history APIs, and their media API, as one outbound service. */
-function fakeRegions(verifyKey: Parameters<typeof createFakeIngester>[0]) {
-  const ingester = createFakeIngester(verifyKey);
-  const media = createFakeMedia(verifyKey);
-  return (request: Request) => (isMediaRequest(request) ? media(request) : ingester(request));
-}
+const ingester = createFakeIngester(verifyKey);
+const push = createFakePush(verifyKey);
+const media = createFakeMedia(verifyKey);
 
 export default defineProject({
   plugins: [
@@ -51,8 +48,17 @@ export default defineProject({
           ),
           DEFAULT_REGION: "test-a",
           SERVICE_SIGNING_KEY: JSON.stringify(signingKey),
+          PUSH_WEBHOOK_URL: "http://push.test/notify",
+          PUSH_COLLAPSE_MS: "1500",
         },
-        outboundService: fakeRegions(verifyKey),
+        // The Worker's only network: the fake regions (ingest.test: ingest, history and media
+        // APIs) and the fake push webhook.
+        outboundService: (request: Request) =>
+          new URL(request.url).hostname === "push.test"
+            ? push(request)
+            : isMediaRequest(request)
+              ? media(request)
+              : ingester(request),
       },
     }),
   ],

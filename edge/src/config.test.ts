@@ -32,6 +32,14 @@ describe("config", () => {
     expect(off.defaultRegionId).toBeUndefined();
   });
 
+  it("push: collapse window defaults to a minute, the webhook is optional and must be a URL", () => {
+    expect(load({}).push).toEqual({ webhookUrl: undefined, collapseMs: 60_000 });
+    expect(
+      load({ PUSH_WEBHOOK_URL: "https://push.example/n", PUSH_COLLAPSE_MS: "0" }).push,
+    ).toEqual({ webhookUrl: "https://push.example/n", collapseMs: 0 });
+    expect(() => load({ PUSH_WEBHOOK_URL: "not a url" })).toThrow(/invalid configuration/);
+  });
+
   it("refuses bad values loudly", () => {
     expect(() => load({ REGIONS: "not json" })).toThrow(/invalid configuration/);
     expect(() => load({ REGIONS: JSON.stringify([{ id: "x" }]) })).toThrow(/region catalog/);

@@ -55,6 +55,8 @@ const ConfigSchema = z
     REGIONS: jsonString(Regions).default([]),
     DEFAULT_REGION: z.string().optional(),
     SERVICE_SIGNING_KEY: jsonString(z.record(z.string(), z.unknown())).optional(),
+    PUSH_WEBHOOK_URL: z.url().optional(),
+    PUSH_COLLAPSE_MS: int(60_000, 0),
   })
   .transform((v) => ({
     development: v.ENVIRONMENT === "development",
@@ -80,6 +82,8 @@ const ConfigSchema = z
     // Ignored without regions, so REGIONS="[]" alone switches flushing off.
     defaultRegionId: v.REGIONS.length === 0 ? undefined : (v.DEFAULT_REGION ?? v.REGIONS[0]?.id),
     serviceSigningKey: v.SERVICE_SIGNING_KEY,
+    /** Where push notifications are POSTed (unset: they are only counted and logged). */
+    push: { webhookUrl: v.PUSH_WEBHOOK_URL, collapseMs: v.PUSH_COLLAPSE_MS },
   }))
   .superRefine((config, ctx) => {
     if (!config.development && !config.jwt.jwks && !config.jwt.jwksUrl) {

@@ -1,8 +1,10 @@
 // The Worker's bindings as wrangler.toml declares them: raw strings, parsed once by config.ts.
 import type { ConversationDO } from "./conversation/conversation-do.ts";
+import type { InboxDO } from "./inbox/inbox-do.ts";
 
 export interface Env {
   CONVERSATIONS: DurableObjectNamespace<ConversationDO>;
+  INBOXES: DurableObjectNamespace<InboxDO>;
   ENVIRONMENT?: string;
   JWT_ISSUER?: string;
   JWT_AUDIENCE?: string;
@@ -21,4 +23,6 @@ export interface Env {
   REGIONS?: string;
   DEFAULT_REGION?: string;
   SERVICE_SIGNING_KEY?: string;
+  PUSH_WEBHOOK_URL?: string;
+  PUSH_COLLAPSE_MS?: string;
 }

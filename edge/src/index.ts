@@ -2,6 +2,7 @@
 import { createApp } from "./http/app.ts";
 
 export { ConversationDO } from "./conversation/conversation-do.ts";
+export { InboxDO } from "./inbox/inbox-do.ts";
 
 const app = createApp();
 

@@ -4,6 +4,7 @@ export * from "./conversation.ts";
 export * from "./errors.ts";
 export * from "./frames.ts";
 export * from "./http.ts";
+export * from "./inbox.ts";
 export * from "./ids.ts";
 export * from "./limits.ts";
 export * from "./media.ts";

@@ -17,6 +17,7 @@ import { type Config, loadConfig } from "../config.ts";
 import type { Env } from "../env.ts";
 import { fetchRegionHistory } from "../region/history.ts";
 import { flushOutbox, outboxDueAt, rememberLocation } from "../outbox/flusher.ts";
+import { flushInbox, type InboxFlushDeps, inboxDueAt } from "./inbox-flusher.ts";
 import { expiredTypists, nextTypingExpiry } from "./domain/typing.ts";
 import { type FrameContext, handleMessage, replay, stopTyping } from "./frames.ts";
 import { createInternalApp } from "./internal-app.ts";
@@ -59,7 +60,22 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   override async fetch(request: Request): Promise<Response> {
-    return this.app.fetch(request);
+    const response = await this.app.fetch(request);
+    // Any request may have queued inbox notifications (even a lazily created direct chat).
+    this.scheduleAlarm();
+    return response;
+  }
+
+  private inboxDeps(): InboxFlushDeps {
+    return {
+      outbox: this.store.inbox,
+      store: this.store,
+      now: () => Date.now(),
+      deliver: async (update) => {
+        const inboxes = this.env.INBOXES;
+        await inboxes.get(inboxes.idFromName(update.userId)).applyUpdate(update);
+      },
+    };
   }
 
   /** The conversation's id: from the Worker's header on requests, from storage otherwise. */
@@ -182,30 +198,37 @@ export class ConversationDO extends DurableObject<Env> {
           }
         }
       }
+      // The members' inboxes and the regions are flushed side by side, each on its own retry
+      // state, so neither waits behind the other's network calls.
+      const inboxDue = inboxDueAt(this.inboxDeps(), now);
       const due = outboxDueAt({ store: this.store, config: this.config }, now);
-      if (due !== undefined && due <= now) {
-        await flushOutbox(
-          {
-            store: this.store,
-            config: this.config,
-            now: () => Date.now(),
-            uuid: () => crypto.randomUUID(),
-          },
-          ctx.conversationId,
-        );
-      }
+      await Promise.all([
+        inboxDue !== undefined && inboxDue <= now ? flushInbox(this.inboxDeps()) : undefined,
+        due !== undefined && due <= now
+          ? flushOutbox(
+              {
+                store: this.store,
+                config: this.config,
+                now: () => Date.now(),
+                uuid: () => crypto.randomUUID(),
+              },
+              ctx.conversationId,
+            )
+          : undefined,
+      ]);
     }
     this.scheduleAlarm();
   }
 
-  /** One alarm serves typing expiry and the outbox: set it to whichever comes first. */
+  /** One alarm serves typing expiry and both outboxes: set it to whichever comes first. */
   private scheduleAlarm(): void {
     const now = Date.now();
     const typing = nextTypingExpiry(
       this.sockets.all().map((e) => ({ userId: e.state.userId, typingUntil: e.state.typingUntil })),
     );
     const outbox = outboxDueAt({ store: this.store, config: this.config }, now);
-    const candidates = [typing, outbox].filter((t): t is number => t !== undefined);
+    const inbox = inboxDueAt(this.inboxDeps(), now);
+    const candidates = [typing, outbox, inbox].filter((t): t is number => t !== undefined);
     if (candidates.length === 0) return;
     const next = Math.max(now, Math.min(...candidates));
     if (this.alarmAt !== undefined && this.alarmAt <= next) return;

@@ -17,6 +17,8 @@ import {
   type SendRequest,
   type UserId,
 } from "@edge-chat/protocol";
+import { newTicket } from "../auth/tickets.ts";
+import { type ConversationView, memberUpdate } from "../inbox/domain/snapshot.ts";
 import type { Config } from "../config.ts";
 import {
   addMember,
@@ -70,6 +72,7 @@ export class ConversationService {
       this.store.setMeta(init.meta);
       for (const m of init.members) this.store.insertMember(m);
       this.recordMembership(init.meta, [], 0);
+      this.notifyInboxes(init.meta, undefined);
       return init.meta;
     });
   }
@@ -145,6 +148,11 @@ export class ConversationService {
         system: change.event,
       });
       this.recordMembership(meta, [], message.seq);
+      // A newcomer's list counts only what happened since they joined: the join itself.
+      this.store.inbox.put(
+        memberUpdate(this.view(meta, message), userId, true, message.seq - 1),
+        this.clock.now(),
+      );
       return message;
     });
     return { conversation: this.describe(meta), message };
@@ -164,6 +172,11 @@ export class ConversationService {
         system: change.event,
       });
       this.recordMembership(meta, [userId], message.seq);
+      // The removed member's row leaves their list (the others heard of it in appendMessage).
+      this.store.inbox.put(
+        memberUpdate(this.view(meta, message), userId, false, 0),
+        this.clock.now(),
+      );
       return message;
     });
     return { conversation: this.describe(meta), message, removed: userId };
@@ -261,7 +274,30 @@ export class ConversationService {
     this.store.setLastSeq(seq);
     this.store.appendOutbox({ type: "message", message }, this.clock.now());
     this.store.trim(this.config.windowSize);
+    this.notifyInboxes(meta, message);
     return message;
+  }
+
+  // ── inbox notifications (delivered to each member's InboxDO by the alarm) ──
+
+  private view(meta: ConversationMeta, last: Message | undefined): ConversationView {
+    return {
+      conversationId: meta.conversationId,
+      kind: meta.kind,
+      name: meta.name,
+      createdAt: meta.createdAt,
+      lastSeq: this.store.lastSeq(),
+      last,
+    };
+  }
+
+  /** Every member's new view after a message or membership change; call inside a transaction. */
+  private notifyInboxes(meta: ConversationMeta, last: Message | undefined): void {
+    const view = this.view(meta, last);
+    const now = this.clock.now();
+    for (const r of this.store.receipts()) {
+      this.store.inbox.put(memberUpdate(view, r.userId, true, r.readUpTo), now);
+    }
   }
 
   history(conversationId: ConversationId, userId: UserId, query: HistoryQuery): HistoryPage {
@@ -324,6 +360,12 @@ export class ConversationService {
         { type: "receipt", conversationId, ...next, at: this.clock.now() },
         this.clock.now(),
       );
+      if (kind === "read") {
+        const lastSeq = this.store.lastSeq();
+        const last = lastSeq > 0 ? this.store.messagesBetween(lastSeq, lastSeq)[0] : undefined;
+        const view = this.view(this.store.meta()!, last);
+        this.store.inbox.put(memberUpdate(view, userId, true, next.readUpTo), this.clock.now());
+      }
     });
     return statusChanges(before, after);
   }
@@ -355,8 +397,7 @@ export class ConversationService {
     userId: UserId,
   ): { ticket: string; expiresAt: number } {
     this.access(conversationId, userId);
-    const bytes = crypto.getRandomValues(new Uint8Array(24));
-    const ticket = [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const ticket = newTicket();
     const expiresAt = this.clock.now() + this.config.ticketTtlMs;
     this.store.insertTicket(ticket, userId, expiresAt);
     return { ticket, expiresAt };

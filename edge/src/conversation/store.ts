@@ -9,6 +9,8 @@ import type {
   SendAck,
   UserId,
 } from "@edge-chat/protocol";
+import { consumeTicket, insertTicket, TICKETS_SCHEMA } from "../auth/tickets.ts";
+import { INBOX_OUTBOX_SCHEMA, InboxOutbox } from "./inbox-outbox.ts";
 import type { ConversationMeta } from "./domain/membership.ts";
 import type { Bucket } from "./domain/token-bucket.ts";
 
@@ -25,7 +27,6 @@ CREATE TABLE IF NOT EXISTS sends (
 CREATE INDEX IF NOT EXISTS sends_seq ON sends (seq);
 CREATE TABLE IF NOT EXISTS outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT, msg_seq INTEGER, event TEXT NOT NULL, created_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS tickets (ticket TEXT PRIMARY KEY, user_id TEXT NOT NULL, expires_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS user_buckets (user_id TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 `;
@@ -38,9 +39,12 @@ export interface OutboxRow {
 
 export class ConversationStore {
   private readonly sql: SqlStorage;
+  /** Pending notifications to the members' InboxDOs (same database, same transactions). */
+  readonly inbox: InboxOutbox;
   constructor(sql: SqlStorage) {
     this.sql = sql;
-    sql.exec(SCHEMA);
+    sql.exec(SCHEMA + TICKETS_SCHEMA + INBOX_OUTBOX_SCHEMA);
+    this.inbox = new InboxOutbox(sql);
   }
 
   // ── metadata ──
@@ -216,23 +220,11 @@ export class ConversationStore {
 
   // ── tickets ──
   insertTicket(ticket: string, userId: UserId, expiresAt: number): void {
-    this.sql.exec(
-      "INSERT INTO tickets (ticket, user_id, expires_at) VALUES (?, ?, ?)",
-      ticket,
-      userId,
-      expiresAt,
-    );
+    insertTicket(this.sql, ticket, userId, expiresAt);
   }
   /** Consumes a ticket: returns its user when valid, and deletes it either way (single use). */
   consumeTicket(ticket: string, now: number): UserId | null {
-    const row = this.sql
-      .exec<{ user_id: string; expires_at: number }>(
-        "SELECT user_id, expires_at FROM tickets WHERE ticket = ?",
-        ticket,
-      )
-      .toArray()[0];
-    this.sql.exec("DELETE FROM tickets WHERE ticket = ? OR expires_at < ?", ticket, now);
-    return row && row.expires_at >= now ? row.user_id : null;
+    return consumeTicket(this.sql, ticket, now);
   }
 
   // ── rate-limit buckets per user ──

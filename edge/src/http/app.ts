@@ -15,6 +15,7 @@ import { bearerToken, mintDevToken, requireUser, verifyUserToken } from "../auth
 import { loadConfig } from "../config.ts";
 import type { AppEnv } from "./app-env.ts";
 import { errorResponse } from "./errors.ts";
+import { inboxRoutes } from "./inbox.ts";
 import { internalRequest } from "./internal.ts";
 import { mediaRoutes } from "./media.ts";
 
@@ -84,6 +85,9 @@ export function createApp(): Hono<AppEnv> {
     }
     return forward(c, conversationId, "/ws", userId);
   });
+
+  // The per-user inbox (its routes authenticate themselves: the inbox socket also takes tickets).
+  app.route("/", inboxRoutes());
 
   app.use("/v1/*", requireUser);
   app.route("/", mediaRoutes());

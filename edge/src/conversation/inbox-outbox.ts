@@ -1,0 +1,58 @@
+// The ConversationDO's pending inbox notifications (table `inbox_outbox`): at most one row per
+// member, holding the newest InboxUpdate for that member's InboxDO. Written in the same transaction
+// as the change it reports, so no update is lost and the send path does no I/O; coalesced per member
+// (a newer update replaces the body, the read watermark only rises); a row is deleted after a
+// delivery only if no newer update replaced it meanwhile (`version`).
+import type { InboxUpdate, UserId } from "@edge-chat/protocol";
+
+export const INBOX_OUTBOX_SCHEMA = `
+CREATE TABLE IF NOT EXISTS inbox_outbox (
+  user_id TEXT PRIMARY KEY, body TEXT NOT NULL, read_up_to INTEGER NOT NULL,
+  version INTEGER NOT NULL, created_at INTEGER NOT NULL);`;
+
+export interface PendingInboxUpdate {
+  update: InboxUpdate;
+  version: number;
+}
+
+export class InboxOutbox {
+  private readonly sql: SqlStorage;
+  constructor(sql: SqlStorage) {
+    this.sql = sql;
+  }
+
+  /** Records (or coalesces into) the member's pending update. Updates arrive in seq order. */
+  put(update: InboxUpdate, now: number): void {
+    this.sql.exec(
+      `INSERT INTO inbox_outbox (user_id, body, read_up_to, version, created_at) VALUES (?, ?, ?, 1, ?)
+       ON CONFLICT (user_id) DO UPDATE SET body = excluded.body,
+         read_up_to = MAX(read_up_to, excluded.read_up_to), version = version + 1`,
+      update.userId,
+      JSON.stringify(update),
+      update.readUpTo,
+      now,
+    );
+  }
+
+  head(limit: number): PendingInboxUpdate[] {
+    return this.sql
+      .exec<{ body: string; read_up_to: number; version: number }>(
+        "SELECT body, read_up_to, version FROM inbox_outbox ORDER BY created_at, user_id LIMIT ?",
+        limit,
+      )
+      .toArray()
+      .map((r) => {
+        const update = JSON.parse(r.body) as InboxUpdate;
+        return { update: { ...update, readUpTo: r.read_up_to }, version: r.version };
+      });
+  }
+
+  count(): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM inbox_outbox").one().n;
+  }
+
+  /** Deletes the member's row if it is still the version that was delivered. */
+  delivered(userId: UserId, version: number): void {
+    this.sql.exec("DELETE FROM inbox_outbox WHERE user_id = ? AND version = ?", userId, version);
+  }
+}

@@ -1,0 +1,79 @@
+// Push notifications through the real path: messages for a user with no inbox socket connected
+// make their InboxDO POST a signed PushNotification to the webhook (a fake in Node behind Miniflare's
+// outbound service, verifying the service token), collapsed per conversation (PUSH_COLLAPSE_MS is
+// 1.5 s in tests), never for the user's own messages or while a device is connected.
+import type { PushNotification } from "@edge-chat/protocol";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { api, createGroup, eventually, users } from "./support/client.ts";
+import { connectInbox, listUntil, rowOf } from "./support/inbox-client.ts";
+
+async function pushesOf(userId: string) {
+  const res = await fetch(`http://push.test/__control/pushes?userId=${userId}`);
+  return (await res.json()) as { pushes: PushNotification[]; rejected: number };
+}
+let n = 0;
+const send = (userId: string, id: string, text: string) =>
+  api(userId, "POST", `/v1/conversations/${id}/messages`, {
+    clientMsgId: `p${++n}`,
+    content: { kind: "text", text },
+  });
+const decided = (userId: string) => env.INBOXES.get(env.INBOXES.idFromName(userId)).pushesDecided();
+
+describe("push", () => {
+  it("pushes to offline users, collapsed per conversation, never own messages", async () => {
+    const [a, b] = users(2, "pu");
+    const direct = (await api(a!, "POST", "/v1/conversations/direct", { peerId: b })).body
+      .conversationId as string;
+    await send(b!, direct, "first");
+    let pushes: PushNotification[] = [];
+    await eventually(
+      async () => {
+        pushes = (await pushesOf(a!)).pushes;
+        return pushes.length === 1;
+      },
+      "first push",
+      60_000,
+    );
+    expect(pushes[0]).toMatchObject({
+      userId: a,
+      conversationId: direct,
+      kind: "direct",
+      count: 1,
+      lastSeq: 1,
+      lastSenderId: b,
+      preview: "first",
+      unread: 1,
+    });
+
+    // Two more within the collapse window: one push later, counting both.
+    await send(b!, direct, "second");
+    await send(b!, direct, "third");
+    await eventually(
+      async () => {
+        pushes = (await pushesOf(a!)).pushes;
+        return pushes.length === 2;
+      },
+      "collapsed push",
+      60_000,
+    );
+    expect(pushes[1]).toMatchObject({ count: 2, lastSeq: 3, unread: 3, preview: "third" });
+    expect(pushes[1]!.at - pushes[0]!.at).toBeGreaterThanOrEqual(1500);
+    // b sent everything: b was never pushed. Every token verified, every body valid.
+    expect((await pushesOf(b!)).pushes).toEqual([]);
+    expect((await pushesOf(a!)).rejected).toBe(0);
+
+    // a's own message (and the group a creates) push nothing to a.
+    const g = await createGroup(a!, [b!]);
+    await send(a!, direct, "mine");
+    await listUntil(a!, (l) => rowOf(l, direct)?.lastSeq === 4 && rowOf(l, g) !== undefined, "own");
+    expect(await decided(a!)).toBe(2);
+
+    // With a device connected, nothing is pushed.
+    const device = await connectInbox(a!);
+    await send(b!, direct, "while online");
+    await device.next("inbox_update", (f) => f.entry.lastSeq === 5);
+    expect(await decided(a!)).toBe(2);
+    device.close();
+  });
+});
