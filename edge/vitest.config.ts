@@ -5,6 +5,7 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineProject } from "vitest/config";
 import { generateKeyPairSync } from "node:crypto";
 import { createFakeIngester } from "./test/support/fake-ingester.ts";
+import { createFakeMedia, isMediaRequest } from "./test/support/fake-media.ts";
 import { createFakePush } from "./test/support/fake-push.ts";
 
 // A service key pair per test run: the Worker signs with the private half, the fake ingester
@@ -15,6 +16,7 @@ const signingKey = { ...privateKey.export({ format: "jwk" }), kid, alg: "EdDSA" 
 const verifyKey = { ...publicKey.export({ format: "jwk" }), kid, alg: "EdDSA" };
 const ingester = createFakeIngester(verifyKey);
 const push = createFakePush(verifyKey);
+const media = createFakeMedia(verifyKey);
 
 export default defineProject({
   plugins: [
@@ -49,9 +51,14 @@ export default defineProject({
           PUSH_WEBHOOK_URL: "http://push.test/notify",
           PUSH_COLLAPSE_MS: "1500",
         },
-        // The Worker's only network: the fake regions (ingest.test) and the fake push webhook.
+        // The Worker's only network: the fake regions (ingest.test: ingest, history and media
+        // APIs) and the fake push webhook.
         outboundService: (request: Request) =>
-          new URL(request.url).hostname === "push.test" ? push(request) : ingester(request),
+          new URL(request.url).hostname === "push.test"
+            ? push(request)
+            : isMediaRequest(request)
+              ? media(request)
+              : ingester(request),
       },
     }),
   ],

@@ -8,7 +8,7 @@ export default defineProject({
     name: "region-core",
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     globalSetup: ["../tools/services/vitest.global-setup.ts"],
-    env: { EDGE_CHAT_SERVICES_ONLY: "cassandra,kafka" },
+    env: { EDGE_CHAT_SERVICES_ONLY: "cassandra,kafka,s3" },
     testTimeout: 180_000,
     // The first start of Cassandra takes minutes on two cores.
     hookTimeout: 900_000,

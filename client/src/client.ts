@@ -1,8 +1,9 @@
 // The SDK's entry point: typed HTTP calls plus `open()` for a live conversation session. Platform
 // pieces (fetch, WebSocket, outbox storage) are injectable so the same code runs in browsers, in
 // Node 24 (global fetch and WebSocket) and in unit tests.
-import type { ConversationId } from "@edge-chat/protocol";
+import type { ConversationId, MediaKind } from "@edge-chat/protocol";
 import { type FetchLike, HttpApi } from "./http-api.ts";
+import { type MediaContent, type MediaUpload, uploadMedia } from "./media.ts";
 import { ConversationSession, type SessionOptions } from "./session.ts";
 import type { WebSocketConstructor } from "./socket.ts";
 import { MemoryOutboxStore, type OutboxStore } from "./storage.ts";
@@ -28,6 +29,22 @@ export class ChatClient extends HttpApi {
     if (!WebSocketImpl) throw new TypeError("no WebSocket implementation: pass WebSocketImpl");
     this.#WebSocket = WebSocketImpl;
     this.#store = options.storage ?? new MemoryOutboxStore();
+  }
+
+  /**
+   * Uploads media straight to object storage with a signed URL from the edge and returns the
+   * content to send, e.g. `session.send({ ...(await client.uploadMedia(id, upload)), caption })`.
+   */
+  uploadMedia<K extends MediaKind>(
+    conversationId: ConversationId,
+    upload: Extract<MediaUpload, { kind: K }>,
+  ): Promise<MediaContent<K>> {
+    return uploadMedia<K>(this, this.fetchImpl, conversationId, upload);
+  }
+
+  /** A fresh, short-lived signed URL for an object of the conversation (e.g. for `<img src>`). */
+  async mediaUrl(conversationId: ConversationId, objectKey: string): Promise<string> {
+    return (await this.mediaDownloadTicket(conversationId, objectKey)).url;
   }
 
   /** Opens a live session on a conversation the caller is a member of; it connects at once. */

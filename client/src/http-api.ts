@@ -11,6 +11,9 @@ import {
   ErrorResponse,
   HistoryPage,
   LIMITS,
+  MediaDownloadTicket,
+  type MediaUploadRequest,
+  MediaUploadTicket,
   SendAck,
   type SendRequest,
   type Seq,
@@ -39,15 +42,30 @@ export type HistoryRequest =
   | { after: Watermark; before?: undefined; limit?: number }
   | { before?: undefined; after?: undefined; limit?: number };
 
-export class HttpApi {
+/** The two media calls, as the media module needs them. */
+export interface MediaTickets {
+  mediaUploadTicket(
+    conversationId: ConversationId,
+    request: MediaUploadRequest,
+  ): Promise<MediaUploadTicket>;
+  mediaDownloadTicket(
+    conversationId: ConversationId,
+    objectKey: string,
+  ): Promise<MediaDownloadTicket>;
+}
+
+export class HttpApi implements MediaTickets {
   readonly baseUrl: string;
   readonly #getToken: () => Promise<string>;
   readonly #fetch: FetchLike;
+  /** The fetch this client uses (also for object storage). */
+  protected readonly fetchImpl: FetchLike;
 
   constructor(options: HttpApiOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.#getToken = options.getToken;
     this.#fetch = options.fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
+    this.fetchImpl = this.#fetch;
   }
 
   createDirect(peerId: UserId): Promise<Conversation> {
@@ -100,14 +118,33 @@ export class HttpApi {
     return this.#call(TicketResponse, "POST", `${conv(conversationId)}/tickets`, {});
   }
 
+  /** A signed upload URL for one object of the conversation (members only). */
+  mediaUploadTicket(
+    conversationId: ConversationId,
+    request: MediaUploadRequest,
+  ): Promise<MediaUploadTicket> {
+    return this.#call(MediaUploadTicket, "POST", `${conv(conversationId)}/media`, request);
+  }
+
+  /** A fresh signed download URL for one object of the conversation (members only). */
+  mediaDownloadTicket(
+    conversationId: ConversationId,
+    objectKey: string,
+  ): Promise<MediaDownloadTicket> {
+    const path = `${conv(conversationId)}/media/${encodeURIComponent(objectKey)}`;
+    // As JSON: the route's default answer is a redirect, for <img src> behind a cookie-less proxy.
+    return this.#call(MediaDownloadTicket, "GET", path, undefined, { accept: "application/json" });
+  }
+
   async #call<T = undefined>(
     schema: Schema<T> | undefined,
     method: string,
     path: string,
     body?: unknown,
+    extraHeaders: Record<string, string> = {},
   ): Promise<T> {
     const token = await this.#getToken();
-    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    const headers: Record<string, string> = { ...extraHeaders, authorization: `Bearer ${token}` };
     if (body !== undefined) headers["content-type"] = "application/json";
     const init: RequestInit = { method, headers };
     if (body !== undefined) init.body = JSON.stringify(body);

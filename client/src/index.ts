@@ -10,8 +10,10 @@ export {
   type HistoryRequest,
   HttpApi,
   type HttpApiOptions,
+  type MediaTickets,
 } from "./http-api.ts";
 export { newClientMsgId } from "./ids.ts";
+export { type MediaContent, type MediaData, type MediaUpload, uploadMedia } from "./media.ts";
 export {
   ConversationSession,
   type InfoResult,

@@ -7,6 +7,7 @@ export * from "./http.ts";
 export * from "./inbox.ts";
 export * from "./ids.ts";
 export * from "./limits.ts";
+export * from "./media.ts";
 export * from "./message.ts";
 export * from "./region.ts";
 export * from "./version.ts";

@@ -14,6 +14,7 @@ import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { EmbeddedLog } from "./events/embedded-log.ts";
 import type { EventPublisher } from "./events/ports.ts";
+import { s3MediaSigner } from "./media/s3.ts";
 import { startRegion } from "./main.ts";
 import { createMetrics } from "./metrics.ts";
 import { memoryRepositories } from "./repositories/memory.ts";
@@ -35,13 +36,14 @@ beforeAll(async () => {
 });
 
 function appWith(publisher: EventPublisher) {
-  const auth = loadConfig({ SERVICE_JWKS: jwks }).auth;
+  const { auth, media } = loadConfig({ SERVICE_JWKS: jwks });
   return createApp({
     regionId: "t",
     auth,
     publisher,
     repositories: memoryRepositories(),
     metrics: createMetrics("t"),
+    media: { ...media, signer: s3MediaSigner(media.s3) },
     accepting: () => true,
   });
 }

@@ -1,10 +1,11 @@
 // The HTTP surface of one region: public health and metrics, and the service-token-protected
-// ingest, history and conversation-list APIs. Collaborators are passed in; main.ts builds them.
+// ingest, history, conversation-list and media APIs. Collaborators are passed in; main.ts builds them.
 import { ChatError } from "@edge-chat/protocol";
 import { Hono } from "hono";
 import { conversationRoutes } from "./api/conversations.ts";
 import { historyRoutes } from "./api/history.ts";
 import { ingestRoutes } from "./api/ingest.ts";
+import { type MediaApiDeps, mediaRoutes } from "./api/media.ts";
 import { type ServiceAuthOptions, serviceAuth } from "./auth/service-auth.ts";
 import type { EventPublisher } from "./events/ports.ts";
 import { errorResponse } from "./http/errors.ts";
@@ -17,6 +18,7 @@ export interface AppDeps {
   publisher: EventPublisher;
   repositories: Repositories;
   metrics: Metrics;
+  media: MediaApiDeps["media"];
   /** False while shutting down: new requests are refused with a retriable 503. */
   accepting: () => boolean;
 }
@@ -52,5 +54,6 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/v1/ingest", ingestRoutes(deps));
   app.route("/v1/history", historyRoutes(deps));
   app.route("/v1/users", conversationRoutes(deps));
+  app.route("/v1/media", mediaRoutes(deps));
   return app;
 }

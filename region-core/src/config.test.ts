@@ -49,9 +49,50 @@ describe("loadConfig", () => {
     [{ PERSISTER_CONCURRENCY: "0" }, "PERSISTER_CONCURRENCY"],
     [{ KAFKA_BROKERS: " , " }, "KAFKA_BROKERS"],
     [{ CASSANDRA_LOCAL_DC: "dc9" }, "CASSANDRA_LOCAL_DC"],
+    [{ S3_ENDPOINT: "ftp://x" }, "S3_ENDPOINT"],
+    [{ MEDIA_UPLOAD_URL_TTL_SECONDS: "0" }, "MEDIA_UPLOAD_URL_TTL_SECONDS"],
+    [{ S3_ACCESS_KEY_ID: "only-half" }, "S3_ACCESS_KEY_ID"],
   ])("rejects %o", (env, name) => {
     expect(() => loadConfig(env)).toThrow(name);
     expect(() => loadConfig(env)).toThrow(ChatError);
+  });
+
+  it("signs media for the local harness when embedded, and for AWS S3 when real", () => {
+    const embedded = loadConfig({}).media;
+    expect(embedded).toMatchObject({ uploadTtlSeconds: 300, downloadTtlSeconds: 300 });
+    expect(embedded.s3).toEqual({
+      endpoint: "http://127.0.0.1:19000",
+      region: "us-east-1",
+      bucket: "edge-chat-media",
+      forcePathStyle: true,
+      signContentLength: true,
+      credentials: { accessKeyId: "edgechat", secretAccessKey: "edgechat-local-secret" },
+    });
+    const jwk = JSON.stringify({ kty: "OKP", crv: "Ed25519", x: "abc" });
+    // Real: the SDK resolves endpoint, region and credentials (e.g. the task role); only the bucket.
+    const real = loadConfig({ ADAPTERS: "real", SERVICE_JWKS: jwk, MEDIA_BUCKET: "prod-media" });
+    expect(real.media.s3).toEqual({
+      bucket: "prod-media",
+      forcePathStyle: false,
+      signContentLength: true,
+    });
+    const keyed = loadConfig({
+      ADAPTERS: "real",
+      SERVICE_JWKS: jwk,
+      S3_ENDPOINT: "http://127.0.0.1:19000",
+      S3_REGION: "eu-west-1",
+      S3_FORCE_PATH_STYLE: "true",
+      S3_ACCESS_KEY_ID: "k",
+      S3_SECRET_ACCESS_KEY: "s",
+      MEDIA_DOWNLOAD_URL_TTL_SECONDS: "60",
+    }).media;
+    expect(keyed.s3).toMatchObject({
+      endpoint: "http://127.0.0.1:19000",
+      region: "eu-west-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "k", secretAccessKey: "s" },
+    });
+    expect(keyed.downloadTtlSeconds).toBe(60);
   });
 
   it("refuses real adapters without service keys", () => {

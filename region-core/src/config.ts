@@ -71,6 +71,18 @@ const Env = z.object({
   SERVICE_JWKS_URL: z.url().optional(),
   AUTH_CLOCK_SKEW_SECONDS: int(0, 300).default(10),
 
+  // Object storage for media. The endpoint is the one clients upload to and download from: the
+  // signed URLs name its host. Unset values default per ADAPTERS (see LOCAL_S3 below).
+  MEDIA_BUCKET: z.string().min(3).max(63).default("edge-chat-media"),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  S3_REGION: z.string().min(1).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: bool.optional(),
+  S3_SIGN_CONTENT_LENGTH: bool.default(true),
+  MEDIA_UPLOAD_URL_TTL_SECONDS: int(1, 3600).default(300),
+  MEDIA_DOWNLOAD_URL_TTL_SECONDS: int(1, 3600).default(300),
+
   PERSISTER_ENABLED: bool.default(true),
   PERSISTER_CONCURRENCY: int(1, 256).default(8),
   PERSISTER_PARTITIONS_CONCURRENTLY: int(1, 64).default(2),
@@ -82,6 +94,36 @@ export type ServiceKeys =
   | { kind: "jwks"; jwks: { keys: Array<Record<string, unknown> & { kty: string }> } }
   | { kind: "url"; url: string }
   | { kind: "none" };
+
+/** Object storage and signed URL lifetimes for the media API. */
+export interface MediaConfig {
+  s3: {
+    /** Absent: the AWS SDK resolves the regional AWS S3 endpoint. */
+    endpoint?: string;
+    /** Absent: the AWS SDK's default region chain (AWS_REGION, …). */
+    region?: string;
+    bucket: string;
+    /** Absent: the AWS SDK's default credential chain (environment, instance role, …). */
+    credentials?: { accessKeyId: string; secretAccessKey: string };
+    forcePathStyle: boolean;
+    /** Bind each upload URL to its exact size (versitygw, MinIO and AWS S3 all verify it). */
+    signContentLength: boolean;
+  };
+  uploadTtlSeconds: number;
+  downloadTtlSeconds: number;
+}
+
+/**
+ * Defaults for unset S3_* values. ADAPTERS=embedded (npm start) targets the local services harness
+ * (tools/services: versitygw on loopback, path-style, its fixed key); ADAPTERS=real targets AWS S3
+ * itself, with the SDK's endpoint, region and credential resolution (e.g. an ECS task role).
+ */
+const LOCAL_S3 = {
+  endpoint: "http://127.0.0.1:19000",
+  region: "us-east-1",
+  forcePathStyle: true,
+  credentials: { accessKeyId: "edgechat", secretAccessKey: "edgechat-local-secret" },
+};
 
 export interface Config {
   regionId: string;
@@ -102,6 +144,7 @@ export interface Config {
     migrate: boolean;
   };
   auth: { keys: ServiceKeys; clockSkewSeconds: number };
+  media: MediaConfig;
   persister: {
     enabled: boolean;
     concurrency: number;
@@ -141,6 +184,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.ADAPTERS === "real" && keys.kind === "none") {
     throw new ChatError("invalid_request", "ADAPTERS=real needs SERVICE_JWKS or SERVICE_JWKS_URL");
   }
+  if ((e.S3_ACCESS_KEY_ID === undefined) !== (e.S3_SECRET_ACCESS_KEY === undefined)) {
+    throw new ChatError(
+      "invalid_request",
+      "set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither",
+    );
+  }
+  const local = e.ADAPTERS === "embedded" ? LOCAL_S3 : undefined;
+  const s3Credentials =
+    e.S3_ACCESS_KEY_ID !== undefined && e.S3_SECRET_ACCESS_KEY !== undefined
+      ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
+      : local?.credentials;
+  const s3Endpoint = e.S3_ENDPOINT ?? local?.endpoint;
+  const s3Region = e.S3_REGION ?? local?.region;
   return {
     regionId: e.REGION_ID,
     http: { host: e.HOST, port: e.PORT },
@@ -160,6 +216,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       migrate: e.CASSANDRA_MIGRATE,
     },
     auth: { keys, clockSkewSeconds: e.AUTH_CLOCK_SKEW_SECONDS },
+    media: {
+      s3: {
+        ...(s3Endpoint !== undefined ? { endpoint: s3Endpoint } : {}),
+        ...(s3Region !== undefined ? { region: s3Region } : {}),
+        bucket: e.MEDIA_BUCKET,
+        ...(s3Credentials ? { credentials: s3Credentials } : {}),
+        forcePathStyle: e.S3_FORCE_PATH_STYLE ?? local?.forcePathStyle ?? false,
+        signContentLength: e.S3_SIGN_CONTENT_LENGTH,
+      },
+      uploadTtlSeconds: e.MEDIA_UPLOAD_URL_TTL_SECONDS,
+      downloadTtlSeconds: e.MEDIA_DOWNLOAD_URL_TTL_SECONDS,
+    },
     persister: {
       enabled: e.PERSISTER_ENABLED,
       concurrency: e.PERSISTER_CONCURRENCY,

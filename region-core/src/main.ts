@@ -14,6 +14,7 @@ import {
   kafkaPublisher,
 } from "./events/kafka.ts";
 import type { EventConsumer, EventPublisher } from "./events/ports.ts";
+import { s3MediaSigner } from "./media/s3.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { Persister } from "./persister/persister.ts";
 import { memoryRepositories } from "./repositories/memory.ts";
@@ -94,6 +95,7 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
     : null;
   await persister?.start();
 
+  const signer = s3MediaSigner(config.media.s3);
   let accepting = true;
   const app = createApp({
     regionId: config.regionId,
@@ -101,6 +103,11 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
     publisher: adapters.publisher,
     repositories: adapters.repositories,
     metrics,
+    media: {
+      signer,
+      uploadTtlSeconds: config.media.uploadTtlSeconds,
+      downloadTtlSeconds: config.media.downloadTtlSeconds,
+    },
     accepting: () => accepting,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -121,6 +128,7 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
       await closed;
       await persister?.stop();
       await adapters.close();
+      signer.close();
     })();
     return stopping;
   };

@@ -25,6 +25,7 @@ import { type RunningRegion, startRegion } from "../src/main.ts";
 import { createMetrics } from "../src/metrics.ts";
 import { Persister } from "../src/persister/persister.ts";
 import { CassandraConversations } from "../src/repositories/cassandra/conversations.ts";
+import { CassandraMediaObjects } from "../src/repositories/cassandra/media-objects.ts";
 import { CassandraMembers } from "../src/repositories/cassandra/members.ts";
 import { CassandraMessages } from "../src/repositories/cassandra/messages.ts";
 import { CassandraReceipts } from "../src/repositories/cassandra/receipts.ts";
@@ -284,6 +285,7 @@ describe("persister crash between write and commit (real Kafka and Cassandra)", 
       members: new CassandraMembers(session),
       userConversations: new CassandraUserConversations(session),
       receipts: new CassandraReceipts(session),
+      mediaObjects: new CassandraMediaObjects(session),
     };
     const group = `crash-${RUN}`;
     const persister = (consumer: EventConsumer) =>

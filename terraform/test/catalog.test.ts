@@ -165,10 +165,8 @@ describe("region module", () => {
     const configSources = ["region-core/src/config.ts", "cql/src/config.ts"]
       .map((file) => readFileSync(join(repoRoot, file), "utf8"))
       .join("\n");
-    // MEDIA_BUCKET is for region-core's media API (presigned URLs), which is not written yet.
-    const ahead = ["MEDIA_BUCKET"];
     const unread = Object.keys(env).filter(
-      (name) => !ahead.includes(name) && !new RegExp(`\\b${name}\\b`).test(configSources),
+      (name) => !new RegExp(`\\b${name}\\b`).test(configSources),
     );
     expect(unread).toEqual([]);
   });

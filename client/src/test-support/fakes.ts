@@ -77,6 +77,9 @@ export interface FakeRequest {
   query: URLSearchParams;
   headers: Headers;
   body: unknown;
+  /** The body as passed to fetch (binary bodies are not JSON-parsed into `body`). */
+  rawBody: RequestInit["body"];
+  url: string;
 }
 
 /** A fetch that routes to `handler`; the handler returns [status, body]. Requests are recorded. */
@@ -95,6 +98,8 @@ export function fakeFetch(
       query: url.searchParams,
       headers: new Headers(init.headers),
       body: typeof init.body === "string" ? JSON.parse(init.body) : undefined,
+      rawBody: init.body,
+      url: input,
     };
     requests.push(request);
     const [status, body] = await handler(request);

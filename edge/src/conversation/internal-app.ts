@@ -21,6 +21,7 @@ import { Hono } from "hono";
 import { errorResponse } from "../http/errors.ts";
 import { CONVERSATION_HEADER, LOCATION_HEADER, USER_HEADER } from "../http/internal.ts";
 import type { RegionHistoryRequest } from "../region/history.ts";
+import { mediaInternalRoutes } from "./media-internal.ts";
 
 type Vars = { userId: UserId; conversationId: ConversationId };
 
@@ -99,6 +100,8 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
     if (c.get("userId") === undefined) throw new ChatError("unauthenticated", "no user");
     await next();
   });
+
+  app.route("/media", mediaInternalRoutes(h));
 
   app.post("/tickets", (c) => {
     const ticket: TicketResponse = h.service.issueTicket(c.get("conversationId"), c.get("userId"));

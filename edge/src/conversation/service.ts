@@ -29,6 +29,7 @@ import {
   removeMember,
   requireMember,
 } from "./domain/membership.ts";
+import { checkMediaKeys } from "./domain/media.ts";
 import { advance, type ReceiptKind, type StatusChange, statusChanges } from "./domain/receipts.ts";
 import { planSync } from "./domain/sync.ts";
 import { type Bucket, takeAll } from "./domain/token-bucket.ts";
@@ -226,6 +227,7 @@ export class ConversationService {
     connection?: { bucket: Bucket | undefined },
   ): { ack: SendAck; message: Message | null; connectionBucket?: Bucket | undefined } {
     this.access(conversationId, senderId);
+    checkMediaKeys(conversationId, request.content);
     // A resend is answered from the unique (sender, clientMsgId) key, without spending budget.
     const original = this.store.findSend(senderId, request.clientMsgId);
     if (original) return { ack: original, message: null };

@@ -17,6 +17,7 @@ import type { AppEnv } from "./app-env.ts";
 import { errorResponse } from "./errors.ts";
 import { inboxRoutes } from "./inbox.ts";
 import { internalRequest } from "./internal.ts";
+import { mediaRoutes } from "./media.ts";
 
 const DevTokenRequest = z.object({ userId: UserId });
 
@@ -89,6 +90,7 @@ export function createApp(): Hono<AppEnv> {
   app.route("/", inboxRoutes());
 
   app.use("/v1/*", requireUser);
+  app.route("/", mediaRoutes());
 
   app.post("/v1/conversations/direct", async (c) => {
     const { peerId } = parseWith(CreateDirectRequest, await jsonBody(c.req.raw));

@@ -5,6 +5,8 @@ import type {
   ConversationRow,
   ConversationsRepository,
   HistoryRange,
+  MediaObjectRow,
+  MediaObjectsRepository,
   MembersRepository,
   MessagesRepository,
   ReceiptRow,
@@ -235,6 +237,19 @@ export class MemoryReceipts implements ReceiptsRepository {
   }
 }
 
+export class MemoryMediaObjects implements MediaObjectsRepository {
+  private readonly rows = new Map<string, MediaObjectRow>();
+
+  async get(objectKey: string): Promise<MediaObjectRow | null> {
+    const row = this.rows.get(objectKey);
+    return row ? structuredClone(row) : null;
+  }
+
+  async put(row: MediaObjectRow): Promise<void> {
+    this.rows.set(row.objectKey, structuredClone(row));
+  }
+}
+
 export function memoryRepositories(): Repositories {
   return {
     messages: new MemoryMessages(),
@@ -242,5 +257,6 @@ export function memoryRepositories(): Repositories {
     members: new MemoryMembers(),
     userConversations: new MemoryUserConversations(),
     receipts: new MemoryReceipts(),
+    mediaObjects: new MemoryMediaObjects(),
   };
 }

@@ -117,10 +117,27 @@ export interface ReceiptsRepository {
   put(row: ReceiptRow): Promise<void>;
 }
 
+/** media_objects: one row per object an upload URL was issued for (written once). */
+export interface MediaObjectRow {
+  objectKey: string;
+  ownerId: UserId;
+  conversationId: ConversationId;
+  mime: string;
+  size: number;
+  createdAt: Timestamp;
+}
+
+/** Looked up by key when a download URL is signed, to check the object's conversation. */
+export interface MediaObjectsRepository {
+  get(objectKey: string): Promise<MediaObjectRow | null>;
+  put(row: MediaObjectRow): Promise<void>;
+}
+
 export interface Repositories {
   messages: MessagesRepository;
   conversations: ConversationsRepository;
   members: MembersRepository;
   userConversations: UserConversationsRepository;
   receipts: ReceiptsRepository;
+  mediaObjects: MediaObjectsRepository;
 }

@@ -12,6 +12,7 @@ import {
   kafkaPublisher,
 } from "../../src/events/kafka.ts";
 import { CassandraConversations } from "../../src/repositories/cassandra/conversations.ts";
+import { CassandraMediaObjects } from "../../src/repositories/cassandra/media-objects.ts";
 import { CassandraMembers } from "../../src/repositories/cassandra/members.ts";
 import { CassandraMessages } from "../../src/repositories/cassandra/messages.ts";
 import { CassandraReceipts } from "../../src/repositories/cassandra/receipts.ts";
@@ -40,6 +41,7 @@ beforeAll(async () => {
     members: new CassandraMembers(session),
     userConversations: new CassandraUserConversations(session),
     receipts: new CassandraReceipts(session),
+    mediaObjects: new CassandraMediaObjects(session),
   };
   kafka = createKafka({ brokers: services.kafka.brokers, clientId: `contract-${RUN}` });
   producer = await connectProducer(kafka);

@@ -1,5 +1,6 @@
 // The repository contract: every behaviour the persister and the APIs rely on, run against both
 // the in-memory stand-ins and the Cassandra adapters, so neither can drift from the other.
+import { randomUUID } from "node:crypto";
 import { BUCKET_SIZE } from "@edge-chat/cql";
 import type { Message } from "@edge-chat/protocol";
 import { describe, expect, it } from "vitest";
@@ -255,6 +256,23 @@ export function repositoryContract(name: string, repositories: () => Repositorie
       });
       expect((await receipts.list(conv)).map((r) => r.userId).sort()).toEqual(["bob", "carol"]);
       expect(await receipts.get(conv, "dave")).toBeNull();
+    });
+
+    it("stores media objects by key and reads them back unchanged", async () => {
+      const { mediaObjects } = repositories();
+      const conv = uniqueGroup("media");
+      const row = {
+        objectKey: `c/${conv}/${randomUUID()}`,
+        ownerId: "alice",
+        conversationId: conv,
+        mime: "video/mp4",
+        // Above 2^32: the column is a bigint.
+        size: 5_000_000_000,
+        createdAt: 1_700_000_000_123,
+      };
+      await mediaObjects.put(row);
+      expect(await mediaObjects.get(row.objectKey)).toEqual(row);
+      expect(await mediaObjects.get(`c/${conv}/${randomUUID()}`)).toBeNull();
     });
   });
 }

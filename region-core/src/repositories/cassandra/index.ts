@@ -4,6 +4,7 @@ import { createCassandraClient, migrate } from "@edge-chat/cql";
 import type { Config } from "../../config.ts";
 import type { Repositories } from "../ports.ts";
 import { CassandraConversations } from "./conversations.ts";
+import { CassandraMediaObjects } from "./media-objects.ts";
 import { CassandraMembers } from "./members.ts";
 import { CassandraMessages } from "./messages.ts";
 import { CassandraReceipts } from "./receipts.ts";
@@ -31,6 +32,7 @@ export async function connectCassandra(
       members: new CassandraMembers(session),
       userConversations: new CassandraUserConversations(session),
       receipts: new CassandraReceipts(session),
+      mediaObjects: new CassandraMediaObjects(session),
     },
     close: () => client.shutdown(),
   };

@@ -1,0 +1,99 @@
+// Public media routes: the bytes go straight between the client and object storage; the edge only
+// hands out short-lived signed URLs. Each request asks the conversation's DO first (membership,
+// and for uploads the send rate limit), so a non-member gets not_found and no region is called;
+// then the nearest healthy region signs the URL with the edge's service token.
+//
+//   POST /v1/conversations/:id/media                 MediaUploadRequest → 201 MediaUploadTicket
+//   GET  /v1/conversations/:id/media/:objectKey{.+}  → 302 to a signed URL, or with
+//                                                      Accept: application/json, MediaDownloadTicket
+import { clientLocationFromCf } from "@edge-chat/geo-router";
+import {
+  ChatError,
+  ConversationId,
+  ErrorResponse,
+  MediaDownloadTicket,
+  MediaObjectKey,
+  MediaUploadRequest,
+  MediaUploadTicket,
+  mediaUploadProblem,
+  parseJson,
+  parseWith,
+  type RegionMediaDownloadRequest,
+  type RegionMediaUploadRequest,
+  type UserId,
+} from "@edge-chat/protocol";
+import { type Context, Hono } from "hono";
+import { loadConfig } from "../config.ts";
+import { callRegionMedia } from "../region/media.ts";
+import type { AppEnv } from "./app-env.ts";
+import { internalRequest } from "./internal.ts";
+
+function conversationIdOf(raw: string): ConversationId {
+  const parsed = ConversationId.safeParse(raw);
+  // A malformed id names no conversation: the same answer as any other unknown one.
+  if (!parsed.success) throw new ChatError("not_found", "conversation not found");
+  return parsed.data;
+}
+
+/** Asks the conversation's DO; rethrows its typed error (not_found, rate_limited, …) if it refuses. */
+async function authorize(
+  c: Context<AppEnv>,
+  conversationId: ConversationId,
+  path: "/media/upload" | "/media/download",
+): Promise<UserId> {
+  const userId = c.get("userId");
+  const stub = c.env.CONVERSATIONS.get(c.env.CONVERSATIONS.idFromName(conversationId));
+  const body = c.req.method === "GET" ? undefined : {};
+  const response = await stub.fetch(internalRequest(c.req.raw, conversationId, path, userId, body));
+  if (response.status === 204) return userId;
+  const refused = ErrorResponse.safeParse(await response.json().catch(() => null));
+  if (!refused.success) throw new ChatError("internal", "unexpected answer from the conversation");
+  const { code, message, retryAfterMs } = refused.data.error;
+  throw new ChatError(code, message, retryAfterMs === undefined ? {} : { retryAfterMs });
+}
+
+const regionDeps = (c: Context<AppEnv>) => ({ config: loadConfig(c.env), now: () => Date.now() });
+const locationOf = (c: Context<AppEnv>) => clientLocationFromCf((c.req.raw as { cf?: unknown }).cf);
+
+export function mediaRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.post("/v1/conversations/:id/media", async (c) => {
+    const conversationId = conversationIdOf(c.req.param("id"));
+    const request = parseWith(MediaUploadRequest, parseJson(await c.req.text()));
+    // The region decides too; refusing here first spares a DO call and a rate-limit token.
+    const problem = mediaUploadProblem(request);
+    if (problem) throw problem;
+    const userId = await authorize(c, conversationId, "/media/upload");
+    const body: RegionMediaUploadRequest = { ...request, userId, conversationId };
+    const ticket = await callRegionMedia(
+      regionDeps(c),
+      locationOf(c),
+      "/v1/media/uploads",
+      body,
+      MediaUploadTicket,
+    );
+    return c.json(ticket, 201);
+  });
+
+  app.get("/v1/conversations/:id/media/:objectKey{.+}", async (c) => {
+    const conversationId = conversationIdOf(c.req.param("id"));
+    const objectKey = MediaObjectKey.safeParse(c.req.param("objectKey"));
+    if (!objectKey.success) throw new ChatError("not_found", "no such media object");
+    const userId = await authorize(c, conversationId, "/media/download");
+    const body: RegionMediaDownloadRequest = { userId, conversationId, objectKey: objectKey.data };
+    const ticket = await callRegionMedia(
+      regionDeps(c),
+      locationOf(c),
+      "/v1/media/downloads",
+      body,
+      MediaDownloadTicket,
+    );
+    // Signed URLs are per request and short-lived: no cache may keep one.
+    c.header("cache-control", "private, no-store");
+    if (c.req.header("accept")?.includes("application/json")) return c.json(ticket);
+    return c.redirect(ticket.url, 302);
+  });
+
+  return app;
+}
