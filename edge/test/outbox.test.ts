@@ -109,6 +109,39 @@ describe("outbox", () => {
     expect(state.batches.map((x) => x.region)).toContain("test-b");
   });
 
+  it("keeps a conversation on the region that took its last batch while it is healthy", async () => {
+    const [a, b] = users(2, "sticky");
+    const id = directConversationId(a!, b!);
+    const send = (i: number) =>
+      api(a!, "POST", `/v1/conversations/${id}/messages`, {
+        clientMsgId: `s${i}`,
+        content: { kind: "text", text: `${i}` },
+      });
+    await send(0);
+    await eventually(
+      async () => messageSeqs(eventsOf((await ingested(id)).batches)).length === 1,
+      "first flush",
+    );
+    // With no evidence either way the default (and nearest) region, test-a, takes it.
+    expect((await ingested(id)).batches.map((x) => x.region)).toEqual(["test-a"]);
+    // As after an earlier failover: the conversation's writer is now test-b. test-a still ranks
+    // first on distance, but a healthy writer is kept, so one persister sees the whole stream.
+    await runInDurableObject(stubOf(id), (_instance, state) => {
+      state.storage.sql.exec(
+        "INSERT OR REPLACE INTO kv (key, value) VALUES ('router:region', ?)",
+        JSON.stringify("test-b"),
+      );
+    });
+    for (let i = 1; i <= 4; i++) await send(i);
+    await eventually(
+      async () => messageSeqs(eventsOf((await ingested(id)).batches)).length === 5,
+      "later flushes",
+    );
+    const later = (await ingested(id)).batches.slice(1);
+    expect(later.length).toBeGreaterThan(0);
+    expect(later.every((x) => x.region === "test-b")).toBe(true);
+  });
+
   it("keeps unsent messages past the window through an outage and an eviction, then trims", async () => {
     const [a, b] = users(2, "trim");
     const id = directConversationId(a!, b!);

@@ -50,6 +50,7 @@ export {
 } from "./options.ts";
 export {
   type Candidate,
+  type ChooseOptions,
   createGeoRouter,
   type GeoRouter,
   type GeoRouterConfig,

@@ -177,3 +177,25 @@ describe("state persistence", () => {
     expect(Object.keys(router.restoreState(withStranger).regions)).toEqual(["eu-west"]);
   });
 });
+
+describe("sticky regions", () => {
+  it("keep a healthy region first even when another scores better", () => {
+    let state = measure(router.initialState(), "eu-west", 400, 0);
+    state = measure(state, "us-east", 80, 0);
+    expect(ids(router.chooseRegion(state, PARIS, 0))[0]).toBe("us-east");
+    const sticky = router.chooseRegion(state, PARIS, 0, { stickTo: "eu-west" });
+    expect(ids(sticky)).toEqual(["eu-west", "us-east", "ap-southeast"]);
+  });
+
+  it("let go of a region as soon as it is not healthy", () => {
+    const state = fail(router.initialState(), "eu-west", 1, 0); // degraded
+    expect(ids(router.chooseRegion(state, PARIS, 1, { stickTo: "eu-west" }))[0]).toBe("us-east");
+  });
+
+  it("ignore an unknown region", () => {
+    const plain = ids(router.chooseRegion(router.initialState(), TOKYO, 0));
+    expect(ids(router.chooseRegion(router.initialState(), TOKYO, 0, { stickTo: "mars" }))).toEqual(
+      plain,
+    );
+  });
+});

@@ -58,12 +58,29 @@ export interface GeoRouter {
   initialState(): RouterState;
   /** Re-checks a state read back from storage (fresh state if it is not valid). */
   restoreState(value: unknown): RouterState;
-  /** Regions to try, in order: healthy by score, then degraded by score, then unavailable. */
-  chooseRegion(state: RouterState, client: ClientLocation, now: number): readonly Candidate[];
+  /**
+   * Regions to try, in order: healthy by score, then degraded by score, then unavailable. With
+   * `stickTo`, that region comes first for as long as it is healthy, whatever the scores say.
+   */
+  chooseRegion(
+    state: RouterState,
+    client: ClientLocation,
+    now: number,
+    options?: ChooseOptions,
+  ): readonly Candidate[];
   /** Call just before sending to a region: takes a probe slot if its circuit is half-open. */
   recordAttempt(state: RouterState, regionId: string, now: number): RouterState;
   recordSuccess(state: RouterState, regionId: string, latencyMs: number, now: number): RouterState;
   recordFailure(state: RouterState, regionId: string, now: number): RouterState;
+}
+
+export interface ChooseOptions {
+  /**
+   * A region to keep while it is healthy. A stream that must stay in one place — one conversation's
+   * outbox, which should land in one Kafka partition and be written by one persister — passes the
+   * region it last delivered to, so a latency wobble never splits it; only ill health moves it.
+   */
+  readonly stickTo?: string;
 }
 
 const TIER_RANK: Record<HealthTier, number> = { healthy: 0, degraded: 1, unavailable: 2 };
@@ -90,7 +107,7 @@ export function createGeoRouter(config: GeoRouterConfig): GeoRouter {
     initialState: initialRouterState,
     restoreState: (value) => restoreRouterState(value, catalog),
 
-    chooseRegion(state, client, now) {
+    chooseRegion(state, client, now, options = {}) {
       const from = resolveClientPoint(client, defaultRegion.location);
       const candidates = catalog.map((region): Candidate => {
         const health = healthOf(state, region.id);
@@ -111,6 +128,10 @@ export function createGeoRouter(config: GeoRouterConfig): GeoRouter {
           Number(b.region.id === defaultRegion.id) - Number(a.region.id === defaultRegion.id) ||
           (catalogIndex.get(a.region.id) ?? 0) - (catalogIndex.get(b.region.id) ?? 0),
       );
+      const sticky = ranked.findIndex(
+        (c) => c.region.id === options.stickTo && c.tier === "healthy",
+      );
+      if (sticky > 0) ranked.unshift(...ranked.splice(sticky, 1));
       return excludeUnavailable ? ranked.filter((c) => c.tier !== "unavailable") : ranked;
     },
 

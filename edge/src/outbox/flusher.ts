@@ -74,13 +74,17 @@ export async function flushOutbox(
     } catch (error) {
       console.error("outbox cannot sign service tokens", String(error));
     }
-    for (const candidate of token ? rankRegions(router, state, location, deps.now()) : []) {
+    const lastRegion = store.kvGet<string>("router", "region");
+    for (const candidate of token
+      ? rankRegions(router, state, location, deps.now(), lastRegion)
+      : []) {
       const id = candidate.region.id;
       state = router.recordAttempt(state, id, deps.now());
       const started = deps.now();
       try {
         await postBatch(candidate.region.ingestUrl, batch, token!, deps.fetcher);
         state = router.recordSuccess(state, id, deps.now() - started, deps.now());
+        if (id !== lastRegion) store.kvSet("router", "region", id);
         delivered = true;
         break;
       } catch (error) {

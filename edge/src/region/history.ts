@@ -35,7 +35,10 @@ export async function fetchRegionHistory(
   if (request.before !== undefined) params.set("before", String(request.before));
   if (request.after !== undefined) params.set("after", String(request.after));
   const fetcher = deps.fetcher ?? fetch;
-  for (const candidate of rankRegions(router, state, location, deps.now())) {
+  // The region the outbox writes to has this conversation's newest rows first; others get them by
+  // Cassandra replication a moment later.
+  const writer = deps.store.kvGet<string>("router", "region");
+  for (const candidate of rankRegions(router, state, location, deps.now(), writer)) {
     const base = candidate.region.historyUrl.replace(/\/$/, "");
     try {
       const response = await fetcher(
