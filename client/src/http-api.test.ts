@@ -35,7 +35,7 @@ describe("HttpApi", () => {
       }
       if (request.path === "/v1/inbox/tickets")
         return [200, { ticket: "x".repeat(16), expiresAt: 1 }];
-      return [200, { conversations: [{ conversationId: "d:alice:bob" }] }];
+      return [404, { error: { code: "not_found", message: "no route", retriable: false } }];
     });
     await expect(http.listConversations()).resolves.toEqual(rows);
     await expect(http.presence("bob")).resolves.toEqual({
