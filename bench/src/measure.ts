@@ -60,14 +60,32 @@ export function printTable(rows: readonly Figures[]): void {
         row.label.padEnd(44),
         String(row.ops).padStart(7),
         row.opsPerSecond.toFixed(0).padStart(9),
-        row.p50Ms.toFixed(2).padStart(8),
-        row.p99Ms.toFixed(2).padStart(8),
+        latency(row.p50Ms),
+        latency(row.p99Ms),
       ].join(" "),
     );
   }
 }
 
+/** A latency column; "-" where only throughput was measured. */
+function latency(ms: number): string {
+  return (Number.isNaN(ms) ? "-" : ms.toFixed(2)).padStart(8);
+}
+
 /** "a is 2.31x b" in throughput. */
 export function ratio(a: Figures, b: Figures): string {
-  return `${a.label} / ${b.label}: ${(a.opsPerSecond / b.opsPerSecond).toFixed(2)}x throughput`;
+  return `${a.label.trim()} / ${b.label.trim()}: ${(a.opsPerSecond / b.opsPerSecond).toFixed(2)}x throughput`;
+}
+
+/** Figures from latencies measured elsewhere (ms; may be empty when only throughput is known). */
+export function summarize(
+  label: string,
+  ops: number,
+  seconds: number,
+  latenciesMs: readonly number[],
+): Figures {
+  const sorted = [...latenciesMs].sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+  return { label, ops, seconds, opsPerSecond: ops / seconds, p50Ms: at(0.5), p99Ms: at(0.99) };
 }

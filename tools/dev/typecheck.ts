@@ -12,6 +12,7 @@ const projects = [
   "region-core",
   "cql",
   "client",
+  "e2e",
   "bench",
   "tools",
   "terraform",
