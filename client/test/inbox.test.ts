@@ -1,6 +1,7 @@
 // Integration: the inbox against the real edge Worker in workerd, over real WebSockets and HTTP.
 // Bob's inbox socket sees Alice's messages raise his unread count and his reading lower it, and
-// sees Alice come online and go offline as her own inbox socket connects and disconnects.
+// sees Alice come online and go offline as her own inbox socket connects and disconnects; a server
+// restart that drops every socket is recovered from by itself.
 // Skips (saying why) only when the Worker cannot be started at all.
 import { afterAll, describe, expect, it, vi } from "vitest";
 import {
@@ -109,6 +110,37 @@ describe.skipIf(!edge)("inbox: list, unread counts and presence against the real
     // Someone bob shares no direct chat with: their presence is not his to know.
     await expect(bob.client.presence(`dave-${run}`)).rejects.toMatchObject({ code: "not_found" });
     expect(bob.seen.errors).toEqual([]);
+    bobsInbox.close();
+  });
+
+  it("the inbox comes back by itself after the server drops every socket", async () => {
+    const alice = await user("alice");
+    const bob = await user("bob");
+    const { conversationId } = await alice.client.createDirect(bob.userId);
+    const bobsInbox = await bob.openInbox();
+    const states: string[] = [];
+    bobsInbox.on("state", ({ state }) => states.push(state));
+    await vi.waitFor(() => expect(bobsInbox.conversation(conversationId)).toBeDefined(), WAIT);
+    const listsBefore = bob.seen.lists.length;
+
+    await edge!.restart();
+    // A new socket (a new ticket) and a new welcome with the whole list.
+    await vi.waitFor(() => {
+      expect(states).toContain("reconnecting");
+      expect(bobsInbox.state).toBe("open");
+      expect(bob.seen.lists.length).toBeGreaterThan(listsBefore);
+    }, WAIT);
+    expect(bob.seen.lists.at(-1)?.map((e) => e.conversationId)).toContain(conversationId);
+    // And it is live again.
+    const ack = await alice.client.sendMessage(conversationId, {
+      clientMsgId: `after-restart-${run}`,
+      content: { kind: "text", text: "still there?" },
+    });
+    await vi.waitFor(
+      () => expect(bobsInbox.conversation(conversationId)).toMatchObject({ lastSeq: ack.seq }),
+      WAIT,
+    );
+    expect(bobsInbox.conversation(conversationId)!.unread).toBeGreaterThan(0);
     bobsInbox.close();
   });
 });
