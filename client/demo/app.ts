@@ -1,14 +1,19 @@
-// The demo page's wiring: sign in with a dev token, open a direct chat or a group, and show the
-// conversation through the SDK (statuses, typing, connection state). Served by the edge Worker as
+// The demo page's wiring: sign in with a dev token, follow the conversation list live through the
+// inbox socket (sidebar), open a direct chat or a group, and show the conversation through the SDK
+// (statuses, typing, connection state, the peer's presence, images). Served by the edge Worker as
 // static assets, so the SDK talks to the page's own origin.
 import type { ChatError } from "@edge-chat/protocol";
 import {
   ChatClient,
   type ConversationSession,
   fetchDevToken,
+  type InboxEntry,
+  type InboxSession,
   newClientMsgId,
+  type Presence,
   WebStorageOutboxStore,
 } from "../src/index.ts";
+import { peerOf, renderConversations, titleOf, when } from "./sidebar.ts";
 import { MessageList } from "./view.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -17,7 +22,12 @@ const baseUrl = location.origin;
 let client: ChatClient | undefined;
 let me: string | undefined;
 let session: ConversationSession | undefined;
-const list = new MessageList($<HTMLOListElement>("messages"));
+let inbox: InboxSession | undefined;
+/** The other member of the open direct chat, whose presence the header shows. */
+let peer: string | undefined;
+const list = new MessageList($<HTMLOListElement>("messages"), (objectKey) =>
+  client && session ? client.mediaUrl(session.conversationId, objectKey) : Promise.reject(),
+);
 
 function showError(error: unknown): void {
   const chatError = error as Partial<ChatError>;
@@ -50,18 +60,68 @@ async function signIn(userId: string): Promise<void> {
   $("me").textContent = `signed in as ${userId}`;
   $("login").hidden = true;
   $("pick").hidden = false;
+  $("sidebar").hidden = false;
+  // One inbox socket for the page: the live list, and what makes me "online" for my peers.
+  inbox = client.openInbox();
+  const redraw = () => renderSidebar();
+  inbox.on("list", redraw);
+  inbox.on("update", redraw);
+  inbox.on("removed", redraw);
+  inbox.on("presence", (presence) => {
+    if (presence.userId === peer) showPresence(presence);
+  });
 }
 
-async function openConversation(conversationId: string, title: string): Promise<void> {
+function renderSidebar(): void {
+  if (!inbox || !me) return;
+  const open = (entry: InboxEntry) => {
+    clearError();
+    openConversation(entry.conversationId).catch(showError);
+  };
+  renderConversations(
+    $<HTMLOListElement>("conversations"),
+    inbox.conversations,
+    me,
+    session?.conversationId,
+    open,
+  );
+  document.title = inbox.unreadTotal > 0 ? `(${inbox.unreadTotal}) edge-chat` : "edge-chat";
+}
+
+function showPresence(presence: Presence | undefined): void {
+  $("presence").textContent = !presence
+    ? ""
+    : presence.online
+      ? "online"
+      : presence.lastSeenAt
+        ? `last seen ${when(presence.lastSeenAt)}`
+        : "offline";
+}
+
+async function openConversation(conversationId: string): Promise<void> {
   if (!client || !me) return;
   session?.close();
   list.clear();
-  $("title").textContent = title;
+  const entry = inbox?.conversation(conversationId);
+  $("title").textContent = titleOf(conversationId, me, entry?.name);
+  // Direct chats show the peer's presence: asked once here, then kept live by the inbox socket.
+  peer = peerOf(conversationId, me);
+  showPresence(undefined);
+  if (peer) {
+    const asked = peer;
+    client
+      .presence(asked)
+      .then((presence) => {
+        if (peer === asked) showPresence(presence);
+      })
+      .catch(() => showPresence(undefined));
+  }
   $("pick").hidden = true;
   $("chat").hidden = false;
   location.hash = encodeURIComponent(conversationId);
   const current = client.open(conversationId);
   session = current;
+  renderSidebar();
   setState("connecting");
 
   current.on("state", ({ state, retryInMs, error }) => {
@@ -117,7 +177,7 @@ $("login-form").addEventListener("submit", (event) => {
   signIn($<HTMLInputElement>("user-id").value.trim())
     .then(() => {
       const hash = decodeURIComponent(location.hash.slice(1));
-      if (hash) return openConversation(hash, hash);
+      if (hash) return openConversation(hash);
     })
     .catch(showError);
 });
@@ -128,7 +188,7 @@ $("direct-form").addEventListener("submit", (event) => {
   const peer = $<HTMLInputElement>("peer-id").value.trim();
   client
     ?.createDirect(peer)
-    .then((c) => openConversation(c.conversationId, `Chat with ${peer}`))
+    .then((c) => openConversation(c.conversationId))
     .catch(showError);
 });
 
@@ -142,7 +202,7 @@ $("group-form").addEventListener("submit", (event) => {
     .filter(Boolean);
   client
     ?.createGroup({ name, memberIds })
-    .then((c) => openConversation(c.conversationId, `${name} (${c.conversationId})`))
+    .then((c) => openConversation(c.conversationId))
     .catch(showError);
 });
 
@@ -150,12 +210,14 @@ $("open-form").addEventListener("submit", (event) => {
   event.preventDefault();
   clearError();
   const id = $<HTMLInputElement>("conversation-id").value.trim();
-  openConversation(id, id).catch(showError);
+  openConversation(id).catch(showError);
 });
 
 $("leave").addEventListener("click", () => {
   session?.close();
   session = undefined;
+  peer = undefined;
+  renderSidebar();
   setState("closed");
   $("chat").hidden = true;
   $("pick").hidden = false;
@@ -178,6 +240,33 @@ $("composer").addEventListener("submit", (event) => {
   list.showPending(clientMsgId, { kind: "text", text: value }, me);
   current.sendText(value, { clientMsgId }).catch(showError);
 });
+
+// Sending an image: upload it straight to storage, then send a message that references it.
+const picker = $<HTMLInputElement>("image");
+$("attach").addEventListener("click", () => picker.click());
+picker.addEventListener("change", () => {
+  const file = picker.files?.[0];
+  picker.value = "";
+  if (file) sendImage(file).catch(showError);
+});
+
+async function sendImage(file: File): Promise<void> {
+  const current = session;
+  if (!client || !current || !me) return;
+  const bitmap = await createImageBitmap(file);
+  const { width, height } = bitmap;
+  bitmap.close();
+  const content = await client.uploadMedia(current.conversationId, {
+    kind: "image",
+    mime: file.type,
+    data: file,
+    width,
+    height,
+  });
+  const clientMsgId = newClientMsgId();
+  list.showPending(clientMsgId, content, me);
+  await current.send(content, { clientMsgId });
+}
 
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible" && session) markRead(session);

@@ -1,6 +1,6 @@
 // Rendering of the demo's message list: one element per message, keyed by clientMsgId so a message
 // shown as pending is updated in place once the server gives it a seq, and status ticks derived
-// from the delivered/read watermarks of my messages.
+// from the delivered/read watermarks of my messages. Images load through signed media URLs.
 import type { Message, UserContent } from "@edge-chat/protocol";
 
 export type Ticks = "pending" | "sent" | "delivered" | "read";
@@ -11,14 +11,19 @@ interface Row {
   seq: number | undefined;
 }
 
+/** A signed URL for an object of the open conversation (the SDK's mediaUrl). */
+export type MediaUrl = (objectKey: string) => Promise<string>;
+
 export class MessageList {
   readonly #list: HTMLOListElement;
   readonly #rows = new Map<string, Row>();
+  readonly #mediaUrl: MediaUrl;
   #deliveredUpTo = 0;
   #readUpTo = 0;
 
-  constructor(list: HTMLOListElement) {
+  constructor(list: HTMLOListElement, mediaUrl: MediaUrl) {
     this.#list = list;
+    this.#mediaUrl = mediaUrl;
   }
 
   clear(): void {
@@ -79,7 +84,8 @@ export class MessageList {
     element.className = `msg${mine ? " mine" : ""}${content.kind === "system" ? " system" : ""}`;
     const body = document.createElement("span");
     body.className = "body";
-    body.textContent = describe(content);
+    if (content.kind === "image") body.append(this.#image(content.media.objectKey));
+    body.append(content.kind === "image" ? (content.caption ?? "") : describe(content));
     const meta = document.createElement("span");
     meta.className = "meta";
     meta.textContent = mine || content.kind === "system" ? "" : sender;
@@ -87,6 +93,20 @@ export class MessageList {
     const row: Row = { element, mine, seq: undefined };
     this.#rows.set(clientMsgId, row);
     return row;
+  }
+
+  /** The picture, loaded through a fresh signed URL (it expires, so it is never stored). */
+  #image(objectKey: string): HTMLImageElement {
+    const img = document.createElement("img");
+    img.alt = "photo";
+    this.#mediaUrl(objectKey)
+      .then((url) => {
+        img.src = url;
+      })
+      .catch(() => {
+        img.alt = "photo (unavailable)";
+      });
+    return img;
   }
 
   #paint(row: Row): void {

@@ -1,8 +1,9 @@
-// The SDK's entry point: typed HTTP calls plus `open()` for a live conversation session. Platform
-// pieces (fetch, WebSocket, outbox storage) are injectable so the same code runs in browsers, in
-// Node 24 (global fetch and WebSocket) and in unit tests.
+// The SDK's entry point: typed HTTP calls plus `open()` for a live conversation session and
+// `openInbox()` for the user's live conversation list. Platform pieces (fetch, WebSocket, outbox
+// storage) are injectable so the same code runs in browsers, in Node 24 and in unit tests.
 import type { ConversationId, MediaKind } from "@edge-chat/protocol";
 import { type FetchLike, HttpApi } from "./http-api.ts";
+import { type InboxOptions, InboxSession } from "./inbox.ts";
 import { type MediaContent, type MediaUpload, uploadMedia } from "./media.ts";
 import { ConversationSession, type SessionOptions } from "./session.ts";
 import type { WebSocketConstructor } from "./socket.ts";
@@ -45,6 +46,14 @@ export class ChatClient extends HttpApi {
   /** A fresh, short-lived signed URL for an object of the conversation (e.g. for `<img src>`). */
   async mediaUrl(conversationId: ConversationId, objectKey: string): Promise<string> {
     return (await this.mediaDownloadTicket(conversationId, objectKey)).url;
+  }
+
+  /**
+   * Opens this device's live inbox (conversation list, unread counts, peers' presence); it
+   * connects at once, and while it is connected the user counts as online.
+   */
+  openInbox(options: InboxOptions = {}): InboxSession {
+    return new InboxSession({ api: this, WebSocketImpl: this.#WebSocket }, options);
   }
 
   /** Opens a live session on a conversation the caller is a member of; it connects at once. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { errorFromResponse, fetchDevToken, HttpApi } from "./http-api.ts";
 import { fakeFetch } from "./test-support/fakes.ts";
-import { makeMessage, uuidFor } from "./test-support/messages.ts";
+import { makeEntry, makeMessage, uuidFor } from "./test-support/messages.ts";
 
 const conversation = {
   conversationId: "d:alice:bob",
@@ -26,6 +26,34 @@ function api(handler: Parameters<typeof fakeFetch>[0]) {
 }
 
 describe("HttpApi", () => {
+  it("lists my conversations, asks for presence and inbox tickets, all schema-checked", async () => {
+    const rows = [makeEntry("g:team", 4, 1, { name: "Team" }), makeEntry("d:alice:bob", 2, 2)];
+    const { http, requests } = api((request) => {
+      if (request.path === "/v1/conversations") return [200, { conversations: rows }];
+      if (request.path === "/v1/users/bob/presence") {
+        return [200, { userId: "bob", online: false, lastSeenAt: 9 }];
+      }
+      if (request.path === "/v1/inbox/tickets")
+        return [200, { ticket: "x".repeat(16), expiresAt: 1 }];
+      return [404, { error: { code: "not_found", message: "no route", retriable: false } }];
+    });
+    await expect(http.listConversations()).resolves.toEqual(rows);
+    await expect(http.presence("bob")).resolves.toEqual({
+      userId: "bob",
+      online: false,
+      lastSeenAt: 9,
+    });
+    await expect(http.inboxTicket()).resolves.toMatchObject({ ticket: "x".repeat(16) });
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      "GET /v1/conversations",
+      "GET /v1/users/bob/presence",
+      "POST /v1/inbox/tickets",
+    ]);
+    // A row missing its fields is the server breaking the protocol, not data to show.
+    const broken = api(() => [200, { conversations: [{ conversationId: "d:alice:bob" }] }]);
+    await expect(broken.http.listConversations()).rejects.toMatchObject({ code: "internal" });
+  });
+
   it("sends JSON with a fresh bearer token and validates the reply", async () => {
     const { http, requests } = api(() => [200, conversation]);
     await expect(http.createDirect("bob")).resolves.toEqual(conversation);

@@ -10,10 +10,12 @@ import {
   type ErrorCode,
   ErrorResponse,
   HistoryPage,
+  InboxList,
   LIMITS,
   MediaDownloadTicket,
   type MediaUploadRequest,
   MediaUploadTicket,
+  Presence,
   SendAck,
   type SendRequest,
   type Seq,
@@ -116,6 +118,21 @@ export class HttpApi implements MediaTickets {
   /** A short-lived, single-use ticket for opening the conversation's WebSocket. */
   ticket(conversationId: ConversationId): Promise<TicketResponse> {
     return this.#call(TicketResponse, "POST", `${conv(conversationId)}/tickets`, {});
+  }
+
+  /** My conversations, most recent first, with unread counts (from my inbox). */
+  async listConversations(): Promise<InboxList["conversations"]> {
+    return (await this.#call(InboxList, "GET", "/v1/conversations")).conversations;
+  }
+
+  /** A short-lived, single-use ticket for opening my inbox's WebSocket. */
+  inboxTicket(): Promise<TicketResponse> {
+    return this.#call(TicketResponse, "POST", "/v1/inbox/tickets", {});
+  }
+
+  /** Whether a user I share a direct conversation with is online, or when they were last seen. */
+  presence(userId: UserId): Promise<Presence> {
+    return this.#call(Presence, "GET", `/v1/users/${encodeURIComponent(userId)}/presence`);
   }
 
   /** A signed upload URL for one object of the conversation (members only). */

@@ -2,6 +2,7 @@
 export type { BackoffOptions } from "./backoff.ts";
 export { type ChatClientOptions, ChatClient } from "./client.ts";
 export { decideOnClose, errorCodeOfClose } from "./close-codes.ts";
+export type { ConnectionState, StateChange } from "./connection.ts";
 export { Emitter, type Listener } from "./emitter.ts";
 export {
   errorFromResponse,
@@ -13,6 +14,13 @@ export {
   type MediaTickets,
 } from "./http-api.ts";
 export { newClientMsgId } from "./ids.ts";
+export {
+  type InboxEvents,
+  type InboxOptions,
+  type InboxPong,
+  InboxSession,
+} from "./inbox.ts";
+export { byRecency, ConversationList } from "./inbox-list.ts";
 export { type MediaContent, type MediaData, type MediaUpload, uploadMedia } from "./media.ts";
 export {
   ConversationSession,
@@ -36,8 +44,11 @@ export { TYPING_EXPIRY_MS, TYPING_REFRESH_MS, type TypingChange } from "./typing
 export {
   ChatError,
   type Conversation,
+  directMembers,
   type ErrorCode,
+  type InboxEntry,
   type Message,
+  type Presence,
   type SendAck,
   type UserContent,
 } from "@edge-chat/protocol";

@@ -21,8 +21,13 @@ import {
   type UserId,
   type Watermark,
 } from "@edge-chat/protocol";
-import { Backoff, type BackoffOptions } from "./backoff.ts";
-import { decideOnClose } from "./close-codes.ts";
+import type { BackoffOptions } from "./backoff.ts";
+import {
+  type ConnectionState,
+  ReconnectingSocket,
+  type StateChange,
+  toChatError,
+} from "./connection.ts";
 import { Emitter } from "./emitter.ts";
 import type { HttpApi } from "./http-api.ts";
 import { newClientMsgId, newRequestId } from "./ids.ts";
@@ -30,16 +35,11 @@ import { Outbox } from "./outbox.ts";
 import { PendingRequests } from "./requests.ts";
 import { SendRetries } from "./send-retries.ts";
 import { Sequencer } from "./sequencer.ts";
-import {
-  conversationSocketUrl,
-  OPEN,
-  type WebSocketConstructor,
-  type WebSocketLike,
-} from "./socket.ts";
+import { conversationSocketUrl, type WebSocketConstructor } from "./socket.ts";
 import type { OutboxStore, PendingMessage } from "./storage.ts";
 import { LocalTyping, RemoteTypists, type TypingChange } from "./typing.ts";
 
-export type SessionState = "connecting" | "open" | "reconnecting" | "closed";
+export type SessionState = ConnectionState;
 
 export type InfoResult = ServerFrameOf<"info_result">;
 export type Pong = ServerFrameOf<"pong">;
@@ -53,7 +53,7 @@ export interface SessionEvents {
   status: { status: "delivered" | "read"; upToSeq: Watermark };
   typing: TypingChange;
   error: ChatError;
-  state: { state: SessionState; attempt: number; retryInMs?: number; error?: ChatError };
+  state: StateChange;
 }
 
 export interface SessionOptions {
@@ -90,40 +90,29 @@ export class ConversationSession {
   readonly conversationId: ConversationId;
   readonly #events = new Emitter<SessionEvents>();
   readonly #api: HttpApi;
-  readonly #WebSocket: WebSocketConstructor;
+  readonly #connection: ReconnectingSocket;
   readonly #outbox: Outbox;
   readonly #sequencer: Sequencer;
   readonly #requests: PendingRequests;
-  readonly #backoff: Backoff;
   readonly #typists: RemoteTypists;
   readonly #localTyping: LocalTyping;
   readonly #autoDelivered: boolean;
-  readonly #heartbeatMs: number;
   readonly #ready: Promise<void>;
 
-  #state: SessionState = "connecting";
   #userId: UserId | undefined;
-  #socket: WebSocketLike | undefined;
-  /** Identifies the current connection; events of older ones are ignored. */
-  #connection = 0;
-  #welcomed = false;
   /** A replay (sync batches or an HTTP gap fill) is under way on this connection. */
   #syncing = false;
   #deliveredSent: Watermark = 0;
   #deliveredScheduled = false;
-  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   readonly #retries: SendRetries;
 
   constructor(deps: SessionDeps, options: SessionOptions = {}) {
     this.conversationId = deps.conversationId;
     this.#api = deps.api;
-    this.#WebSocket = deps.WebSocketImpl;
     this.#outbox = new Outbox(deps.store, deps.conversationId);
     this.#sequencer = new Sequencer(options.lastSeq ?? 0);
     this.#deliveredSent = options.lastSeq ?? 0;
     this.#requests = new PendingRequests(options.requestTimeoutMs);
-    this.#backoff = new Backoff(options.backoff);
     this.#retries = new SendRetries(options.backoff?.random);
     this.#typists = new RemoteTypists(
       (change) => this.#events.emit("typing", change),
@@ -131,10 +120,30 @@ export class ConversationSession {
     );
     this.#localTyping = new LocalTyping(options.typingRefreshMs);
     this.#autoDelivered = options.autoDelivered ?? true;
-    this.#heartbeatMs = options.heartbeatMs ?? 25_000;
+    this.#connection = new ReconnectingSocket(
+      deps.WebSocketImpl,
+      {
+        ticket: async () => (await this.#api.ticket(this.conversationId)).ticket,
+        // Read at each connect: the replay starts after what the app already has.
+        url: (ticket) =>
+          conversationSocketUrl(
+            this.#api.baseUrl,
+            this.conversationId,
+            ticket,
+            this.#sequencer.lastSeq,
+          ),
+        onData: (data) => this.#onData(data),
+        onDisconnect: () => this.#afterDisconnect(),
+        onState: (change) => this.#events.emit("state", change),
+        onError: (error) => this.#emitError(error),
+        onStop: (error) => this.#onStop(error),
+        ping: () => this.ping(),
+      },
+      { backoff: options.backoff, heartbeatMs: options.heartbeatMs },
+    );
     // Restore stored pending messages before the first connection can flush the outbox.
     this.#ready = this.#outbox.load().catch((error) => this.#emitError(error));
-    void this.#ready.then(() => this.#connect());
+    void this.#ready.then(() => this.#connection.start());
   }
 
   // ── what the app sees ──────────────────────────────────────────────────────────────────────────
@@ -148,7 +157,7 @@ export class ConversationSession {
   }
 
   get state(): SessionState {
-    return this.#state;
+    return this.#connection.state;
   }
 
   /** My user id, known once the first connection is welcomed. */
@@ -183,7 +192,7 @@ export class ConversationSession {
    * every reconnect until acked; rate limits and transient errors are retried transparently.
    */
   async send(content: UserContent, options: SendOptions = {}): Promise<SendAck> {
-    if (this.#state === "closed") throw new ChatError("unavailable", "the session is closed");
+    if (this.state === "closed") throw new ChatError("unavailable", "the session is closed");
     const message: PendingMessage = {
       clientMsgId:
         options.clientMsgId === undefined
@@ -196,7 +205,7 @@ export class ConversationSession {
     const { acked, stored } = this.#outbox.add(message);
     await this.#ready;
     await stored;
-    if (this.#state === "open") this.#sendPending(message);
+    if (this.state === "open") this.#sendPending(message);
     return acked;
   }
 
@@ -225,7 +234,7 @@ export class ConversationSession {
    * user stops or sends. Typing is ephemeral: nothing is queued while disconnected.
    */
   typing(state: "start" | "stop"): void {
-    if (this.#state !== "open") return;
+    if (this.state !== "open") return;
     if (this.#localTyping.shouldSend(state, Date.now())) this.#frame({ type: "typing", state });
   }
 
@@ -240,123 +249,21 @@ export class ConversationSession {
 
   /** Closes for good. Unacked messages stay in storage for a later session; their promises fail. */
   close(): void {
-    if (this.#state === "closed") return;
-    this.#teardownConnection(1000, "closed by the client");
-    this.#stop();
+    this.#connection.close();
   }
 
-  // ── connection lifecycle ──────────────────────────────────────────────────────────────────────
-
-  async #connect(): Promise<void> {
-    if (this.#state === "closed") return;
-    const connection = ++this.#connection;
-    this.#welcomed = false;
-    this.#syncing = false;
-    if (this.#state === "connecting") this.#setState({ state: "connecting", attempt: 0 });
-    let ticket: string;
-    try {
-      ticket = (await this.#api.ticket(this.conversationId)).ticket;
-    } catch (error) {
-      if (connection !== this.#connection || this.#isClosed()) return;
-      const chatError = toChatError(error);
-      this.#emitError(chatError);
-      // A refused token may be refreshed by getToken next time; anything else non-retriable is final.
-      if (chatError.retriable || chatError.code === "unauthenticated")
-        this.#scheduleReconnect(chatError);
-      else this.#stop(chatError);
-      return;
-    }
-    if (connection !== this.#connection || this.#isClosed()) return;
-    const url = conversationSocketUrl(
-      this.#api.baseUrl,
-      this.conversationId,
-      ticket,
-      this.#sequencer.lastSeq,
-    );
-    let socket: WebSocketLike;
-    try {
-      socket = new this.#WebSocket(url);
-    } catch (error) {
-      this.#scheduleReconnect(toChatError(error));
-      return;
-    }
-    this.#socket = socket;
-    socket.onmessage = (event) => {
-      if (connection === this.#connection) this.#onData(event.data);
-    };
-    socket.onclose = (event) => {
-      if (connection === this.#connection) this.#onClose(event.code, event.reason);
-    };
-    // An error is always followed by a close, which is where the session reacts.
-    socket.onerror = null;
-  }
-
-  #onClose(code: number, reason: string): void {
-    this.#socket = undefined;
-    this.#afterDisconnect();
-    const decision = decideOnClose(code, reason);
-    if (decision.error) this.#emitError(decision.error);
-    if (decision.action === "stop") this.#stop(decision.error);
-    else this.#scheduleReconnect(decision.error);
-  }
-
-  /** Drops the current connection on purpose (dead heartbeat, failed gap fill) and reconnects. */
-  #reconnectNow(error: ChatError): void {
-    if (this.#state === "closed") return;
-    this.#emitError(error);
-    this.#teardownConnection(1000, "reconnecting");
-    this.#scheduleReconnect(error);
-  }
-
-  #teardownConnection(code: number, reason: string): void {
-    this.#connection++;
-    const socket = this.#socket;
-    this.#socket = undefined;
-    if (socket) {
-      socket.onmessage = null;
-      socket.onclose = null;
-      try {
-        socket.close(code, reason);
-      } catch {
-        // Already closing: nothing more to do.
-      }
-    }
-    this.#afterDisconnect();
-  }
+  // ── connection lifecycle (the socket itself is ReconnectingSocket's) ─────────────────────────
 
   /** What no longer holds once a connection is gone. */
   #afterDisconnect(): void {
-    this.#welcomed = false;
     this.#syncing = false;
-    clearInterval(this.#heartbeatTimer);
-    this.#heartbeatTimer = undefined;
     this.#retries.cancelWaits();
     this.#requests.rejectAll(new ChatError("unavailable", "the connection was lost"));
     this.#typists.clear();
     this.#localTyping.reset();
   }
 
-  #scheduleReconnect(error?: ChatError): void {
-    if (this.#state === "closed") return;
-    const delay = this.#backoff.next(Date.now());
-    if (delay === undefined) {
-      this.#stop(error ?? new ChatError("unavailable", "gave up reconnecting"));
-      return;
-    }
-    const state: SessionEvents["state"] = {
-      state: "reconnecting",
-      attempt: this.#backoff.attempt,
-      retryInMs: delay,
-    };
-    if (error) state.error = error;
-    this.#setState(state);
-    clearTimeout(this.#reconnectTimer);
-    this.#reconnectTimer = setTimeout(() => void this.#connect(), delay);
-  }
-
-  #stop(error?: ChatError): void {
-    clearTimeout(this.#reconnectTimer);
-    this.#connection++;
+  #onStop(error: ChatError | undefined): void {
     const reason = error ?? new ChatError("unavailable", "the session is closed");
     // Not a member (any more) or otherwise refused for good: nothing pending can ever be sent.
     if (error && !error.retriable && error.code !== "unauthenticated") {
@@ -365,19 +272,6 @@ export class ConversationSession {
     this.#outbox.abandon(reason);
     this.#requests.rejectAll(reason);
     this.#typists.clear();
-    const state: SessionEvents["state"] = { state: "closed", attempt: this.#backoff.attempt };
-    if (error) state.error = error;
-    this.#setState(state);
-  }
-
-  /** A method, not a field read, so TypeScript does not narrow it across awaits. */
-  #isClosed(): boolean {
-    return this.#state === "closed";
-  }
-
-  #setState(change: SessionEvents["state"]): void {
-    this.#state = change.state;
-    this.#events.emit("state", change);
   }
 
   // ── frames ────────────────────────────────────────────────────────────────────────────────────
@@ -430,21 +324,11 @@ export class ConversationSession {
 
   #onWelcome(frame: ServerFrameOf<"welcome">): void {
     this.#userId = frame.userId;
-    this.#welcomed = true;
-    this.#backoff.opened(Date.now());
     // The server replays what we missed on its own (since= in the URL) when there is anything.
     this.#syncing = frame.lastSeq > this.#sequencer.lastSeq;
-    this.#setState({ state: "open", attempt: this.#backoff.attempt });
+    this.#connection.opened();
     for (const message of this.#outbox.pending()) this.#sendPending(message);
     this.#scheduleDelivered();
-    if (this.#heartbeatMs > 0) {
-      this.#heartbeatTimer = setInterval(() => {
-        this.ping().catch((error: unknown) => {
-          // Only a missing pong means a dead connection; a lost connection already reconnects.
-          if (this.#welcomed) this.#reconnectNow(toChatError(error));
-        });
-      }, this.#heartbeatMs);
-    }
   }
 
   #onSyncBatch(frame: ServerFrameOf<"sync_batch">): void {
@@ -466,7 +350,7 @@ export class ConversationSession {
    * frames wait in the sequencer meanwhile), then resume the replay from the edge's window.
    */
   async #fillGap(frame: ServerFrameOf<"sync_gap">): Promise<void> {
-    const connection = this.#connection;
+    const connection = this.#connection.generation;
     this.#syncing = true;
     const target = frame.oldestSeq - 1;
     try {
@@ -482,13 +366,17 @@ export class ConversationSession {
         cursor = newest;
       }
     } catch (error) {
-      if (connection === this.#connection) this.#reconnectNow(toChatError(error));
+      if (connection === this.#connection.generation) {
+        this.#connection.reconnectNow(toChatError(error));
+      }
       return;
     }
-    if (connection !== this.#connection) return;
+    if (connection !== this.#connection.generation) return;
     if (this.#sequencer.lastSeq < target) {
       // History could not serve it yet (a region catching up): try again on a new connection.
-      this.#reconnectNow(new ChatError("unavailable", "history is missing messages; retrying"));
+      this.#connection.reconnectNow(
+        new ChatError("unavailable", "history is missing messages; retrying"),
+      );
       return;
     }
     this.#requestSync(this.#sequencer.lastSeq);
@@ -554,7 +442,7 @@ export class ConversationSession {
     }
     this.#retries.schedule(clientMsgId, error, () => {
       const message = this.#outbox.pending().find((m) => m.clientMsgId === clientMsgId);
-      if (message && this.#state === "open") this.#sendPending(message);
+      if (message && this.state === "open") this.#sendPending(message);
     });
   }
 
@@ -595,20 +483,10 @@ export class ConversationSession {
 
   /** Puts a frame on the wire if the connection is welcomed; false otherwise. */
   #frame(frame: ClientFrame): boolean {
-    const socket = this.#socket;
-    if (!socket || !this.#welcomed || socket.readyState !== OPEN) return false;
-    socket.send(encodeFrame(frame));
-    return true;
+    return this.#connection.send(encodeFrame(frame));
   }
 
   #emitError(error: unknown): void {
     this.#events.emit("error", toChatError(error));
   }
-}
-
-function toChatError(error: unknown): ChatError {
-  if (error instanceof ChatError) return error;
-  return new ChatError("unavailable", error instanceof Error ? error.message : String(error), {
-    cause: error,
-  });
 }

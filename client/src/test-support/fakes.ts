@@ -1,6 +1,6 @@
 // Stand-ins for the network in pure SDK unit tests: a scriptable WebSocket (the test plays the
 // server) and a routing fetch. Integration tests under test/ use the real edge Worker instead.
-import type { ClientFrame, ServerFrame } from "@edge-chat/protocol";
+import type { ClientFrame, InboxServerFrame, ServerFrame } from "@edge-chat/protocol";
 import type { FetchLike } from "../http-api.ts";
 import type { WebSocketConstructor, WebSocketLike } from "../socket.ts";
 
@@ -43,7 +43,7 @@ export class FakeSocket implements WebSocketLike {
     this.onopen?.call(this as unknown as WebSocket, new Event("open"));
   }
 
-  push(frame: ServerFrame): void {
+  push(frame: ServerFrame | InboxServerFrame): void {
     this.onmessage?.call(
       this as unknown as WebSocket,
       new MessageEvent("message", { data: JSON.stringify(frame) }),

@@ -1,5 +1,10 @@
-// Builders of valid protocol values for unit tests.
-import { type Message, Message as MessageSchema } from "@edge-chat/protocol";
+// Builders of valid protocol values for unit tests (messages and inbox rows).
+import {
+  type InboxEntry,
+  InboxEntry as InboxEntrySchema,
+  type Message,
+  Message as MessageSchema,
+} from "@edge-chat/protocol";
 
 export const CONVERSATION = "d:alice:bob";
 
@@ -19,4 +24,22 @@ export function makeMessage(seq: number, overrides: Partial<Message> = {}): Mess
 /** A deterministic, valid UUID per seq. */
 export function uuidFor(n: number): string {
   return `00000000-0000-4000-8000-${n.toString(16).padStart(12, "0")}`;
+}
+
+/** An inbox row: a direct chat by default, `lastSeq` messages, read up to `readUpTo`. */
+export function makeEntry(
+  conversationId: string,
+  lastSeq: number,
+  readUpTo: number,
+  overrides: Partial<InboxEntry> = {},
+): InboxEntry {
+  return InboxEntrySchema.parse({
+    conversationId,
+    kind: conversationId.startsWith("g:") ? "group" : "direct",
+    lastSeq,
+    lastMessageAt: 1_700_000_000_000 + lastSeq * 1000,
+    readUpTo,
+    unread: lastSeq - readUpTo,
+    ...overrides,
+  });
 }
