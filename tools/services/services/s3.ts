@@ -5,6 +5,7 @@ import { join } from "node:path";
 import {
   CreateBucketCommand,
   HeadBucketCommand,
+  PutBucketCorsCommand,
   ListBucketsCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
@@ -56,6 +57,24 @@ async function ensureBucket(e: S3Endpoint): Promise<void> {
     } catch {
       await c.send(new CreateBucketCommand({ Bucket: e.bucket }));
     }
+    // Browsers upload and download media straight from the bucket with presigned URLs, from the
+    // page's origin (the demo under `npm start`, any local port): a loopback-only test server, so
+    // any origin may ask; the URLs' signatures are still what grants access.
+    await c.send(
+      new PutBucketCorsCommand({
+        Bucket: e.bucket,
+        CORSConfiguration: {
+          CORSRules: [
+            {
+              AllowedOrigins: ["*"],
+              AllowedMethods: ["GET", "PUT", "HEAD"],
+              AllowedHeaders: ["content-type", "content-length"],
+              MaxAgeSeconds: 600,
+            },
+          ],
+        },
+      }),
+    );
   } finally {
     c.destroy();
   }

@@ -75,4 +75,25 @@ describe("s3 presigned URLs", () => {
     });
     expect((await fetch(url)).status).toBe(403);
   });
+
+  it("lets a browser page upload with a presigned PUT (CORS preflight)", async () => {
+    const url = await getSignedUrl(
+      s3,
+      new PutObjectCommand({ Bucket, Key: `cors/${randomUUID()}`, ContentType: "image/png" }),
+      { expiresIn: 60 },
+    );
+    const preflight = await fetch(url, {
+      method: "OPTIONS",
+      headers: {
+        origin: "http://127.0.0.1:8787",
+        "access-control-request-method": "PUT",
+        "access-control-request-headers": "content-type",
+      },
+    });
+    expect(preflight.status).toBe(200);
+    expect(preflight.headers.get("access-control-allow-origin")).toMatch(
+      /^(\*|http:\/\/127\.0\.0\.1:8787)$/,
+    );
+    expect(preflight.headers.get("access-control-allow-methods")).toContain("PUT");
+  });
 });
