@@ -24,13 +24,8 @@ import type { ConsumedBatch, EventConsumer } from "../src/events/ports.ts";
 import { type RunningRegion, startRegion } from "../src/main.ts";
 import { createMetrics } from "../src/metrics.ts";
 import { Persister } from "../src/persister/persister.ts";
-import { CassandraConversations } from "../src/repositories/cassandra/conversations.ts";
-import { CassandraMediaObjects } from "../src/repositories/cassandra/media-objects.ts";
-import { CassandraMembers } from "../src/repositories/cassandra/members.ts";
-import { CassandraMessages } from "../src/repositories/cassandra/messages.ts";
-import { CassandraReceipts } from "../src/repositories/cassandra/receipts.ts";
+import { cassandraRepositories } from "../src/repositories/cassandra/index.ts";
 import { createSession } from "../src/repositories/cassandra/session.ts";
-import { CassandraUserConversations } from "../src/repositories/cassandra/user-conversations.ts";
 import type { Repositories } from "../src/repositories/ports.ts";
 import {
   batch,
@@ -270,9 +265,11 @@ describe("persister crash between write and commit (real Kafka and Cassandra)", 
     const client = createCassandraClient(parseCqlConfig(cassandraEnv(services, "dc1", keyspace)));
     await client.connect();
     const session = createSession(client, keyspace, "LOCAL_QUORUM");
-    const messages = new CassandraMessages(session);
+    const cassandra = cassandraRepositories(session);
+    const messages = cassandra.messages;
     const inserted: number[] = [];
     const repositories: Repositories = {
+      ...cassandra,
       messages: {
         insert: async (m) => {
           await messages.insert(m);
@@ -281,11 +278,6 @@ describe("persister crash between write and commit (real Kafka and Cassandra)", 
         get: (c, s) => messages.get(c, s),
         page: (c, r) => messages.page(c, r),
       },
-      conversations: new CassandraConversations(session),
-      members: new CassandraMembers(session),
-      userConversations: new CassandraUserConversations(session),
-      receipts: new CassandraReceipts(session),
-      mediaObjects: new CassandraMediaObjects(session),
     };
     const group = `crash-${RUN}`;
     const persister = (consumer: EventConsumer) =>
