@@ -6,19 +6,16 @@ import {
   ChatError,
   closeCodeOf,
   type InboxEntry,
-  InboxClientFrame,
+  decodeInboxClientFrame,
   type InboxServerFrame,
   InboxUpdate,
-  LIMITS,
   negotiateVersion,
-  parseJson,
   parseWith,
   type Presence,
   PROTOCOL_VERSION,
   type TicketResponse,
   toErrorBody,
   type UserId,
-  utf8ByteLength,
 } from "@edge-chat/protocol";
 import { DurableObject } from "cloudflare:workers";
 import { type Config, loadConfig } from "../config.ts";
@@ -151,16 +148,7 @@ export class InboxDO extends DurableObject<Env> {
 
   override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): void {
     try {
-      if (typeof data !== "string") {
-        throw new ChatError("invalid_request", "binary frames are not supported");
-      }
-      if (data.length > LIMITS.maxFrameBytes || utf8ByteLength(data) > LIMITS.maxFrameBytes) {
-        throw new ChatError(
-          "frame_too_large",
-          `frames are limited to ${LIMITS.maxFrameBytes} bytes`,
-        );
-      }
-      const frame = parseWith(InboxClientFrame, parseJson(data));
+      const frame = decodeInboxClientFrame(data);
       const pong: InboxServerFrame = { type: "pong", serverTs: Date.now() };
       if (frame.reqId !== undefined) pong.reqId = frame.reqId;
       send(ws, pong);
