@@ -10,7 +10,7 @@ import {
   RegionHistoryPage,
   SERVICE_TOKEN,
 } from "@edge-chat/protocol";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { exportJWK, generateKeyPair } from "jose";
 import type { Kafka, Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
@@ -32,6 +32,7 @@ import {
   membershipEvent,
   messageEvent,
   receiptEvent,
+  serviceToken,
   uniqueGroup,
   waitFor,
 } from "./fixtures.ts";
@@ -55,15 +56,7 @@ let regionB: RunningRegion;
 let kafka: Kafka;
 let producer: Producer;
 
-async function token(key: PrivateKey = edgeKey): Promise<string> {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: SERVICE_TOKEN.algorithm })
-    .setIssuer(SERVICE_TOKEN.issuer)
-    .setAudience(SERVICE_TOKEN.audience)
-    .setIssuedAt()
-    .setExpirationTime(`${SERVICE_TOKEN.ttlSeconds}s`)
-    .sign(key);
-}
+const token = (key: PrivateKey = edgeKey) => serviceToken(key);
 
 async function ingest(region: RunningRegion, body: IngestBatch, auth?: string): Promise<Response> {
   return fetch(`${region.url}/v1/ingest`, {
