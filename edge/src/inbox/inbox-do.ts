@@ -20,6 +20,7 @@ import {
 import { DurableObject } from "cloudflare:workers";
 import { type Config, loadConfig } from "../config.ts";
 import type { Env } from "../env.ts";
+import { errorResponse } from "../http/errors.ts";
 import { USER_HEADER } from "../http/internal.ts";
 import { type PushSender, pushSenderFor } from "./push-sender.ts";
 import { InboxService } from "./service.ts";
@@ -109,7 +110,7 @@ export class InboxDO extends DurableObject<Env> {
 
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-      return new Response("expected a WebSocket upgrade", { status: 400 });
+      return errorResponse(new ChatError("invalid_request", "expected a WebSocket upgrade"));
     }
     const url = new URL(request.url);
     const pair = new WebSocketPair();
