@@ -1,7 +1,7 @@
 // Configuration: the Worker's string vars parsed and validated once into a typed object. A bad
 // value fails loudly at the first request rather than misbehaving later.
 import { CatalogError, type RegionCatalog, validateRegionCatalog } from "@edge-chat/geo-router";
-import { LIMITS } from "@edge-chat/protocol";
+import { jsonText, LIMITS } from "@edge-chat/protocol";
 import { z } from "zod";
 import type { Env } from "./env.ts";
 
@@ -22,26 +22,13 @@ const Regions = z.unknown().transform((value, ctx): RegionCatalog => {
   }
 });
 
-const jsonString = <T extends z.ZodType>(schema: T) =>
-  z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: "custom", message: "not valid JSON" });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
-
 const ConfigSchema = z
   .object({
     ENVIRONMENT: z.enum(["development", "production"]).default("production"),
     JWT_ISSUER: z.string().min(1),
     JWT_AUDIENCE: z.string().min(1),
     JWT_DEV_SECRET: z.string().min(32).optional(),
-    JWT_JWKS: jsonString(z.object({ keys: z.array(z.record(z.string(), z.unknown())) })).optional(),
+    JWT_JWKS: jsonText(z.object({ keys: z.array(z.record(z.string(), z.unknown())) })).optional(),
     JWT_JWKS_URL: z.url().optional(),
     WINDOW_SIZE: int(1000, LIMITS.maxPageSize),
     RATE_USER_PER_SEC: int(20),
@@ -52,9 +39,9 @@ const ConfigSchema = z
     OUTBOX_MAX_AGE_MS: int(1000, 0),
     TYPING_TTL_MS: int(5000),
     TICKET_TTL_MS: int(30_000),
-    REGIONS: jsonString(Regions).default([]),
+    REGIONS: jsonText(Regions).default([]),
     DEFAULT_REGION: z.string().optional(),
-    SERVICE_SIGNING_KEY: jsonString(z.record(z.string(), z.unknown())).optional(),
+    SERVICE_SIGNING_KEY: jsonText(z.record(z.string(), z.unknown())).optional(),
     PUSH_WEBHOOK_URL: z.url().optional(),
     PUSH_COLLAPSE_MS: int(60_000, 0),
   })

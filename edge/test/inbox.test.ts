@@ -203,4 +203,16 @@ describe("inbox socket", () => {
     expect(bare.status).toBe(401);
     socket.close();
   });
+
+  it("the InboxDO answers a request that is not an upgrade with the JSON error body", async () => {
+    const [a] = users(1, "iu");
+    const res = await env.INBOXES.get(env.INBOXES.idFromName(a!)).fetch(
+      "https://inbox.internal/ws",
+    );
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toBe("application/json");
+    expect(await res.json()).toMatchObject({
+      error: { code: "invalid_request", retriable: false },
+    });
+  });
 });

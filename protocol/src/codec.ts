@@ -37,15 +37,26 @@ export function parseJson(text: string): unknown {
   }
 }
 
-/** Decodes one WebSocket frame from a client. Binary frames are refused: the protocol is JSON text. */
-export function decodeClientFrame(data: string | ArrayBuffer): ClientFrame {
+/**
+ * Decodes one WebSocket frame from a client against `schema`. Binary frames are refused (the
+ * protocol is JSON text); the size limit is checked before any parsing.
+ */
+export function decodeTextFrame<S extends z.ZodType>(
+  schema: S,
+  data: string | ArrayBuffer,
+): z.output<S> {
   if (typeof data !== "string")
     throw new ChatError("invalid_request", "binary frames are not supported");
   // Cheap bound first (a UTF-16 length over the byte limit can only mean more bytes), then exact.
   if (data.length > LIMITS.maxFrameBytes || utf8ByteLength(data) > LIMITS.maxFrameBytes) {
     throw new ChatError("frame_too_large", `frames are limited to ${LIMITS.maxFrameBytes} bytes`);
   }
-  return parseWith(ClientFrame, parseJson(data));
+  return parseWith(schema, parseJson(data));
+}
+
+/** Decodes one conversation-socket frame from a client. */
+export function decodeClientFrame(data: string | ArrayBuffer): ClientFrame {
+  return decodeTextFrame(ClientFrame, data);
 }
 
 /** Decodes one frame from the server (used by the SDK). */

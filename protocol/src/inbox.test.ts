@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ServerFrame } from "./frames.ts";
-import { decodeInboxServerFrame, InboxUpdate } from "./inbox.ts";
+import { ChatError } from "./errors.ts";
+import { decodeInboxClientFrame, decodeInboxServerFrame, InboxUpdate } from "./inbox.ts";
+import { LIMITS } from "./limits.ts";
 
 const entry = {
   conversationId: "d:alice:bob",
@@ -27,5 +29,33 @@ describe("inbox frames", () => {
     expect(InboxUpdate.safeParse(base).success).toBe(true);
     expect(InboxUpdate.safeParse({ ...base, member: undefined }).success).toBe(false);
     expect(InboxUpdate.safeParse({ ...base, conversationId: "x" }).success).toBe(false);
+  });
+});
+
+describe("decodeInboxClientFrame", () => {
+  const codeOf = (data: string | ArrayBuffer) => {
+    try {
+      decodeInboxClientFrame(data);
+    } catch (error) {
+      return error instanceof ChatError ? error.code : "not-a-chat-error";
+    }
+    return undefined;
+  };
+
+  it("accepts a ping, with or without a reqId", () => {
+    expect(decodeInboxClientFrame('{"type":"ping","reqId":"r1"}')).toEqual({
+      type: "ping",
+      reqId: "r1",
+    });
+    expect(decodeInboxClientFrame('{"type":"ping"}')).toEqual({ type: "ping" });
+  });
+
+  it("refuses binary, oversized, malformed and unknown frames with the conversation socket's codes", () => {
+    expect(codeOf(new ArrayBuffer(2))).toBe("invalid_request");
+    expect(codeOf(`{"type":"ping","pad":"${"é".repeat(LIMITS.maxFrameBytes / 2)}"}`)).toBe(
+      "frame_too_large",
+    );
+    expect(codeOf("{nope")).toBe("invalid_request");
+    expect(codeOf('{"type":"send"}')).toBe("invalid_request");
   });
 });

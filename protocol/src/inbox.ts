@@ -3,7 +3,7 @@
 // ConversationDO sends to each member's InboxDO. The inbox socket's frames are their own union so
 // the conversation socket's frames stay as they are.
 import { z } from "zod";
-import { parseJson, parseWith } from "./codec.ts";
+import { decodeTextFrame, parseJson, parseWith } from "./codec.ts";
 import { ErrorBody } from "./errors.ts";
 import { ConversationId, RequestId, Timestamp, UserId, Watermark } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
@@ -117,6 +117,11 @@ export type InboxServerFrameOf<T extends InboxServerFrame["type"]> = Extract<
   InboxServerFrame,
   { type: T }
 >;
+
+/** Decodes one inbox-socket frame from a client (same binary and size rules as conversations). */
+export function decodeInboxClientFrame(data: string | ArrayBuffer): InboxClientFrame {
+  return decodeTextFrame(InboxClientFrame, data);
+}
 
 /** Decodes one inbox-socket frame from the server (used by the SDK). */
 export function decodeInboxServerFrame(data: string): InboxServerFrame {

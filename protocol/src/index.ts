@@ -6,6 +6,7 @@ export * from "./frames.ts";
 export * from "./http.ts";
 export * from "./inbox.ts";
 export * from "./ids.ts";
+export * from "./json-text.ts";
 export * from "./limits.ts";
 export * from "./media.ts";
 export * from "./message.ts";

@@ -5,11 +5,17 @@ import {
   ErrorResponse,
   RegionConversationList,
   RegionHistoryPage,
-  SERVICE_TOKEN,
 } from "@edge-chat/protocol";
-import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { batch, membershipEvent, messageEvent, receiptEvent, waitFor } from "../test/fixtures.ts";
+import {
+  batch,
+  membershipEvent,
+  messageEvent,
+  receiptEvent,
+  serviceToken,
+  waitFor,
+} from "../test/fixtures.ts";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { EmbeddedLog } from "./events/embedded-log.ts";
@@ -25,14 +31,7 @@ let authorization: string;
 beforeAll(async () => {
   const keys = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
   jwks = JSON.stringify({ keys: [(await exportJWK(keys.publicKey)) as JWK] });
-  const token = await new SignJWT({})
-    .setProtectedHeader({ alg: "EdDSA" })
-    .setIssuer(SERVICE_TOKEN.issuer)
-    .setAudience(SERVICE_TOKEN.audience)
-    .setIssuedAt()
-    .setExpirationTime("1m")
-    .sign(keys.privateKey);
-  authorization = `Bearer ${token}`;
+  authorization = `Bearer ${await serviceToken(keys.privateKey)}`;
 });
 
 function appWith(publisher: EventPublisher) {

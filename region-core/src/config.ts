@@ -1,7 +1,7 @@
 // Environment → typed, validated configuration, parsed once at start-up. Everything that can vary
 // between regions or deployments lives here, with the default that makes `npm start` work alone.
 import { type CqlConfig, CqlError, parseCqlConfig } from "@edge-chat/cql";
-import { ChatError } from "@edge-chat/protocol";
+import { ChatError, jsonText } from "@edge-chat/protocol";
 import { z } from "zod";
 
 const list = z
@@ -28,22 +28,12 @@ const bool = z
 export const CONSISTENCY_LEVELS = ["LOCAL_QUORUM", "LOCAL_ONE", "QUORUM"] as const;
 
 /** A JWK or a JWK Set, as JSON text: the edge's public key(s) for service tokens. */
-const jwks = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({ code: "custom", message: "not valid JSON" });
-      return z.NEVER;
-    }
-  })
-  .pipe(
-    z.union([
-      z.object({ keys: z.array(z.looseObject({ kty: z.string() })).min(1) }),
-      z.looseObject({ kty: z.string() }).transform((key) => ({ keys: [key] })),
-    ]),
-  );
+const jwks = jsonText(
+  z.union([
+    z.object({ keys: z.array(z.looseObject({ kty: z.string() })).min(1) }),
+    z.looseObject({ kty: z.string() }).transform((key) => ({ keys: [key] })),
+  ]),
+);
 
 const Env = z.object({
   REGION_ID: z

@@ -1,6 +1,13 @@
 // Builders for valid protocol values, shared by unit, contract and integration tests.
 import { randomUUID } from "node:crypto";
-import type { IngestBatch, Member, Message, RegionEvent } from "@edge-chat/protocol";
+import {
+  type IngestBatch,
+  type Member,
+  type Message,
+  type RegionEvent,
+  SERVICE_TOKEN,
+} from "@edge-chat/protocol";
+import { type CryptoKey, type KeyObject, SignJWT } from "jose";
 
 export function message(conversationId: string, seq: number, senderId = "alice"): Message {
   return {
@@ -71,4 +78,15 @@ export async function waitFor(
   everyMs = 50,
 ): Promise<void> {
   while (!(await check())) await new Promise((resolve) => setTimeout(resolve, everyMs));
+}
+
+/** A service token as the edge signs it (EdDSA, the protocol's issuer, audience and lifetime). */
+export function serviceToken(key: CryptoKey | KeyObject): Promise<string> {
+  return new SignJWT({})
+    .setProtectedHeader({ alg: SERVICE_TOKEN.algorithm })
+    .setIssuer(SERVICE_TOKEN.issuer)
+    .setAudience(SERVICE_TOKEN.audience)
+    .setIssuedAt()
+    .setExpirationTime(`${SERVICE_TOKEN.ttlSeconds}s`)
+    .sign(key);
 }

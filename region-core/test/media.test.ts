@@ -10,9 +10,8 @@ import {
   MediaDownloadTicket,
   MediaUploadTicket,
   type RegionMediaUploadRequest,
-  SERVICE_TOKEN,
 } from "@edge-chat/protocol";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { exportJWK, generateKeyPair } from "jose";
 import type { Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createApp } from "../src/app.ts";
@@ -20,7 +19,7 @@ import { createKafka } from "../src/events/kafka.ts";
 import { s3MediaSigner } from "../src/media/s3.ts";
 import { type RunningRegion, startRegion } from "../src/main.ts";
 import { createMetrics } from "../src/metrics.ts";
-import { uniqueGroup } from "./fixtures.ts";
+import { serviceToken, uniqueGroup } from "./fixtures.ts";
 import { createKeyspace, deleteTopics, dropKeyspace, RUN, realConfig } from "./real.ts";
 
 const services = inject("services");
@@ -40,15 +39,7 @@ const s3Env = () => ({
   S3_SECRET_ACCESS_KEY: services.s3.secretAccessKey,
 });
 
-async function token(key: PrivateKey = edgeKey): Promise<string> {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: SERVICE_TOKEN.algorithm })
-    .setIssuer(SERVICE_TOKEN.issuer)
-    .setAudience(SERVICE_TOKEN.audience)
-    .setIssuedAt()
-    .setExpirationTime(`${SERVICE_TOKEN.ttlSeconds}s`)
-    .sign(key);
-}
+const token = (key: PrivateKey = edgeKey) => serviceToken(key);
 
 type Fetch = (path: string, init: RequestInit) => Promise<Response>;
 const overHttp: Fetch = (path, init) => fetch(`${region.url}${path}`, init);

@@ -10,7 +10,7 @@ import {
   RegionHistoryPage,
   SERVICE_TOKEN,
 } from "@edge-chat/protocol";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { exportJWK, generateKeyPair } from "jose";
 import type { Kafka, Producer } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import {
@@ -24,19 +24,15 @@ import type { ConsumedBatch, EventConsumer } from "../src/events/ports.ts";
 import { type RunningRegion, startRegion } from "../src/main.ts";
 import { createMetrics } from "../src/metrics.ts";
 import { Persister } from "../src/persister/persister.ts";
-import { CassandraConversations } from "../src/repositories/cassandra/conversations.ts";
-import { CassandraMediaObjects } from "../src/repositories/cassandra/media-objects.ts";
-import { CassandraMembers } from "../src/repositories/cassandra/members.ts";
-import { CassandraMessages } from "../src/repositories/cassandra/messages.ts";
-import { CassandraReceipts } from "../src/repositories/cassandra/receipts.ts";
+import { cassandraRepositories } from "../src/repositories/cassandra/index.ts";
 import { createSession } from "../src/repositories/cassandra/session.ts";
-import { CassandraUserConversations } from "../src/repositories/cassandra/user-conversations.ts";
 import type { Repositories } from "../src/repositories/ports.ts";
 import {
   batch,
   membershipEvent,
   messageEvent,
   receiptEvent,
+  serviceToken,
   uniqueGroup,
   waitFor,
 } from "./fixtures.ts";
@@ -60,15 +56,7 @@ let regionB: RunningRegion;
 let kafka: Kafka;
 let producer: Producer;
 
-async function token(key: PrivateKey = edgeKey): Promise<string> {
-  return new SignJWT({})
-    .setProtectedHeader({ alg: SERVICE_TOKEN.algorithm })
-    .setIssuer(SERVICE_TOKEN.issuer)
-    .setAudience(SERVICE_TOKEN.audience)
-    .setIssuedAt()
-    .setExpirationTime(`${SERVICE_TOKEN.ttlSeconds}s`)
-    .sign(key);
-}
+const token = (key: PrivateKey = edgeKey) => serviceToken(key);
 
 async function ingest(region: RunningRegion, body: IngestBatch, auth?: string): Promise<Response> {
   return fetch(`${region.url}/v1/ingest`, {
@@ -270,9 +258,11 @@ describe("persister crash between write and commit (real Kafka and Cassandra)", 
     const client = createCassandraClient(parseCqlConfig(cassandraEnv(services, "dc1", keyspace)));
     await client.connect();
     const session = createSession(client, keyspace, "LOCAL_QUORUM");
-    const messages = new CassandraMessages(session);
+    const cassandra = cassandraRepositories(session);
+    const messages = cassandra.messages;
     const inserted: number[] = [];
     const repositories: Repositories = {
+      ...cassandra,
       messages: {
         insert: async (m) => {
           await messages.insert(m);
@@ -281,11 +271,6 @@ describe("persister crash between write and commit (real Kafka and Cassandra)", 
         get: (c, s) => messages.get(c, s),
         page: (c, r) => messages.page(c, r),
       },
-      conversations: new CassandraConversations(session),
-      members: new CassandraMembers(session),
-      userConversations: new CassandraUserConversations(session),
-      receipts: new CassandraReceipts(session),
-      mediaObjects: new CassandraMediaObjects(session),
     };
     const group = `crash-${RUN}`;
     const persister = (consumer: EventConsumer) =>

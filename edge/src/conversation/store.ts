@@ -156,9 +156,6 @@ export class ConversationStore {
       .map((r) => JSON.parse(r.body) as Message)
       .reverse();
   }
-  hasMessage(seq: number): boolean {
-    return this.sql.exec("SELECT 1 FROM messages WHERE seq = ?", seq).toArray().length > 0;
-  }
   /** Oldest seq in the window; lastSeq + 1 when the window is empty. */
   oldestSeq(): number {
     const row = this.sql.exec<{ s: number | null }>("SELECT MIN(seq) AS s FROM messages").one();
@@ -178,9 +175,6 @@ export class ConversationStore {
       Number.MAX_SAFE_INTEGER,
     );
     this.sql.exec("DELETE FROM sends WHERE seq <= ?", this.lastSeq() - 10 * window);
-  }
-  messageCount(): number {
-    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM messages").one().n;
   }
 
   // ── outbox ──

@@ -2,7 +2,7 @@
 // the ConversationDO that owns it (idFromName(conversationId)). The DO decides everything else.
 import {
   ChatError,
-  ConversationId,
+  type ConversationId,
   CreateDirectRequest,
   CreateGroupRequest,
   directConversationId,
@@ -14,6 +14,7 @@ import { z } from "zod";
 import { bearerToken, mintDevToken, requireUser, verifyUserToken } from "../auth/index.ts";
 import { loadConfig } from "../config.ts";
 import type { AppEnv } from "./app-env.ts";
+import { conversationIdOf } from "./conversation-id.ts";
 import { errorResponse } from "./errors.ts";
 import { inboxRoutes } from "./inbox.ts";
 import { internalRequest } from "./internal.ts";
@@ -27,13 +28,6 @@ async function jsonBody(req: Request): Promise<unknown> {
   } catch {
     throw new ChatError("invalid_request", "body is not valid JSON");
   }
-}
-
-function conversationIdOf(raw: string): ConversationId {
-  const parsed = ConversationId.safeParse(raw);
-  // A malformed id names no conversation: the same answer as any other unknown one.
-  if (!parsed.success) throw new ChatError("not_found", "conversation not found");
-  return parsed.data;
 }
 
 function newGroupId(): ConversationId {

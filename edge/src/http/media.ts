@@ -9,7 +9,7 @@
 import { clientLocationFromCf } from "@edge-chat/geo-router";
 import {
   ChatError,
-  ConversationId,
+  type ConversationId,
   ErrorResponse,
   MediaDownloadTicket,
   MediaObjectKey,
@@ -26,14 +26,8 @@ import { type Context, Hono } from "hono";
 import { loadConfig } from "../config.ts";
 import { callRegionMedia } from "../region/media.ts";
 import type { AppEnv } from "./app-env.ts";
+import { conversationIdOf } from "./conversation-id.ts";
 import { internalRequest } from "./internal.ts";
-
-function conversationIdOf(raw: string): ConversationId {
-  const parsed = ConversationId.safeParse(raw);
-  // A malformed id names no conversation: the same answer as any other unknown one.
-  if (!parsed.success) throw new ChatError("not_found", "conversation not found");
-  return parsed.data;
-}
 
 /** Asks the conversation's DO; rethrows its typed error (not_found, rate_limited, …) if it refuses. */
 async function authorize(

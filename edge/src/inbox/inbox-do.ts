@@ -6,23 +6,21 @@ import {
   ChatError,
   closeCodeOf,
   type InboxEntry,
-  InboxClientFrame,
+  decodeInboxClientFrame,
   type InboxServerFrame,
   InboxUpdate,
-  LIMITS,
   negotiateVersion,
-  parseJson,
   parseWith,
   type Presence,
   PROTOCOL_VERSION,
   type TicketResponse,
   toErrorBody,
   type UserId,
-  utf8ByteLength,
 } from "@edge-chat/protocol";
 import { DurableObject } from "cloudflare:workers";
 import { type Config, loadConfig } from "../config.ts";
 import type { Env } from "../env.ts";
+import { errorResponse } from "../http/errors.ts";
 import { USER_HEADER } from "../http/internal.ts";
 import { type PushSender, pushSenderFor } from "./push-sender.ts";
 import { InboxService } from "./service.ts";
@@ -112,7 +110,7 @@ export class InboxDO extends DurableObject<Env> {
 
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-      return new Response("expected a WebSocket upgrade", { status: 400 });
+      return errorResponse(new ChatError("invalid_request", "expected a WebSocket upgrade"));
     }
     const url = new URL(request.url);
     const pair = new WebSocketPair();
@@ -151,16 +149,7 @@ export class InboxDO extends DurableObject<Env> {
 
   override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): void {
     try {
-      if (typeof data !== "string") {
-        throw new ChatError("invalid_request", "binary frames are not supported");
-      }
-      if (data.length > LIMITS.maxFrameBytes || utf8ByteLength(data) > LIMITS.maxFrameBytes) {
-        throw new ChatError(
-          "frame_too_large",
-          `frames are limited to ${LIMITS.maxFrameBytes} bytes`,
-        );
-      }
-      const frame = parseWith(InboxClientFrame, parseJson(data));
+      const frame = decodeInboxClientFrame(data);
       const pong: InboxServerFrame = { type: "pong", serverTs: Date.now() };
       if (frame.reqId !== undefined) pong.reqId = frame.reqId;
       send(ws, pong);

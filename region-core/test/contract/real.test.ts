@@ -11,13 +11,8 @@ import {
   kafkaConsumer,
   kafkaPublisher,
 } from "../../src/events/kafka.ts";
-import { CassandraConversations } from "../../src/repositories/cassandra/conversations.ts";
-import { CassandraMediaObjects } from "../../src/repositories/cassandra/media-objects.ts";
-import { CassandraMembers } from "../../src/repositories/cassandra/members.ts";
-import { CassandraMessages } from "../../src/repositories/cassandra/messages.ts";
-import { CassandraReceipts } from "../../src/repositories/cassandra/receipts.ts";
+import { cassandraRepositories } from "../../src/repositories/cassandra/index.ts";
 import { createSession } from "../../src/repositories/cassandra/session.ts";
-import { CassandraUserConversations } from "../../src/repositories/cassandra/user-conversations.ts";
 import type { Repositories } from "../../src/repositories/ports.ts";
 import { cassandraEnv, createKeyspace, deleteTopics, dropKeyspace, RUN } from "../real.ts";
 import { eventLogContract } from "./event-log.contract.ts";
@@ -35,14 +30,7 @@ beforeAll(async () => {
   client = createCassandraClient(parseCqlConfig(cassandraEnv(services, "dc1", keyspace)));
   await client.connect();
   const session = createSession(client, keyspace, "LOCAL_QUORUM");
-  repositories = {
-    messages: new CassandraMessages(session),
-    conversations: new CassandraConversations(session),
-    members: new CassandraMembers(session),
-    userConversations: new CassandraUserConversations(session),
-    receipts: new CassandraReceipts(session),
-    mediaObjects: new CassandraMediaObjects(session),
-  };
+  repositories = cassandraRepositories(session);
   kafka = createKafka({ brokers: services.kafka.brokers, clientId: `contract-${RUN}` });
   producer = await connectProducer(kafka);
 });

@@ -8,7 +8,7 @@ import { CassandraMediaObjects } from "./media-objects.ts";
 import { CassandraMembers } from "./members.ts";
 import { CassandraMessages } from "./messages.ts";
 import { CassandraReceipts } from "./receipts.ts";
-import { createSession } from "./session.ts";
+import { createSession, type Session } from "./session.ts";
 import { CassandraUserConversations } from "./user-conversations.ts";
 
 export interface CassandraRepositories {
@@ -25,15 +25,17 @@ export async function connectCassandra(
   const client = createCassandraClient(config.cql);
   await client.connect();
   const session = createSession(client, config.cql.keyspace, config.consistency);
+  return { repositories: cassandraRepositories(session), close: () => client.shutdown() };
+}
+
+/** One repository per table over one session (also what the real-Cassandra tests build). */
+export function cassandraRepositories(session: Session): Repositories {
   return {
-    repositories: {
-      messages: new CassandraMessages(session),
-      conversations: new CassandraConversations(session),
-      members: new CassandraMembers(session),
-      userConversations: new CassandraUserConversations(session),
-      receipts: new CassandraReceipts(session),
-      mediaObjects: new CassandraMediaObjects(session),
-    },
-    close: () => client.shutdown(),
+    messages: new CassandraMessages(session),
+    conversations: new CassandraConversations(session),
+    members: new CassandraMembers(session),
+    userConversations: new CassandraUserConversations(session),
+    receipts: new CassandraReceipts(session),
+    mediaObjects: new CassandraMediaObjects(session),
   };
 }
