@@ -87,6 +87,14 @@ describe("shipped catalogs", () => {
       "http://127.0.0.2:9001",
       "http://127.0.0.2:9002",
     ]);
+    const three = validateRegionCatalog(localRegionCatalog({ apSoutheastPort: 9003 }));
+    expect(three.map((r) => [r.id, r.ingestUrl])).toEqual([
+      ["eu-west", "http://127.0.0.1:8788"],
+      ["us-east", "http://127.0.0.1:8789"],
+      ["ap-southeast", "http://127.0.0.1:9003"],
+    ]);
+    // The same coordinates as production, so cf-based ranking picks the same region locally.
+    expect(three.map((r) => r.location)).toEqual(EXAMPLE_PRODUCTION_CATALOG.map((r) => r.location));
   });
 
   it("the example production catalog is valid and equals catalogs/production.example.json", () => {

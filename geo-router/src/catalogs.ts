@@ -10,6 +10,8 @@ export interface LocalCatalogOptions {
   readonly euWestPort?: number;
   /** Port of the simulated us-east region-core. */
   readonly usEastPort?: number;
+  /** Port of a third simulated region, ap-southeast; absent, the catalog has two regions. */
+  readonly apSoutheastPort?: number;
 }
 
 export const DEFAULT_LOCAL_HOST = "127.0.0.1";
@@ -22,24 +24,44 @@ const FRANKFURT = { lat: 50.1109, lon: 8.6821 } as const;
 const ASHBURN_VIRGINIA = { lat: 39.0438, lon: -77.4874 } as const;
 const SINGAPORE = { lat: 1.3521, lon: 103.8198 } as const;
 
-/** Two simulated regions on loopback: eu-west (default port 8788) and us-east (8789). */
+/**
+ * Simulated regions on loopback: eu-west (default port 8788) and us-east (8789), plus ap-southeast
+ * when its port is given, so the three production regions can all run on one machine.
+ */
 export function localRegionCatalog(options: LocalCatalogOptions = {}): RegionCatalog {
   const host = options.host ?? DEFAULT_LOCAL_HOST;
-  return [
-    localRegion("eu-west", "EU West (local)", FRANKFURT, host, options.euWestPort),
-    localRegion("us-east", "US East (local)", ASHBURN_VIRGINIA, host, options.usEastPort),
+  const regions = [
+    localRegion(
+      "eu-west",
+      "EU West (local)",
+      FRANKFURT,
+      host,
+      options.euWestPort ?? DEFAULT_EU_WEST_PORT,
+    ),
+    localRegion(
+      "us-east",
+      "US East (local)",
+      ASHBURN_VIRGINIA,
+      host,
+      options.usEastPort ?? DEFAULT_US_EAST_PORT,
+    ),
   ];
+  if (options.apSoutheastPort !== undefined) {
+    regions.push(
+      localRegion("ap-southeast", "Asia Pacific (local)", SINGAPORE, host, options.apSoutheastPort),
+    );
+  }
+  return regions;
 }
 
 function localRegion(
-  id: "eu-west" | "us-east",
+  id: string,
   name: string,
   location: Region["location"],
   host: string,
-  port: number | undefined,
+  port: number,
 ): Region {
-  const resolvedPort = port ?? (id === "eu-west" ? DEFAULT_EU_WEST_PORT : DEFAULT_US_EAST_PORT);
-  const base = `http://${host}:${resolvedPort}`;
+  const base = `http://${host}:${port}`;
   return { id, name, location, ingestUrl: base, historyUrl: base };
 }
 

@@ -43,6 +43,9 @@ const Env = z.object({
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: int(0, 65_535).default(8788),
   ADAPTERS: z.enum(["embedded", "real"]).default("embedded"),
+  // ADAPTERS=embedded only: the shared embedded store (repositories/shared) every simulated region
+  // uses, so they behave like one cluster; unset, the region keeps its storage in its own memory.
+  EMBEDDED_STORE_URL: z.url({ protocol: /^http$/ }).optional(),
 
   KAFKA_BROKERS: list.default(["127.0.0.1:9092"]),
   KAFKA_TOPIC: z.string().min(1).default("edge-chat.events"),
@@ -119,6 +122,8 @@ export interface Config {
   regionId: string;
   http: { host: string; port: number };
   adapters: "embedded" | "real";
+  /** ADAPTERS=embedded: the shared embedded store's base URL, if the regions share one. */
+  embeddedStoreUrl?: string;
   kafka: {
     brokers: string[];
     topic: string;
@@ -191,6 +196,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     regionId: e.REGION_ID,
     http: { host: e.HOST, port: e.PORT },
     adapters: e.ADAPTERS,
+    ...(e.EMBEDDED_STORE_URL !== undefined ? { embeddedStoreUrl: e.EMBEDDED_STORE_URL } : {}),
     kafka: {
       brokers: e.KAFKA_BROKERS,
       topic: e.KAFKA_TOPIC,

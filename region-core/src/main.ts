@@ -19,6 +19,7 @@ import { createMetrics, type Metrics } from "./metrics.ts";
 import { Persister } from "./persister/persister.ts";
 import { memoryRepositories } from "./repositories/memory.ts";
 import type { Repositories } from "./repositories/ports.ts";
+import { sharedStoreRepositories } from "./repositories/shared/client.ts";
 
 export interface RunningRegion {
   config: Config;
@@ -45,7 +46,9 @@ async function embeddedAdapters(config: Config): Promise<Adapters> {
     publisher: log.publisher(config.kafka.topic),
     deadLetters: log.publisher(config.kafka.dlqTopic),
     consumer: () => log.consumer(config.kafka.topic, config.kafka.groupId),
-    repositories: memoryRepositories(),
+    repositories: config.embeddedStoreUrl
+      ? await sharedStoreRepositories(config.embeddedStoreUrl, config.regionId)
+      : memoryRepositories(),
     close: async () => {},
   };
 }

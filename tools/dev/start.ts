@@ -1,5 +1,7 @@
-// `npm start`: the whole system on one machine with embedded defaults — two simulated regions of
-// region-core (in-memory event log and storage, no Java) and the edge Worker under `wrangler dev`.
+// `npm start`: the whole system on one machine with embedded defaults — three simulated regions of
+// region-core (each with its in-process event log, all storing through one shared embedded store,
+// as the datacenters of one Cassandra cluster would; no Java) and the edge Worker under
+// `wrangler dev`.
 // A fresh Ed25519 key pair per run signs the edge's service tokens; only its public half reaches
 // the regions, so no private key is ever committed.
 import { type ChildProcess, spawn } from "node:child_process";
@@ -7,19 +9,25 @@ import { generateKeyPairSync, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { localRegionCatalog } from "@edge-chat/geo-router";
+import { startSharedStore } from "@edge-chat/region-core";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const edgePort = Number(process.env.EDGE_PORT ?? 8787);
 const regions = [
   { id: "eu-west", port: Number(process.env.EU_WEST_PORT ?? 8788) },
   { id: "us-east", port: Number(process.env.US_EAST_PORT ?? 8789) },
-];
+  { id: "ap-southeast", port: Number(process.env.AP_SOUTHEAST_PORT ?? 8790) },
+].slice(0, process.env.REGION_COUNT === "2" ? 2 : 3);
 
 const { privateKey, publicKey } = generateKeyPairSync("ed25519");
 const kid = `dev-${randomUUID()}`;
 const signingKey = { ...privateKey.export({ format: "jwk" }), kid, alg: "EdDSA" };
 const verifyKeys = { keys: [{ ...publicKey.export({ format: "jwk" }), kid, alg: "EdDSA" }] };
-const catalog = localRegionCatalog({ euWestPort: regions[0]!.port, usEastPort: regions[1]!.port });
+const catalog = localRegionCatalog({
+  euWestPort: regions[0]!.port,
+  usEastPort: regions[1]!.port,
+  ...(regions[2] ? { apSoutheastPort: regions[2].port } : {}),
+});
 
 const children: ChildProcess[] = [];
 let stopping = false;
@@ -66,6 +74,17 @@ if (existsSync(`${root}/client/demo/app.ts`)) {
 }
 
 const adapters = process.env.ADAPTERS ?? "embedded";
+// Embedded: one store shared by every region (in this process), so what one region persisted every
+// region serves; EMBEDDED_REPLICATION_DELAY_MS delays what the other regions see, as a real
+// cross-datacenter replication would.
+const store =
+  adapters === "real"
+    ? null
+    : await startSharedStore({
+        regions: regions.map((r) => r.id),
+        port: Number(process.env.EMBEDDED_STORE_PORT ?? 0),
+        replicationDelayMs: Number(process.env.EMBEDDED_REPLICATION_DELAY_MS ?? 0),
+      });
 for (const [index, region] of regions.entries()) {
   run(region.id, ["region-core/src/main.ts"], {
     REGION_ID: region.id,
@@ -74,9 +93,13 @@ for (const [index, region] of regions.entries()) {
     SERVICE_JWKS: JSON.stringify(verifyKeys),
     // With the real services, each simulated region writes through its own Cassandra datacenter and,
     // as separate Kafka clusters would, its own topic.
+    ...(store ? { EMBEDDED_STORE_URL: store.url } : {}),
     ...(adapters === "real"
       ? {
           CASSANDRA_LOCAL_DC: `dc${index + 1}`,
+          // One datacenter per region (`npm run services -- up --regions 3` makes dc1..dc3).
+          CASSANDRA_REPLICATION:
+            process.env.CASSANDRA_REPLICATION ?? regions.map((_, i) => `dc${i + 1}:1`).join(","),
           KAFKA_TOPIC: `edge-chat.events.${region.id}`,
           KAFKA_DLQ_TOPIC: `edge-chat.events.${region.id}.dlq`,
         }
