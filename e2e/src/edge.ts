@@ -16,8 +16,13 @@ export interface EdgeOptions {
   vars?: Record<string, string>;
 }
 
+/** request.cf fields a test gives a request (Miniflare's dispatchFetch `cf` option). */
+export type CfProperties = Record<string, unknown>;
+
 export interface RunningEdge {
   baseUrl: string;
+  /** A request to the Worker with the given `cf` (the client's location as Cloudflare sees it). */
+  fetch(path: string, init?: RequestInit & { cf?: CfProperties }): Promise<Response>;
   /** The REGIONS value the edge was given. */
   regions: string;
   dispose(): Promise<void>;
@@ -56,13 +61,26 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   });
   await worker.ready;
   const baseUrl = (await worker.url).origin;
-  return { baseUrl, regions, dispose: () => worker.dispose() };
+  return {
+    baseUrl,
+    regions,
+    fetch: async (path, init) =>
+      (await worker.fetch(
+        `${baseUrl}${path}`,
+        init as Parameters<typeof worker.fetch>[1],
+      )) as unknown as Response,
+    dispose: () => worker.dispose(),
+  };
 }
 
-/** The geo-router catalog of the two local regions at the given base URLs (eu-west, us-east). */
+/** The geo-router catalog of the local regions at the given base URLs (eu-west, us-east, ap-southeast). */
 function catalog(urls: readonly string[]): string {
   if (urls.length === 0) return "[]";
   const ports = urls.map((url) => Number(new URL(url).port));
-  const local = localRegionCatalog({ euWestPort: ports[0], usEastPort: ports[1] ?? ports[0] });
+  const local = localRegionCatalog({
+    euWestPort: ports[0],
+    usEastPort: ports[1] ?? ports[0],
+    ...(ports[2] !== undefined ? { apSoutheastPort: ports[2] } : {}),
+  });
   return JSON.stringify(local.slice(0, urls.length));
 }

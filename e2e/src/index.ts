@@ -1,6 +1,12 @@
 // @edge-chat/e2e: the harness that runs the deployables together for real (regions as processes with
 // Kafka and Cassandra, the edge Worker in workerd, SDK users), shared by e2e tests and bench.
-export { type EdgeOptions, type RunningEdge, startEdge, UNLIMITED_RATES } from "./edge.ts";
+export {
+  type CfProperties,
+  type EdgeOptions,
+  type RunningEdge,
+  startEdge,
+  UNLIMITED_RATES,
+} from "./edge.ts";
 export { type ServiceKeys, serviceKeys } from "./keys.ts";
 export { freePort, until } from "./ports.ts";
 export { RegionProcess, type RegionProcessOptions } from "./region.ts";

@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { freePort, until } from "./ports.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const MAIN = join(ROOT, "region-core/src/main.ts");
+const MAIN = "region-core/src/main.ts";
 
 export interface RegionProcessOptions {
   /** Name in logs and REGION_ID. */
@@ -18,6 +18,8 @@ export interface RegionProcessOptions {
   /** Environment for region-core (ADAPTERS, KAFKA_*, CASSANDRA_*, SERVICE_JWKS, …). */
   env: Record<string, string>;
   port?: number;
+  /** The script to run, from the repository root (default region-core's main). */
+  entry?: string;
 }
 
 export class RegionProcess {
@@ -26,6 +28,7 @@ export class RegionProcess {
   readonly url: string;
   readonly logFile: string;
   readonly #env: Record<string, string>;
+  readonly #entry: string;
   #child: ChildProcess | null = null;
 
   private constructor(options: RegionProcessOptions & { port: number }) {
@@ -37,6 +40,7 @@ export class RegionProcess {
       `edge-chat-${options.regionId}-${process.pid}-${options.port}.log`,
     );
     this.#env = options.env;
+    this.#entry = join(ROOT, options.entry ?? MAIN);
   }
 
   static async create(options: RegionProcessOptions): Promise<RegionProcess> {
@@ -52,7 +56,7 @@ export class RegionProcess {
     if (this.running) return;
     const log = createWriteStream(this.logFile, { flags: "a" });
     log.write(`==== ${new Date().toISOString()} starting ${this.regionId}\n`);
-    const child = spawn(process.execPath, [MAIN], {
+    const child = spawn(process.execPath, [this.#entry], {
       cwd: ROOT,
       env: {
         ...process.env,
