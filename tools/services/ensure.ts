@@ -13,7 +13,7 @@ import {
 } from "./config.ts";
 import { log } from "./install.ts";
 import { liveLeases, releaseLease, takeLease } from "./leases.ts";
-import { readPid } from "./process.ts";
+import { readPid, stopProcess } from "./process.ts";
 import {
   cassandraEndpoint,
   downCassandra,
@@ -114,6 +114,18 @@ export async function stopServices(options: DownOptions = {}): Promise<string[]>
     if (wanted.includes("cassandra")) stopped.push(...(await downCassandra(cfg)));
     return stopped;
   });
+}
+
+/**
+ * Stops one Cassandra node (by its pid file; SIGTERM, then SIGKILL after the grace period), as an
+ * outage would, leaving the others running. `ensureServices` starts it again. Returns whether a
+ * running node was stopped.
+ */
+export async function stopCassandraNode(
+  options: EnsureOptions & { node: number; graceMs?: number },
+): Promise<boolean> {
+  const cfg = configFrom(options);
+  return stopProcess(cfg.runDir, `cassandra-node${options.node}`, options.graceMs);
 }
 
 /** True if any recorded service process started at or after `since`. */

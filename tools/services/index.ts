@@ -2,7 +2,13 @@
 export type { ServiceName, ServicesConfig } from "./config.ts";
 export { ConfigError, parseConfig, SERVICE_NAMES } from "./config.ts";
 export type { DownOptions, EnsureOptions } from "./ensure.ts";
-export { endpointsFor, ensureServices, servicesStatus, stopServices } from "./ensure.ts";
+export {
+  endpointsFor,
+  ensureServices,
+  servicesStatus,
+  stopCassandraNode,
+  stopServices,
+} from "./ensure.ts";
 export { ServiceError } from "./process.ts";
 export { createKafkaTopics } from "./services/kafka.ts";
 export type {
