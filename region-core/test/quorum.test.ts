@@ -181,12 +181,16 @@ describe("RF 3 in one datacenter, LOCAL_QUORUM", () => {
 
     // Node 3 stops while batches keep flowing through ingest → Kafka → persister → Cassandra.
     let stopped = false;
+    const beforeStop = acknowledged;
+    const stopStarted = performance.now();
     const stopping = stopCassandraNode({ ...CLUSTER, node: 3 }).then((was) => {
       stopped = was;
     });
     const flowing = pump((n) => !stopped || n < 40, 100);
     await Promise.all([stopping, flowing]);
     expect(stopped).toBe(true);
+    const stopMs = Math.round(performance.now() - stopStarted);
+    const duringStop = acknowledged - beforeStop;
     await pump((n) => n < 4);
     // Every acknowledged message is stored once, in order, read back at LOCAL_QUORUM (2 of 3).
     expect(seqs(await storedUpTo(conv, acknowledged))).toEqual(oneTo(acknowledged));
@@ -198,6 +202,9 @@ describe("RF 3 in one datacenter, LOCAL_QUORUM", () => {
     for (let seq = 1; seq <= 50; seq++) {
       expect((await storage.repositories.messages.get(direct, seq))?.seq).toBe(seq);
     }
+    console.log(
+      JSON.stringify({ quorum: "one of three down", acknowledged, duringStop, stopMs, direct: 50 }),
+    );
   }, 900_000);
 
   it("degrades typed and retriable with two of three nodes down, and loses nothing", async () => {
@@ -224,8 +231,19 @@ describe("RF 3 in one datacenter, LOCAL_QUORUM", () => {
     expect(acknowledged).toBe(before + 20);
 
     // Nodes back (the harness starts what is missing): everything acknowledged is stored once.
+    const restart = performance.now();
     await ensureServices(CLUSTER);
+    const restartedMs = Math.round(performance.now() - restart);
     const all = await storedUpTo(conv, acknowledged);
+    console.log(
+      JSON.stringify({
+        quorum: "two of three down, then back",
+        acknowledged,
+        acceptedWhileDegraded: 20,
+        restartedMs,
+        storedMs: Math.round(performance.now() - restart),
+      }),
+    );
     expect(seqs(all)).toEqual(oneTo(acknowledged));
     expect(new Set(all.map((m) => m.messageId)).size).toBe(acknowledged);
   }, 900_000);

@@ -1,4 +1,4 @@
-// `npm run services -- up|down|status|lease [--only a,b] [--cassandra-dcs N] [--cassandra-nodes-per-dc N]`
+// `npm run services -- up|down|status|lease [--only a,b] [--regions N] [--cassandra-dcs N] [--cassandra-nodes-per-dc N]`
 import { parseArgs } from "node:util";
 import { parseServiceList } from "./config.ts";
 import {
@@ -16,6 +16,8 @@ ignoreKafkajsTimerWarning();
 
 const USAGE = `usage: npm run services -- <up|down|status|lease> [options]
   --only cassandra,kafka,redis,upstash,s3   choose services (default: all; upstash implies redis)
+  --regions N                               one Cassandra data center per region (dc1..dcN, for
+                                            eu-west, us-east, ap-southeast): --cassandra-dcs N
   --cassandra-dcs N                         data centers (default 2, env EDGE_CHAT_CASSANDRA_DCS)
   --cassandra-nodes-per-dc N                nodes per DC (default 1, env EDGE_CHAT_CASSANDRA_NODES_PER_DC)
   --since ISO-TIME                          down: only if something was started at/after this time
@@ -33,11 +35,21 @@ function printRows(rows: HealthRow[]): void {
   for (const r of rows) console.log(line(cols.map((c) => String(r[c] ?? "-"))));
 }
 
+/** `--regions N` is `--cassandra-dcs N` said the way `npm start` thinks of it; not both. */
+function dataCenters(regions: string | undefined, dcs: string | undefined): number | undefined {
+  if (regions !== undefined && dcs !== undefined && regions !== dcs) {
+    throw new Error("--regions and --cassandra-dcs disagree; give one of them");
+  }
+  const value = regions ?? dcs;
+  return value === undefined ? undefined : Number(value);
+}
+
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
     options: {
       only: { type: "string" },
+      regions: { type: "string" },
       "cassandra-dcs": { type: "string" },
       "cassandra-nodes-per-dc": { type: "string" },
       since: { type: "string" },
@@ -53,8 +65,7 @@ async function main(): Promise<number> {
   }
   const options = {
     only: values.only === undefined ? undefined : parseServiceList(values.only),
-    cassandraDcs:
-      values["cassandra-dcs"] === undefined ? undefined : Number(values["cassandra-dcs"]),
+    cassandraDcs: dataCenters(values.regions, values["cassandra-dcs"]),
     cassandraNodesPerDc:
       values["cassandra-nodes-per-dc"] === undefined
         ? undefined
