@@ -25,6 +25,7 @@ export {
   type ResolvedPoint,
   resolveClientPoint,
 } from "./client-location.ts";
+export { type LocationHint, locationHintFor } from "./location-hint.ts";
 export {
   type CatalogIssue,
   CatalogError,

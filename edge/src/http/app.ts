@@ -9,6 +9,7 @@ import {
   parseWith,
   UserId,
 } from "@edge-chat/protocol";
+import { clientLocationFromCf, locationHintFor } from "@edge-chat/geo-router";
 import { Hono } from "hono";
 import { z } from "zod";
 import { bearerToken, mintDevToken, requireUser, verifyUserToken } from "../auth/index.ts";
@@ -60,8 +61,15 @@ export function createApp(): Hono<AppEnv> {
     path: string,
     userId: UserId | undefined,
     body?: unknown,
+    create = false,
   ) => {
-    const stub = c.env.CONVERSATIONS.get(c.env.CONVERSATIONS.idFromName(conversationId));
+    const id = c.env.CONVERSATIONS.idFromName(conversationId);
+    // A new conversation's object is placed near its creator (only the first get() of an object
+    // can place it; later hints are ignored by the platform, so only the create routes give one).
+    const hint = create
+      ? locationHintFor(clientLocationFromCf((c.req.raw as { cf?: unknown }).cf))
+      : undefined;
+    const stub = c.env.CONVERSATIONS.get(id, hint ? { locationHint: hint } : undefined);
     return stub.fetch(internalRequest(c.req.raw, conversationId, path, userId, body));
   };
 
@@ -90,12 +98,12 @@ export function createApp(): Hono<AppEnv> {
     const { peerId } = parseWith(CreateDirectRequest, await jsonBody(c.req.raw));
     const userId = c.get("userId");
     if (peerId === userId) throw new ChatError("invalid_request", "cannot chat with yourself");
-    return forward(c, directConversationId(userId, peerId), "/direct", userId, {});
+    return forward(c, directConversationId(userId, peerId), "/direct", userId, {}, true);
   });
 
   app.post("/v1/conversations/groups", async (c) => {
     const body = parseWith(CreateGroupRequest, await jsonBody(c.req.raw));
-    return forward(c, newGroupId(), "/group", c.get("userId"), body);
+    return forward(c, newGroupId(), "/group", c.get("userId"), body, true);
   });
 
   // Everything else under a conversation goes to its DO as-is (path after the id).
