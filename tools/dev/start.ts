@@ -17,7 +17,15 @@ const regions = [
   { id: "eu-west", port: Number(process.env.EU_WEST_PORT ?? 8788) },
   { id: "us-east", port: Number(process.env.US_EAST_PORT ?? 8789) },
   { id: "ap-southeast", port: Number(process.env.AP_SOUTHEAST_PORT ?? 8790) },
-].slice(0, process.env.REGION_COUNT === "2" ? 2 : 3);
+].slice(0, regionCount());
+
+// Three regions embedded; with the real services two unless asked, since the harness's default
+// Cassandra has two datacenters (`npm run services -- up --regions 3` makes the third).
+function regionCount(): 2 | 3 {
+  const asked = process.env.REGION_COUNT;
+  if (asked === "2" || asked === "3") return Number(asked) as 2 | 3;
+  return process.env.ADAPTERS === "real" ? 2 : 3;
+}
 
 const { privateKey, publicKey } = generateKeyPairSync("ed25519");
 const kid = `dev-${randomUUID()}`;
