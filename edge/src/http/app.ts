@@ -19,6 +19,7 @@ import { errorResponse } from "./errors.ts";
 import { inboxRoutes } from "./inbox.ts";
 import { internalRequest } from "./internal.ts";
 import { mediaRoutes } from "./media.ts";
+import { openApiDocument } from "./openapi.ts";
 
 const DevTokenRequest = z.object({ userId: UserId });
 
@@ -29,6 +30,13 @@ async function jsonBody(req: Request): Promise<unknown> {
     throw new ChatError("invalid_request", "body is not valid JSON");
   }
 }
+
+/** Built on first request, then kept: the schemas are fixed for the life of the isolate. */
+let document: ReturnType<typeof openApiDocument> | undefined;
+const openApi = () => {
+  document ??= openApiDocument();
+  return document;
+};
 
 function newGroupId(): ConversationId {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -46,6 +54,7 @@ export function createApp(): Hono<AppEnv> {
   app.notFound(() => errorResponse(new ChatError("not_found", "no such route")));
 
   app.get("/health", (c) => c.json({ ok: true }));
+  app.get("/v1/openapi.json", (c) => c.json(openApi()));
 
   app.post("/dev/tokens", async (c) => {
     const config = loadConfig(c.env);
