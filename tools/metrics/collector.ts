@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { EdgeMetricBatch, EdgeStage } from "@edge-chat/protocol";
 import { Histogram, Registry } from "prom-client";
+import { PANELS } from "./panels.ts";
 import { parsePromText } from "./prom-text.ts";
 import { type Query, SeriesStore } from "./series.ts";
 
@@ -148,6 +149,7 @@ export async function startCollector(options: CollectorOptions): Promise<Running
       res.end(await edge.registry.metrics());
       return;
     }
+    if (url.pathname === "/api/panels") return json(res, 200, { panels: PANELS });
     if (url.pathname === "/api/regions")
       return json(res, 200, { regions: store.labelValues("region") });
     if (url.pathname === "/api/quantiles")

@@ -4,86 +4,6 @@
 // Each panel's element carries data-points (non-null values drawn) for the browser test.
 /* global uPlot */
 
-const PANELS = [
-  {
-    title: "Ingest request",
-    help: "POST /v1/ingest, from request to answer (after acks=all)",
-    metric: "region_http_request_duration_seconds",
-    where: { route: "ingest" },
-  },
-  {
-    title: "History request",
-    help: "GET /v1/history",
-    metric: "region_http_request_duration_seconds",
-    where: { route: "history" },
-  },
-  {
-    title: "Kafka publish",
-    help: "one batch until the log acknowledged it",
-    metric: "region_kafka_publish_duration_seconds",
-  },
-  {
-    title: "Persister batch",
-    help: "one partition's batch: writes and offset commit",
-    metric: "region_persister_batch_duration_seconds",
-  },
-  {
-    title: "Cassandra write",
-    help: "per repository write",
-    metric: "region_storage_duration_seconds",
-    where: { kind: "write" },
-  },
-  {
-    title: "Cassandra read",
-    help: "per repository read",
-    metric: "region_storage_duration_seconds",
-    where: { kind: "read" },
-  },
-  {
-    title: "End to end",
-    help: "edge ack (serverTs) until the row is stored in the region",
-    metric: "region_end_to_end_seconds",
-  },
-  {
-    title: "Edge → region call",
-    help: "ingest POST from the edge's outbox, by target region",
-    metric: "edge_region_call_seconds",
-    by: "target",
-  },
-  {
-    title: "Outbox age at flush",
-    help: "oldest event of a batch when a region confirmed it",
-    metric: "edge_outbox_age_seconds",
-  },
-  {
-    title: "Inbox staleness",
-    help: "pending inbox update age when its InboxDO took it",
-    metric: "edge_inbox_staleness_seconds",
-  },
-  {
-    kind: "rates",
-    title: "Throughput",
-    help: "events ingested per second",
-    metric: "region_ingested_events_total",
-    unit: "/s",
-  },
-  {
-    kind: "gauges",
-    title: "Consumer lag",
-    help: "records behind, per partition",
-    metric: "region_consumer_lag",
-    by: "region,partition",
-    unit: "",
-  },
-  {
-    kind: "rates",
-    title: "Errors",
-    help: "error answers and dead letters per second, by code",
-    metric: "region_errors_total",
-    by: "region,code",
-    unit: "/s",
-  },
-];
 const COLORS = [
   "#2563eb",
   "#dc2626",
@@ -101,16 +21,21 @@ const status = document.getElementById("status");
 const params = new URLSearchParams(location.search);
 if (params.get("range")) rangeSelect.value = params.get("range");
 
-const panels = PANELS.map((spec) => {
-  const el = document.createElement("section");
-  el.className = "panel";
-  el.dataset.metric = spec.metric;
-  el.innerHTML = `<h2></h2><p></p><div class="plot"></div>`;
-  el.querySelector("h2").textContent = spec.title;
-  el.querySelector("p").textContent = spec.help;
-  document.getElementById("panels").append(el);
-  return { spec, el, plot: null, shape: "" };
-});
+let panels = [];
+
+/** Builds one panel element per spec (the list comes from the collector: tools/metrics/panels.ts). */
+function createPanels(specs) {
+  panels = specs.map((spec) => {
+    const el = document.createElement("section");
+    el.className = "panel";
+    el.dataset.metric = spec.metric;
+    el.innerHTML = `<h2></h2><p></p><div class="plot"></div>`;
+    el.querySelector("h2").textContent = spec.title;
+    el.querySelector("p").textContent = spec.help;
+    document.getElementById("panels").append(el);
+    return { spec, el, plot: null, shape: "" };
+  });
+}
 
 /** Joins series with different timestamps onto one x axis (uPlot wants aligned columns). */
 function align(lines) {
@@ -138,9 +63,10 @@ async function fetchPanel(spec) {
   });
   for (const [k, v] of Object.entries(spec.where ?? {})) q.set(`where.${k}`, v);
   if (regionSelect.value) q.set("where.region", regionSelect.value);
-  const res = await fetch(`/api/${spec.kind ?? "quantiles"}?${q}`);
+  const res = await fetch(`/api/${spec.kind}?${q}`);
   const { series } = await res.json();
-  if (spec.kind) return series.map((s) => ({ name: labelText(s.labels), t: s.t, v: s.v }));
+  if (spec.kind !== "quantiles")
+    return series.map((s) => ({ name: labelText(s.labels), t: s.t, v: s.v }));
   return series.flatMap((s) =>
     ["p50", "p95", "p99"].map((p) => ({ name: `${labelText(s.labels)} ${p}`, t: s.t, v: s[p] })),
   );
@@ -165,7 +91,7 @@ function render(panel, lines) {
   }
   panel.plot?.destroy();
   box.innerHTML = "";
-  const unit = panel.spec.kind ? panel.spec.unit : null;
+  const unit = panel.spec.kind !== "quantiles" ? panel.spec.unit : null;
   panel.shape = shape;
   panel.plot = new uPlot(
     {
@@ -175,9 +101,9 @@ function render(panel, lines) {
         {},
         ...lines.map((l, i) => ({
           label: l.name,
-          stroke: COLORS[Math.floor(i / (panel.spec.kind ? 1 : 3)) % COLORS.length],
-          width: panel.spec.kind || l.name.endsWith("p99") ? 2 : 1.25,
-          dash: !panel.spec.kind && l.name.endsWith("p50") ? [4, 4] : undefined,
+          stroke: COLORS[Math.floor(i / (panel.spec.kind !== "quantiles" ? 1 : 3)) % COLORS.length],
+          width: panel.spec.kind !== "quantiles" || l.name.endsWith("p99") ? 2 : 1.25,
+          dash: panel.spec.kind === "quantiles" && l.name.endsWith("p50") ? [4, 4] : undefined,
           spanGaps: true,
           points: { show: true, size: 4 },
           value: (_u, v) => (unit === null ? ms(v) : v == null ? "–" : `${v.toFixed(2)}${unit}`),
@@ -199,6 +125,7 @@ function render(panel, lines) {
 
 async function refresh() {
   try {
+    if (panels.length === 0) createPanels((await (await fetch("/api/panels")).json()).panels);
     const { regions } = await (await fetch("/api/regions")).json();
     for (const region of regions) {
       if (![...regionSelect.options].some((o) => o.value === region))
