@@ -34,7 +34,8 @@ function previewOf(entry: InboxEntry): string {
     case "video":
       return "[video]";
     case "system":
-      return "[update]";
+      // The first system message of a conversation is its creation.
+      return entry.preview || (entry.lastSeq <= 1 ? "group created" : "group updated");
     default:
       return "no messages yet";
   }
