@@ -25,6 +25,8 @@ let session: ConversationSession | undefined;
 let inbox: InboxSession | undefined;
 /** The other member of the open direct chat, whose presence the header shows. */
 let peer: string | undefined;
+/** Direct peers' presence, for the list's dots: asked once per peer, then kept live by the inbox. */
+const presences = new Map<string, boolean>();
 const list = new MessageList($<HTMLOListElement>("messages"), (objectKey) =>
   client && session ? client.mediaUrl(session.conversationId, objectKey) : Promise.reject(),
 );
@@ -99,12 +101,15 @@ async function signIn(userId: string): Promise<void> {
   inbox.on("removed", redraw);
   inbox.on("presence", (presence) => {
     if (presence.userId === peer) showPresence(presence);
+    presences.set(presence.userId, presence.online);
+    renderSidebar();
   });
 }
 
 function renderSidebar(): void {
   if (!inbox || !me) return;
   $("no-chats").hidden = inbox.conversations.length > 0;
+  askPresences(inbox.conversations, me);
   const open = (entry: InboxEntry) => {
     clearError();
     openConversation(entry.conversationId).catch(showError);
@@ -115,8 +120,25 @@ function renderSidebar(): void {
     me,
     session?.conversationId,
     open,
+    presences,
   );
   document.title = inbox.unreadTotal > 0 ? `(${inbox.unreadTotal}) edge-chat` : "edge-chat";
+}
+
+/** Asks the presence of direct peers not asked yet (the inbox socket reports changes after). */
+function askPresences(entries: readonly InboxEntry[], self: string): void {
+  for (const entry of entries.slice(0, 50)) {
+    const other = peerOf(entry.conversationId, self);
+    if (!other || presences.has(other) || !client) continue;
+    presences.set(other, false);
+    client
+      .presence(other)
+      .then((presence) => {
+        presences.set(other, presence.online);
+        renderSidebar();
+      })
+      .catch(() => {});
+  }
 }
 
 function showPresence(presence: Presence | undefined): void {
@@ -282,6 +304,7 @@ $("sign-out").addEventListener("click", () => {
   inbox = undefined;
   client = undefined;
   me = undefined;
+  presences.clear();
   localStorage.removeItem("edge-chat:user");
   $("layout").hidden = true;
   $("sign-out").hidden = true;

@@ -47,6 +47,8 @@ export function renderConversations(
   me: string,
   activeId: string | undefined,
   open: (entry: InboxEntry) => void,
+  /** Direct peers' presence (online or not); a dot beside the name of a direct chat. */
+  presences: ReadonlyMap<string, boolean> = new Map(),
 ): void {
   list.replaceChildren(
     ...entries.map((entry) => {
@@ -57,6 +59,14 @@ export function renderConversations(
       button.addEventListener("click", () => open(entry));
       const title = document.createElement("strong");
       title.textContent = titleOf(entry.conversationId, me, entry.name);
+      const other = peerOf(entry.conversationId, me);
+      if (other) {
+        const dot = document.createElement("span");
+        const online = presences.get(other) === true;
+        dot.className = `dot${online ? " online" : ""}`;
+        dot.title = online ? "online" : "offline";
+        title.prepend(dot);
+      }
       const time = document.createElement("time");
       time.textContent = when(entry.lastMessageAt);
       const preview = document.createElement("span");

@@ -70,6 +70,8 @@ describe("the demo in a browser", () => {
     // Bob sees the chat in his list with an unread badge, opens it: no sender name in a direct chat.
     const entry = b.locator("#conversations .conversation", { hasText: alice });
     await entry.locator(".badge").waitFor();
+    // Alice is online: a green dot beside her name in Bob's list.
+    await entry.locator(".dot.online").waitFor();
     expect(await entry.locator(".preview").textContent()).toBe("hello bob");
     await entry.click();
     await b.waitForSelector(".msg:not(.mine) .body:text('hello bob')");
