@@ -54,7 +54,11 @@ describe("instrument", () => {
 
   it("times repository calls as reads or writes and records end to end on message inserts", async () => {
     const metrics = createMetrics("t");
-    const repositories = instrumentRepositories(memoryRepositories(), metrics);
+    const memory = memoryRepositories();
+    // A synchronous helper keeps its plain return value through the wrapper.
+    Object.assign(memory.members, { size: () => 3 });
+    const repositories = instrumentRepositories(memory, metrics);
+    expect((repositories.members as unknown as { size(): number }).size()).toBe(3);
     const stored = { ...message("g:x", 1), serverTs: Date.now() };
     await repositories.messages.insert(stored);
     expect(await repositories.messages.get("g:x", 1)).toEqual(stored);

@@ -95,19 +95,24 @@ function timedMethods<T extends object>(target: T, name: string, metrics: Metric
       let timed = cache.get(property);
       if (!timed) {
         const labels = { op: `${name}.${property}`, kind: READS.has(property) ? "read" : "write" };
-        timed = async (...args: unknown[]) => {
+        const observe = (outcome: "ok" | "error", start: number) =>
+          metrics.storageDuration.observe({ ...labels, outcome }, seconds(start));
+        // Promise-returning methods are timed until they settle; anything else passes through
+        // untouched (so a synchronous helper added to a repository keeps its return type).
+        timed = (...args: unknown[]) => {
           const start = performance.now();
-          try {
-            const result = await (value as (...a: unknown[]) => Promise<unknown>).apply(
-              object,
-              args,
-            );
-            metrics.storageDuration.observe({ ...labels, outcome: "ok" }, seconds(start));
-            return result;
-          } catch (error) {
-            metrics.storageDuration.observe({ ...labels, outcome: "error" }, seconds(start));
-            throw error;
-          }
+          const result = (value as (...a: unknown[]) => unknown).apply(object, args);
+          if (!(result instanceof Promise)) return result;
+          return result.then(
+            (settled) => {
+              observe("ok", start);
+              return settled;
+            },
+            (error: unknown) => {
+              observe("error", start);
+              throw error;
+            },
+          );
         };
         cache.set(property, timed);
       }
