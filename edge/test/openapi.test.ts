@@ -1,5 +1,6 @@
 // The served OpenAPI document matches the routes the Worker really has (none missing, none
 // invented), every $ref resolves, and real answers validate against the documented schemas.
+import { ClientFrame, InboxClientFrame, InboxServerFrame, ServerFrame } from "@edge-chat/protocol";
 import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/http/app.ts";
@@ -66,5 +67,17 @@ describe("GET /v1/openapi.json", () => {
     const error = doc.components.schemas.ErrorResponse as { required: string[] };
     expect(missing.status).toBe(404);
     expect(Object.keys(missing.body)).toEqual(error.required);
+  });
+
+  it("serves a Markdown reference naming every WebSocket frame type", async () => {
+    const res = await SELF.fetch("https://edge.test/v1/frames.md");
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    for (const union of [ClientFrame, ServerFrame, InboxClientFrame, InboxServerFrame]) {
+      for (const option of union.options) {
+        expect(text).toContain(`### \`${option.shape.type.value}\``);
+      }
+    }
+    expect(text).toContain("| `reqId` |");
   });
 });

@@ -71,6 +71,14 @@ export const ROUTES: RouteDoc[] = [
     errors: [],
   },
   {
+    method: "get",
+    path: "/v1/frames.md",
+    summary: "A Markdown reference of the WebSocket frames, generated from the same schemas.",
+    auth: "none",
+    responses: { 200: z.string() },
+    errors: [],
+  },
+  {
     method: "post",
     path: "/dev/tokens",
     summary: "Mints a local user token (only when ENVIRONMENT=development; 404 otherwise).",
