@@ -9,7 +9,9 @@
 // No region is configured (REGIONS=[]), so the edge's outbox accumulates instead of flushing: this
 // measures the edge alone. Rate limits are lifted; the SDK's automatic `delivered` is off so the
 // figures are sends and deliveries only. Ratios within one run are the figures to read.
-// Usage: npm run edge-send -w bench [-- --acks 400 --fanout 200]
+// With --metrics-collector <url> the edge also posts its latency points there (as under npm start),
+// to compare the figures with and without edge metrics recording.
+// Usage: npm run edge-send -w bench [-- --acks 400 --fanout 200 --metrics-collector <url>]
 import { parseArgs } from "node:util";
 import {
   type ChatUser,
@@ -26,6 +28,7 @@ const { values } = parseArgs({
     acks: { type: "string", default: "400" },
     fanout: { type: "string", default: "200" },
     "fanout-in-flight": { type: "string", default: "4" },
+    "metrics-collector": { type: "string" },
   },
 });
 const ackCount = Number(values.acks);
@@ -35,7 +38,11 @@ const fanoutInFlight = Number(values["fanout-in-flight"]);
 const edge = await startEdge({
   regions: [],
   signingKey: serviceKeys().signingKey,
-  vars: { ...UNLIMITED_RATES, WINDOW_SIZE: "5000" },
+  vars: {
+    ...UNLIMITED_RATES,
+    WINDOW_SIZE: "5000",
+    ...(values["metrics-collector"] ? { METRICS_COLLECTOR_URL: values["metrics-collector"] } : {}),
+  },
 });
 const options = { autoDelivered: false } as const;
 const users: ChatUser[] = [];

@@ -25,25 +25,53 @@ let session: ConversationSession | undefined;
 let inbox: InboxSession | undefined;
 /** The other member of the open direct chat, whose presence the header shows. */
 let peer: string | undefined;
+/** Direct peers' presence, for the list's dots: asked once per peer, then kept live by the inbox. */
+const presences = new Map<string, boolean>();
 const list = new MessageList($<HTMLOListElement>("messages"), (objectKey) =>
   client && session ? client.mediaUrl(session.conversationId, objectKey) : Promise.reject(),
 );
 
+/** What a person reads for each protocol error code (the raw code stays in the title). */
+const FRIENDLY: Record<string, string> = {
+  not_found: "That chat does not exist, or you are not in it.",
+  invalid_request: "That did not look right. Check what you typed.",
+  unauthenticated: "Your session expired. Sign in again.",
+  forbidden: "Only a group admin can do that.",
+  conflict: "That is already the case.",
+  rate_limited: "Slow down a little: too many messages at once.",
+  content_too_large: "That message or file is too large.",
+  unavailable: "The service is busy. Trying again shortly.",
+  frame_too_large: "That message is too large.",
+  unsupported_version: "This page is out of date. Reload it.",
+  internal: "Something went wrong on our side.",
+};
+
 function showError(error: unknown): void {
   const chatError = error as Partial<ChatError>;
-  $("error").textContent = chatError.code
-    ? `${chatError.code}: ${chatError.message}`
-    : String(error);
+  const box = $("error");
+  box.textContent = chatError.code
+    ? (FRIENDLY[chatError.code] ?? chatError.message ?? chatError.code)
+    : "Cannot reach the server.";
+  box.title = chatError.code ? `${chatError.code}: ${chatError.message}` : String(error);
 }
 
 function clearError(): void {
   $("error").textContent = "";
 }
 
+const STATE_TEXT: Record<string, string> = {
+  idle: "not connected",
+  connecting: "connecting…",
+  open: "connected",
+  reconnecting: "reconnecting…",
+  closed: "disconnected",
+};
+
 function setState(state: string, detail = ""): void {
   const badge = $("state");
   badge.dataset.state = state;
-  badge.textContent = detail ? `${state} (${detail})` : state;
+  const text = STATE_TEXT[state] ?? state;
+  badge.textContent = detail ? `${text} (${detail})` : text;
 }
 
 async function signIn(userId: string): Promise<void> {
@@ -57,23 +85,31 @@ async function signIn(userId: string): Promise<void> {
     storage: new WebStorageOutboxStore(localStorage, `edge-chat:${userId}:outbox:`),
   });
   localStorage.setItem("edge-chat:user", userId);
-  $("me").textContent = `signed in as ${userId}`;
+  $("me").textContent = userId;
   $("login").hidden = true;
-  $("pick").hidden = false;
-  $("sidebar").hidden = false;
+  $("layout").hidden = false;
+  $("sign-out").hidden = false;
   // One inbox socket for the page: the live list, and what makes me "online" for my peers.
   inbox = client.openInbox();
+  // With no chat open, the badge is the inbox socket's state (live updates arrive through it).
+  inbox.on("state", ({ state }) => {
+    if (!session) setState(state);
+  });
   const redraw = () => renderSidebar();
   inbox.on("list", redraw);
   inbox.on("update", redraw);
   inbox.on("removed", redraw);
   inbox.on("presence", (presence) => {
     if (presence.userId === peer) showPresence(presence);
+    presences.set(presence.userId, presence.online);
+    renderSidebar();
   });
 }
 
 function renderSidebar(): void {
   if (!inbox || !me) return;
+  $("no-chats").hidden = inbox.conversations.length > 0;
+  askPresences(inbox.conversations, me);
   const open = (entry: InboxEntry) => {
     clearError();
     openConversation(entry.conversationId).catch(showError);
@@ -84,8 +120,25 @@ function renderSidebar(): void {
     me,
     session?.conversationId,
     open,
+    presences,
   );
   document.title = inbox.unreadTotal > 0 ? `(${inbox.unreadTotal}) edge-chat` : "edge-chat";
+}
+
+/** Asks the presence of direct peers not asked yet (the inbox socket reports changes after). */
+function askPresences(entries: readonly InboxEntry[], self: string): void {
+  for (const entry of entries.slice(0, 50)) {
+    const other = peerOf(entry.conversationId, self);
+    if (!other || presences.has(other) || !client) continue;
+    presences.set(other, false);
+    client
+      .presence(other)
+      .then((presence) => {
+        presences.set(other, presence.online);
+        renderSidebar();
+      })
+      .catch(() => {});
+  }
 }
 
 function showPresence(presence: Presence | undefined): void {
@@ -116,8 +169,10 @@ async function openConversation(conversationId: string): Promise<void> {
       })
       .catch(() => showPresence(undefined));
   }
-  $("pick").hidden = true;
-  $("chat").hidden = false;
+  $("placeholder").hidden = true;
+  $("conversation").hidden = false;
+  $("layout").classList.add("chatting");
+  list.group = !peer;
   location.hash = encodeURIComponent(conversationId);
   const current = client.open(conversationId);
   session = current;
@@ -130,7 +185,11 @@ async function openConversation(conversationId: string): Promise<void> {
       clearError(); // whatever went wrong while reconnecting is over
       void refreshReceipts(current);
     }
-    if (state === "closed" && error) showError(error);
+    if (state === "closed" && error) {
+      showError(error);
+      // An unknown id or a chat I am not in: back to the list instead of an empty chat.
+      if (error.code === "not_found") closeConversation();
+    }
   });
   current.on("message", (message) => {
     list.showMessage(message, current.userId ?? me);
@@ -173,22 +232,37 @@ function markRead(current: ConversationSession): void {
 
 $("login-form").addEventListener("submit", (event) => {
   event.preventDefault();
-  clearError();
-  signIn($<HTMLInputElement>("user-id").value.trim())
-    .then(() => {
-      const hash = decodeURIComponent(location.hash.slice(1));
-      if (hash) return openConversation(hash);
-    })
-    .catch(showError);
+  start($<HTMLInputElement>("user-id").value.trim());
 });
+
+/** Shows one of the two "new" forms (or none), focused and empty. */
+function showForm(id: "direct-form" | "group-form" | undefined): void {
+  for (const form of ["direct-form", "group-form"] as const) {
+    const element = $<HTMLFormElement>(form);
+    element.hidden = form !== id;
+    if (form === id) {
+      element.reset();
+      element.querySelector("input")?.focus();
+    }
+  }
+}
+$("new-direct").addEventListener("click", () => showForm("direct-form"));
+$("new-group").addEventListener("click", () => showForm("group-form"));
+for (const cancel of document.querySelectorAll(".cancel")) {
+  cancel.addEventListener("click", () => showForm(undefined));
+}
 
 $("direct-form").addEventListener("submit", (event) => {
   event.preventDefault();
   clearError();
   const peer = $<HTMLInputElement>("peer-id").value.trim();
+  if (peer === me) return showError({ code: "invalid_request" });
   client
     ?.createDirect(peer)
-    .then((c) => openConversation(c.conversationId))
+    .then((c) => {
+      showForm(undefined);
+      return openConversation(c.conversationId);
+    })
     .catch(showError);
 });
 
@@ -202,26 +276,42 @@ $("group-form").addEventListener("submit", (event) => {
     .filter(Boolean);
   client
     ?.createGroup({ name, memberIds })
-    .then((c) => openConversation(c.conversationId))
+    .then((c) => {
+      showForm(undefined);
+      return openConversation(c.conversationId);
+    })
     .catch(showError);
 });
 
-$("open-form").addEventListener("submit", (event) => {
-  event.preventDefault();
-  clearError();
-  const id = $<HTMLInputElement>("conversation-id").value.trim();
-  openConversation(id).catch(showError);
-});
-
-$("leave").addEventListener("click", () => {
+/** Back to the list: closing a chat is not an error, so the badge shows the inbox's state again. */
+function closeConversation(): void {
   session?.close();
   session = undefined;
   peer = undefined;
+  list.clear();
   renderSidebar();
-  setState("closed");
-  $("chat").hidden = true;
-  $("pick").hidden = false;
-  location.hash = "";
+  setState(inbox?.state ?? "idle");
+  $("conversation").hidden = true;
+  $("placeholder").hidden = false;
+  $("layout").classList.remove("chatting");
+  history.replaceState(null, "", location.pathname);
+}
+$("leave").addEventListener("click", closeConversation);
+
+$("sign-out").addEventListener("click", () => {
+  closeConversation();
+  inbox?.close();
+  inbox = undefined;
+  client = undefined;
+  me = undefined;
+  presences.clear();
+  localStorage.removeItem("edge-chat:user");
+  $("layout").hidden = true;
+  $("sign-out").hidden = true;
+  $("login").hidden = false;
+  $("me").textContent = "";
+  $<HTMLFormElement>("login-form").reset();
+  setState("idle");
 });
 
 const text = $<HTMLInputElement>("text");
@@ -272,6 +362,17 @@ document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible" && session) markRead(session);
 });
 
-// Come back signed in (and in the same conversation) after a reload.
+/** Signs in, then reopens the chat named in the address (a reload keeps you where you were). */
+function start(userId: string): void {
+  clearError();
+  signIn(userId)
+    .then(() => {
+      const hash = decodeURIComponent(location.hash.slice(1));
+      if (hash) return openConversation(hash);
+    })
+    .catch(showError);
+}
+
+// Stay signed in across reloads (the dev token is minted again for the remembered user).
 const remembered = localStorage.getItem("edge-chat:user");
-if (remembered) $<HTMLInputElement>("user-id").value = remembered;
+if (remembered) start(remembered);

@@ -34,7 +34,8 @@ function previewOf(entry: InboxEntry): string {
     case "video":
       return "[video]";
     case "system":
-      return "[update]";
+      // The first system message of a conversation is its creation.
+      return entry.preview || (entry.lastSeq <= 1 ? "group created" : "group updated");
     default:
       return "no messages yet";
   }
@@ -46,6 +47,8 @@ export function renderConversations(
   me: string,
   activeId: string | undefined,
   open: (entry: InboxEntry) => void,
+  /** Direct peers' presence (online or not); a dot beside the name of a direct chat. */
+  presences: ReadonlyMap<string, boolean> = new Map(),
 ): void {
   list.replaceChildren(
     ...entries.map((entry) => {
@@ -56,6 +59,14 @@ export function renderConversations(
       button.addEventListener("click", () => open(entry));
       const title = document.createElement("strong");
       title.textContent = titleOf(entry.conversationId, me, entry.name);
+      const other = peerOf(entry.conversationId, me);
+      if (other) {
+        const dot = document.createElement("span");
+        const online = presences.get(other) === true;
+        dot.className = `dot${online ? " online" : ""}`;
+        dot.title = online ? "online" : "offline";
+        title.prepend(dot);
+      }
       const time = document.createElement("time");
       time.textContent = when(entry.lastMessageAt);
       const preview = document.createElement("span");

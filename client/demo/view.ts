@@ -18,6 +18,8 @@ export class MessageList {
   readonly #list: HTMLOListElement;
   readonly #rows = new Map<string, Row>();
   readonly #mediaUrl: MediaUrl;
+  /** In a group every bubble of someone else names its sender; in a direct chat none does. */
+  group = false;
   #deliveredUpTo = 0;
   #readUpTo = 0;
 
@@ -53,8 +55,14 @@ export class MessageList {
     }
     row.seq = message.seq;
     row.element.dataset.seq = String(message.seq);
+    row.element.dataset.day = new Date(message.serverTs).toDateString();
+    const time = row.element.querySelector("time") ?? document.createElement("time");
+    time.dateTime = new Date(message.serverTs).toISOString();
+    time.textContent = clock(message.serverTs);
+    row.element.querySelector(".meta")!.prepend(time);
     // Seq order is the conversation's order: move the element behind the last sequenced one.
     this.#insertInOrder(row.element);
+    this.#separateDays();
     this.#paint(row);
     this.#scroll();
   }
@@ -84,11 +92,16 @@ export class MessageList {
     element.className = `msg${mine ? " mine" : ""}${content.kind === "system" ? " system" : ""}`;
     const body = document.createElement("span");
     body.className = "body";
+    if (this.group && !mine && content.kind !== "system") {
+      const name = document.createElement("span");
+      name.className = "sender";
+      name.textContent = sender;
+      element.append(name);
+    }
     if (content.kind === "image") body.append(this.#image(content.media.objectKey));
     body.append(content.kind === "image" ? (content.caption ?? "") : describe(content));
     const meta = document.createElement("span");
     meta.className = "meta";
-    meta.textContent = mine || content.kind === "system" ? "" : sender;
     element.append(body, meta);
     const row: Row = { element, mine, seq: undefined };
     this.#rows.set(clientMsgId, row);
@@ -134,15 +147,49 @@ export class MessageList {
     else {
       // Before any still-pending messages of mine, which are newer than anything sequenced.
       const firstPending = [...this.#list.children].find(
-        (li) => li !== element && !(li as HTMLElement).dataset.seq,
+        (li) => li !== element && li.classList.contains("msg") && !(li as HTMLElement).dataset.seq,
       );
       this.#list.insertBefore(element, firstPending ?? null);
+    }
+  }
+
+  /** A "Today" / date label before the first message of each day (redrawn after each insert). */
+  #separateDays(): void {
+    for (const old of this.#list.querySelectorAll("li.day")) old.remove();
+    let previous: string | undefined;
+    for (const li of [...this.#list.querySelectorAll<HTMLLIElement>("li[data-day]")]) {
+      const day = li.dataset.day!;
+      if (day !== previous) {
+        const label = document.createElement("li");
+        label.className = "day";
+        label.textContent = dayLabel(day);
+        this.#list.insertBefore(label, li);
+        previous = day;
+      }
     }
   }
 
   #scroll(): void {
     this.#list.scrollTop = this.#list.scrollHeight;
   }
+}
+
+/** "14:03" in the reader's locale. */
+function clock(at: number): string {
+  return new Date(at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+/** "Today", "Yesterday", or the date. */
+export function dayLabel(dateString: string, now = new Date()): string {
+  if (dateString === now.toDateString()) return "Today";
+  const yesterday = new Date(now);
+  yesterday.setDate(now.getDate() - 1);
+  if (dateString === yesterday.toDateString()) return "Yesterday";
+  return new Date(dateString).toLocaleDateString([], {
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+  });
 }
 
 export function ticksOf(seq: number | undefined, deliveredUpTo: number, readUpTo: number): Ticks {

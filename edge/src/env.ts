@@ -25,4 +25,8 @@ export interface Env {
   SERVICE_SIGNING_KEY?: string;
   PUSH_WEBHOOK_URL?: string;
   PUSH_COLLAPSE_MS?: string;
+  /** Workers Analytics Engine dataset for edge latency points (production). */
+  EDGE_METRICS?: AnalyticsEngineDataset;
+  /** The local collector that takes edge latency points (development; `npm start` sets it). */
+  METRICS_COLLECTOR_URL?: string;
 }

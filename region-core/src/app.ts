@@ -8,7 +8,8 @@ import { ingestRoutes } from "./api/ingest.ts";
 import { type MediaApiDeps, mediaRoutes } from "./api/media.ts";
 import { type ServiceAuthOptions, serviceAuth } from "./auth/service-auth.ts";
 import type { EventPublisher } from "./events/ports.ts";
-import { errorResponse } from "./http/errors.ts";
+import { errorCode, errorResponse } from "./http/errors.ts";
+import { httpMetrics } from "./instrument.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Repositories } from "./repositories/ports.ts";
 
@@ -25,8 +26,15 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
-  app.onError((error, c) => errorResponse(c, error));
-  app.notFound((c) => errorResponse(c, new ChatError("not_found", "no such route")));
+  app.onError((error, c) => {
+    deps.metrics.errors.inc({ code: errorCode(error), source: "http" });
+    return errorResponse(c, error);
+  });
+  app.notFound((c) => {
+    deps.metrics.errors.inc({ code: "not_found", source: "http" });
+    return errorResponse(c, new ChatError("not_found", "no such route"));
+  });
+  app.use("*", httpMetrics(deps.metrics));
 
   app.get("/health", (c) =>
     c.json(

@@ -14,6 +14,7 @@ import {
   kafkaPublisher,
 } from "./events/kafka.ts";
 import type { EventConsumer, EventPublisher } from "./events/ports.ts";
+import { instrumentConsumer, instrumentPublisher, instrumentRepositories } from "./instrument.ts";
 import { s3MediaSigner } from "./media/s3.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { Persister } from "./persister/persister.ts";
@@ -81,10 +82,26 @@ async function realAdapters(config: Config): Promise<Adapters> {
   };
 }
 
+/** Every port timed into the region's histograms (see instrument.ts). */
+function instrumentAdapters(adapters: Adapters, config: Config, metrics: Metrics): Adapters {
+  return {
+    ...adapters,
+    publisher: instrumentPublisher(adapters.publisher, metrics, config.kafka.topic),
+    deadLetters: instrumentPublisher(adapters.deadLetters, metrics, config.kafka.dlqTopic, {
+      deadLetters: true,
+    }),
+    consumer: () => instrumentConsumer(adapters.consumer(), metrics),
+    repositories: instrumentRepositories(adapters.repositories, metrics),
+  };
+}
+
 export async function startRegion(config: Config): Promise<RunningRegion> {
   const metrics = createMetrics(config.regionId);
-  const adapters =
-    config.adapters === "real" ? await realAdapters(config) : await embeddedAdapters(config);
+  const adapters = instrumentAdapters(
+    config.adapters === "real" ? await realAdapters(config) : await embeddedAdapters(config),
+    config,
+    metrics,
+  );
 
   const persister = config.persister.enabled
     ? new Persister({

@@ -18,6 +18,7 @@ const regions = [
   { id: "us-east", port: Number(process.env.US_EAST_PORT ?? 8789) },
   { id: "ap-southeast", port: Number(process.env.AP_SOUTHEAST_PORT ?? 8790) },
 ].slice(0, regionCount());
+const collectorPort = Number(process.env.COLLECTOR_PORT ?? 8791);
 
 // Three regions embedded; with the real services two unless asked, since the harness's default
 // Cassandra has two datacenters (`npm run services -- up --regions 3` makes the third).
@@ -115,6 +116,14 @@ for (const [index, region] of regions.entries()) {
   });
 }
 
+// The metrics collector scrapes the regions and takes the edge's points; it serves /dashboard.
+run("metrics", ["tools/metrics/main.ts"], {
+  COLLECTOR_PORT: String(collectorPort),
+  COLLECTOR_REGIONS: JSON.stringify(
+    regions.map((r) => ({ id: r.id, url: `http://127.0.0.1:${r.port}` })),
+  ),
+});
+
 run(
   "edge",
   [
@@ -128,6 +137,8 @@ run(
     `SERVICE_SIGNING_KEY:${JSON.stringify(signingKey)}`,
     "--var",
     `REGIONS:${JSON.stringify(catalog)}`,
+    "--var",
+    `METRICS_COLLECTOR_URL:http://127.0.0.1:${collectorPort}`,
   ],
   {
     // Offline there is no Request.cf data to fetch; Miniflare's placeholder is used without the noise,
@@ -139,5 +150,7 @@ run(
 console.log(
   `edge-chat: edge on http://127.0.0.1:${edgePort} (demo at /), regions ${regions
     .map((r) => `${r.id} on :${r.port}`)
-    .join(", ")}. Ctrl-C stops everything.`,
+    .join(
+      ", ",
+    )}, dashboard on http://127.0.0.1:${collectorPort}/dashboard. Ctrl-C stops everything.`,
 );

@@ -15,6 +15,7 @@ import {
 import { DurableObject } from "cloudflare:workers";
 import { type Config, loadConfig } from "../config.ts";
 import type { Env } from "../env.ts";
+import { type EdgeMetrics, edgeMetrics } from "../metrics/recorder.ts";
 import { fetchRegionHistory } from "../region/history.ts";
 import { flushOutbox, outboxDueAt, rememberLocation } from "../outbox/flusher.ts";
 import { flushInbox, type InboxFlushDeps, inboxDueAt } from "./inbox-flusher.ts";
@@ -32,6 +33,8 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly sockets: Sockets;
   private readonly app: ReturnType<typeof createInternalApp>;
   private alarmAt: number | undefined;
+  /** Latency points from the alarm path only (outbox and inbox flushing), sent once per alarm. */
+  private readonly metrics: EdgeMetrics;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -44,6 +47,7 @@ export class ConversationDO extends DurableObject<Env> {
       { now: () => Date.now(), uuid: () => crypto.randomUUID() },
     );
     this.sockets = new Sockets(ctx);
+    this.metrics = edgeMetrics(env);
     this.app = createInternalApp({
       service: this.service,
       sockets: this.sockets,
@@ -71,6 +75,7 @@ export class ConversationDO extends DurableObject<Env> {
       outbox: this.store.inbox,
       store: this.store,
       now: () => Date.now(),
+      metrics: this.metrics,
       deliver: async (update) => {
         const inboxes = this.env.INBOXES;
         await inboxes.get(inboxes.idFromName(update.userId)).applyUpdate(update);
@@ -211,11 +216,13 @@ export class ConversationDO extends DurableObject<Env> {
                 config: this.config,
                 now: () => Date.now(),
                 uuid: () => crypto.randomUUID(),
+                metrics: this.metrics,
               },
               ctx.conversationId,
             )
           : undefined,
       ]);
+      await this.metrics.flush();
     }
     this.scheduleAlarm();
   }

@@ -2,6 +2,7 @@
 // alarm). Deliveries are idempotent "set to at least" updates, so a retry after a lost answer is
 // harmless; when any delivery fails the rest stay pending and the alarm retries with backoff.
 import { backoffDelay, type InboxUpdate } from "@edge-chat/protocol";
+import type { EdgeMetrics } from "../metrics/recorder.ts";
 import type { InboxOutbox } from "./inbox-outbox.ts";
 import type { ConversationStore } from "./store.ts";
 
@@ -15,6 +16,7 @@ export interface InboxFlushDeps {
   store: ConversationStore;
   deliver: (update: InboxUpdate) => Promise<void>;
   now: () => number;
+  metrics?: EdgeMetrics;
 }
 
 /** When the alarm should next deliver; undefined when nothing is pending. */
@@ -29,10 +31,11 @@ export async function flushInbox(
   const pending = deps.outbox.head(MAX_PER_RUN);
   let failed = 0;
   await Promise.all(
-    pending.map(async ({ update, version }) => {
+    pending.map(async ({ update, version, createdAt }) => {
       try {
         await deps.deliver(update);
         deps.outbox.delivered(update.userId, version);
+        deps.metrics?.record({ stage: "inbox_staleness", ms: Math.max(0, deps.now() - createdAt) });
       } catch (error) {
         failed++;
         console.warn(`inbox update for ${update.userId} failed`, String(error));

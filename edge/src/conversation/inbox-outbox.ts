@@ -13,6 +13,8 @@ CREATE TABLE IF NOT EXISTS inbox_outbox (
 export interface PendingInboxUpdate {
   update: InboxUpdate;
   version: number;
+  /** When the oldest change in this row was queued (coalescing keeps it): the inbox's staleness. */
+  createdAt: number;
 }
 
 export class InboxOutbox {
@@ -36,14 +38,18 @@ export class InboxOutbox {
 
   head(limit: number): PendingInboxUpdate[] {
     return this.sql
-      .exec<{ body: string; read_up_to: number; version: number }>(
-        "SELECT body, read_up_to, version FROM inbox_outbox ORDER BY created_at, user_id LIMIT ?",
+      .exec<{ body: string; read_up_to: number; version: number; created_at: number }>(
+        "SELECT body, read_up_to, version, created_at FROM inbox_outbox ORDER BY created_at, user_id LIMIT ?",
         limit,
       )
       .toArray()
       .map((r) => {
         const update = JSON.parse(r.body) as InboxUpdate;
-        return { update: { ...update, readUpTo: r.read_up_to }, version: r.version };
+        return {
+          update: { ...update, readUpTo: r.read_up_to },
+          version: r.version,
+          createdAt: r.created_at,
+        };
       });
   }
 

@@ -20,6 +20,8 @@ import { errorResponse } from "./errors.ts";
 import { inboxRoutes } from "./inbox.ts";
 import { internalRequest } from "./internal.ts";
 import { mediaRoutes } from "./media.ts";
+import { framesMarkdown } from "./frames-doc.ts";
+import { openApiDocument } from "./openapi.ts";
 
 const DevTokenRequest = z.object({ userId: UserId });
 
@@ -30,6 +32,14 @@ async function jsonBody(req: Request): Promise<unknown> {
     throw new ChatError("invalid_request", "body is not valid JSON");
   }
 }
+
+/** Built on first request, then kept: the schemas are fixed for the life of the isolate. */
+let document: ReturnType<typeof openApiDocument> | undefined;
+let frames: string | undefined;
+const openApi = () => {
+  document ??= openApiDocument();
+  return document;
+};
 
 function newGroupId(): ConversationId {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -47,6 +57,11 @@ export function createApp(): Hono<AppEnv> {
   app.notFound(() => errorResponse(new ChatError("not_found", "no such route")));
 
   app.get("/health", (c) => c.json({ ok: true }));
+  app.get("/v1/openapi.json", (c) => c.json(openApi()));
+  app.get("/v1/frames.md", (c) => {
+    frames ??= framesMarkdown();
+    return c.text(frames, 200, { "content-type": "text/markdown; charset=utf-8" });
+  });
 
   app.post("/dev/tokens", async (c) => {
     const config = loadConfig(c.env);

@@ -6,6 +6,7 @@ import type { ClientLocation } from "@edge-chat/geo-router";
 import { backoffDelay, type ConversationId, type IngestBatch, LIMITS } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
 import type { ConversationStore } from "../conversation/store.ts";
+import type { EdgeMetrics } from "../metrics/recorder.ts";
 import { postBatch } from "./ingest-client.ts";
 import { flushDueAt, type OutboxSnapshot } from "./policy.ts";
 import { rankRegions, routerFor } from "./region.ts";
@@ -21,6 +22,7 @@ export interface FlushDeps {
   now: () => number;
   uuid: () => string;
   fetcher?: typeof fetch;
+  metrics?: EdgeMetrics;
 }
 
 export type FlushOutcome =
@@ -84,11 +86,23 @@ export async function flushOutbox(
       try {
         await postBatch(candidate.region.ingestUrl, batch, token!, deps.fetcher);
         state = router.recordSuccess(state, id, deps.now() - started, deps.now());
+        deps.metrics?.record({ stage: "region_call", ms: deps.now() - started, region: id });
+        deps.metrics?.record({
+          stage: "outbox_age",
+          ms: deps.now() - rows[0]!.createdAt,
+          region: id,
+        });
         if (id !== lastRegion) store.kvSet("router", "region", id);
         delivered = true;
         break;
       } catch (error) {
         state = router.recordFailure(state, id, deps.now());
+        deps.metrics?.record({
+          stage: "region_call",
+          ms: deps.now() - started,
+          region: id,
+          outcome: "error",
+        });
         console.warn(`outbox flush to ${id} failed`, String(error));
       }
     }

@@ -14,6 +14,11 @@ export function errorResponse(c: Context, error: unknown): Response {
   return c.json(body, status);
 }
 
+/** The protocol code an error is answered with (what the error counter is labelled by). */
+export function errorCode(error: unknown): string {
+  return error instanceof ChatError ? error.code : "internal";
+}
+
 /** Reads a JSON request body, or throws ChatError("invalid_request"). */
 export async function readJson(c: Context): Promise<unknown> {
   try {

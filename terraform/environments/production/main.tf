@@ -95,6 +95,10 @@ module "region_eu_west" {
   region_core_image          = var.region_core_image
   service_jwks               = var.service_jwks
   media_cors_allowed_origins = var.media_cors_allowed_origins
+  metrics_remote_write_url   = module.observability.remote_write_url
+  metrics_workspace_arn      = module.observability.workspace_arn
+  metrics_workspace_region   = module.observability.workspace_region
+  metrics_agent_image        = var.metrics_agent_image
 }
 
 module "region_us_east" {
@@ -115,6 +119,10 @@ module "region_us_east" {
   region_core_image          = var.region_core_image
   service_jwks               = var.service_jwks
   media_cors_allowed_origins = var.media_cors_allowed_origins
+  metrics_remote_write_url   = module.observability.remote_write_url
+  metrics_workspace_arn      = module.observability.workspace_arn
+  metrics_workspace_region   = module.observability.workspace_region
+  metrics_agent_image        = var.metrics_agent_image
 }
 
 module "region_ap_southeast" {
@@ -135,6 +143,20 @@ module "region_ap_southeast" {
   region_core_image          = var.region_core_image
   service_jwks               = var.service_jwks
   media_cors_allowed_origins = var.media_cors_allowed_origins
+  metrics_remote_write_url   = module.observability.remote_write_url
+  metrics_workspace_arn      = module.observability.workspace_arn
+  metrics_workspace_region   = module.observability.workspace_region
+  metrics_agent_image        = var.metrics_agent_image
+}
+
+# Metrics of every region in one Prometheus workspace (in the first catalog region), the edge's
+# Analytics Engine dataset beside it, and the Grafana dashboard over both.
+module "observability" {
+  source    = "../../modules/observability"
+  providers = { aws = aws.eu_west }
+
+  cloudflare_account_id      = var.cloudflare_account_id
+  analytics_engine_api_token = var.analytics_engine_api_token
 }
 
 module "edge" {

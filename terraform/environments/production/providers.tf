@@ -31,3 +31,7 @@ provider "aws" {
 # Reads CLOUDFLARE_API_TOKEN from the environment (Workers Scripts: Edit, Workers Routes: Edit,
 # DNS: Edit on the zone).
 provider "cloudflare" {}
+
+# Reads GRAFANA_URL and GRAFANA_AUTH from the environment (a service account token with
+# dashboard and data source write access).
+provider "grafana" {}

@@ -70,3 +70,14 @@ variable "service_signing_key" {
   type        = string
   sensitive   = true
 }
+
+variable "analytics_engine_api_token" {
+  description = "Cloudflare API token with Account Analytics: Read, for Grafana's edge panels (Analytics Engine SQL API)."
+  type        = string
+  sensitive   = true
+}
+
+variable "metrics_agent_image" {
+  description = "Container image of the AWS Distro for OpenTelemetry collector that scrapes each region's /metrics (pin a version)."
+  type        = string
+}

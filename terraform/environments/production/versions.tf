@@ -10,6 +10,10 @@ terraform {
       source  = "cloudflare/cloudflare"
       version = ">= 4.40.0, < 5.0.0"
     }
+    grafana = {
+      source  = "grafana/grafana"
+      version = ">= 3.0.0, < 4.0.0"
+    }
   }
 
   # State in S3 with locking; bucket, key, region and lock table come from

@@ -134,7 +134,8 @@ resource "aws_ecs_task_definition" "region_core" {
     cpu_architecture        = var.region_core_cpu_architecture
   }
 
-  container_definitions = jsonencode([
+  # region-core, plus the metrics agent when metrics are on (metrics.tf).
+  container_definitions = jsonencode(concat([
     {
       name         = "region-core"
       image        = var.region_core_image
@@ -153,7 +154,7 @@ resource "aws_ecs_task_definition" "region_core" {
         }
       }
     }
-  ])
+  ], local.metrics_agent_containers))
 }
 
 resource "aws_ecs_service" "region_core" {

@@ -1,0 +1,132 @@
+// The demo web app in headless chromium (Debian's, driven by playwright-core) against the real edge
+// Worker in workerd serving it: two users chat, ticks go to read, typing shows, a reload keeps the
+// user signed in and in the chat, an unknown chat id is refused kindly, and the page works at phone
+// width without sideways scrolling. Screenshots are kept in e2e/test/artifacts/ (gitignored).
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser } from "../../tools/metrics/test/browser.ts";
+import { type RunningEdge, serviceKeys, startEdge, UNLIMITED_RATES } from "../src/index.ts";
+
+const ARTIFACTS = new URL("./artifacts/", import.meta.url).pathname;
+let edge: RunningEdge;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  // The Worker serves client/demo/public as its assets: build the page first.
+  execFileSync("npm", ["run", "build:demo", "-w", "client"], { stdio: "ignore" });
+  // No region: the demo's behaviour lives at the edge (the outbox just accumulates).
+  edge = await startEdge({
+    regions: [],
+    signingKey: serviceKeys().signingKey,
+    vars: UNLIMITED_RATES,
+  });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await edge?.dispose();
+});
+
+async function signIn(page: Page, userId: string): Promise<void> {
+  await page.goto(edge.baseUrl);
+  await page.fill("#user-id", userId);
+  await page.click("#login-form button[type=submit]");
+  await page.waitForSelector("#layout:not([hidden])");
+  await page.waitForSelector('#state[data-state="open"]');
+}
+
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
+
+describe("the demo in a browser", () => {
+  it("lets two people chat like in a chat app, on a desktop and on a phone", async () => {
+    const suffix = Date.now().toString(36);
+    const [alice, bob] = [`alice-${suffix}`, `bob-${suffix}`];
+    const a = await (
+      await browser.newContext({ viewport: { width: 1200, height: 760 } })
+    ).newPage();
+    const b = await (
+      await browser.newContext({ viewport: { width: 1200, height: 760 } })
+    ).newPage();
+    await signIn(a, alice);
+    await signIn(b, bob);
+    expect(await a.textContent("#state")).toBe("connected");
+
+    // New chat → the form clears and the conversation opens.
+    await a.click("#new-direct");
+    await a.fill("#peer-id", bob);
+    await a.click("#direct-form button[type=submit]");
+    await a.waitForSelector("#conversation:not([hidden])");
+    expect(await a.textContent("#title")).toBe(bob);
+    expect(await a.isHidden("#direct-form")).toBe(true);
+    await a.fill("#text", "hello bob");
+    await a.press("#text", "Enter");
+    await a.waitForSelector('.msg.mine .ticks[title="sent"], .msg.mine .ticks[title="delivered"]');
+
+    // Bob sees the chat in his list with an unread badge, opens it: no sender name in a direct chat.
+    const entry = b.locator("#conversations .conversation", { hasText: alice });
+    await entry.locator(".badge").waitFor();
+    // Alice is online: a green dot beside her name in Bob's list.
+    await entry.locator(".dot.online").waitFor();
+    expect(await entry.locator(".preview").textContent()).toBe("hello bob");
+    await entry.click();
+    await b.waitForSelector(".msg:not(.mine) .body:text('hello bob')");
+    expect(await b.locator(".msg .sender").count()).toBe(0);
+    expect(await b.textContent(".day")).toBe("Today");
+    expect(await b.locator(".msg time").first().textContent()).toMatch(/\d/);
+
+    // Read ticks for Alice; Bob's typing shows on her side; his reply arrives.
+    await a.waitForSelector('.msg.mine .ticks[title="read"]');
+    await b.type("#text", "hi al");
+    await a.waitForSelector(`#typing:text("${bob} is typing")`);
+    await b.fill("#text", "hi alice!");
+    await b.press("#text", "Enter");
+    await a.waitForSelector(".msg:not(.mine) .body:text('hi alice!')");
+    await shot(a, "demo-desktop-alice");
+    await shot(b, "demo-desktop-bob");
+
+    // A reload keeps Alice signed in and in the chat, with its history.
+    await a.reload();
+    await a.waitForSelector("#conversation:not([hidden])");
+    expect(await a.isHidden("#login")).toBe(true);
+    await a.waitForSelector(".msg .body:text('hi alice!')");
+
+    // An unknown chat id: a friendly message and back to the list, not an empty chat.
+    await a.goto(`${edge.baseUrl}/#${encodeURIComponent("g:doesnotexist")}`);
+    await a.reload();
+    await a.waitForSelector('#error:text("does not exist")');
+    await a.waitForSelector("#conversation[hidden]", { state: "attached" });
+
+    // Sign out → the sign-in form; the next load does not sign in again.
+    await a.click("#sign-out");
+    await a.waitForSelector("#login:not([hidden])");
+    await a.reload();
+    expect(await a.isVisible("#login")).toBe(true);
+
+    // Phone width: one column (the list, then the chat with a back button), no sideways scroll.
+    const phone = await (
+      await browser.newContext({
+        viewport: { width: 390, height: 844 },
+        isMobile: true,
+        hasTouch: true,
+      })
+    ).newPage();
+    await signIn(phone, bob);
+    await shot(phone, "demo-phone-list");
+    await phone.locator("#conversations .conversation", { hasText: alice }).click();
+    await phone.waitForSelector(".msg .body:text('hi alice!')");
+    expect(await phone.isHidden("#sidebar")).toBe(true);
+    const widths = await phone.evaluate(
+      `({ page: document.documentElement.scrollWidth, messages: document.getElementById("messages").clientWidth })`,
+    );
+    expect(widths).toMatchObject({ page: 390 });
+    expect((widths as { messages: number }).messages).toBeGreaterThan(300);
+    await shot(phone, "demo-phone-chat");
+    await phone.click("#leave");
+    expect(await phone.isVisible("#sidebar")).toBe(true);
+  });
+});

@@ -1,0 +1,390 @@
+// The OpenAPI 3.1 document of the public HTTP API, generated from the protocol's zod schemas (zod's
+// own JSON Schema output, which is the 2020-12 dialect OpenAPI 3.1 uses), so the document cannot
+// drift from what the handlers validate. The route table below is checked against the routes the
+// Hono app really has (edge/test/openapi.test.ts): none missing, none invented.
+// The WebSocket frames are documented as component schemas (ClientFrame, ServerFrame, Inbox…).
+import {
+  AddMemberRequest,
+  ClientFrame,
+  Conversation,
+  CreateDirectRequest,
+  CreateGroupRequest,
+  ERROR_CODES,
+  type ErrorCode,
+  ErrorResponse,
+  HistoryPage,
+  HistoryQuery,
+  InboxClientFrame,
+  InboxList,
+  InboxServerFrame,
+  MediaDownloadTicket,
+  MediaUploadRequest,
+  MediaUploadTicket,
+  Message,
+  PROTOCOL_VERSION,
+  Presence,
+  SendAck,
+  SendRequest,
+  ServerFrame,
+  TicketResponse,
+  UserId,
+  WatermarkRequest,
+} from "@edge-chat/protocol";
+import { z } from "zod";
+
+type Method = "get" | "post" | "delete";
+type Auth = "bearer" | "bearer-or-ticket" | "none";
+
+/** One documented route: OpenAPI path syntax ({id}), its schemas and the error codes it answers. */
+export interface RouteDoc {
+  method: Method;
+  path: string;
+  summary: string;
+  auth: Auth;
+  request?: z.ZodType;
+  query?: z.ZodObject;
+  /** Status → body schema (null: no body; "redirect": a Location header). */
+  responses: Record<number, z.ZodType | null | "redirect">;
+  errors: ErrorCode[];
+  websocket?: { client: z.ZodType; server: z.ZodType };
+}
+
+/** Answered by every authenticated route (a bad token, an overloaded or failing dependency). */
+const AUTHED: ErrorCode[] = ["unauthenticated", "internal"];
+const CONV: ErrorCode[] = [...AUTHED, "not_found"];
+
+export const ROUTES: RouteDoc[] = [
+  {
+    method: "get",
+    path: "/health",
+    summary: "Liveness of the edge Worker.",
+    auth: "none",
+    responses: { 200: z.object({ ok: z.boolean() }) },
+    errors: [],
+  },
+  {
+    method: "get",
+    path: "/v1/openapi.json",
+    summary: "This document.",
+    auth: "none",
+    responses: { 200: z.object({ openapi: z.string() }) },
+    errors: [],
+  },
+  {
+    method: "get",
+    path: "/v1/frames.md",
+    summary: "A Markdown reference of the WebSocket frames, generated from the same schemas.",
+    auth: "none",
+    responses: { 200: z.string() },
+    errors: [],
+  },
+  {
+    method: "post",
+    path: "/dev/tokens",
+    summary: "Mints a local user token (only when ENVIRONMENT=development; 404 otherwise).",
+    auth: "none",
+    request: z.object({ userId: UserId }),
+    responses: { 200: z.object({ token: z.string() }) },
+    errors: ["invalid_request", "not_found"],
+  },
+  {
+    method: "get",
+    path: "/v1/conversations",
+    summary: "The caller's conversation list with unread counts.",
+    auth: "bearer",
+    responses: { 200: InboxList },
+    errors: AUTHED,
+  },
+  {
+    method: "post",
+    path: "/v1/conversations/direct",
+    summary: "The one direct conversation between the caller and a peer (created on first use).",
+    auth: "bearer",
+    request: CreateDirectRequest,
+    responses: { 200: Conversation },
+    errors: [...AUTHED, "invalid_request"],
+  },
+  {
+    method: "post",
+    path: "/v1/conversations/groups",
+    summary: "Creates a group with the caller as its first admin.",
+    auth: "bearer",
+    request: CreateGroupRequest,
+    responses: { 201: Conversation },
+    errors: [...AUTHED, "invalid_request"],
+  },
+  {
+    method: "get",
+    path: "/v1/conversations/{id}",
+    summary: "A conversation and its members.",
+    auth: "bearer",
+    responses: { 200: Conversation },
+    errors: CONV,
+  },
+  {
+    method: "post",
+    path: "/v1/conversations/{id}/tickets",
+    summary: "A short-lived single-use ticket for a browser's WebSocket upgrade.",
+    auth: "bearer",
+    responses: { 200: TicketResponse },
+    errors: CONV,
+  },
+  {
+    method: "get",
+    path: "/v1/conversations/{id}/ws",
+    summary: "The conversation's WebSocket (frames: ClientFrame in, ServerFrame out).",
+    auth: "bearer-or-ticket",
+    responses: { 101: null },
+    errors: [...CONV, "invalid_request", "unsupported_version"],
+    websocket: { client: ClientFrame, server: ServerFrame },
+  },
+  {
+    method: "post",
+    path: "/v1/conversations/{id}/members",
+    summary: "Adds a member (admins only).",
+    auth: "bearer",
+    request: AddMemberRequest,
+    responses: { 201: Conversation },
+    errors: [...CONV, "invalid_request", "forbidden", "conflict"],
+  },
+  {
+    method: "delete",
+    path: "/v1/conversations/{id}/members/{userId}",
+    summary: "Removes a member (admins, or a member leaving).",
+    auth: "bearer",
+    responses: { 200: Conversation },
+    errors: [...CONV, "invalid_request", "forbidden"],
+  },
+  {
+    method: "post",
+    path: "/v1/conversations/{id}/messages",
+    summary: "Sends a message; 201 when new, 200 when the clientMsgId was already sent.",
+    auth: "bearer",
+    request: SendRequest,
+    responses: { 200: SendAck, 201: SendAck },
+    errors: [...CONV, "invalid_request", "content_too_large", "rate_limited"],
+  },
+  {
+    method: "get",
+    path: "/v1/conversations/{id}/messages",
+    summary: "A page of messages in ascending seq order (older ones from the region).",
+    auth: "bearer",
+    query: HistoryQuery,
+    responses: { 200: HistoryPage },
+    errors: [...CONV, "invalid_request", "unavailable"],
+  },
+  {
+    method: "post",
+    path: "/v1/conversations/{id}/read",
+    summary: "Moves the caller's read watermark forward.",
+    auth: "bearer",
+    request: WatermarkRequest,
+    responses: { 204: null },
+    errors: [...CONV, "invalid_request"],
+  },
+  {
+    method: "post",
+    path: "/v1/conversations/{id}/delivered",
+    summary: "Moves the caller's delivered watermark forward.",
+    auth: "bearer",
+    request: WatermarkRequest,
+    responses: { 204: null },
+    errors: [...CONV, "invalid_request"],
+  },
+  {
+    method: "post",
+    path: "/v1/conversations/{id}/media",
+    summary: "A presigned upload URL for one media object of the conversation.",
+    auth: "bearer",
+    request: MediaUploadRequest,
+    responses: { 201: MediaUploadTicket },
+    errors: [...CONV, "invalid_request", "content_too_large", "rate_limited", "unavailable"],
+  },
+  {
+    method: "get",
+    path: "/v1/conversations/{id}/media/{objectKey}",
+    summary:
+      "Redirects to a short-lived signed download URL (JSON ticket with Accept: application/json).",
+    auth: "bearer",
+    responses: { 200: MediaDownloadTicket, 302: "redirect" },
+    errors: [...CONV, "unavailable"],
+  },
+  {
+    method: "post",
+    path: "/v1/inbox/tickets",
+    summary: "A short-lived single-use ticket for the inbox WebSocket.",
+    auth: "bearer",
+    responses: { 200: TicketResponse },
+    errors: AUTHED,
+  },
+  {
+    method: "get",
+    path: "/v1/inbox/ws",
+    summary: "The caller's inbox WebSocket (InboxClientFrame in, InboxServerFrame out).",
+    auth: "bearer-or-ticket",
+    responses: { 101: null },
+    errors: [...AUTHED, "invalid_request"],
+    websocket: { client: InboxClientFrame, server: InboxServerFrame },
+  },
+  {
+    method: "get",
+    path: "/v1/users/{userId}/presence",
+    summary: "A direct peer's presence and last seen (404 for anyone else).",
+    auth: "bearer",
+    responses: { 200: Presence },
+    errors: [...AUTHED, "not_found"],
+  },
+];
+
+/** Schemas worth a name in components (referenced instead of repeated). */
+const NAMED: Record<string, z.ZodType> = {
+  ErrorResponse,
+  Message,
+  Conversation,
+  SendRequest,
+  SendAck,
+  HistoryPage,
+  InboxList,
+  Presence,
+  TicketResponse,
+  MediaUploadRequest,
+  MediaUploadTicket,
+  MediaDownloadTicket,
+  CreateDirectRequest,
+  CreateGroupRequest,
+  AddMemberRequest,
+  WatermarkRequest,
+  ClientFrame,
+  ServerFrame,
+  InboxClientFrame,
+  InboxServerFrame,
+};
+
+type Json = Record<string, unknown>;
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+function schemaOf(schema: z.ZodType, names: Map<z.ZodType, string>): Json {
+  const name = names.get(schema);
+  if (name) return ref(name);
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+    unrepresentable: "any",
+    io: "input",
+  }) as Json;
+  return rest;
+}
+
+function operation(route: RouteDoc, names: Map<z.ZodType, string>): Json {
+  const parameters: Json[] = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, param]) => ({
+    name: param,
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+  }));
+  if (route.query) {
+    for (const [param, schema] of Object.entries(route.query.shape)) {
+      parameters.push({
+        name: param,
+        in: "query",
+        required: false,
+        schema: schemaOf(schema as z.ZodType, names),
+      });
+    }
+  }
+  if (route.auth === "bearer-or-ticket") {
+    parameters.push({
+      name: "ticket",
+      in: "query",
+      required: false,
+      description: "A single-use ticket, for browsers that cannot send an Authorization header.",
+      schema: { type: "string" },
+    });
+  }
+  const responses: Json = {};
+  for (const [status, body] of Object.entries(route.responses)) {
+    responses[status] =
+      body === null
+        ? { description: status === "101" ? "Switching to the WebSocket protocol" : "No content" }
+        : body === "redirect"
+          ? {
+              description: "Redirect to a signed URL",
+              headers: { Location: { schema: { type: "string" } } },
+            }
+          : {
+              description: "OK",
+              content: { "application/json": { schema: schemaOf(body, names) } },
+            };
+  }
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set(route.errors)) {
+    const status = ERROR_CODES[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
+    responses[String(status)] = {
+      description: `error.code: ${codes.join(", ")}`,
+      content: { "application/json": { schema: ref("ErrorResponse") } },
+    };
+  }
+  return {
+    summary: route.summary,
+    operationId: `${route.method}${route.path.replaceAll(/[^A-Za-z0-9]+(.)?/g, (_, c?: string) => (c ?? "").toUpperCase())}`,
+    ...(route.auth === "none" ? { security: [] } : {}),
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(route.request
+      ? {
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: schemaOf(route.request, names) } },
+          },
+        }
+      : {}),
+    responses,
+    ...(route.websocket
+      ? {
+          "x-websocket-frames": {
+            client: schemaOf(route.websocket.client, names),
+            server: schemaOf(route.websocket.server, names),
+          },
+        }
+      : {}),
+  };
+}
+
+/** Builds the document (pure; the route caches it, since the schemas never change at runtime). */
+export function openApiDocument(): Json {
+  const registry = z.registry<{ id: string }>();
+  const names = new Map<z.ZodType, string>();
+  for (const [name, schema] of Object.entries(NAMED)) {
+    registry.add(schema, { id: name });
+    names.set(schema, name);
+  }
+  const { schemas } = z.toJSONSchema(registry, {
+    uri: (id) => `#/components/schemas/${id}`,
+    unrepresentable: "any",
+    io: "input",
+  }) as { schemas: Record<string, Json> };
+  for (const schema of Object.values(schemas)) {
+    delete schema.$schema;
+    delete schema.$id;
+  }
+  const paths: Record<string, Json> = {};
+  for (const route of ROUTES) {
+    paths[route.path] = { ...paths[route.path], [route.method]: operation(route, names) };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "edge-chat public API",
+      version: String(PROTOCOL_VERSION),
+      description:
+        "Every error is `{ error: { code, message, retriable, retryAfterMs? } }` with the status of its code. WebSocket frames: see the ClientFrame/ServerFrame and InboxClientFrame/InboxServerFrame schemas.",
+    },
+    servers: [{ url: "/" }],
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      schemas,
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+    },
+  };
+}
