@@ -31,8 +31,8 @@ export function historyRoutes(deps: { repositories: Repositories }): Hono {
     if (query.after !== undefined) range.after = query.after;
     if (query.before !== undefined) range.before = query.before;
     if (range.after === undefined && range.before === undefined) {
-      const row = await deps.repositories.userConversations.get(query.userId, conversationId);
-      if (row) range.latestSeqHint = row.lastMessageSeq;
+      const state = await deps.repositories.receipts.memberState(conversationId, query.userId);
+      if (state) range.latestSeqHint = state.lastMessageSeq;
     }
     const page: RegionHistoryPage = await deps.repositories.messages.page(conversationId, range);
     return c.json(page);
