@@ -50,7 +50,7 @@ async function embeddedAdapters(config: Config): Promise<Adapters> {
   };
 }
 
-async function realAdapters(config: Config): Promise<Adapters> {
+async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters> {
   const { connectCassandra } = await import("./repositories/cassandra/index.ts");
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId });
   await ensureTopics(
@@ -60,7 +60,7 @@ async function realAdapters(config: Config): Promise<Adapters> {
     config.kafka.replicationFactor,
   );
   const producer = await connectProducer(kafka);
-  const cassandra = await connectCassandra(config.cassandra);
+  const cassandra = await connectCassandra(config.cassandra, metrics);
   return {
     publisher: kafkaPublisher(producer, config.kafka.topic),
     deadLetters: kafkaPublisher(producer, config.kafka.dlqTopic),
@@ -81,7 +81,7 @@ async function realAdapters(config: Config): Promise<Adapters> {
 export async function startRegion(config: Config): Promise<RunningRegion> {
   const metrics = createMetrics(config.regionId);
   const adapters =
-    config.adapters === "real" ? await realAdapters(config) : await embeddedAdapters(config);
+    config.adapters === "real" ? await realAdapters(config, metrics) : await embeddedAdapters(config);
 
   const persister = config.persister.enabled
     ? new Persister({

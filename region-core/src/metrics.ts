@@ -9,6 +9,8 @@ export interface Metrics {
   persistedRecords: Counter<"type">;
   deadLetters: Counter;
   consumerLag: Gauge<"partition">;
+  cassandraRequests: Counter;
+  cassandraStatements: Counter;
 }
 
 export function createMetrics(regionId: string): Metrics {
@@ -41,6 +43,16 @@ export function createMetrics(regionId: string): Metrics {
       name: "region_consumer_lag",
       help: "Records behind the end of each partition after the persister's last batch.",
       labelNames: ["partition"],
+      registers: [registry],
+    }),
+    cassandraRequests: new Counter({
+      name: "region_cassandra_requests_total",
+      help: "Requests sent to Cassandra (a batch is one request).",
+      registers: [registry],
+    }),
+    cassandraStatements: new Counter({
+      name: "region_cassandra_statements_total",
+      help: "Statements sent to Cassandra (each statement of a batch counts).",
       registers: [registry],
     }),
   };

@@ -63,15 +63,20 @@ export interface Session {
   batch(statements: readonly Statement[]): Promise<void>;
 }
 
+/** Told of every request sent (the statements it carries), e.g. to count them in metrics. */
+export type RequestObserver = (statements: number) => void;
+
 export function createSession(
   client: cassandra.Client,
   keyspace: string,
   consistency: (typeof CONSISTENCY_LEVELS)[number],
+  observe: RequestObserver = () => {},
 ): Session {
   const level = LEVELS[consistency];
   return {
     keyspace,
     async execute(query, params, options = {}) {
+      observe(1);
       try {
         return await client.execute(query, params, {
           prepare: true,
@@ -86,6 +91,7 @@ export function createSession(
     },
     async batch(statements) {
       if (statements.length === 0) return;
+      observe(statements.length);
       try {
         if (statements.length === 1) {
           const [only] = statements as [Statement];
