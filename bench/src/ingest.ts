@@ -124,6 +124,12 @@ const producer = kafka.producer({
 });
 await producer.connect();
 const sampleValue = JSON.stringify({ type: "message", message: message("g:raw", 1) });
+// Warm-up outside the measurement (metadata, connections to the partition leaders, producer id).
+await producer.send({
+  topic: rawTopic,
+  acks: -1,
+  messages: Array.from({ length: 16 }, (_, k) => ({ key: `g:raw-${k}`, value: sampleValue })),
+});
 const rawProduce = new Map<number, number>();
 for (const inFlight of IN_FLIGHT) {
   const figures = await measureFor(`raw produce ${inFlight}`, seconds, inFlight, async (i) => {
