@@ -6,8 +6,10 @@
 //   write new  one message = one unlogged batch on the conversation's message_receipts partition
 //              (the static head and the sender's sent_up_to), whatever the group size;
 //   read old   the user's conversations_by_user partition, sorted by last_message_at, top 20;
-//   read new   the user's memberships, then one single-row read of each conversation's state
-//              (head + the member's watermarks) in parallel, sorted, top 20.
+//   read new   the user's memberships, then one multi-partition IN read of the member's rows in
+//              the conversations' state partitions (head + watermarks) beside one IN read of the
+//              groups' names, sorted, top 20 (what region-core does); and, for comparison, the
+//              rejected variant with one single-row read per conversation.
 // Same workload for both, in one run, against the real two-datacenter Cassandra. JSON lines.
 // Usage: npm run bench -- conversation-list [--users 100 --per-user 40 --members 20 --seconds 3]
 import { parseArgs } from "node:util";
@@ -62,6 +64,10 @@ const state = `${keyspace}.message_receipts`;
 
 // Memberships (both designs) and each member's row in the state partition (new design).
 await measure("setup", conversations, concurrency, async (c) => {
+  await client.execute(
+    `INSERT INTO ${keyspace}.conversations (conversation_id, kind, name, created_at) VALUES (?, 'group', ?, ?)`,
+    [conversationId(c), `group ${c}`, new Date(base)],
+  );
   await Promise.all(
     membersOf(c).map(async (user) => {
       await client.execute(
@@ -160,9 +166,44 @@ const readNew = await measureFor("read new", seconds, concurrency, async (i) => 
 });
 jsonLine({
   bench: BENCH,
-  case: "read new: memberships + one row per conversation, top 20",
+  case: "read new, rejected variant: memberships + N single-row reads, top 20",
   perUser,
   ...readNew,
+});
+// What region-core does: one multi-partition IN read of the member's rows (the coordinator fans
+// out instead of the client) and one of the groups' names, in parallel.
+const readNewIn = await measureFor("read new IN", seconds, concurrency, async (i) => {
+  const user = `u${i % users}`;
+  const memberships = await client.execute(
+    `SELECT conversation_id FROM ${byUser} WHERE user_id = ?`,
+    [user],
+    { fetchSize: 5000 },
+  );
+  const ids = memberships.rows.map((m) => m.get("conversation_id") as string);
+  const [rows] = await Promise.all([
+    client.execute(
+      `SELECT conversation_id, last_message_seq, last_message_at, read_up_to, sent_up_to FROM ${state} WHERE conversation_id IN ? AND user_id = ?`,
+      [ids, user],
+      { fetchSize: 5000 },
+    ),
+    client.execute(
+      `SELECT conversation_id, kind, name FROM ${keyspace}.conversations WHERE conversation_id IN ?`,
+      [ids],
+      { fetchSize: 5000 },
+    ),
+  ]);
+  top20(
+    rows.rows.map((r) => ({
+      id: r.get("conversation_id"),
+      at: Number(r.get("last_message_at") ?? 0),
+    })),
+  );
+});
+jsonLine({
+  bench: BENCH,
+  case: "read new: memberships + IN read of the rows + IN read of names, top 20",
+  perUser,
+  ...readNewIn,
 });
 jsonLine({
   bench: BENCH,
@@ -171,6 +212,7 @@ jsonLine({
   perUser,
   writeNewOverOld: writeNew.opsPerSecond / writeOld.opsPerSecond,
   readNewOverOld: readNew.opsPerSecond / readOld.opsPerSecond,
+  readNewInOverOld: readNewIn.opsPerSecond / readOld.opsPerSecond,
 });
 await client.execute(`DROP KEYSPACE ${keyspace}`);
 await client.shutdown();

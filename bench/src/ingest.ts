@@ -136,8 +136,9 @@ for (const inFlight of IN_FLIGHT) {
     await producer.send({
       topic: rawTopic,
       acks: -1,
-      messages: Array.from({ length: batchSize }, (_, k) => ({
-        key: `g:raw-${(i * batchSize + k) % conversations}`,
+      // One conversation per batch, as the ingest API's batches are (one key, one partition).
+      messages: Array.from({ length: batchSize }, () => ({
+        key: `g:raw-${i % conversations}`,
         value: sampleValue,
       })),
     });

@@ -81,7 +81,9 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
 export async function startRegion(config: Config): Promise<RunningRegion> {
   const metrics = createMetrics(config.regionId);
   const adapters =
-    config.adapters === "real" ? await realAdapters(config, metrics) : await embeddedAdapters(config);
+    config.adapters === "real"
+      ? await realAdapters(config, metrics)
+      : await embeddedAdapters(config);
 
   const persister = config.persister.enabled
     ? new Persister({

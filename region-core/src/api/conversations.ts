@@ -1,7 +1,8 @@
 // GET /v1/users/:userId/conversations: a user's conversation list, most recently active first,
-// with unread counts. Derived on read (cql's 0007): the user's memberships, then per conversation
-// one single-row read of its state partition (the head and the member's read position), in
-// parallel; group names come from the conversation's metadata. Nothing here is written per message.
+// with unread counts. Derived on read (cql's 0007): the user's memberships, then one multi-partition
+// read of the member's rows in those conversations' state partitions (the head and the member's read
+// position) and one of the groups' metadata (names): three requests whatever the list's length.
+// Nothing here is written per message.
 import {
   parseWith,
   type RegionConversationList,
@@ -11,7 +12,12 @@ import {
 } from "@edge-chat/protocol";
 import { Hono } from "hono";
 import { unreadCount } from "../persister/merge.ts";
-import type { Repositories, UserConversationRow } from "../repositories/ports.ts";
+import type {
+  ConversationRow,
+  MemberState,
+  Repositories,
+  UserConversationRow,
+} from "../repositories/ports.ts";
 
 export function conversationRoutes(deps: { repositories: Repositories }): Hono {
   const app = new Hono();
@@ -30,24 +36,30 @@ export async function conversationList(
   userId: UserId,
 ): Promise<RegionConversationSummary[]> {
   const rows = await repositories.userConversations.list(userId);
-  const summaries = await Promise.all(rows.map((row) => summaryOf(repositories, row)));
-  return summaries.sort(
-    (a, b) =>
-      b.lastMessageAt - a.lastMessageAt ||
-      b.lastMessageSeq - a.lastMessageSeq ||
-      (a.conversationId < b.conversationId ? -1 : 1),
-  );
+  const ids = rows.map((row) => row.conversationId);
+  // A direct conversation has no name and its kind is on the row: only groups need the metadata.
+  const groups = rows.filter((row) => row.kind !== "direct").map((row) => row.conversationId);
+  const [states, metas] = await Promise.all([
+    repositories.receipts.memberStates(userId, ids),
+    groups.length > 0 ? repositories.conversations.getMany(groups) : [],
+  ]);
+  const stateOf = new Map(states.map((state) => [state.conversationId, state]));
+  const metaOf = new Map(metas.map((meta) => [meta.conversationId, meta]));
+  return rows
+    .map((row) => summaryOf(row, stateOf.get(row.conversationId), metaOf.get(row.conversationId)))
+    .sort(
+      (a, b) =>
+        b.lastMessageAt - a.lastMessageAt ||
+        b.lastMessageSeq - a.lastMessageSeq ||
+        (a.conversationId < b.conversationId ? -1 : 1),
+    );
 }
 
-async function summaryOf(
-  repositories: Repositories,
+function summaryOf(
   row: UserConversationRow,
-): Promise<RegionConversationSummary> {
-  // A direct conversation has no name and its kind is on the row: only groups need the metadata.
-  const [state, meta] = await Promise.all([
-    repositories.receipts.memberState(row.conversationId, row.userId),
-    row.kind === "direct" ? null : repositories.conversations.get(row.conversationId),
-  ]);
+  state: MemberState | undefined,
+  meta: ConversationRow | undefined,
+): RegionConversationSummary {
   const lastMessageSeq = state?.lastMessageSeq ?? 0;
   const lastReadSeq = state?.lastReadSeq ?? 0;
   const summary: RegionConversationSummary = {

@@ -83,6 +83,13 @@ export class MemoryConversations implements ConversationsRepository {
     return row ? structuredClone(row) : null;
   }
 
+  async getMany(conversationIds: readonly ConversationId[]): Promise<ConversationRow[]> {
+    return conversationIds.flatMap((id) => {
+      const row = this.rows.get(id);
+      return row ? [structuredClone(row)] : [];
+    });
+  }
+
   async put(row: ConversationRow): Promise<void> {
     const stored = this.rows.get(row.conversationId);
     if (stored && stored.membersAsOfSeq > row.membersAsOfSeq) return;
@@ -239,6 +246,14 @@ export class MemoryReceipts implements ReceiptsRepository {
       lastMessageAt: head?.at ?? 0,
       lastReadSeq: Math.max(cells?.receipt?.value.readUpTo ?? 0, cells?.sent?.value ?? 0),
     };
+  }
+
+  async memberStates(
+    userId: UserId,
+    conversationIds: readonly ConversationId[],
+  ): Promise<MemberState[]> {
+    const states = await Promise.all(conversationIds.map((id) => this.memberState(id, userId)));
+    return states.filter((state) => state !== null);
   }
 }
 

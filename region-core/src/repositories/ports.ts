@@ -53,6 +53,8 @@ export interface ConversationRow {
 
 export interface ConversationsRepository {
   get(conversationId: ConversationId): Promise<ConversationRow | null>;
+  /** The rows that exist among `conversationIds`, in no particular order (one read, not N). */
+  getMany(conversationIds: readonly ConversationId[]): Promise<ConversationRow[]>;
   put(row: ConversationRow): Promise<void>;
 }
 
@@ -138,6 +140,11 @@ export interface ReceiptsRepository {
   record(conversationId: ConversationId, change: ConversationStateChange): Promise<void>;
   /** The head and one member's read position; null when neither exists yet. */
   memberState(conversationId: ConversationId, userId: UserId): Promise<MemberState | null>;
+  /**
+   * memberState for one user in many conversations (a conversation list) in one read, not N;
+   * conversations with nothing stored are left out. Any order.
+   */
+  memberStates(userId: UserId, conversationIds: readonly ConversationId[]): Promise<MemberState[]>;
 }
 
 /** media_objects: one row per object an upload URL was issued for (written once). */

@@ -148,6 +148,18 @@ export function repositoryContract(name: string, repositories: () => Repositorie
         createdAt: 5,
         membersAsOfSeq: 8,
       });
+      const other = uniqueGroup("meta2");
+      await conversations.put({
+        conversationId: other,
+        kind: "direct",
+        createdAt: 6,
+        membersAsOfSeq: 1,
+      });
+      const many = await conversations.getMany([conv, uniqueGroup("absent"), other]);
+      expect(many.sort((a, b) => a.createdAt - b.createdAt)).toEqual([
+        { conversationId: conv, kind: "group", createdAt: 5, membersAsOfSeq: 8 },
+        { conversationId: other, kind: "direct", createdAt: 6, membersAsOfSeq: 1 },
+      ]);
     });
 
     it("versions member writes and removals by asOfSeq", async () => {
@@ -270,6 +282,24 @@ export function repositoryContract(name: string, repositories: () => Repositorie
         updatedAt: t + 700,
       });
       expect(await state("alice")).toMatchObject({ lastReadSeq: 7 });
+      // The same for many conversations at once; one with nothing stored is left out.
+      const quiet = uniqueGroup("quiet");
+      const joinedOnly = uniqueGroup("joined");
+      await receipts.record(joinedOnly, { joined: ["bob"] });
+      const states = await receipts.memberStates("bob", [conv, quiet, joinedOnly]);
+      expect(states.sort((a, b) => b.lastMessageSeq - a.lastMessageSeq)).toEqual([
+        { ...head, userId: "bob", lastReadSeq: 4 },
+        {
+          conversationId: joinedOnly,
+          userId: "bob",
+          lastMessageSeq: 0,
+          lastMessageAt: 0,
+          lastReadSeq: 0,
+        },
+      ]);
+      expect(await receipts.memberStates("dave", [conv])).toEqual([
+        { ...head, userId: "dave", lastReadSeq: 0 },
+      ]);
       // Rows with no receipt are not receipts.
       expect(await receipts.get(conv, "carol")).toBeNull();
       expect((await receipts.list(conv)).map((r) => r.userId).sort()).toEqual(["alice", "bob"]);

@@ -39,3 +39,15 @@ export function batchesByPartition<T>(
   }
   return batches;
 }
+
+/**
+ * Keys for one multi-partition `IN` read: the coordinator fans out to the partitions, so a list of
+ * N conversations is one request instead of N; bounded so no single request grows without limit.
+ */
+export const MAX_IN_KEYS = 100;
+
+export function chunks<T>(items: readonly T[], size = MAX_IN_KEYS): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}

@@ -11,7 +11,22 @@ import type {
   ReceiptRow,
   ReceiptsRepository,
 } from "../ports.ts";
+import { chunks } from "./batches.ts";
 import { type Session, type Statement, toNumber } from "./session.ts";
+
+function toMemberState(
+  conversationId: ConversationId,
+  userId: UserId,
+  row: Record<string, unknown>,
+): MemberState {
+  return {
+    conversationId,
+    userId,
+    lastMessageSeq: toNumber(row[R.lastMessageSeq]),
+    lastMessageAt: toNumber(row[R.lastMessageAt]),
+    lastReadSeq: Math.max(toNumber(row[R.readUpTo]), toNumber(row[R.sentUpTo])),
+  };
+}
 
 function toReceipt(
   conversationId: ConversationId,
@@ -32,7 +47,10 @@ export class CassandraReceipts implements ReceiptsRepository {
   private readonly session: Session;
   private readonly table: string;
   private readonly columns = `${R.userId}, ${R.deliveredUpTo}, ${R.readUpTo}, ${R.updatedAt}`;
-  private readonly q: Record<"receipt" | "head" | "sent" | "join" | "member" | "head_only", string>;
+  private readonly q: Record<
+    "receipt" | "head" | "sent" | "join" | "member" | "members" | "headOnly",
+    string
+  >;
 
   constructor(session: Session) {
     this.session = session;
@@ -45,7 +63,8 @@ export class CassandraReceipts implements ReceiptsRepository {
       sent: `UPDATE ${t} USING TIMESTAMP ? SET ${R.sentUpTo} = ? ${where}`,
       join: `INSERT INTO ${t} (${R.conversationId}, ${R.userId}) VALUES (?, ?)`,
       member: `SELECT ${R.lastMessageSeq}, ${R.lastMessageAt}, ${R.readUpTo}, ${R.sentUpTo} FROM ${t} ${where}`,
-      head_only: `SELECT ${R.lastMessageSeq}, ${R.lastMessageAt} FROM ${t} WHERE ${R.conversationId} = ? LIMIT 1`,
+      members: `SELECT ${R.conversationId}, ${R.lastMessageSeq}, ${R.lastMessageAt}, ${R.readUpTo}, ${R.sentUpTo} FROM ${t} WHERE ${R.conversationId} IN ? AND ${R.userId} = ?`,
+      headOnly: `SELECT ${R.lastMessageSeq}, ${R.lastMessageAt} FROM ${t} WHERE ${R.conversationId} = ? LIMIT 1`,
     };
   }
 
@@ -114,18 +133,10 @@ export class CassandraReceipts implements ReceiptsRepository {
   async memberState(conversationId: ConversationId, userId: UserId): Promise<MemberState | null> {
     const result = await this.session.execute(this.q.member, [conversationId, userId]);
     const row = result.first();
-    if (row) {
-      return {
-        conversationId,
-        userId,
-        lastMessageSeq: toNumber(row[R.lastMessageSeq]),
-        lastMessageAt: toNumber(row[R.lastMessageAt]),
-        lastReadSeq: Math.max(toNumber(row[R.readUpTo]), toNumber(row[R.sentUpTo])),
-      };
-    }
+    if (row) return toMemberState(conversationId, userId, row);
     // No row for this member (joined before 0007, never a watermark): the head alone. Rare, since
     // joining writes the member's row.
-    const head = (await this.session.execute(this.q.head_only, [conversationId])).first();
+    const head = (await this.session.execute(this.q.headOnly, [conversationId])).first();
     if (!head || head[R.lastMessageSeq] === null) return null;
     return {
       conversationId,
@@ -134,5 +145,24 @@ export class CassandraReceipts implements ReceiptsRepository {
       lastMessageAt: toNumber(head[R.lastMessageAt]),
       lastReadSeq: 0,
     };
+  }
+
+  /** One IN read per 100 conversations; the rare member without a row falls back to memberState. */
+  async memberStates(
+    userId: UserId,
+    conversationIds: readonly ConversationId[],
+  ): Promise<MemberState[]> {
+    const results = await Promise.all(
+      chunks(conversationIds).map((ids) =>
+        this.session.execute(this.q.members, [ids, userId], { fetchSize: 5000 }),
+      ),
+    );
+    const states = results.flatMap((result) =>
+      result.rows.map((row) => toMemberState(row[R.conversationId] as string, userId, row)),
+    );
+    const found = new Set(states.map((state) => state.conversationId));
+    const missing = conversationIds.filter((id) => !found.has(id));
+    const fallbacks = await Promise.all(missing.map((id) => this.memberState(id, userId)));
+    return [...states, ...fallbacks.filter((state) => state !== null)];
   }
 }
