@@ -4,9 +4,11 @@
 //                  own table and row shape) through cassandra-driver, LOCAL_QUORUM in dc1 of 2 DCs,
 //                  at several concurrencies: the ceiling of "one row per message";
 //   raw kafka      kafkajs idempotent producer, acks=all, batches of 100 records of the product's
-//                  event size, 1 and 4 sends in flight: the ceiling of the event log;
+//                  event size (one conversation per batch), 1 and 4 sends in flight: the ceiling of
+//                  the event log;
 //   ingest         POST /v1/ingest (region-core as a process, ADAPTERS=real), batches of 100, the same
-//                  in-flight counts: events/s as a ratio of the raw produce;
+//                  in-flight counts, in rounds alternating with the raw produce (same machine load):
+//                  events/s as a ratio of the raw produce;
 //   persist        the persister (a fresh region-core process) draining what ingest published, timed
 //                  from its first applied record to its last: events/s as a ratio of the best raw
 //                  INSERT rate, and Cassandra statements and requests per message from its metrics.
@@ -25,7 +27,7 @@ import type { IngestBatch, Message, RegionEvent } from "@edge-chat/protocol";
 import { ensureServices } from "@edge-chat/services";
 import cassandra from "cassandra-driver";
 import { Kafka, logLevel, Partitioners } from "kafkajs";
-import { jsonLine, measureFor, round, watchDriver } from "./measure.ts";
+import { type Figures, jsonLine, measureFor, round, summarize, watchDriver } from "./measure.ts";
 
 const { values } = parseArgs({
   options: {
@@ -63,97 +65,6 @@ function message(conversationId: string, seq: number): Message {
     serverTs: now + seq,
   };
 }
-
-// ── raw Cassandra: one prepared INSERT per row ──
-const client = createCassandraClient(parseCqlConfig(storage.cassandraEnv(dc)));
-await client.connect();
-const insert =
-  `INSERT INTO ${storage.keyspace}.messages_by_conversation (conversation_id, bucket, seq, ` +
-  "message_id, client_msg_id, sender_id, kind, body, media, reply_to_seq, server_ts) " +
-  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-const rawInsert: { concurrency: number; rowsPerSecond: number }[] = [];
-for (const concurrency of INSERT_CONCURRENCY) {
-  const figures = await measureFor(
-    `raw insert c${concurrency}`,
-    seconds,
-    concurrency,
-    async (i) => {
-      const m = message(`g:raw-${concurrency}-${i % 256}`, Math.floor(i / 256) + 1);
-      await client.execute(
-        insert,
-        [
-          m.conversationId,
-          bucketOf(m.seq),
-          m.seq,
-          m.messageId,
-          m.clientMsgId,
-          m.senderId,
-          "text",
-          text(m.seq),
-          null,
-          null,
-          new Date(m.serverTs),
-        ],
-        { prepare: true, consistency: cassandra.types.consistencies.localQuorum },
-      );
-    },
-  );
-  rawInsert.push({ concurrency, rowsPerSecond: figures.opsPerSecond });
-  jsonLine({ bench: BENCH, case: "raw cassandra insert", concurrency, ...figures });
-}
-await client.shutdown();
-
-// ── raw Kafka: kafkajs idempotent producer, acks=all, batches of `batchSize` ──
-const kafka = new Kafka({
-  clientId: `bench-${storage.runId}`,
-  brokers: services.kafka.brokers,
-  logLevel: logLevel.WARN,
-});
-const rawTopic = storage.topics("raw").topic;
-const admin = kafka.admin();
-await admin.connect();
-await admin.createTopics({
-  waitForLeaders: true,
-  topics: [{ topic: rawTopic, numPartitions: 8, replicationFactor: 1 }],
-});
-await admin.disconnect();
-const producer = kafka.producer({
-  idempotent: true,
-  maxInFlightRequests: 1,
-  createPartitioner: Partitioners.DefaultPartitioner,
-});
-await producer.connect();
-const sampleValue = JSON.stringify({ type: "message", message: message("g:raw", 1) });
-// Warm-up outside the measurement (metadata, connections to the partition leaders, producer id).
-await producer.send({
-  topic: rawTopic,
-  acks: -1,
-  messages: Array.from({ length: 16 }, (_, k) => ({ key: `g:raw-${k}`, value: sampleValue })),
-});
-const rawProduce = new Map<number, number>();
-for (const inFlight of IN_FLIGHT) {
-  const figures = await measureFor(`raw produce ${inFlight}`, seconds, inFlight, async (i) => {
-    await producer.send({
-      topic: rawTopic,
-      acks: -1,
-      // One conversation per batch, as the ingest API's batches are (one key, one partition).
-      messages: Array.from({ length: batchSize }, () => ({
-        key: `g:raw-${i % conversations}`,
-        value: sampleValue,
-      })),
-    });
-  });
-  rawProduce.set(inFlight, figures.opsPerSecond * batchSize);
-  jsonLine({
-    bench: BENCH,
-    case: "raw kafka produce",
-    batchSize,
-    inFlight,
-    ...figures,
-    recordsPerSecond: figures.opsPerSecond * batchSize,
-  });
-}
-await producer.disconnect();
 
 // ── the product: ingest API → Kafka ──
 const keys = serviceKeys();
@@ -237,30 +148,149 @@ await until(
 );
 await setup.stop();
 
-// Warm-up outside the measurement (connections, producer metadata).
+// ── raw Kafka: kafkajs idempotent producer, acks=all, batches of `batchSize` ──
+const kafka = new Kafka({
+  clientId: `bench-${storage.runId}`,
+  brokers: services.kafka.brokers,
+  logLevel: logLevel.WARN,
+});
+const rawTopic = storage.topics("raw").topic;
+const admin = kafka.admin();
+await admin.connect();
+await admin.createTopics({
+  waitForLeaders: true,
+  topics: [{ topic: rawTopic, numPartitions: 8, replicationFactor: 1 }],
+});
+await admin.disconnect();
+const producer = kafka.producer({
+  idempotent: true,
+  maxInFlightRequests: 1,
+  createPartitioner: Partitioners.DefaultPartitioner,
+});
+await producer.connect();
+const sampleValue = JSON.stringify({ type: "message", message: message("g:raw", 1) });
+// Warm-up outside the measurement (metadata, connections to the partition leaders, producer id).
+await producer.send({
+  topic: rawTopic,
+  acks: -1,
+  messages: Array.from({ length: 16 }, (_, k) => ({ key: `g:raw-${k}`, value: sampleValue })),
+});
+// Raw produce and the ingest API alternate in short rounds, so both see the same machine (it is
+// shared and its load swings within seconds); each case's figures are the rounds merged.
 for (let i = 0; i < 5; i++) {
   await post({ batchId: randomUUID(), conversationId: ids[i]!, events: messages(ids[i]!, 10) });
 }
+const ROUNDS = 3;
+const rawProduce = new Map<number, number>();
 const ingestRates = new Map<number, number>();
 for (const inFlight of IN_FLIGHT) {
-  const figures = await measureFor(`ingest ${inFlight}`, seconds, inFlight, async (i) => {
-    const id = ids[i % ids.length]!;
-    await post({ batchId: randomUUID(), conversationId: id, events: messages(id, batchSize) });
+  const rounds = { raw: [] as Figures[], ingest: [] as Figures[] };
+  const latencies = { raw: [] as number[], ingest: [] as number[] };
+  const driver = watchDriver();
+  for (let round = 0; round < ROUNDS; round++) {
+    rounds.raw.push(
+      await measureFor(
+        `raw produce ${inFlight}`,
+        seconds / ROUNDS,
+        inFlight,
+        async (i) => {
+          await producer.send({
+            topic: rawTopic,
+            acks: -1,
+            // One conversation per batch, as the ingest API's batches are (one key, one partition).
+            messages: Array.from({ length: batchSize }, () => ({
+              key: `g:raw-${i % conversations}`,
+              value: sampleValue,
+            })),
+          });
+        },
+        latencies.raw,
+      ),
+    );
+    rounds.ingest.push(
+      await measureFor(
+        `ingest ${inFlight}`,
+        seconds / ROUNDS,
+        inFlight,
+        async (i) => {
+          const id = ids[i % ids.length]!;
+          await post({
+            batchId: randomUUID(),
+            conversationId: id,
+            events: messages(id, batchSize),
+          });
+        },
+        latencies.ingest,
+      ),
+    );
+  }
+  const load = driver();
+  const raw = merge(`raw produce ${inFlight}`, rounds.raw, latencies.raw);
+  const api = merge(`ingest ${inFlight}`, rounds.ingest, latencies.ingest);
+  rawProduce.set(inFlight, raw.opsPerSecond * batchSize);
+  ingestRates.set(inFlight, api.opsPerSecond * batchSize);
+  jsonLine({
+    bench: BENCH,
+    case: "raw kafka produce",
+    batchSize,
+    inFlight,
+    ...raw,
+    recordsPerSecond: raw.opsPerSecond * batchSize,
+    driver: load,
   });
-  const eventsPerSecond = figures.opsPerSecond * batchSize;
-  ingestRates.set(inFlight, eventsPerSecond);
   jsonLine({
     bench: BENCH,
     case: "ingest api → kafka",
     batchSize,
     inFlight,
-    ...figures,
-    eventsPerSecond,
-    ratioToRawProduce: eventsPerSecond / rawProduce.get(inFlight)!,
+    ...api,
+    eventsPerSecond: api.opsPerSecond * batchSize,
+    ratioToRawProduce: api.opsPerSecond / raw.opsPerSecond,
+    driver: load,
   });
 }
+await producer.disconnect();
 const published = (await metric(ingest.url, "region_ingested_events_total")) - conversations;
 await ingest.stop();
+
+// ── raw Cassandra: one prepared INSERT per row ──
+const client = createCassandraClient(parseCqlConfig(storage.cassandraEnv(dc)));
+await client.connect();
+const insert =
+  `INSERT INTO ${storage.keyspace}.messages_by_conversation (conversation_id, bucket, seq, ` +
+  "message_id, client_msg_id, sender_id, kind, body, media, reply_to_seq, server_ts) " +
+  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+const rawInsert: { concurrency: number; rowsPerSecond: number }[] = [];
+for (const concurrency of INSERT_CONCURRENCY) {
+  const figures = await measureFor(
+    `raw insert c${concurrency}`,
+    seconds,
+    concurrency,
+    async (i) => {
+      const m = message(`g:raw-${concurrency}-${i % 256}`, Math.floor(i / 256) + 1);
+      await client.execute(
+        insert,
+        [
+          m.conversationId,
+          bucketOf(m.seq),
+          m.seq,
+          m.messageId,
+          m.clientMsgId,
+          m.senderId,
+          "text",
+          text(m.seq),
+          null,
+          null,
+          new Date(m.serverTs),
+        ],
+        { prepare: true, consistency: cassandra.types.consistencies.localQuorum },
+      );
+    },
+  );
+  rawInsert.push({ concurrency, rowsPerSecond: figures.opsPerSecond });
+  jsonLine({ bench: BENCH, case: "raw cassandra insert", concurrency, ...figures });
+}
+await client.shutdown();
 
 // ── the product: persister → Cassandra ──
 const persister = await RegionProcess.create({ regionId: "bench-persist", env: regionEnv });
@@ -325,4 +355,11 @@ async function metric(url: string, name: string): Promise<number> {
     if (line.startsWith(name)) total += Number(line.split(" ").at(-1));
   }
   return total;
+}
+
+/** One case measured in several rounds: totals, and percentiles over every round's latencies. */
+function merge(label: string, rounds: readonly Figures[], latencies: readonly number[]): Figures {
+  const ops = rounds.reduce((n, r) => n + r.ops, 0);
+  const elapsed = rounds.reduce((n, r) => n + r.seconds, 0);
+  return summarize(label, ops, elapsed, latencies);
 }

@@ -123,8 +123,10 @@ export async function measureFor(
   seconds: number,
   concurrency: number,
   operation: (index: number) => Promise<void>,
+  /** Where to collect the latencies too (to merge several rounds of one case). */
+  latencies: number[] = [],
 ): Promise<Figures & { driver: DriverLoad }> {
-  const latencies: number[] = [];
+  const mark = latencies.length;
   let next = 0;
   const stopAt = performance.now() + seconds * 1000;
   const driver = watchDriver();
@@ -139,7 +141,8 @@ export async function measureFor(
   }
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - started) / 1000;
-  return { ...summarize(label, latencies.length, elapsed, latencies), driver: driver() };
+  const mine = latencies.slice(mark);
+  return { ...summarize(label, mine.length, elapsed, mine), driver: driver() };
 }
 
 /** One JSON line per result, so runs can be collected and compared by machine. */

@@ -235,33 +235,23 @@ export function repositoryContract(name: string, repositories: () => Repositorie
         lastMessageAt: 0,
         lastReadSeq: 0,
       });
-      await receipts.record(conv, {
-        head: { lastMessageSeq: 5, lastMessageAt: t + 500 },
-        sent: [{ userId: "alice", upToSeq: 5, at: t + 500 }],
+      // A run's change: head, sender, one member's receipt (all at seq `seq`, bob read `read`).
+      const change = (seq: number, at: number, read: number, readAt: number) => ({
+        head: { lastMessageSeq: seq, lastMessageAt: at },
+        sent: [{ userId: "alice", upToSeq: seq, at }],
         receipts: [
           {
             conversationId: conv,
             userId: "bob",
-            deliveredUpTo: 5,
-            readUpTo: 4,
-            updatedAt: t + 600,
+            deliveredUpTo: seq,
+            readUpTo: read,
+            updatedAt: readAt,
           },
         ],
       });
+      await receipts.record(conv, change(5, t + 500, 4, t + 600));
       // Replayed and reordered older writes: none of them moves anything back.
-      await receipts.record(conv, {
-        head: { lastMessageSeq: 3, lastMessageAt: t + 300 },
-        sent: [{ userId: "alice", upToSeq: 3, at: t + 300 }],
-        receipts: [
-          {
-            conversationId: conv,
-            userId: "bob",
-            deliveredUpTo: 2,
-            readUpTo: 2,
-            updatedAt: t + 200,
-          },
-        ],
-      });
+      await receipts.record(conv, change(3, t + 300, 2, t + 200));
       // Two messages in one millisecond: the tie keeps the greater seq.
       await receipts.record(conv, { head: { lastMessageSeq: 6, lastMessageAt: t + 600 } });
       await receipts.record(conv, { head: { lastMessageSeq: 7, lastMessageAt: t + 600 } });
