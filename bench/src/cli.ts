@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-const BENCHMARKS = ["edge-send", "ingest", "conversation-list", "history"];
+const BENCHMARKS = ["edge-send", "ingest", "conversation-list", "history", "e2e-lag"];
 const [name, ...args] = process.argv.slice(2);
 if (name !== undefined && !BENCHMARKS.includes(name)) {
   console.error(`unknown benchmark ${name}; one of: ${BENCHMARKS.join(", ")}`);
