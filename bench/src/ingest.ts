@@ -8,7 +8,8 @@
 //                  the event log;
 //   ingest         POST /v1/ingest (region-core as a process, ADAPTERS=real), batches of 100, the same
 //                  in-flight counts, in rounds alternating with the raw produce (same machine load):
-//                  events/s as a ratio of the raw produce;
+//                  events/s as a ratio of the raw produce; and a control, the same API on the
+//                  embedded in-memory log, for the API's own cost without Kafka;
 //   persist        the persister (a fresh region-core process) draining what ingest published, timed
 //                  from its first applied record to its last: events/s as a ratio of the best raw
 //                  INSERT rate, and Cassandra statements and requests per message from its metrics.
@@ -100,12 +101,12 @@ function messages(conversationId: string, count: number): RegionEvent[] {
 }
 let bearer = await keys.token();
 let tokenAt = Date.now();
-async function post(batch: IngestBatch): Promise<void> {
+async function post(batch: IngestBatch, url = ingest.url): Promise<void> {
   if (Date.now() - tokenAt > 30_000) {
     bearer = await keys.token();
     tokenAt = Date.now();
   }
-  const response = await fetch(`${ingest.url}/v1/ingest`, {
+  const response = await fetch(`${url}/v1/ingest`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
     body: JSON.stringify(batch),
@@ -180,12 +181,19 @@ await producer.send({
 for (let i = 0; i < 5; i++) {
   await post({ batchId: randomUUID(), conversationId: ids[i]!, events: messages(ids[i]!, 10) });
 }
+// Control: the same API on the embedded in-memory log, i.e. the API's own cost without Kafka.
+const control = await RegionProcess.create({
+  regionId: "bench-ingest-control",
+  env: { ...regionEnv, ADAPTERS: "embedded", PERSISTER_ENABLED: "false" },
+});
+await control.start();
+const controlIds = ids.map((id) => id.replace("g:bench-", "g:control-"));
 const ROUNDS = 3;
 const rawProduce = new Map<number, number>();
 const ingestRates = new Map<number, number>();
 for (const inFlight of IN_FLIGHT) {
-  const rounds = { raw: [] as Figures[], ingest: [] as Figures[] };
-  const latencies = { raw: [] as number[], ingest: [] as number[] };
+  const rounds = { raw: [] as Figures[], ingest: [] as Figures[], control: [] as Figures[] };
+  const latencies = { raw: [] as number[], ingest: [] as number[], control: [] as number[] };
   const driver = watchDriver();
   for (let round = 0; round < ROUNDS; round++) {
     rounds.raw.push(
@@ -223,6 +231,19 @@ for (const inFlight of IN_FLIGHT) {
         latencies.ingest,
       ),
     );
+    rounds.control.push(
+      await measureFor(
+        `control ${inFlight}`,
+        seconds / ROUNDS,
+        inFlight,
+        async (i) => {
+          const id = controlIds[i % controlIds.length]!;
+          const events = messages(id, batchSize);
+          await post({ batchId: randomUUID(), conversationId: id, events }, control.url);
+        },
+        latencies.control,
+      ),
+    );
   }
   const load = driver();
   const raw = merge(`raw produce ${inFlight}`, rounds.raw, latencies.raw);
@@ -248,7 +269,19 @@ for (const inFlight of IN_FLIGHT) {
     ratioToRawProduce: api.opsPerSecond / raw.opsPerSecond,
     driver: load,
   });
+  const ctl = merge(`control ${inFlight}`, rounds.control, latencies.control);
+  jsonLine({
+    bench: BENCH,
+    case: "control: ingest api → embedded log (no Kafka)",
+    batchSize,
+    inFlight,
+    ...ctl,
+    eventsPerSecond: ctl.opsPerSecond * batchSize,
+    ratioToRawProduce: ctl.opsPerSecond / raw.opsPerSecond,
+    driver: load,
+  });
 }
+await control.stop();
 await producer.disconnect();
 const published = (await metric(ingest.url, "region_ingested_events_total")) - conversations;
 await ingest.stop();
