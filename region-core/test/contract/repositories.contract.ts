@@ -295,6 +295,37 @@ export function repositoryContract(name: string, repositories: () => Repositorie
       expect((await receipts.list(conv)).map((r) => r.userId).sort()).toEqual(["alice", "bob"]);
     });
 
+    it("applies a state change larger than one batch (hundreds of senders and receipts)", async () => {
+      const { receipts } = repositories();
+      const conv = uniqueGroup("big");
+      const t = 1_700_000_000_000;
+      const users = Array.from({ length: 300 }, (_, i) => `m${i}`);
+      await receipts.record(conv, {
+        joined: users,
+        head: { lastMessageSeq: 300, lastMessageAt: t + 300 },
+        sent: users.map((userId, i) => ({ userId, upToSeq: i + 1, at: t + i + 1 })),
+        receipts: users.map((userId) => ({
+          conversationId: conv,
+          userId,
+          deliveredUpTo: 300,
+          readUpTo: 150,
+          updatedAt: t + 400,
+        })),
+      });
+      const states = await receipts.memberStates("m299", [conv]);
+      expect(states).toEqual([
+        {
+          conversationId: conv,
+          userId: "m299",
+          lastMessageSeq: 300,
+          lastMessageAt: t + 300,
+          lastReadSeq: 300,
+        },
+      ]);
+      expect(await receipts.memberState(conv, "m0")).toMatchObject({ lastReadSeq: 150 });
+      expect(await receipts.list(conv)).toHaveLength(300);
+    });
+
     it("keeps the newest receipt watermarks", async () => {
       const { receipts } = repositories();
       const conv = uniqueGroup("receipts");

@@ -11,7 +11,7 @@ import type {
   ReceiptRow,
   ReceiptsRepository,
 } from "../ports.ts";
-import { chunks } from "./batches.ts";
+import { BATCH_LIMITS, chunks } from "./batches.ts";
 import { type Session, type Statement, toNumber } from "./session.ts";
 
 function toMemberState(
@@ -90,7 +90,7 @@ export class CassandraReceipts implements ReceiptsRepository {
     await this.record(row.conversationId, { receipts: [row] });
   }
 
-  /** The whole change as one unlogged batch on the conversation's partition. */
+  /** The whole change as one unlogged batch on the conversation's partition (bounded in size). */
   async record(conversationId: ConversationId, change: ConversationStateChange): Promise<void> {
     const statements: Statement[] = [];
     for (const userId of change.joined ?? []) {
@@ -127,7 +127,11 @@ export class CassandraReceipts implements ReceiptsRepository {
         ],
       });
     }
-    await this.session.batch(statements);
+    // Every cell is versioned on its own, so a large change (hundreds of senders or receipts in one
+    // run) may go as several batches: this keeps each under Cassandra's batch size limit.
+    await Promise.all(
+      chunks(statements, BATCH_LIMITS.maxStatements).map((part) => this.session.batch(part)),
+    );
   }
 
   async memberState(conversationId: ConversationId, userId: UserId): Promise<MemberState | null> {
