@@ -192,58 +192,45 @@ const ROUNDS = 3;
 const rawProduce = new Map<number, number>();
 const ingestRates = new Map<number, number>();
 for (const inFlight of IN_FLIGHT) {
-  const rounds = { raw: [] as Figures[], ingest: [] as Figures[], control: [] as Figures[] };
-  const latencies = { raw: [] as number[], ingest: [] as number[], control: [] as number[] };
+  // The three cases of one in-flight count, each a function sending one batch.
+  const cases = {
+    raw: async (i: number) => {
+      await producer.send({
+        topic: rawTopic,
+        acks: -1,
+        // One conversation per batch, as the ingest API's batches are (one key, one partition).
+        messages: Array.from({ length: batchSize }, () => ({
+          key: `g:raw-${i % conversations}`,
+          value: sampleValue,
+        })),
+      });
+    },
+    ingest: async (i: number) => {
+      const id = ids[i % ids.length]!;
+      await post({ batchId: randomUUID(), conversationId: id, events: messages(id, batchSize) });
+    },
+    control: async (i: number) => {
+      const id = controlIds[i % controlIds.length]!;
+      const events = messages(id, batchSize);
+      await post({ batchId: randomUUID(), conversationId: id, events }, control.url);
+    },
+  };
+  type Case = keyof typeof cases;
+  const rounds: Record<Case, Figures[]> = { raw: [], ingest: [], control: [] };
+  const latencies: Record<Case, number[]> = { raw: [], ingest: [], control: [] };
   const driver = watchDriver();
   for (let round = 0; round < ROUNDS; round++) {
-    rounds.raw.push(
-      await measureFor(
-        `raw produce ${inFlight}`,
-        seconds / ROUNDS,
-        inFlight,
-        async (i) => {
-          await producer.send({
-            topic: rawTopic,
-            acks: -1,
-            // One conversation per batch, as the ingest API's batches are (one key, one partition).
-            messages: Array.from({ length: batchSize }, () => ({
-              key: `g:raw-${i % conversations}`,
-              value: sampleValue,
-            })),
-          });
-        },
-        latencies.raw,
-      ),
-    );
-    rounds.ingest.push(
-      await measureFor(
-        `ingest ${inFlight}`,
-        seconds / ROUNDS,
-        inFlight,
-        async (i) => {
-          const id = ids[i % ids.length]!;
-          await post({
-            batchId: randomUUID(),
-            conversationId: id,
-            events: messages(id, batchSize),
-          });
-        },
-        latencies.ingest,
-      ),
-    );
-    rounds.control.push(
-      await measureFor(
-        `control ${inFlight}`,
-        seconds / ROUNDS,
-        inFlight,
-        async (i) => {
-          const id = controlIds[i % controlIds.length]!;
-          const events = messages(id, batchSize);
-          await post({ batchId: randomUUID(), conversationId: id, events }, control.url);
-        },
-        latencies.control,
-      ),
-    );
+    for (const name of Object.keys(cases) as Case[]) {
+      rounds[name].push(
+        await measureFor(
+          `${name} ${inFlight}`,
+          seconds / ROUNDS,
+          inFlight,
+          cases[name],
+          latencies[name],
+        ),
+      );
+    }
   }
   const load = driver();
   const raw = merge(`raw produce ${inFlight}`, rounds.raw, latencies.raw);
@@ -259,27 +246,22 @@ for (const inFlight of IN_FLIGHT) {
     recordsPerSecond: raw.opsPerSecond * batchSize,
     driver: load,
   });
-  jsonLine({
-    bench: BENCH,
-    case: "ingest api → kafka",
-    batchSize,
-    inFlight,
-    ...api,
-    eventsPerSecond: api.opsPerSecond * batchSize,
-    ratioToRawProduce: api.opsPerSecond / raw.opsPerSecond,
-    driver: load,
-  });
   const ctl = merge(`control ${inFlight}`, rounds.control, latencies.control);
-  jsonLine({
-    bench: BENCH,
-    case: "control: ingest api → embedded log (no Kafka)",
-    batchSize,
-    inFlight,
-    ...ctl,
-    eventsPerSecond: ctl.opsPerSecond * batchSize,
-    ratioToRawProduce: ctl.opsPerSecond / raw.opsPerSecond,
-    driver: load,
-  });
+  for (const [label, figures] of [
+    ["ingest api → kafka", api],
+    ["control: ingest api → embedded log (no Kafka)", ctl],
+  ] as const) {
+    jsonLine({
+      bench: BENCH,
+      case: label,
+      batchSize,
+      inFlight,
+      ...figures,
+      eventsPerSecond: figures.opsPerSecond * batchSize,
+      ratioToRawProduce: figures.opsPerSecond / raw.opsPerSecond,
+      driver: load,
+    });
+  }
 }
 await control.stop();
 await producer.disconnect();
