@@ -1,37 +1,74 @@
-// Benchmark: region-core's write path with the real Kafka and Cassandra.
+// Benchmark: region-core's write path beside the raw ceilings of the same services, in one run.
 //
-//   ingest     POST /v1/ingest → Kafka (idempotent producer, acks=all): batches of 1 vs 20 vs 100
-//              events, the same number of batches in flight (events/s, p50/p99 per batch);
-//   persister  the records those batches produced, consumed from the beginning by a fresh consumer
-//              group and written to Cassandra (LOCAL_QUORUM, two datacenters) with
-//              PERSISTER_CONCURRENCY 1 vs 8 (conversations applied at once; events/s).
+//   raw cassandra  one prepared INSERT per message row into messages_by_conversation (the product's
+//                  own table and row shape) through cassandra-driver, LOCAL_QUORUM in dc1 of 2 DCs,
+//                  at several concurrencies: the ceiling of "one row per message";
+//   raw kafka      kafkajs idempotent producer, acks=all, batches of 100 records of the product's
+//                  event size (one conversation per batch), 1 and 4 sends in flight: the ceiling of
+//                  the event log;
+//   ingest         POST /v1/ingest (region-core as a process, ADAPTERS=real), batches of 100, the same
+//                  in-flight counts, in rounds alternating with the raw produce (same machine load):
+//                  events/s as a ratio of the raw produce; and a control, the same API on the
+//                  embedded in-memory log, for the API's own cost without Kafka;
+//   persist        the persister (a fresh region-core process) draining what ingest published, timed
+//                  from its first applied record to its last: events/s as a ratio of the best raw
+//                  INSERT rate, and Cassandra statements and requests per message from its metrics.
+// Every conversation is a 200-member group, so the statement count shows whether the write cost
+// grows with the group (it must not). Membership snapshots are persisted before the timed part,
+// by an earlier member of the same consumer group, so the persist figures are messages only.
 //
-// region-core runs as its own process (`node region-core/src/main.ts`, ADAPTERS=real), on a keyspace
-// and topics of its own. The figures are ratios within one run: the machine is shared and noisy.
-// Usage: npm run ingest -w bench [-- --conversations 64 --in-flight 4]
+// Output: one JSON line per case (with the benchmark's own event-loop load: `driver.saturated`
+// says the load generator, not the system, was the limit), then a summary line.
+// Usage: npm run bench -- ingest [--seconds 3 --conversations 64 --members 200]
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
+import { bucketOf, createCassandraClient, parseCqlConfig } from "@edge-chat/cql";
 import { createRunStorage, RegionProcess, serviceKeys, until } from "@edge-chat/e2e";
-import type { IngestBatch, RegionEvent } from "@edge-chat/protocol";
+import type { IngestBatch, Message, RegionEvent } from "@edge-chat/protocol";
 import { ensureServices } from "@edge-chat/services";
-import { type Figures, measure, printTable, ratio, summarize } from "./measure.ts";
+import cassandra from "cassandra-driver";
+import { Kafka, logLevel, Partitioners } from "kafkajs";
+import { type Figures, jsonLine, measureFor, round, summarize, watchDriver } from "./measure.ts";
 
 const { values } = parseArgs({
   options: {
+    seconds: { type: "string", default: "3" },
     conversations: { type: "string", default: "64" },
-    "in-flight": { type: "string", default: "4" },
-    "single-batches": { type: "string", default: "300" },
-    "events-per-size": { type: "string", default: "3000" },
+    members: { type: "string", default: "200" },
+    "batch-size": { type: "string", default: "100" },
   },
 });
+const seconds = Number(values.seconds);
 const conversations = Number(values.conversations);
-const inFlight = Number(values["in-flight"]);
-const singleBatches = Number(values["single-batches"]);
-const eventsPerSize = Number(values["events-per-size"]);
+const groupSize = Number(values.members);
+const batchSize = Number(values["batch-size"]);
+const IN_FLIGHT = [1, 4];
+const INSERT_CONCURRENCY = [16, 64, 256];
+const BENCH = "ingest";
 
 const services = await ensureServices({ only: ["cassandra", "kafka"] });
-const keys = serviceKeys();
+const dc = services.cassandra.dataCenters[0]?.name ?? "dc1";
 const storage = await createRunStorage(services, "bench_ingest");
+const now = Date.now();
+
+function text(seq: number): string {
+  return `benchmark message ${seq} `.repeat(4);
+}
+
+function message(conversationId: string, seq: number): Message {
+  return {
+    conversationId,
+    seq,
+    messageId: randomUUID(),
+    clientMsgId: randomUUID(),
+    senderId: `u${seq % groupSize}`,
+    content: { kind: "text", text: text(seq) },
+    serverTs: now + seq,
+  };
+}
+
+// ── the product: ingest API → Kafka ──
+const keys = serviceKeys();
 const topics = storage.topics("bench");
 const regionEnv = {
   ADAPTERS: "real",
@@ -40,8 +77,11 @@ const regionEnv = {
   KAFKA_TOPIC: topics.topic,
   KAFKA_DLQ_TOPIC: topics.dlqTopic,
   KAFKA_PARTITIONS: "8",
+  KAFKA_GROUP_ID: topics.groupId,
   CASSANDRA_MIGRATE: "false",
-  ...storage.cassandraEnv(services.cassandra.dataCenters[0]?.name ?? "dc1"),
+  PERSISTER_CONCURRENCY: "16",
+  PERSISTER_PARTITIONS_CONCURRENTLY: "4",
+  ...storage.cassandraEnv(dc),
 };
 const ingest = await RegionProcess.create({
   regionId: "bench-ingest",
@@ -49,172 +89,292 @@ const ingest = await RegionProcess.create({
 });
 await ingest.start();
 
-// Conversations, each with three members; every conversation's events carry gapless seqs.
 const ids = Array.from({ length: conversations }, (_, i) => `g:bench-${storage.runId}-${i}`);
 const nextSeq = new Map(ids.map((id) => [id, 1]));
-const now = Date.now();
-
-function membership(conversationId: string): RegionEvent {
-  return {
-    type: "membership",
-    conversationId,
-    kind: "group",
-    name: "bench",
-    createdAt: now,
-    members: ["u1", "u2", "u3"].map((userId) => ({ userId, role: "member", joinedAt: now })),
-    removed: [],
-    asOfSeq: 0,
-  };
-}
-
 function messages(conversationId: string, count: number): RegionEvent[] {
   const first = nextSeq.get(conversationId) ?? 1;
   nextSeq.set(conversationId, first + count);
   return Array.from({ length: count }, (_, k) => ({
     type: "message",
-    message: {
-      conversationId,
-      seq: first + k,
-      messageId: randomUUID(),
-      clientMsgId: randomUUID(),
-      senderId: `u${((first + k) % 3) + 1}`,
-      content: { kind: "text", text: `benchmark message ${first + k} `.repeat(4) },
-      serverTs: now + first + k,
-    },
+    message: message(conversationId, first + k),
   }));
 }
-
-let bearer = await keys.token(); // valid 60 s: refreshed per case below
-let published = 0;
-let ingestUrl = ingest.url;
-async function post(batch: IngestBatch, counted = true): Promise<void> {
-  const response = await fetch(`${ingestUrl}/v1/ingest`, {
+let bearer = await keys.token();
+let tokenAt = Date.now();
+async function post(batch: IngestBatch, url = ingest.url): Promise<void> {
+  if (Date.now() - tokenAt > 30_000) {
+    bearer = await keys.token();
+    tokenAt = Date.now();
+  }
+  const response = await fetch(`${url}/v1/ingest`, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
     body: JSON.stringify(batch),
   });
   if (!response.ok) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
   await response.body?.cancel();
-  if (counted) published += batch.events.length;
 }
-
-// Membership first (one batch per conversation), as the edge's outbox would send it.
+const members = Array.from({ length: groupSize }, (_, i) => ({
+  userId: `u${i}`,
+  role: "member" as const,
+  joinedAt: now,
+}));
 for (const id of ids) {
-  await post({ batchId: randomUUID(), conversationId: id, events: [membership(id)] });
+  await post({
+    batchId: randomUUID(),
+    conversationId: id,
+    events: [
+      {
+        type: "membership",
+        conversationId: id,
+        kind: "group",
+        name: "bench",
+        createdAt: now,
+        members,
+        removed: [],
+        asOfSeq: 0,
+      },
+    ],
+  });
 }
 
-const ingestRows: Figures[] = [];
-// Does the single-event path scale with requests in flight? kafkajs's idempotent producer allows
-// one in-flight produce request, so concurrent ingest requests may queue behind each other.
-for (let i = 0; i < 10; i++) {
-  await post({ batchId: randomUUID(), conversationId: ids[i]!, events: messages(ids[i]!, 1) });
-}
-const serial = await measure("ingest: batch of 1, 1 in flight", singleBatches, 1, async (i) => {
-  const id = ids[i % ids.length]!;
-  await post({ batchId: randomUUID(), conversationId: id, events: messages(id, 1) });
+// Membership first, persisted and committed by a first member of the consumer group, so the timed
+// persister below starts at the messages.
+const setup = await RegionProcess.create({ regionId: "bench-persist-setup", env: regionEnv });
+await setup.start();
+await until(
+  async () => (await metric(setup.url, "region_persisted_records_total")) >= conversations,
+  "membership snapshots to be persisted",
+  { everyMs: 100, timeoutMs: 300_000 },
+);
+await setup.stop();
+
+// ── raw Kafka: kafkajs idempotent producer, acks=all, batches of `batchSize` ──
+const kafka = new Kafka({
+  clientId: `bench-${storage.runId}`,
+  brokers: services.kafka.brokers,
+  logLevel: logLevel.WARN,
 });
-for (const size of [1, 20, 100]) {
-  const batches = size === 1 ? singleBatches : Math.ceil(eventsPerSize / size);
-  bearer = await keys.token();
-  // Warm-up: a few batches outside the measurement (connections, producer metadata).
-  for (let i = 0; i < 5; i++) {
-    const id = ids[i % ids.length]!;
-    await post({ batchId: randomUUID(), conversationId: id, events: messages(id, size) });
-  }
-  const perBatch = await measure(`ingest: batch of ${size}`, batches, inFlight, async (i) => {
-    const id = ids[i % ids.length]!;
-    await post({ batchId: randomUUID(), conversationId: id, events: messages(id, size) });
-  });
-  ingestRows.push(perBatch);
-  ingestRows.push({
-    ...perBatch,
-    label: `  events/s, batch of ${size}`,
-    ops: batches * size,
-    opsPerSecond: (batches * size) / perBatch.seconds,
-  });
+const rawTopic = storage.topics("raw").topic;
+const admin = kafka.admin();
+await admin.connect();
+await admin.createTopics({
+  waitForLeaders: true,
+  topics: [{ topic: rawTopic, numPartitions: 8, replicationFactor: 1 }],
+});
+await admin.disconnect();
+const producer = kafka.producer({
+  idempotent: true,
+  maxInFlightRequests: 1,
+  createPartitioner: Partitioners.DefaultPartitioner,
+});
+await producer.connect();
+const sampleValue = JSON.stringify({ type: "message", message: message("g:raw", 1) });
+// Warm-up outside the measurement (metadata, connections to the partition leaders, producer id).
+await producer.send({
+  topic: rawTopic,
+  acks: -1,
+  messages: Array.from({ length: 16 }, (_, k) => ({ key: `g:raw-${k}`, value: sampleValue })),
+});
+// Raw produce and the ingest API alternate in short rounds, so both see the same machine (it is
+// shared and its load swings within seconds); each case's figures are the rounds merged.
+for (let i = 0; i < 5; i++) {
+  await post({ batchId: randomUUID(), conversationId: ids[i]!, events: messages(ids[i]!, 10) });
 }
-await ingest.stop();
-
-// Control: the same API with the embedded in-memory log instead of Kafka, to show Kafka's share.
-const embedded = await RegionProcess.create({
-  regionId: "bench-embedded",
+// Control: the same API on the embedded in-memory log, i.e. the API's own cost without Kafka.
+const control = await RegionProcess.create({
+  regionId: "bench-ingest-control",
   env: { ...regionEnv, ADAPTERS: "embedded", PERSISTER_ENABLED: "false" },
 });
-await embedded.start();
-ingestUrl = embedded.url;
-for (const size of [1, 100]) {
-  const batches = size === 1 ? singleBatches : Math.ceil(eventsPerSize / size);
-  bearer = await keys.token();
-  const perBatch = await measure(
-    `control, no Kafka: batch of ${size}`,
-    batches,
-    inFlight,
-    async (i) => {
+await control.start();
+const controlIds = ids.map((id) => id.replace("g:bench-", "g:control-"));
+const ROUNDS = 3;
+const rawProduce = new Map<number, number>();
+const ingestRates = new Map<number, number>();
+for (const inFlight of IN_FLIGHT) {
+  // The three cases of one in-flight count, each a function sending one batch.
+  const cases = {
+    raw: async (i: number) => {
+      await producer.send({
+        topic: rawTopic,
+        acks: -1,
+        // One conversation per batch, as the ingest API's batches are (one key, one partition).
+        messages: Array.from({ length: batchSize }, () => ({
+          key: `g:raw-${i % conversations}`,
+          value: sampleValue,
+        })),
+      });
+    },
+    ingest: async (i: number) => {
       const id = ids[i % ids.length]!;
-      await post({ batchId: randomUUID(), conversationId: id, events: messages(id, size) }, false);
+      await post({ batchId: randomUUID(), conversationId: id, events: messages(id, batchSize) });
     },
-  );
-  ingestRows.push(perBatch);
-}
-await embedded.stop();
-
-console.log(
-  `\ningest API → Kafka (acks=all, idempotent), ${inFlight} batches in flight, ${conversations} conversations`,
-);
-printTable([serial, ...ingestRows]);
-const events = ingestRows.filter((row) => row.label.startsWith("  events/s"));
-console.log(ratio(events[1]!, events[0]!));
-console.log(ratio(events[2]!, events[0]!));
-console.log(ratio(events[2]!, events[1]!));
-console.log(ratio(ingestRows[0]!, serial));
-const control = ingestRows.filter((row) => row.label.startsWith("control"));
-console.log(ratio(ingestRows[0]!, control[0]!));
-console.log(ratio(ingestRows[4]!, control[1]!));
-
-// The persister: each case a fresh consumer group reading every record from the beginning.
-const persisterRows: Figures[] = [];
-for (const concurrency of [1, 8]) {
-  const persister = await RegionProcess.create({
-    regionId: `bench-persister-${concurrency}`,
-    env: {
-      ...regionEnv,
-      KAFKA_GROUP_ID: `${topics.groupId}-c${concurrency}`,
-      PERSISTER_CONCURRENCY: String(concurrency),
-      PERSISTER_PARTITIONS_CONCURRENTLY: "2",
+    control: async (i: number) => {
+      const id = controlIds[i % controlIds.length]!;
+      const events = messages(id, batchSize);
+      await post({ batchId: randomUUID(), conversationId: id, events }, control.url);
     },
+  };
+  type Case = keyof typeof cases;
+  const rounds: Record<Case, Figures[]> = { raw: [], ingest: [], control: [] };
+  const latencies: Record<Case, number[]> = { raw: [], ingest: [], control: [] };
+  const driver = watchDriver();
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const name of Object.keys(cases) as Case[]) {
+      rounds[name].push(
+        await measureFor(
+          `${name} ${inFlight}`,
+          seconds / ROUNDS,
+          inFlight,
+          cases[name],
+          latencies[name],
+        ),
+      );
+    }
+  }
+  const load = driver();
+  const raw = merge(`raw produce ${inFlight}`, rounds.raw, latencies.raw);
+  const api = merge(`ingest ${inFlight}`, rounds.ingest, latencies.ingest);
+  rawProduce.set(inFlight, raw.opsPerSecond * batchSize);
+  ingestRates.set(inFlight, api.opsPerSecond * batchSize);
+  jsonLine({
+    bench: BENCH,
+    case: "raw kafka produce",
+    batchSize,
+    inFlight,
+    ...raw,
+    recordsPerSecond: raw.opsPerSecond * batchSize,
+    driver: load,
   });
-  await persister.start();
-  // Timed from the first record applied to the last, so start-up and the group join are excluded.
-  let first: { at: number; count: number } | undefined;
-  let last = 0;
-  await until(
-    async () => {
-      const count = await persistedRecords(persister.url);
-      const at = performance.now();
-      if (count > 0 && !first) first = { at, count };
-      last = at;
-      return count >= published;
-    },
-    `persister (concurrency ${concurrency}) to apply ${published} records`,
-    { everyMs: 50, timeoutMs: 600_000 },
-  );
-  const seconds = (last - (first?.at ?? last)) / 1000;
-  const ops = published - (first?.count ?? 0);
-  persisterRows.push(summarize(`persister: concurrency ${concurrency}`, ops, seconds, []));
-  await persister.stop();
+  const ctl = merge(`control ${inFlight}`, rounds.control, latencies.control);
+  for (const [label, figures] of [
+    ["ingest api → kafka", api],
+    ["control: ingest api → embedded log (no Kafka)", ctl],
+  ] as const) {
+    jsonLine({
+      bench: BENCH,
+      case: label,
+      batchSize,
+      inFlight,
+      ...figures,
+      eventsPerSecond: figures.opsPerSecond * batchSize,
+      ratioToRawProduce: figures.opsPerSecond / raw.opsPerSecond,
+      driver: load,
+    });
+  }
 }
-console.log(
-  `\npersister → Cassandra (LOCAL_QUORUM, dc1 of 2; ${published} records, ${conversations} conversations, 8 partitions)`,
+await control.stop();
+await producer.disconnect();
+const published = (await metric(ingest.url, "region_ingested_events_total")) - conversations;
+await ingest.stop();
+
+// ── raw Cassandra: one prepared INSERT per row ──
+const client = createCassandraClient(parseCqlConfig(storage.cassandraEnv(dc)));
+await client.connect();
+const insert =
+  `INSERT INTO ${storage.keyspace}.messages_by_conversation (conversation_id, bucket, seq, ` +
+  "message_id, client_msg_id, sender_id, kind, body, media, reply_to_seq, server_ts) " +
+  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+const rawInsert: { concurrency: number; rowsPerSecond: number }[] = [];
+for (const concurrency of INSERT_CONCURRENCY) {
+  const figures = await measureFor(
+    `raw insert c${concurrency}`,
+    seconds,
+    concurrency,
+    async (i) => {
+      const m = message(`g:raw-${concurrency}-${i % 256}`, Math.floor(i / 256) + 1);
+      await client.execute(
+        insert,
+        [
+          m.conversationId,
+          bucketOf(m.seq),
+          m.seq,
+          m.messageId,
+          m.clientMsgId,
+          m.senderId,
+          "text",
+          text(m.seq),
+          null,
+          null,
+          new Date(m.serverTs),
+        ],
+        { prepare: true, consistency: cassandra.types.consistencies.localQuorum },
+      );
+    },
+  );
+  rawInsert.push({ concurrency, rowsPerSecond: figures.opsPerSecond });
+  jsonLine({ bench: BENCH, case: "raw cassandra insert", concurrency, ...figures });
+}
+await client.shutdown();
+
+// ── the product: persister → Cassandra ──
+const persister = await RegionProcess.create({ regionId: "bench-persist", env: regionEnv });
+const driver = watchDriver();
+await persister.start();
+let first: { at: number; count: number } | undefined;
+let last = 0;
+let applied = 0;
+await until(
+  async () => {
+    applied = await metric(persister.url, "region_persisted_records_total");
+    const at = performance.now();
+    if (applied > 0 && !first) first = { at, count: applied };
+    last = at;
+    return applied >= published;
+  },
+  `the persister to apply ${published} messages`,
+  { everyMs: 50, timeoutMs: 600_000 },
 );
-printTable(persisterRows);
-console.log(ratio(persisterRows[1]!, persisterRows[0]!));
+const statements = await metric(persister.url, "region_cassandra_statements_total");
+const requests = await metric(persister.url, "region_cassandra_requests_total");
+await persister.stop();
+const persistSeconds = (last - (first?.at ?? last)) / 1000;
+const persistRate = (applied - (first?.count ?? 0)) / persistSeconds;
+const bestInsert = Math.max(...rawInsert.map((r) => r.rowsPerSecond));
+jsonLine({
+  bench: BENCH,
+  case: "persister → cassandra",
+  groupSize,
+  conversations,
+  messages: applied,
+  seconds: persistSeconds,
+  eventsPerSecond: persistRate,
+  ratioToRawInsert: persistRate / bestInsert,
+  statementsPerMessage: round(statements / applied, 3),
+  requestsPerMessage: round(requests / applied, 3),
+  driver: driver(),
+});
+
+const bestProduce = Math.max(...rawProduce.values());
+const bestIngest = Math.max(...ingestRates.values());
+jsonLine({
+  bench: BENCH,
+  case: "summary",
+  rawInsertRowsPerSecond: bestInsert,
+  persistEventsPerSecond: persistRate,
+  persistRatio: persistRate / bestInsert,
+  persistTargetMet: persistRate >= 0.8 * bestInsert,
+  rawProduceRecordsPerSecond: bestProduce,
+  ingestEventsPerSecond: bestIngest,
+  ingestRatio: bestIngest / bestProduce,
+  ingestTargetMet: bestIngest >= 0.8 * bestProduce,
+  statementsPerMessage: round(statements / applied, 3),
+  groupSize,
+});
 await storage.drop();
 
-async function persistedRecords(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+async function metric(url: string, name: string): Promise<number> {
+  const body = await (await fetch(`${url}/metrics`)).text();
   let total = 0;
-  for (const line of text.split("\n")) {
-    if (line.startsWith("region_persisted_records_total")) total += Number(line.split(" ").at(-1));
+  for (const line of body.split("\n")) {
+    if (line.startsWith(name)) total += Number(line.split(" ").at(-1));
   }
   return total;
+}
+
+/** One case measured in several rounds: totals, and percentiles over every round's latencies. */
+function merge(label: string, rounds: readonly Figures[], latencies: readonly number[]): Figures {
+  const ops = rounds.reduce((n, r) => n + r.ops, 0);
+  const elapsed = rounds.reduce((n, r) => n + r.seconds, 0);
+  return summarize(label, ops, elapsed, latencies);
 }

@@ -89,3 +89,72 @@ export function summarize(
     sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
   return { label, ops, seconds, opsPerSecond: ops / seconds, p50Ms: at(0.5), p99Ms: at(0.99) };
 }
+
+/** How busy the benchmark's own process was during a case: if it was saturated, so are its figures. */
+export interface DriverLoad {
+  /** Event-loop utilisation of this process, 0..1. */
+  eventLoop: number;
+  /** CPU time of this process per wall-clock second (1 = one core). */
+  cpu: number;
+  /** True when the load driver itself was the limit (event loop above 90%). */
+  saturated: boolean;
+}
+
+/** Starts watching this process's load; call the returned function at the end of the case. */
+export function watchDriver(): () => DriverLoad {
+  const elu = performance.eventLoopUtilization();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  return () => {
+    const used = performance.eventLoopUtilization(elu).utilization;
+    const spent = process.cpuUsage(cpu);
+    const wallUs = (performance.now() - started) * 1000;
+    return {
+      eventLoop: round(used, 2),
+      cpu: round((spent.user + spent.system) / wallUs, 2),
+      saturated: used > 0.9,
+    };
+  };
+}
+
+/** Runs `operation(i)` with `concurrency` in flight for about `seconds`, then drains. */
+export async function measureFor(
+  label: string,
+  seconds: number,
+  concurrency: number,
+  operation: (index: number) => Promise<void>,
+  /** Where to collect the latencies too (to merge several rounds of one case). */
+  latencies: number[] = [],
+): Promise<Figures & { driver: DriverLoad }> {
+  const mark = latencies.length;
+  let next = 0;
+  const stopAt = performance.now() + seconds * 1000;
+  const driver = watchDriver();
+  const started = performance.now();
+  async function worker(): Promise<void> {
+    while (performance.now() < stopAt) {
+      const index = next++;
+      const t0 = performance.now();
+      await operation(index);
+      latencies.push(performance.now() - t0);
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  const mine = latencies.slice(mark);
+  return { ...summarize(label, mine.length, elapsed, mine), driver: driver() };
+}
+
+/** One JSON line per result, so runs can be collected and compared by machine. */
+export function jsonLine(record: Record<string, unknown>): void {
+  console.log(
+    JSON.stringify(record, (_key, value) =>
+      typeof value === "number" && !Number.isInteger(value) ? round(value, 2) : value,
+    ),
+  );
+}
+
+export function round(value: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}

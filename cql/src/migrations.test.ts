@@ -55,10 +55,12 @@ describe("migration files", () => {
     }
   });
 
-  it("only create things idempotently and always qualify names with the keyspace", async () => {
+  it("only create or add things idempotently and always qualify names with the keyspace", async () => {
     for (const m of await loadMigrations()) {
       for (const statement of splitStatements(renderTemplate(m.template, values))) {
-        expect(statement).toMatch(/^CREATE (KEYSPACE|TABLE|TYPE) IF NOT EXISTS ks_test\b/);
+        expect(statement).toMatch(
+          /^(CREATE (KEYSPACE|TABLE|TYPE) IF NOT EXISTS ks_test\b|ALTER TABLE IF EXISTS ks_test\.\w+ ADD IF NOT EXISTS \()/,
+        );
       }
     }
   });
@@ -77,6 +79,13 @@ describe("migration files", () => {
         .map((part) => part.trim().split(/\s+/)[0] ?? "")
         .filter((name) => name !== "" && name !== "PRIMARY" && /^[a-z_]+$/.test(name));
       defined.set(match[2] ?? "", columns);
+    }
+    // Columns added later (ALTER TABLE ... ADD IF NOT EXISTS (...)) follow the table's own.
+    for (const match of text.matchAll(
+      /ALTER TABLE IF EXISTS ks_test\.(\w+) ADD IF NOT EXISTS \((.*?)\)(?:$|;)/gs,
+    )) {
+      const added = (match[2] ?? "").split(",").map((part) => part.trim().split(/\s+/)[0] ?? "");
+      defined.set(match[1] ?? "", [...(defined.get(match[1] ?? "") ?? []), ...added]);
     }
     for (const [table, columns] of Object.entries(COLUMNS_BY_TABLE)) {
       expect(defined.get(table), table).toEqual(Object.values(columns));

@@ -68,6 +68,7 @@ export const CONVERSATIONS_BY_USER = {
   conversationId: "conversation_id",
   kind: "kind",
   joinedAt: "joined_at",
+  /** Retired by 0007 (the list is derived from message_receipts): neither written nor read. */
   lastMessageSeq: "last_message_seq",
   lastMessageAt: "last_message_at",
   lastReadSeq: "last_read_seq",
@@ -79,6 +80,11 @@ export const MESSAGE_RECEIPTS = {
   deliveredUpTo: "delivered_up_to",
   readUpTo: "read_up_to",
   updatedAt: "updated_at",
+  /** Static (one per conversation): the conversation's head (0007). */
+  lastMessageSeq: "last_message_seq",
+  lastMessageAt: "last_message_at",
+  /** The highest seq this member sent: they have read it (0007). */
+  sentUpTo: "sent_up_to",
 } as const;
 
 export const MEDIA_OBJECTS = {

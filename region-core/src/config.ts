@@ -77,8 +77,8 @@ const Env = z.object({
   MEDIA_DOWNLOAD_URL_TTL_SECONDS: int(1, 3600).default(300),
 
   PERSISTER_ENABLED: bool.default(true),
-  PERSISTER_CONCURRENCY: int(1, 256).default(8),
-  PERSISTER_PARTITIONS_CONCURRENTLY: int(1, 64).default(2),
+  PERSISTER_CONCURRENCY: int(1, 256).default(16),
+  PERSISTER_PARTITIONS_CONCURRENTLY: int(1, 64).default(4),
   PERSISTER_MAX_UNKNOWN_ATTEMPTS: int(1, 1000).default(5),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(15_000),
 });

@@ -54,7 +54,7 @@ async function embeddedAdapters(config: Config): Promise<Adapters> {
   };
 }
 
-async function realAdapters(config: Config): Promise<Adapters> {
+async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters> {
   const { connectCassandra } = await import("./repositories/cassandra/index.ts");
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId });
   await ensureTopics(
@@ -64,7 +64,7 @@ async function realAdapters(config: Config): Promise<Adapters> {
     config.kafka.replicationFactor,
   );
   const producer = await connectProducer(kafka);
-  const cassandra = await connectCassandra(config.cassandra);
+  const cassandra = await connectCassandra(config.cassandra, metrics);
   return {
     publisher: kafkaPublisher(producer, config.kafka.topic),
     deadLetters: kafkaPublisher(producer, config.kafka.dlqTopic),
@@ -98,7 +98,9 @@ function instrumentAdapters(adapters: Adapters, config: Config, metrics: Metrics
 export async function startRegion(config: Config): Promise<RunningRegion> {
   const metrics = createMetrics(config.regionId);
   const adapters = instrumentAdapters(
-    config.adapters === "real" ? await realAdapters(config) : await embeddedAdapters(config),
+    config.adapters === "real"
+      ? await realAdapters(config, metrics)
+      : await embeddedAdapters(config),
     config,
     metrics,
   );

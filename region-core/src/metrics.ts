@@ -31,6 +31,9 @@ export interface Metrics {
   endToEnd: Histogram;
   /** Errors by protocol code: HTTP answers with an error body and dead-lettered records. */
   errors: Counter<"code" | "source">;
+  /** Requests and statements sent to Cassandra: the persister's cost per message in numbers. */
+  cassandraRequests: Counter;
+  cassandraStatements: Counter;
 }
 
 export function createMetrics(regionId: string): Metrics {
@@ -110,6 +113,16 @@ export function createMetrics(regionId: string): Metrics {
       name: "region_errors_total",
       help: "Errors by protocol code: HTTP error answers (source=http), dead letters (source=persister).",
       labelNames: ["code", "source"],
+      registers,
+    }),
+    cassandraRequests: new Counter({
+      name: "region_cassandra_requests_total",
+      help: "Requests sent to Cassandra (a batch is one request).",
+      registers,
+    }),
+    cassandraStatements: new Counter({
+      name: "region_cassandra_statements_total",
+      help: "Statements sent to Cassandra (each statement of a batch counts).",
       registers,
     }),
   };

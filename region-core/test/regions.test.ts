@@ -268,6 +268,10 @@ describe("persister crash between write and commit (real Kafka and Cassandra)", 
           await messages.insert(m);
           inserted.push(m.seq);
         },
+        insertMany: async (ms) => {
+          await messages.insertMany(ms);
+          inserted.push(...ms.map((m) => m.seq));
+        },
         get: (c, s) => messages.get(c, s),
         page: (c, r) => messages.page(c, r),
       },
@@ -347,7 +351,7 @@ describe("persister crash between write and commit (real Kafka and Cassandra)", 
       { prepare: true },
     );
     expect(rows.rows.length).toBe(45);
-    expect(await repositories.userConversations.get("bob", conv)).toMatchObject({
+    expect(await repositories.receipts.memberState(conv, "bob")).toMatchObject({
       lastMessageSeq: 45,
     });
     await client.shutdown();

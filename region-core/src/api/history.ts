@@ -16,26 +16,34 @@ export function historyRoutes(deps: { repositories: Repositories }): Hono {
   app.get("/:conversationId", async (c) => {
     const conversationId = parseWith(ConversationId, c.req.param("conversationId"));
     const query = parseWith(RegionHistoryQuery, c.req.query());
-    // Membership first, so no answer (not even an empty range) tells a non-member anything.
-    const member = await deps.repositories.members.get(conversationId, query.userId);
-    if (!member) throw new ChatError("not_found", "no such conversation");
-    if (
-      query.after !== undefined &&
-      query.before !== undefined &&
-      query.before <= query.after + 1
-    ) {
-      const empty: RegionHistoryPage = { messages: [], hasMore: false };
-      return c.json(empty);
-    }
-    const range: HistoryRange = { limit: query.limit };
-    if (query.after !== undefined) range.after = query.after;
-    if (query.before !== undefined) range.before = query.before;
-    if (range.after === undefined && range.before === undefined) {
-      const row = await deps.repositories.userConversations.get(query.userId, conversationId);
-      if (row) range.latestSeqHint = row.lastMessageSeq;
-    }
-    const page: RegionHistoryPage = await deps.repositories.messages.page(conversationId, range);
-    return c.json(page);
+    const empty =
+      query.after !== undefined && query.before !== undefined && query.before <= query.after + 1;
+    // The membership check and the page are read together (one round trip of latency, not two);
+    // nothing of the page is sent unless the caller is a member, so a non-member learns nothing.
+    // A failed page read is reported only to a member, so even errors say nothing to others.
+    const [member, page] = await Promise.allSettled([
+      deps.repositories.members.get(conversationId, query.userId),
+      empty ? { messages: [], hasMore: false } : readPage(deps.repositories, conversationId, query),
+    ]);
+    if (member.status === "rejected") throw member.reason;
+    if (!member.value) throw new ChatError("not_found", "no such conversation");
+    if (page.status === "rejected") throw page.reason;
+    return c.json(page.value satisfies RegionHistoryPage);
   });
   return app;
+}
+
+async function readPage(
+  repositories: Repositories,
+  conversationId: ConversationId,
+  query: RegionHistoryQuery,
+): Promise<RegionHistoryPage> {
+  const range: HistoryRange = { limit: query.limit };
+  if (query.after !== undefined) range.after = query.after;
+  if (query.before !== undefined) range.before = query.before;
+  if (range.after === undefined && range.before === undefined) {
+    const state = await repositories.receipts.memberState(conversationId, query.userId);
+    if (state) range.latestSeqHint = state.lastMessageSeq;
+  }
+  return repositories.messages.page(conversationId, range);
 }

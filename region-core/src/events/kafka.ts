@@ -3,6 +3,7 @@
 // the Confluent one) can replace it by providing the same two ports.
 import { ChatError } from "@edge-chat/protocol";
 import { type Consumer, Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
+import { coalescingPublisher } from "./coalescing.ts";
 import type { BatchHandler, EventConsumer, EventPublisher, OutgoingRecord } from "./ports.ts";
 
 export interface KafkaSettings {
@@ -69,26 +70,27 @@ function toBuffer(value: OutgoingRecord["value"]): Buffer | string | null {
   return value instanceof Uint8Array ? Buffer.from(value) : value;
 }
 
-/** Publishes to one topic; failures become ChatError("unavailable") so callers retry. */
+/**
+ * Publishes to one topic; failures become ChatError("unavailable") so callers retry. Calls made
+ * while a send is in flight go out together in the next one (coalescing.ts): one request in flight
+ * is all the idempotent producer allows, so that is how concurrent ingest requests share it.
+ */
 export function kafkaPublisher(producer: Producer, topic: string): EventPublisher {
-  return {
-    async publish(records) {
-      if (records.length === 0) return;
-      try {
-        await producer.send({
-          topic,
-          acks: -1,
-          messages: records.map((record) => ({
-            key: record.key,
-            value: toBuffer(record.value),
-            headers: record.headers ?? {},
-          })),
-        });
-      } catch (error) {
-        throw new ChatError("unavailable", "event log unavailable", { cause: error });
-      }
-    },
-  };
+  return coalescingPublisher(async (records) => {
+    try {
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: records.map((record) => ({
+          key: record.key,
+          value: toBuffer(record.value),
+          headers: record.headers ?? {},
+        })),
+      });
+    } catch (error) {
+      throw new ChatError("unavailable", "event log unavailable", { cause: error });
+    }
+  });
 }
 
 export interface KafkaConsumerSettings {

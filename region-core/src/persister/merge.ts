@@ -1,62 +1,14 @@
-// Pure idempotency rules: how a stored row and an incoming event combine. Each returns the row to
-// write, or null when the event changes nothing, so a replayed or reordered record is a no-op and
-// watermarks only ever move forward.
+// Pure rules for membership snapshots (which replace what is stored, so they read it first) and the
+// unread count derived from a member's state. Messages and receipts need no merge: their cells are
+// versioned by event time (see coalesce.ts and @edge-chat/cql's 0007).
 import type { Member, RegionEvent, UserId } from "@edge-chat/protocol";
-import type { ConversationRow, ReceiptRow, UserConversationRow } from "../repositories/ports.ts";
+import type { ConversationRow, MemberState } from "../repositories/ports.ts";
 
-type ReceiptEvent = Extract<RegionEvent, { type: "receipt" }>;
 type MembershipEvent = Extract<RegionEvent, { type: "membership" }>;
 
-/** Max-merges a member's delivered/read watermarks (read implies delivered). */
-export function mergeReceipt(stored: ReceiptRow | null, event: ReceiptEvent): ReceiptRow | null {
-  const readUpTo = Math.max(stored?.readUpTo ?? 0, event.readUpTo);
-  const deliveredUpTo = Math.max(stored?.deliveredUpTo ?? 0, event.deliveredUpTo, readUpTo);
-  if (stored && stored.readUpTo === readUpTo && stored.deliveredUpTo === deliveredUpTo) return null;
-  return {
-    conversationId: event.conversationId,
-    userId: event.userId,
-    deliveredUpTo,
-    readUpTo,
-    updatedAt: Math.max(stored?.updatedAt ?? 0, event.at),
-  };
-}
-
-/** A new message moves a member's list row forward; the sender has read their own message. */
-export function advanceListRow(
-  stored: UserConversationRow | null,
-  change: { userId: UserId; conversationId: string; seq: number; at: number; senderId?: UserId },
-): UserConversationRow | null {
-  const base: UserConversationRow = stored ?? {
-    userId: change.userId,
-    conversationId: change.conversationId,
-    lastMessageSeq: 0,
-    lastMessageAt: 0,
-    lastReadSeq: 0,
-  };
-  const newer = stored === null || change.seq > base.lastMessageSeq;
-  const lastReadSeq =
-    change.senderId === change.userId ? Math.max(base.lastReadSeq, change.seq) : base.lastReadSeq;
-  if (stored && !newer && lastReadSeq === stored.lastReadSeq) return null;
-  return {
-    ...base,
-    lastMessageSeq: newer ? change.seq : base.lastMessageSeq,
-    lastMessageAt: newer ? change.at : base.lastMessageAt,
-    lastReadSeq,
-  };
-}
-
-/** Moves a member's list-row read watermark forward (from a receipt). */
-export function advanceReadSeq(
-  stored: UserConversationRow | null,
-  readUpTo: number,
-): UserConversationRow | null {
-  if (!stored || readUpTo <= stored.lastReadSeq) return null;
-  return { ...stored, lastReadSeq: readUpTo };
-}
-
-/** Unread messages in a list row: the member's read watermark is never past the last message. */
-export function unreadCount(row: UserConversationRow): number {
-  return Math.max(0, row.lastMessageSeq - row.lastReadSeq);
+/** Unread messages for a member: their read position is never past the last message. */
+export function unreadCount(state: Pick<MemberState, "lastMessageSeq" | "lastReadSeq">): number {
+  return Math.max(0, state.lastMessageSeq - state.lastReadSeq);
 }
 
 export interface MembershipPlan {

@@ -1,8 +1,16 @@
 // The persister: a consumer-group member that applies event-log records to storage. Within a batch
 // (one partition), records are queued per conversation: conversations run with bounded concurrency,
-// each one strictly in order. Offsets are resolved and committed only up to the last record whose
-// writes succeeded; poison records go to the dead-letter topic instead of blocking the partition.
-import { ChatError, DEFAULT_RETRY, type RetryPolicy, withRetry } from "@edge-chat/protocol";
+// each one strictly in order, its consecutive messages and receipts coalesced into one write step
+// (coalesce.ts: O(1) state writes per step, whatever the group size). Offsets are resolved and
+// committed only up to the last record whose writes succeeded; poison records go to the
+// dead-letter topic instead of blocking the partition.
+import {
+  ChatError,
+  DEFAULT_RETRY,
+  type RegionEvent,
+  type RetryPolicy,
+  withRetry,
+} from "@edge-chat/protocol";
 import type {
   ConsumedBatch,
   ConsumedRecord,
@@ -11,9 +19,19 @@ import type {
 } from "../events/ports.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Repositories } from "../repositories/ports.ts";
-import { applyEvent } from "./apply.ts";
+import { applyStep } from "./apply.ts";
+import { coalesce, type Step } from "./coalesce.ts";
 import { committableOffset, groupByKey, runBounded } from "./plan.ts";
 import { deadLetterHeaders, decodeRecord, escalate } from "./records.ts";
+
+/** A decoded record, ready to be coalesced. */
+interface Valid {
+  record: ConsumedRecord;
+  event: RegionEvent;
+}
+
+/** What one conversation's queue turns into, in record order. */
+type Work = Step<Valid> | { kind: "poison"; record: ConsumedRecord; reason: string };
 
 export interface PersisterOptions {
   consumer: EventConsumer;
@@ -52,11 +70,16 @@ export class Persister {
     const done = new Set<string>();
     const queues = groupByKey(batch.records, (record) => record.key ?? "");
     await runBounded(queues, this.options.concurrency, async (queue) => {
-      for (const record of queue) {
+      for (const work of plan(queue)) {
         if (!batch.isRunning() || batch.isStale()) return;
         try {
-          await this.handleRecord(batch, record);
-          done.add(record.offset);
+          if (work.kind === "poison") {
+            await this.deadLetter(batch, work.record, "invalid_request", work.reason);
+            done.add(work.record.offset);
+          } else {
+            await this.applyOrSplit(batch, work);
+            for (const item of work.items) done.add(item.record.offset);
+          }
           await this.heartbeat(batch);
         } catch (error) {
           // Only stopping (or a dead-letter publish that cannot get through while stopping) ends
@@ -93,23 +116,30 @@ export class Persister {
     }
   }
 
-  private async handleRecord(batch: ConsumedBatch, record: ConsumedRecord): Promise<void> {
-    const decoded = decodeRecord(record.key, record.value);
-    if (decoded.kind === "poison") {
-      await this.deadLetter(batch, record, "invalid_request", decoded.reason);
-      return;
-    }
+  /**
+   * Applies a step with retries. A permanent failure of a step of several records says only that
+   * one of them is bad: they are then applied one by one, so only the bad one is dead-lettered.
+   */
+  private async applyOrSplit(batch: ConsumedBatch, step: Step<Valid>): Promise<void> {
     try {
       await this.retrying((attempt) =>
-        applyEvent(this.options.repositories, decoded.event).catch((error: unknown) => {
+        applyStep(this.options.repositories, step).catch((error: unknown) => {
           throw escalate(error, attempt, this.options.maxUnknownAttempts);
         }),
       );
-      this.options.metrics.persistedRecords.inc({ type: decoded.event.type });
+      for (const item of step.items) {
+        this.options.metrics.persistedRecords.inc({ type: item.event.type });
+      }
     } catch (error) {
       if (error instanceof Stopping || !(error instanceof ChatError) || error.retriable)
         throw error;
-      await this.deadLetter(batch, record, error.code, error.message);
+      if (step.items.length > 1) {
+        for (const single of coalesce(step.items, (item) => item.event, 1)) {
+          await this.applyOrSplit(batch, single);
+        }
+        return;
+      }
+      await this.deadLetter(batch, step.items[0]!.record, error.code, error.message);
     }
   }
 
@@ -155,4 +185,23 @@ export class Persister {
         }),
     });
   }
+}
+
+/** Decodes a conversation's records and coalesces the valid runs between poison records. */
+function plan(queue: readonly ConsumedRecord[]): Work[] {
+  const work: Work[] = [];
+  let run: Valid[] = [];
+  const flush = () => {
+    work.push(...coalesce(run, (item) => item.event));
+    run = [];
+  };
+  for (const record of queue) {
+    const decoded = decodeRecord(record.key, record.value);
+    if (decoded.kind === "poison") {
+      flush();
+      work.push({ kind: "poison", record, reason: decoded.reason });
+    } else run.push({ record, event: decoded.event });
+  }
+  flush();
+  return work;
 }

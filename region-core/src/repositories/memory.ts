@@ -3,11 +3,13 @@
 import type { ConversationId, Member, Message, UserId } from "@edge-chat/protocol";
 import type {
   ConversationRow,
+  ConversationStateChange,
   ConversationsRepository,
   HistoryRange,
   MediaObjectRow,
   MediaObjectsRepository,
   MembersRepository,
+  MemberState,
   MessagesRepository,
   ReceiptRow,
   ReceiptsRepository,
@@ -35,6 +37,10 @@ export class MemoryMessages implements MessagesRepository {
       this.rows.set(message.conversationId, rows);
     }
     rows.set(message.seq, structuredClone(message));
+  }
+
+  async insertMany(messages: readonly Message[]): Promise<void> {
+    for (const message of messages) await this.insert(message);
   }
 
   async get(conversationId: ConversationId, seq: number): Promise<Message | null> {
@@ -75,6 +81,13 @@ export class MemoryConversations implements ConversationsRepository {
   async get(conversationId: ConversationId): Promise<ConversationRow | null> {
     const row = this.rows.get(conversationId);
     return row ? structuredClone(row) : null;
+  }
+
+  async getMany(conversationIds: readonly ConversationId[]): Promise<ConversationRow[]> {
+    return conversationIds.flatMap((id) => {
+      const row = this.rows.get(id);
+      return row ? [structuredClone(row)] : [];
+    });
   }
 
   async put(row: ConversationRow): Promise<void> {
@@ -119,52 +132,18 @@ export class MemoryMembers implements MembersRepository {
   }
 }
 
-interface ListCells {
-  kind?: "direct" | "group";
-  joinedAt?: number;
-  lastMessage?: { value: { seq: number; at: number }; version: number };
-  lastRead?: { value: number; version: number };
-}
-
 export class MemoryUserConversations implements UserConversationsRepository {
-  private readonly rows = new Map<string, Map<string, ListCells>>();
-  /** Removal times: like a Cassandra row deletion, they shadow versioned writes made before them. */
-  private readonly removedAt = new Map<string, number>();
-
-  private toRow(userId: string, conversationId: string, cells: ListCells): UserConversationRow {
-    const row: UserConversationRow = {
-      userId,
-      conversationId,
-      lastMessageSeq: cells.lastMessage?.value.seq ?? 0,
-      lastMessageAt: cells.lastMessage?.value.at ?? 0,
-      lastReadSeq: cells.lastRead?.value ?? 0,
-    };
-    if (cells.kind !== undefined) row.kind = cells.kind;
-    if (cells.joinedAt !== undefined) row.joinedAt = cells.joinedAt;
-    return row;
-  }
+  private readonly rows = new Map<string, Map<string, UserConversationRow>>();
 
   async list(userId: UserId): Promise<UserConversationRow[]> {
-    return [...(this.rows.get(userId)?.entries() ?? [])]
-      .map(([conversationId, cells]) => this.toRow(userId, conversationId, cells))
-      .sort((a, b) => (a.conversationId < b.conversationId ? -1 : 1));
+    return [...(this.rows.get(userId)?.values() ?? [])]
+      .sort((a, b) => (a.conversationId < b.conversationId ? -1 : 1))
+      .map((row) => structuredClone(row));
   }
 
   async get(userId: UserId, conversationId: ConversationId) {
-    const cells = this.rows.get(userId)?.get(conversationId);
-    return cells ? this.toRow(userId, conversationId, cells) : null;
-  }
-
-  private cells(userId: string, conversationId: string, version: number | null): ListCells | null {
-    const removed = this.removedAt.get(`${userId}\n${conversationId}`);
-    if (version !== null && removed !== undefined && version <= removed) return null;
-    const rows = nested(this.rows, userId);
-    let cells = rows.get(conversationId);
-    if (!cells) {
-      cells = {};
-      rows.set(conversationId, cells);
-    }
-    return cells;
+    const row = this.rows.get(userId)?.get(conversationId);
+    return row ? structuredClone(row) : null;
   }
 
   async join(row: {
@@ -173,67 +152,108 @@ export class MemoryUserConversations implements UserConversationsRepository {
     kind: "direct" | "group";
     joinedAt: number;
   }) {
-    this.removedAt.delete(`${row.userId}\n${row.conversationId}`);
-    const cells = this.cells(row.userId, row.conversationId, null)!;
-    cells.kind = row.kind;
-    cells.joinedAt = row.joinedAt;
-  }
-
-  async recordMessage(row: {
-    userId: UserId;
-    conversationId: ConversationId;
-    lastMessageSeq: number;
-    lastMessageAt: number;
-  }) {
-    const cells = this.cells(row.userId, row.conversationId, row.lastMessageAt);
-    if (!cells) return;
-    cells.lastMessage = lww(
-      cells.lastMessage,
-      { seq: row.lastMessageSeq, at: row.lastMessageAt },
-      row.lastMessageAt,
-      (a, b) => (b.seq > a.seq ? b : a),
-    );
-  }
-
-  async recordRead(row: {
-    userId: UserId;
-    conversationId: ConversationId;
-    lastReadSeq: number;
-    at: number;
-  }) {
-    const cells = this.cells(row.userId, row.conversationId, row.at);
-    if (!cells) return;
-    cells.lastRead = lww(cells.lastRead, row.lastReadSeq, row.at, Math.max);
+    nested(this.rows, row.userId).set(row.conversationId, structuredClone(row));
   }
 
   async remove(userId: UserId, conversationId: ConversationId): Promise<void> {
     this.rows.get(userId)?.delete(conversationId);
-    this.removedAt.set(`${userId}\n${conversationId}`, Date.now());
   }
 }
 
+type Versioned<T> = { value: T; version: number };
+
+/** One member's row of a conversation's state partition: each group of cells has its version. */
+interface MemberCells {
+  receipt?: Versioned<{ deliveredUpTo: number; readUpTo: number }>;
+  sent?: Versioned<number>;
+}
+
 export class MemoryReceipts implements ReceiptsRepository {
-  private readonly rows = new Map<string, Map<string, ReceiptRow>>();
+  private readonly rows = new Map<string, Map<string, MemberCells>>();
+  /** The static head of each conversation's partition. */
+  private readonly heads = new Map<string, Versioned<{ seq: number; at: number }>>();
+
+  private cells(conversationId: string, userId: string): MemberCells {
+    const rows = nested(this.rows, conversationId);
+    let cells = rows.get(userId);
+    if (!cells) {
+      cells = {};
+      rows.set(userId, cells);
+    }
+    return cells;
+  }
+
+  private toReceipt(conversationId: string, userId: string, cells: MemberCells): ReceiptRow | null {
+    if (!cells.receipt) return null;
+    return {
+      conversationId,
+      userId,
+      deliveredUpTo: cells.receipt.value.deliveredUpTo,
+      readUpTo: cells.receipt.value.readUpTo,
+      updatedAt: cells.receipt.version,
+    };
+  }
 
   async get(conversationId: ConversationId, userId: UserId): Promise<ReceiptRow | null> {
-    const row = this.rows.get(conversationId)?.get(userId);
-    return row ? structuredClone(row) : null;
+    const cells = this.rows.get(conversationId)?.get(userId);
+    return cells ? this.toReceipt(conversationId, userId, cells) : null;
   }
 
   async list(conversationId: ConversationId): Promise<ReceiptRow[]> {
-    return [...(this.rows.get(conversationId)?.values() ?? [])]
-      .sort((a, b) => (a.userId < b.userId ? -1 : 1))
-      .map((r) => structuredClone(r));
+    return [...(this.rows.get(conversationId)?.entries() ?? [])]
+      .flatMap(([userId, cells]) => {
+        const row = this.toReceipt(conversationId, userId, cells);
+        return row ? [row] : [];
+      })
+      .sort((a, b) => (a.userId < b.userId ? -1 : 1));
   }
 
   async put(row: ReceiptRow): Promise<void> {
-    const rows = nested(this.rows, row.conversationId);
-    const stored = rows.get(row.userId);
-    if (!stored || row.updatedAt > stored.updatedAt) rows.set(row.userId, structuredClone(row));
-    else if (row.updatedAt === stored.updatedAt) {
-      stored.deliveredUpTo = Math.max(stored.deliveredUpTo, row.deliveredUpTo);
-      stored.readUpTo = Math.max(stored.readUpTo, row.readUpTo);
+    await this.record(row.conversationId, { receipts: [row] });
+  }
+
+  async record(conversationId: ConversationId, change: ConversationStateChange): Promise<void> {
+    for (const userId of change.joined ?? []) this.cells(conversationId, userId);
+    if (change.head) {
+      const { lastMessageSeq: seq, lastMessageAt: at } = change.head;
+      this.heads.set(
+        conversationId,
+        lww(this.heads.get(conversationId), { seq, at }, at, (a, b) => (b.seq > a.seq ? b : a)),
+      );
     }
+    for (const sent of change.sent ?? []) {
+      const cells = this.cells(conversationId, sent.userId);
+      cells.sent = lww(cells.sent, sent.upToSeq, sent.at, Math.max);
+    }
+    for (const row of change.receipts ?? []) {
+      const cells = this.cells(conversationId, row.userId);
+      const { deliveredUpTo, readUpTo } = row;
+      cells.receipt = lww(cells.receipt, { deliveredUpTo, readUpTo }, row.updatedAt, (a, b) => ({
+        deliveredUpTo: Math.max(a.deliveredUpTo, b.deliveredUpTo),
+        readUpTo: Math.max(a.readUpTo, b.readUpTo),
+      }));
+    }
+  }
+
+  async memberState(conversationId: ConversationId, userId: UserId): Promise<MemberState | null> {
+    const head = this.heads.get(conversationId)?.value;
+    const cells = this.rows.get(conversationId)?.get(userId);
+    if (!head && !cells) return null;
+    return {
+      conversationId,
+      userId,
+      lastMessageSeq: head?.seq ?? 0,
+      lastMessageAt: head?.at ?? 0,
+      lastReadSeq: Math.max(cells?.receipt?.value.readUpTo ?? 0, cells?.sent?.value ?? 0),
+    };
+  }
+
+  async memberStates(
+    userId: UserId,
+    conversationIds: readonly ConversationId[],
+  ): Promise<MemberState[]> {
+    const states = await Promise.all(conversationIds.map((id) => this.memberState(id, userId)));
+    return states.filter((state) => state !== null);
   }
 }
 

@@ -23,6 +23,12 @@ export interface HistoryRange {
 /** messages_by_conversation: rows keyed by (conversation, bucket, seq); inserting is idempotent. */
 export interface MessagesRepository {
   insert(message: Message): Promise<void>;
+  /**
+   * Inserts many messages (any conversations, any order): rows of one partition (conversation,
+   * bucket) go together in as few writes as the store allows (Cassandra: unlogged batches per
+   * partition, bounded in size). Idempotent like `insert`.
+   */
+  insertMany(messages: readonly Message[]): Promise<void>;
   get(conversationId: ConversationId, seq: number): Promise<Message | null>;
   /**
    * Ascending messages in the range. With `after`, the `limit` lowest above it (paging forward,
@@ -47,6 +53,8 @@ export interface ConversationRow {
 
 export interface ConversationsRepository {
   get(conversationId: ConversationId): Promise<ConversationRow | null>;
+  /** The rows that exist among `conversationIds`, in no particular order (one read, not N). */
+  getMany(conversationIds: readonly ConversationId[]): Promise<ConversationRow[]>;
   put(row: ConversationRow): Promise<void>;
 }
 
@@ -59,22 +67,18 @@ export interface MembersRepository {
   remove(conversationId: ConversationId, userId: UserId, asOfSeq: Watermark): Promise<void>;
 }
 
-/** conversations_by_user: one row per (user, conversation) for the conversation list. */
+/**
+ * conversations_by_user: which conversations a user is in (one row per membership). Written only on
+ * membership changes, never per message: the list's activity and unread counts are derived on read
+ * from each conversation's state (ReceiptsRepository.memberState), see @edge-chat/cql's 0007.
+ */
 export interface UserConversationRow {
   userId: UserId;
   conversationId: ConversationId;
   kind?: "direct" | "group";
   joinedAt?: Timestamp;
-  lastMessageSeq: Watermark;
-  lastMessageAt: Timestamp;
-  lastReadSeq: Watermark;
 }
 
-/**
- * Cells are updated in place, never delete-then-insert. The watermark cells are versioned by the
- * ConversationDO's event time (Cassandra: the write timestamp, see @edge-chat/cql's 0004), so a
- * replayed older write cannot move them backwards.
- */
 export interface UserConversationsRepository {
   list(userId: UserId): Promise<UserConversationRow[]>;
   get(userId: UserId, conversationId: ConversationId): Promise<UserConversationRow | null>;
@@ -83,20 +87,6 @@ export interface UserConversationsRepository {
     conversationId: ConversationId;
     kind: "direct" | "group";
     joinedAt: Timestamp;
-  }): Promise<void>;
-  /** Sets last_message_seq/at, versioned by `lastMessageAt`. */
-  recordMessage(row: {
-    userId: UserId;
-    conversationId: ConversationId;
-    lastMessageSeq: Watermark;
-    lastMessageAt: Timestamp;
-  }): Promise<void>;
-  /** Sets last_read_seq, versioned by `at`. */
-  recordRead(row: {
-    userId: UserId;
-    conversationId: ConversationId;
-    lastReadSeq: Watermark;
-    at: Timestamp;
   }): Promise<void>;
   remove(userId: UserId, conversationId: ConversationId): Promise<void>;
 }
@@ -110,11 +100,51 @@ export interface ReceiptRow {
   updatedAt: Timestamp;
 }
 
-/** Watermarks are versioned by `updatedAt` (the DO's event time): an older write loses. */
+/**
+ * Everything one run of a conversation's events changes in its state partition, written at once
+ * (Cassandra: one unlogged single-partition batch), without reading first. Every cell is versioned
+ * by the ConversationDO's event time, so replays and reorders cannot move anything backwards.
+ */
+export interface ConversationStateChange {
+  /** The conversation's newest message: versioned by `lastMessageAt`. */
+  head?: { lastMessageSeq: Watermark; lastMessageAt: Timestamp };
+  /** Per sender, the highest seq they sent (they have read it): versioned by `at`. */
+  sent?: readonly { userId: UserId; upToSeq: Watermark; at: Timestamp }[];
+  /** Receipt watermarks, versioned by `updatedAt`. */
+  receipts?: readonly ReceiptRow[];
+  /** Members that joined: their (empty) rows exist from now on, so memberState finds them. */
+  joined?: readonly UserId[];
+}
+
+/** What a member's conversation-list entry is derived from: one row of the state partition. */
+export interface MemberState {
+  conversationId: ConversationId;
+  userId: UserId;
+  /** 0 / 0 while the conversation has no persisted message. */
+  lastMessageSeq: Watermark;
+  lastMessageAt: Timestamp;
+  /** The member's read position: the read watermark, or what they sent if that is higher. */
+  lastReadSeq: Watermark;
+}
+
+/**
+ * message_receipts: one partition per conversation holding its head (last message, one cell) and
+ * each member's watermarks. Watermarks are versioned by `updatedAt` (the DO's event time): an
+ * older write loses.
+ */
 export interface ReceiptsRepository {
   get(conversationId: ConversationId, userId: UserId): Promise<ReceiptRow | null>;
   list(conversationId: ConversationId): Promise<ReceiptRow[]>;
   put(row: ReceiptRow): Promise<void>;
+  /** Applies a coalesced change in one write to the conversation's partition. */
+  record(conversationId: ConversationId, change: ConversationStateChange): Promise<void>;
+  /** The head and one member's read position; null when neither exists yet. */
+  memberState(conversationId: ConversationId, userId: UserId): Promise<MemberState | null>;
+  /**
+   * memberState for one user in many conversations (a conversation list) in one read, not N;
+   * conversations with nothing stored are left out. Any order.
+   */
+  memberStates(userId: UserId, conversationIds: readonly ConversationId[]): Promise<MemberState[]>;
 }
 
 /** media_objects: one row per object an upload URL was issued for (written once). */

@@ -148,6 +148,18 @@ export function repositoryContract(name: string, repositories: () => Repositorie
         createdAt: 5,
         membersAsOfSeq: 8,
       });
+      const other = uniqueGroup("meta2");
+      await conversations.put({
+        conversationId: other,
+        kind: "direct",
+        createdAt: 6,
+        membersAsOfSeq: 1,
+      });
+      const many = await conversations.getMany([conv, uniqueGroup("absent"), other]);
+      expect(many.sort((a, b) => a.createdAt - b.createdAt)).toEqual([
+        { conversationId: conv, kind: "group", createdAt: 5, membersAsOfSeq: 8 },
+        { conversationId: other, kind: "direct", createdAt: 6, membersAsOfSeq: 1 },
+      ]);
     });
 
     it("versions member writes and removals by asOfSeq", async () => {
@@ -165,55 +177,42 @@ export function repositoryContract(name: string, repositories: () => Repositorie
       expect(await members.get(conv, "nobody")).toBeNull();
     });
 
-    it("updates list rows in place and never moves watermarks back", async () => {
+    it("inserts many messages across partitions and conversations at once, idempotently", async () => {
+      const { messages } = repositories();
+      const [a, b] = [uniqueGroup("many-a"), uniqueGroup("many-b")];
+      const seqs = Array.from({ length: 30 }, (_, i) => BUCKET_SIZE - 14 + i);
+      const batch = [
+        ...seqs.map((seq) => message(a, seq)),
+        ...[1, 2, 3].map((seq) => message(b, seq, "bob")),
+      ];
+      await messages.insertMany(batch);
+      await messages.insertMany(batch.slice(10, 20));
+      const page = await messages.page(a, { after: BUCKET_SIZE - 15, limit: 100 });
+      expect(page.messages).toEqual(batch.slice(0, 30));
+      expect((await messages.page(b, { after: 0, limit: 10 })).messages).toEqual(batch.slice(30));
+    });
+
+    it("lists a user's memberships and forgets a removed one", async () => {
       const { userConversations } = repositories();
       const user = `u-${uniqueGroup("x").slice(2)}`;
-      const conv = uniqueGroup("list");
+      const [conv, other] = [uniqueGroup("list"), uniqueGroup("list2")];
       await userConversations.join({
         userId: user,
         conversationId: conv,
         kind: "group",
         joinedAt: 1_000,
       });
-      await userConversations.recordMessage({
+      await userConversations.join({
         userId: user,
-        conversationId: conv,
-        lastMessageSeq: 5,
-        lastMessageAt: 1_700_000_000_500,
-      });
-      await userConversations.recordRead({
-        userId: user,
-        conversationId: conv,
-        lastReadSeq: 4,
-        at: 1_700_000_000_600,
-      });
-      await userConversations.recordMessage({
-        userId: user,
-        conversationId: conv,
-        lastMessageSeq: 3,
-        lastMessageAt: 1_700_000_000_300,
-      });
-      await userConversations.recordRead({
-        userId: user,
-        conversationId: conv,
-        lastReadSeq: 2,
-        at: 1_700_000_000_200,
+        conversationId: other,
+        kind: "direct",
+        joinedAt: 2_000,
       });
       expect(await userConversations.get(user, conv)).toEqual({
         userId: user,
         conversationId: conv,
         kind: "group",
         joinedAt: 1_000,
-        lastMessageSeq: 5,
-        lastMessageAt: 1_700_000_000_500,
-        lastReadSeq: 4,
-      });
-      const other = uniqueGroup("list2");
-      await userConversations.recordMessage({
-        userId: user,
-        conversationId: other,
-        lastMessageSeq: 1,
-        lastMessageAt: 1_700_000_000_100,
       });
       expect((await userConversations.list(user)).map((r) => r.conversationId).sort()).toEqual(
         [conv, other].sort(),
@@ -221,6 +220,110 @@ export function repositoryContract(name: string, repositories: () => Repositorie
       await userConversations.remove(user, other);
       expect(await userConversations.get(user, other)).toBeNull();
       expect((await userConversations.list(user)).map((r) => r.conversationId)).toEqual([conv]);
+    });
+
+    it("keeps a conversation's head and each member's read position; older writes lose", async () => {
+      const { receipts } = repositories();
+      const conv = uniqueGroup("state");
+      const t = 1_700_000_000_000;
+      expect(await receipts.memberState(conv, "bob")).toBeNull();
+      await receipts.record(conv, { joined: ["alice", "bob", "carol"] });
+      expect(await receipts.memberState(conv, "carol")).toEqual({
+        conversationId: conv,
+        userId: "carol",
+        lastMessageSeq: 0,
+        lastMessageAt: 0,
+        lastReadSeq: 0,
+      });
+      // A run's change: head, sender, one member's receipt (all at seq `seq`, bob read `read`).
+      const change = (seq: number, at: number, read: number, readAt: number) => ({
+        head: { lastMessageSeq: seq, lastMessageAt: at },
+        sent: [{ userId: "alice", upToSeq: seq, at }],
+        receipts: [
+          {
+            conversationId: conv,
+            userId: "bob",
+            deliveredUpTo: seq,
+            readUpTo: read,
+            updatedAt: readAt,
+          },
+        ],
+      });
+      await receipts.record(conv, change(5, t + 500, 4, t + 600));
+      // Replayed and reordered older writes: none of them moves anything back.
+      await receipts.record(conv, change(3, t + 300, 2, t + 200));
+      // Two messages in one millisecond: the tie keeps the greater seq.
+      await receipts.record(conv, { head: { lastMessageSeq: 6, lastMessageAt: t + 600 } });
+      await receipts.record(conv, { head: { lastMessageSeq: 7, lastMessageAt: t + 600 } });
+      await receipts.record(conv, { head: { lastMessageSeq: 6, lastMessageAt: t + 600 } });
+      const state = (userId: string) => receipts.memberState(conv, userId);
+      const head = { conversationId: conv, lastMessageSeq: 7, lastMessageAt: t + 600 };
+      expect(await state("alice")).toEqual({ ...head, userId: "alice", lastReadSeq: 5 });
+      expect(await state("bob")).toEqual({ ...head, userId: "bob", lastReadSeq: 4 });
+      expect(await state("carol")).toEqual({ ...head, userId: "carol", lastReadSeq: 0 });
+      // A member without a row (joined before the head existed): the head alone.
+      expect(await state("dave")).toEqual({ ...head, userId: "dave", lastReadSeq: 0 });
+      // A receipt read position above what the member sent wins over it.
+      await receipts.put({
+        conversationId: conv,
+        userId: "alice",
+        deliveredUpTo: 7,
+        readUpTo: 7,
+        updatedAt: t + 700,
+      });
+      expect(await state("alice")).toMatchObject({ lastReadSeq: 7 });
+      // The same for many conversations at once; one with nothing stored is left out.
+      const quiet = uniqueGroup("quiet");
+      const joinedOnly = uniqueGroup("joined");
+      await receipts.record(joinedOnly, { joined: ["bob"] });
+      const states = await receipts.memberStates("bob", [conv, quiet, joinedOnly]);
+      expect(states.sort((a, b) => b.lastMessageSeq - a.lastMessageSeq)).toEqual([
+        { ...head, userId: "bob", lastReadSeq: 4 },
+        {
+          conversationId: joinedOnly,
+          userId: "bob",
+          lastMessageSeq: 0,
+          lastMessageAt: 0,
+          lastReadSeq: 0,
+        },
+      ]);
+      expect(await receipts.memberStates("dave", [conv])).toEqual([
+        { ...head, userId: "dave", lastReadSeq: 0 },
+      ]);
+      // Rows with no receipt are not receipts.
+      expect(await receipts.get(conv, "carol")).toBeNull();
+      expect((await receipts.list(conv)).map((r) => r.userId).sort()).toEqual(["alice", "bob"]);
+    });
+
+    it("applies a state change larger than one batch (hundreds of senders and receipts)", async () => {
+      const { receipts } = repositories();
+      const conv = uniqueGroup("big");
+      const t = 1_700_000_000_000;
+      const users = Array.from({ length: 300 }, (_, i) => `m${i}`);
+      await receipts.record(conv, {
+        joined: users,
+        head: { lastMessageSeq: 300, lastMessageAt: t + 300 },
+        sent: users.map((userId, i) => ({ userId, upToSeq: i + 1, at: t + i + 1 })),
+        receipts: users.map((userId) => ({
+          conversationId: conv,
+          userId,
+          deliveredUpTo: 300,
+          readUpTo: 150,
+          updatedAt: t + 400,
+        })),
+      });
+      const states = await receipts.memberStates("m299", [conv]);
+      expect(states).toEqual([
+        {
+          conversationId: conv,
+          userId: "m299",
+          lastMessageSeq: 300,
+          lastMessageAt: t + 300,
+          lastReadSeq: 300,
+        },
+      ]);
+      expect(await receipts.memberState(conv, "m0")).toMatchObject({ lastReadSeq: 150 });
+      expect(await receipts.list(conv)).toHaveLength(300);
     });
 
     it("keeps the newest receipt watermarks", async () => {

@@ -2,6 +2,7 @@
 // migrations if asked, and builds one repository per table over a shared prepared-statement session.
 import { createCassandraClient, migrate } from "@edge-chat/cql";
 import type { Config } from "../../config.ts";
+import type { Metrics } from "../../metrics.ts";
 import type { Repositories } from "../ports.ts";
 import { CassandraConversations } from "./conversations.ts";
 import { CassandraMediaObjects } from "./media-objects.ts";
@@ -18,13 +19,17 @@ export interface CassandraRepositories {
 
 export async function connectCassandra(
   config: Config["cassandra"],
+  metrics?: Pick<Metrics, "cassandraRequests" | "cassandraStatements">,
 ): Promise<CassandraRepositories> {
   if (config.migrate) {
     await migrate({ config: config.cql, log: (line) => console.log(`cql: ${line}`) });
   }
   const client = createCassandraClient(config.cql);
   await client.connect();
-  const session = createSession(client, config.cql.keyspace, config.consistency);
+  const session = createSession(client, config.cql.keyspace, config.consistency, (statements) => {
+    metrics?.cassandraRequests.inc();
+    metrics?.cassandraStatements.inc(statements);
+  });
   return { repositories: cassandraRepositories(session), close: () => client.shutdown() };
 }
 

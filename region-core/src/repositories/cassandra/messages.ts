@@ -19,7 +19,8 @@ import {
   SystemEvent,
 } from "@edge-chat/protocol";
 import type { HistoryRange, MessagesRepository } from "../ports.ts";
-import { type Session, toNumber } from "./session.ts";
+import { batchesByPartition } from "./batches.ts";
+import { type Session, type Statement, toNumber } from "./session.ts";
 
 type Row = Record<string, unknown>;
 type MediaRow = Record<string, unknown> | null;
@@ -65,6 +66,18 @@ function contentColumns(content: MessageContent): {
       return { kind: content.kind, body: caption, media: udt };
     }
   }
+}
+
+/** A message row's rough size in a batch (the text dominates; ids, timestamps and media are small). */
+function approximateBytes(message: Message): number {
+  const content = message.content;
+  const text =
+    content.kind === "text"
+      ? content.text
+      : content.kind === "system"
+        ? JSON.stringify(content.system)
+        : ("caption" in content ? (content.caption ?? "") : "") + JSON.stringify(content.media);
+  return 200 + Buffer.byteLength(text);
 }
 
 function contentOf(kind: string, body: string | null, media: MediaRow): unknown {
@@ -114,19 +127,22 @@ function toMessage(conversationId: ConversationId, row: Row): Message {
 export class CassandraMessages implements MessagesRepository {
   private readonly session: Session;
   private readonly table: string;
+  private readonly insertQuery: string;
 
   constructor(session: Session) {
     this.session = session;
     this.table = `${session.keyspace}.${TABLES.messagesByConversation}`;
+    this.insertQuery =
+      `INSERT INTO ${this.table} (${M.conversationId}, ${M.bucket}, ${M.seq}, ${M.messageId}, ` +
+      `${M.clientMsgId}, ${M.senderId}, ${M.kind}, ${M.body}, ${M.media}, ${M.replyToSeq}, ${M.serverTs}) ` +
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   }
 
-  async insert(message: Message): Promise<void> {
+  private insertStatement(message: Message): Statement {
     const { kind, body, media } = contentColumns(message.content);
-    await this.session.execute(
-      `INSERT INTO ${this.table} (${M.conversationId}, ${M.bucket}, ${M.seq}, ${M.messageId}, ` +
-        `${M.clientMsgId}, ${M.senderId}, ${M.kind}, ${M.body}, ${M.media}, ${M.replyToSeq}, ${M.serverTs}) ` +
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      [
+    return {
+      query: this.insertQuery,
+      params: [
         message.conversationId,
         bucketOf(message.seq),
         message.seq,
@@ -139,6 +155,22 @@ export class CassandraMessages implements MessagesRepository {
         message.replyToSeq ?? null,
         new Date(message.serverTs),
       ],
+    };
+  }
+
+  async insert(message: Message): Promise<void> {
+    await this.insertMany([message]);
+  }
+
+  /** One unlogged batch per (conversation, bucket) partition, bounded in size, all in parallel. */
+  async insertMany(messages: readonly Message[]): Promise<void> {
+    const batches = batchesByPartition(
+      messages,
+      (m) => `${m.conversationId}\n${bucketOf(m.seq)}`,
+      approximateBytes,
+    );
+    await Promise.all(
+      batches.map((batch) => this.session.batch(batch.map((m) => this.insertStatement(m)))),
     );
   }
 

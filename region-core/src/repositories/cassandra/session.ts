@@ -42,6 +42,12 @@ export function toChatError(error: unknown): ChatError {
   });
 }
 
+/** One statement of a batch; a per-statement write timestamp goes in its CQL (USING TIMESTAMP ?). */
+export interface Statement {
+  query: string;
+  params: unknown[];
+}
+
 export interface Session {
   readonly keyspace: string;
   execute(
@@ -49,17 +55,28 @@ export interface Session {
     params: unknown[],
     options?: { timestamp?: number; fetchSize?: number },
   ): Promise<cassandra.types.ResultSet>;
+  /**
+   * An UNLOGGED batch. Callers only batch statements of one partition: that is one mutation,
+   * applied atomically on each replica, with no batch log (a multi-partition unlogged batch would
+   * only move the fan-out onto one coordinator). One statement runs as a plain execute.
+   */
+  batch(statements: readonly Statement[]): Promise<void>;
 }
+
+/** Told of every request sent (the statements it carries), e.g. to count them in metrics. */
+export type RequestObserver = (statements: number) => void;
 
 export function createSession(
   client: cassandra.Client,
   keyspace: string,
   consistency: (typeof CONSISTENCY_LEVELS)[number],
+  observe: RequestObserver = () => {},
 ): Session {
   const level = LEVELS[consistency];
   return {
     keyspace,
     async execute(query, params, options = {}) {
+      observe(1);
       try {
         return await client.execute(query, params, {
           prepare: true,
@@ -67,6 +84,24 @@ export function createSession(
           ...(options.fetchSize !== undefined ? { fetchSize: options.fetchSize } : {}),
           // The driver takes the write timestamp in microseconds as a number or Long.
           ...(options.timestamp !== undefined ? { timestamp: options.timestamp } : {}),
+        });
+      } catch (error) {
+        throw toChatError(error);
+      }
+    },
+    async batch(statements) {
+      if (statements.length === 0) return;
+      observe(statements.length);
+      try {
+        if (statements.length === 1) {
+          const [only] = statements as [Statement];
+          await client.execute(only.query, only.params, { prepare: true, consistency: level });
+          return;
+        }
+        await client.batch(statements as Statement[], {
+          prepare: true,
+          logged: false,
+          consistency: level,
         });
       } catch (error) {
         throw toChatError(error);

@@ -1,27 +1,17 @@
-// conversations_by_user: a user's list, one row per conversation, updated in place. As cql's 0004
-// prescribes, watermark cells are written with the DO's event time as their write timestamp
-// (watermarkWriteTimestamp), so last-write-wins is newest-wins and replays cannot regress them.
-import { CONVERSATIONS_BY_USER as U, TABLES, watermarkWriteTimestamp } from "@edge-chat/cql";
+// conversations_by_user: which conversations a user is in, one row per membership, written only by
+// membership changes. The list's activity and unread counts are derived on read from each
+// conversation's message_receipts partition (cql's 0007), so no message writes here.
+import { CONVERSATIONS_BY_USER as U, TABLES } from "@edge-chat/cql";
 import type { ConversationId, UserId } from "@edge-chat/protocol";
 import type { UserConversationRow, UserConversationsRepository } from "../ports.ts";
 import { type Session, toNumber } from "./session.ts";
 
-const COLUMNS = [
-  U.conversationId,
-  U.kind,
-  U.joinedAt,
-  U.lastMessageSeq,
-  U.lastMessageAt,
-  U.lastReadSeq,
-].join(", ");
+const COLUMNS = [U.conversationId, U.kind, U.joinedAt].join(", ");
 
 function toRow(userId: UserId, row: Record<string, unknown>): UserConversationRow {
   const result: UserConversationRow = {
     userId,
     conversationId: row[U.conversationId] as string,
-    lastMessageSeq: toNumber(row[U.lastMessageSeq]),
-    lastMessageAt: toNumber(row[U.lastMessageAt]),
-    lastReadSeq: toNumber(row[U.lastReadSeq]),
   };
   const kind = row[U.kind];
   if (kind === "direct" || kind === "group") result.kind = kind;
@@ -67,32 +57,6 @@ export class CassandraUserConversations implements UserConversationsRepository {
     await this.session.execute(
       `UPDATE ${this.table} SET ${U.kind} = ?, ${U.joinedAt} = ? WHERE ${U.userId} = ? AND ${U.conversationId} = ?`,
       [row.kind, new Date(row.joinedAt), row.userId, row.conversationId],
-    );
-  }
-
-  async recordMessage(row: {
-    userId: UserId;
-    conversationId: ConversationId;
-    lastMessageSeq: number;
-    lastMessageAt: number;
-  }) {
-    await this.session.execute(
-      `UPDATE ${this.table} SET ${U.lastMessageSeq} = ?, ${U.lastMessageAt} = ? WHERE ${U.userId} = ? AND ${U.conversationId} = ?`,
-      [row.lastMessageSeq, new Date(row.lastMessageAt), row.userId, row.conversationId],
-      { timestamp: watermarkWriteTimestamp(row.lastMessageAt) },
-    );
-  }
-
-  async recordRead(row: {
-    userId: UserId;
-    conversationId: ConversationId;
-    lastReadSeq: number;
-    at: number;
-  }) {
-    await this.session.execute(
-      `UPDATE ${this.table} SET ${U.lastReadSeq} = ? WHERE ${U.userId} = ? AND ${U.conversationId} = ?`,
-      [row.lastReadSeq, row.userId, row.conversationId],
-      { timestamp: watermarkWriteTimestamp(row.at) },
     );
   }
 
