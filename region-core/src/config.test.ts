@@ -57,11 +57,11 @@ describe("loadConfig", () => {
     expect(() => loadConfig(env)).toThrow(ChatError);
   });
 
-  it("signs media for the local harness when embedded, and for AWS S3 when real", () => {
+  it("signs media for the embedded store when embedded, and for AWS S3 when real", () => {
     const embedded = loadConfig({}).media;
     expect(embedded).toMatchObject({ uploadTtlSeconds: 300, downloadTtlSeconds: 300 });
     expect(embedded.s3).toEqual({
-      endpoint: "http://127.0.0.1:19000",
+      endpoint: "http://127.0.0.1:8790",
       region: "us-east-1",
       bucket: "edge-chat-media",
       forcePathStyle: true,

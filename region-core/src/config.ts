@@ -72,6 +72,7 @@ const Env = z.object({
   S3_SIGN_CONTENT_LENGTH: bool.default(true),
   MEDIA_UPLOAD_URL_TTL_SECONDS: int(1, 3600).default(300),
   MEDIA_DOWNLOAD_URL_TTL_SECONDS: int(1, 3600).default(300),
+  MEDIA_VIDEO_POSTERS: bool.default(true),
 
   PERSISTER_ENABLED: bool.default(true),
   PERSISTER_CONCURRENCY: int(1, 256).default(8),
@@ -101,15 +102,18 @@ export interface MediaConfig {
   };
   uploadTtlSeconds: number;
   downloadTtlSeconds: number;
+  /** Make a poster frame for each video (ffmpeg from the npm registry). */
+  videoPosters: boolean;
 }
 
 /**
- * Defaults for unset S3_* values. ADAPTERS=embedded (npm start) targets the local services harness
- * (tools/services: versitygw on loopback, path-style, its fixed key); ADAPTERS=real targets AWS S3
- * itself, with the SDK's endpoint, region and credential resolution (e.g. an ECS task role).
+ * Defaults for unset S3_* values. ADAPTERS=embedded (npm start) targets the embedded object store
+ * (media/store-server, on loopback, path-style, a fixed local key that the harness's versitygw
+ * shares); ADAPTERS=real targets AWS S3 itself, with the SDK's endpoint, region and credential
+ * resolution (e.g. an ECS task role).
  */
-const LOCAL_S3 = {
-  endpoint: "http://127.0.0.1:19000",
+export const LOCAL_S3 = {
+  endpoint: "http://127.0.0.1:8790",
   region: "us-east-1",
   forcePathStyle: true,
   credentials: { accessKeyId: "edgechat", secretAccessKey: "edgechat-local-secret" },
@@ -217,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       },
       uploadTtlSeconds: e.MEDIA_UPLOAD_URL_TTL_SECONDS,
       downloadTtlSeconds: e.MEDIA_DOWNLOAD_URL_TTL_SECONDS,
+      videoPosters: e.MEDIA_VIDEO_POSTERS,
     },
     persister: {
       enabled: e.PERSISTER_ENABLED,

@@ -16,7 +16,7 @@ import type { Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import { createKafka } from "../src/events/kafka.ts";
-import { s3MediaSigner } from "../src/media/s3.ts";
+import { s3MediaStore } from "../src/media/s3.ts";
 import { type RunningRegion, startRegion } from "../src/main.ts";
 import { createMetrics } from "../src/metrics.ts";
 import { serviceToken, uniqueGroup } from "./fixtures.ts";
@@ -174,9 +174,13 @@ describe("media API on Cassandra and a signature-checking S3 server", () => {
     expect(asHtml.status).toBe(403);
     expect((await put(ticket, bytes(65))).status).toBe(403);
     expect((await put(ticket, bytes(63))).status).toBe(403);
-    // Nothing was stored by the refused attempts.
-    const download = await downloadTicket(conv, ticket.objectKey);
-    expect((await fetch(download.url)).status).toBe(404);
+    // Nothing was stored by the refused attempts, so no download URL is signed for it.
+    const refused = await call("/v1/media/downloads", {
+      userId: "alice",
+      conversationId: conv,
+      objectKey: ticket.objectKey,
+    });
+    expect(refused.status).toBe(404);
     expect((await put(ticket, bytes(64))).status).toBe(200);
   });
 
@@ -198,7 +202,7 @@ describe("media API on Cassandra and a signature-checking S3 server", () => {
       publisher: { publish: async () => {} },
       repositories: region.repositories,
       metrics: createMetrics("short"),
-      media: { signer: s3MediaSigner(media.s3), uploadTtlSeconds: 1, downloadTtlSeconds: 1 },
+      media: { store: s3MediaStore(media.s3), uploadTtlSeconds: 1, downloadTtlSeconds: 1 },
       accepting: () => true,
     });
     const via: Fetch = async (path, init) => shortLived.request(path, init);

@@ -1,11 +1,32 @@
-// The S3 adapter of the media signer (the only file that imports the AWS SDK): SigV4 presigned
-// PUT and GET URLs. Signing is local computation; no request reaches the store from here.
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+// The S3 adapter of the media store (the only file that imports the AWS SDK): SigV4 presigned PUT
+// and GET URLs, and the few object calls the region makes itself. The same adapter talks to AWS S3,
+// the harness's versitygw and the embedded store of `npm start` (store-server/).
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { ChatError } from "@edge-chat/protocol";
 import type { MediaConfig } from "../config.ts";
-import type { MediaSigner } from "./ports.ts";
+import type { MediaStore } from "./ports.ts";
 
-export function s3MediaSigner(config: MediaConfig["s3"]): MediaSigner & { close(): void } {
+const isNotFound = (error: unknown) =>
+  error instanceof S3ServiceException &&
+  (error.$metadata.httpStatusCode === 404 ||
+    error.name === "NoSuchKey" ||
+    error.name === "NotFound");
+
+/** Store errors other than "no such object" mean the store is not usable now. */
+function unavailable(error: unknown): ChatError {
+  return new ChatError("unavailable", "object storage is unavailable", { cause: error });
+}
+
+export function s3MediaStore(config: MediaConfig["s3"]): MediaStore {
   const client = new S3Client({
     ...(config.endpoint !== undefined ? { endpoint: config.endpoint } : {}),
     ...(config.region !== undefined ? { region: config.region } : {}),
@@ -15,16 +36,26 @@ export function s3MediaSigner(config: MediaConfig["s3"]): MediaSigner & { close(
     // body at signing time for a PUT, which no real upload would match.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
+    // A store that is not there should fail fast, not hold a request for the SDK's retries.
+    maxAttempts: 2,
   });
   // The presigner leaves content-type unsigned by default; signing it (and the length) is what
   // binds the URL to the object the ticket was issued for.
   const signed = new Set(["content-type", ...(config.signContentLength ? ["content-length"] : [])]);
+  const bucket = config.bucket;
   return {
+    async checkReachable() {
+      try {
+        await client.send(new HeadBucketCommand({ Bucket: bucket }));
+      } catch (error) {
+        throw unavailable(error);
+      }
+    },
     async signUpload({ key, mime, size, expiresInSeconds }) {
       const url = await getSignedUrl(
         client,
         new PutObjectCommand({
-          Bucket: config.bucket,
+          Bucket: bucket,
           Key: key,
           ContentType: mime,
           ...(config.signContentLength ? { ContentLength: size } : {}),
@@ -36,9 +67,46 @@ export function s3MediaSigner(config: MediaConfig["s3"]): MediaSigner & { close(
       return { url, headers };
     },
     async signDownload({ key, expiresInSeconds }) {
-      return getSignedUrl(client, new GetObjectCommand({ Bucket: config.bucket, Key: key }), {
+      return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), {
         expiresIn: expiresInSeconds,
       });
+    },
+    async head(key) {
+      try {
+        const out = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return {
+          size: out.ContentLength ?? 0,
+          contentType: out.ContentType ?? "binary/octet-stream",
+        };
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw unavailable(error);
+      }
+    },
+    async read(key) {
+      try {
+        const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw unavailable(error);
+      }
+    },
+    async put(key, body, contentType) {
+      try {
+        await client.send(
+          new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+        );
+      } catch (error) {
+        throw unavailable(error);
+      }
+    },
+    async delete(key) {
+      try {
+        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      } catch (error) {
+        throw unavailable(error);
+      }
     },
     close: () => client.destroy(),
   };
