@@ -1,7 +1,8 @@
 // Rendering of the demo's message list: one element per message, keyed by clientMsgId so a message
 // shown as pending is updated in place once the server gives it a seq, and status ticks derived
-// from the delivered/read watermarks of my messages. Images load through signed media URLs.
+// from the delivered/read watermarks of my messages. Media load through signed URLs (media-view.ts).
 import type { Message, UserContent } from "@edge-chat/protocol";
+import { mediaElement } from "./media-view.ts";
 
 export type Ticks = "pending" | "sent" | "delivered" | "read";
 
@@ -84,8 +85,12 @@ export class MessageList {
     element.className = `msg${mine ? " mine" : ""}${content.kind === "system" ? " system" : ""}`;
     const body = document.createElement("span");
     body.className = "body";
-    if (content.kind === "image") body.append(this.#image(content.media.objectKey));
-    body.append(content.kind === "image" ? (content.caption ?? "") : describe(content));
+    if (content.kind === "image" || content.kind === "audio" || content.kind === "video") {
+      body.append(mediaElement(content, this.#mediaUrl));
+      if (content.kind !== "audio") body.append(content.caption ?? "");
+    } else {
+      body.append(describe(content));
+    }
     const meta = document.createElement("span");
     meta.className = "meta";
     meta.textContent = mine || content.kind === "system" ? "" : sender;
@@ -93,20 +98,6 @@ export class MessageList {
     const row: Row = { element, mine, seq: undefined };
     this.#rows.set(clientMsgId, row);
     return row;
-  }
-
-  /** The picture, loaded through a fresh signed URL (it expires, so it is never stored). */
-  #image(objectKey: string): HTMLImageElement {
-    const img = document.createElement("img");
-    img.alt = "photo";
-    this.#mediaUrl(objectKey)
-      .then((url) => {
-        img.src = url;
-      })
-      .catch(() => {
-        img.alt = "photo (unavailable)";
-      });
-    return img;
   }
 
   #paint(row: Row): void {
