@@ -52,6 +52,7 @@ describe("loadConfig", () => {
     [{ S3_ENDPOINT: "ftp://x" }, "S3_ENDPOINT"],
     [{ MEDIA_UPLOAD_URL_TTL_SECONDS: "0" }, "MEDIA_UPLOAD_URL_TTL_SECONDS"],
     [{ S3_ACCESS_KEY_ID: "only-half" }, "S3_ACCESS_KEY_ID"],
+    [{ MEDIA_CDN_URL: "https://cdn.example.test" }, "MEDIA_CDN_KEY_PAIR_ID"],
   ])("rejects %o", (env, name) => {
     expect(() => loadConfig(env)).toThrow(name);
     expect(() => loadConfig(env)).toThrow(ChatError);

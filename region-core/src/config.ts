@@ -3,6 +3,7 @@
 import { type CqlConfig, CqlError, parseCqlConfig } from "@edge-chat/cql";
 import { ChatError, jsonText } from "@edge-chat/protocol";
 import { z } from "zod";
+import type { CdnConfig } from "./media/cdn.ts";
 
 const list = z
   .string()
@@ -73,6 +74,11 @@ const Env = z.object({
   MEDIA_UPLOAD_URL_TTL_SECONDS: int(1, 3600).default(300),
   MEDIA_DOWNLOAD_URL_TTL_SECONDS: int(1, 3600).default(300),
   MEDIA_VIDEO_POSTERS: bool.default(true),
+  // Downloads through CloudFront (terraform/modules/region/cdn.tf): all three, or none.
+  MEDIA_CDN_URL: z.url({ protocol: /^https?$/ }).optional(),
+  MEDIA_CDN_KEY_PAIR_ID: z.string().min(1).optional(),
+  MEDIA_CDN_PRIVATE_KEY: z.string().includes("PRIVATE KEY").optional(),
+  MEDIA_CDN_WINDOW_SECONDS: int(1, 3600).default(60),
 
   PERSISTER_ENABLED: bool.default(true),
   PERSISTER_CONCURRENCY: int(1, 256).default(8),
@@ -104,6 +110,8 @@ export interface MediaConfig {
   downloadTtlSeconds: number;
   /** Make a poster frame for each video (ffmpeg from the npm registry). */
   videoPosters: boolean;
+  /** Absent: download URLs are the store's own presigned URLs. */
+  cdn?: CdnConfig;
 }
 
 /**
@@ -184,6 +192,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       "set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither",
     );
   }
+  const cdnSet = [e.MEDIA_CDN_URL, e.MEDIA_CDN_KEY_PAIR_ID, e.MEDIA_CDN_PRIVATE_KEY];
+  if (cdnSet.some((v) => v !== undefined) && cdnSet.some((v) => v === undefined)) {
+    throw new ChatError(
+      "invalid_request",
+      "set all of MEDIA_CDN_URL, MEDIA_CDN_KEY_PAIR_ID and MEDIA_CDN_PRIVATE_KEY, or none",
+    );
+  }
   const local = e.ADAPTERS === "embedded" ? LOCAL_S3 : undefined;
   const s3Credentials =
     e.S3_ACCESS_KEY_ID !== undefined && e.S3_SECRET_ACCESS_KEY !== undefined
@@ -222,6 +237,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       uploadTtlSeconds: e.MEDIA_UPLOAD_URL_TTL_SECONDS,
       downloadTtlSeconds: e.MEDIA_DOWNLOAD_URL_TTL_SECONDS,
       videoPosters: e.MEDIA_VIDEO_POSTERS,
+      ...(e.MEDIA_CDN_URL && e.MEDIA_CDN_KEY_PAIR_ID && e.MEDIA_CDN_PRIVATE_KEY
+        ? {
+            cdn: {
+              baseUrl: e.MEDIA_CDN_URL,
+              keyPairId: e.MEDIA_CDN_KEY_PAIR_ID,
+              privateKey: e.MEDIA_CDN_PRIVATE_KEY,
+              windowSeconds: e.MEDIA_CDN_WINDOW_SECONDS,
+            },
+          }
+        : {}),
     },
     persister: {
       enabled: e.PERSISTER_ENABLED,

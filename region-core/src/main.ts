@@ -14,6 +14,7 @@ import {
   kafkaPublisher,
 } from "./events/kafka.ts";
 import type { EventConsumer, EventPublisher } from "./events/ports.ts";
+import { withCdnDownloads } from "./media/cdn.ts";
 import { s3MediaStore } from "./media/s3.ts";
 import { ffmpegPath, ffmpegVideoProbe } from "./media/verify/poster.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
@@ -96,7 +97,8 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
     : null;
   await persister?.start();
 
-  const store = s3MediaStore(config.media.s3);
+  const s3 = s3MediaStore(config.media.s3);
+  const store = config.media.cdn ? withCdnDownloads(s3, config.media.cdn) : s3;
   const ffmpeg = config.media.videoPosters ? ffmpegPath() : null;
   if (config.media.videoPosters && !ffmpeg) {
     console.warn("region-core: no ffmpeg package for this platform; videos get no poster frame");

@@ -108,9 +108,17 @@ data "aws_iam_policy_document" "media_bucket" {
   }
 }
 
+# The CDN's read grant (cdn.tf), when the CDN is enabled, joins the deny above.
+data "aws_iam_policy_document" "media_bucket_combined" {
+  source_policy_documents = concat(
+    [data.aws_iam_policy_document.media_bucket.json],
+    [for d in data.aws_iam_policy_document.media_cdn_read : d.json],
+  )
+}
+
 resource "aws_s3_bucket_policy" "media" {
   bucket = aws_s3_bucket.media.id
-  policy = data.aws_iam_policy_document.media_bucket.json
+  policy = data.aws_iam_policy_document.media_bucket_combined.json
 
   # The public access block must exist first, or S3 may evaluate the policy against an open bucket.
   depends_on = [aws_s3_bucket_public_access_block.media]
