@@ -51,9 +51,9 @@ resource "aws_s3_bucket_lifecycle_configuration" "media" {
     }
   }
 
-  # The media API presigns PUTs with the tag upload=pending (x-amz-tagging is part of the
-  # signature) and removes the tag once a message references the object; whatever is still
-  # pending after the grace period was abandoned.
+  # For objects tagged upload=pending. NOT YET WIRED: the media API does not tag its presigned
+  # PUTs today, so raw uploads (which the region copies to a published key on verification) and
+  # published objects no message references are not expired by this rule yet.
   rule {
     id     = "expire-unreferenced-uploads"
     status = "Enabled"
