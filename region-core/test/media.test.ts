@@ -123,7 +123,14 @@ describe("media API on Cassandra and a signature-checking S3 server", () => {
     const body = bytes(1500);
     const ticket = await uploadTicket(png(conv, body.length));
     expect(ticket.objectKey).toMatch(new RegExp(`^c/${conv}/[0-9a-f-]{36}$`));
-    expect(ticket.headers).toEqual({ "content-type": "image/png", "content-length": "1500" });
+    // Owner, conversation and size are signed in and kept with the object, for the verification.
+    expect(ticket.headers).toEqual({
+      "content-type": "image/png",
+      "content-length": "1500",
+      "x-amz-meta-owner": "alice",
+      "x-amz-meta-conversation": conv,
+      "x-amz-meta-size": "1500",
+    });
     expect(ticket.expiresAt).toBeGreaterThan(Date.now() + 200_000);
     const uploaded = await put(ticket, body);
     expect(uploaded.status).toBe(200);

@@ -2,7 +2,7 @@
 // check of an upload before a message may reference it. The edge has already checked that the
 // caller is a member (the ConversationDO is the authority on membership; Cassandra's copy lags), so
 // this API checks only what it owns: the upload's type and size, its owner and bytes, and that a
-// downloaded key belongs to the conversation asked about and exists. No URL is signed for a store
+// downloaded key lies under the conversation asked about and exists. No URL is signed for a store
 // that does not answer (503 unavailable).
 import { randomUUID } from "node:crypto";
 import {
@@ -20,7 +20,7 @@ import {
 import { Hono } from "hono";
 import { readJson } from "../http/errors.ts";
 import type { MediaStore } from "../media/ports.ts";
-import { type VideoProbe, verifyUpload } from "../media/verify/index.ts";
+import { uploadMetadata, type VideoProbe, verifyUpload } from "../media/verify/index.ts";
 import type { Repositories } from "../repositories/ports.ts";
 
 export interface MediaApiDeps {
@@ -59,6 +59,9 @@ export function mediaRoutes(deps: MediaApiDeps): Hono {
       key: objectKey,
       mime: request.mime.toLowerCase(),
       size: request.size,
+      // Signed into the PUT and kept with the object: any region can check the upload's owner and
+      // ticket before its media_objects row has replicated (or, embedded, without that row).
+      metadata: uploadMetadata(request),
       expiresInSeconds: uploadTtlSeconds,
     });
     const ticket: MediaUploadTicket = {
@@ -73,20 +76,20 @@ export function mediaRoutes(deps: MediaApiDeps): Hono {
 
   app.post("/downloads", async (c) => {
     const request = parseWith(RegionMediaDownloadRequest, await readJson(c));
-    // The prefix check is free; the row proves the key was issued for this conversation.
-    const row = request.objectKey.startsWith(mediaKeyPrefix(request.conversationId))
-      ? await deps.repositories.mediaObjects.get(request.objectKey)
+    // Keys are made by a region under the conversation's prefix, and only region-signed URLs can
+    // create objects: the prefix scopes the key, and the object must exist (never a URL for
+    // something that was not uploaded, nor for a store that does not answer).
+    const stored = request.objectKey.startsWith(mediaKeyPrefix(request.conversationId))
+      ? await store.head(request.objectKey)
       : null;
-    if (!row || row.conversationId !== request.conversationId) {
-      throw new ChatError("not_found", "no such media object");
-    }
-    // Never a URL for an object that is not there (not uploaded, or a store that does not answer).
-    if (!(await store.head(row.objectKey)))
-      throw new ChatError("not_found", "no such media object");
+    if (!stored) throw new ChatError("not_found", "no such media object");
     const issuedAt = now();
     const ticket: MediaDownloadTicket = {
-      objectKey: row.objectKey,
-      url: await store.signDownload({ key: row.objectKey, expiresInSeconds: downloadTtlSeconds }),
+      objectKey: request.objectKey,
+      url: await store.signDownload({
+        key: request.objectKey,
+        expiresInSeconds: downloadTtlSeconds,
+      }),
       expiresAt: issuedAt + downloadTtlSeconds * 1000,
     };
     return c.json(ticket);

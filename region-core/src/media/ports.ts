@@ -12,16 +12,22 @@ export interface SignedUpload {
 export interface StoredObject {
   size: number;
   contentType: string;
+  /** User metadata stored with the object (x-amz-meta-*, names in lower case). */
+  metadata: Record<string, string>;
 }
 
 export interface MediaStore {
   /** Resolves when the store answers for the bucket; throws unavailable otherwise. */
   checkReachable(): Promise<void>;
-  /** A PUT URL for exactly this key and content type (and size, when the store signs it). */
+  /**
+   * A PUT URL for exactly this key and content type (and size, when the store signs it), with
+   * `metadata` signed in: the client must send it as headers, and the store keeps it with the object.
+   */
   signUpload(input: {
     key: string;
     mime: string;
     size: number;
+    metadata?: Record<string, string>;
     expiresInSeconds: number;
   }): Promise<SignedUpload>;
   /** A GET URL for exactly this key. */

@@ -51,7 +51,10 @@ export function s3MediaStore(config: MediaConfig["s3"]): MediaStore {
         throw unavailable(error);
       }
     },
-    async signUpload({ key, mime, size, expiresInSeconds }) {
+    async signUpload({ key, mime, size, metadata = {}, expiresInSeconds }) {
+      // Metadata headers stay headers (the presigner would move x-amz-* into the query, where not
+      // every store reads them) and are signed, so the client cannot change them.
+      const meta = Object.keys(metadata).map((name) => `x-amz-meta-${name.toLowerCase()}`);
       const url = await getSignedUrl(
         client,
         new PutObjectCommand({
@@ -59,11 +62,19 @@ export function s3MediaStore(config: MediaConfig["s3"]): MediaStore {
           Key: key,
           ContentType: mime,
           ...(config.signContentLength ? { ContentLength: size } : {}),
+          ...(meta.length > 0 ? { Metadata: metadata } : {}),
         }),
-        { expiresIn: expiresInSeconds, signableHeaders: signed },
+        {
+          expiresIn: expiresInSeconds,
+          signableHeaders: new Set([...signed, ...meta]),
+          unhoistableHeaders: new Set(meta),
+        },
       );
       const headers: Record<string, string> = { "content-type": mime };
       if (config.signContentLength) headers["content-length"] = String(size);
+      for (const [name, value] of Object.entries(metadata)) {
+        headers[`x-amz-meta-${name.toLowerCase()}`] = value;
+      }
       return { url, headers };
     },
     async signDownload({ key, expiresInSeconds }) {
@@ -77,6 +88,7 @@ export function s3MediaStore(config: MediaConfig["s3"]): MediaStore {
         return {
           size: out.ContentLength ?? 0,
           contentType: out.ContentType ?? "binary/octet-stream",
+          metadata: out.Metadata ?? {},
         };
       } catch (error) {
         if (isNotFound(error)) return null;

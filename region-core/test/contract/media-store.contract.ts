@@ -41,13 +41,41 @@ export function mediaStoreContract(name: string, factory: () => StoreFactory): v
         expiresInSeconds: 60,
       });
       expect((await putWith(up.url, up.headers, body)).status).toBe(200);
-      expect(await store.head(k)).toEqual({ size: 3000, contentType: "image/png" });
+      expect(await store.head(k)).toEqual({ size: 3000, contentType: "image/png", metadata: {} });
       const url = await store.signDownload({ key: k, expiresInSeconds: 60 });
       const got = await fetch(url);
       expect(got.status).toBe(200);
       expect(got.headers.get("content-type")).toBe("image/png");
       expect(new Uint8Array(await got.arrayBuffer())).toEqual(body);
       expect(await store.read(k)).toEqual(body);
+      store.close();
+    });
+
+    it("keeps the metadata signed into an upload URL, and refuses other values", async () => {
+      const store = factory().store();
+      const k = key();
+      const body = bytes(20);
+      const up = await store.signUpload({
+        key: k,
+        mime: "audio/ogg",
+        size: body.length,
+        metadata: { owner: "alice", conversation: "g:x" },
+        expiresInSeconds: 60,
+      });
+      expect(up.headers).toMatchObject({
+        "x-amz-meta-owner": "alice",
+        "x-amz-meta-conversation": "g:x",
+      });
+      const forged = await putWith(up.url, { ...up.headers, "x-amz-meta-owner": "bob" }, body);
+      expect(forged.status).toBe(403);
+      const { "x-amz-meta-owner": _owner, ...withoutOwner } = up.headers;
+      expect((await putWith(up.url, withoutOwner, body)).status).toBe(403);
+      expect((await putWith(up.url, up.headers, body)).status).toBe(200);
+      expect(await store.head(k)).toEqual({
+        size: 20,
+        contentType: "audio/ogg",
+        metadata: { owner: "alice", conversation: "g:x" },
+      });
       store.close();
     });
 
@@ -122,7 +150,7 @@ export function mediaStoreContract(name: string, factory: () => StoreFactory): v
       expect(await store.head(k)).toBeNull();
       expect(await store.read(k)).toBeNull();
       await store.put(k, bytes(5), "video/mp4");
-      expect(await store.head(k)).toEqual({ size: 5, contentType: "video/mp4" });
+      expect(await store.head(k)).toEqual({ size: 5, contentType: "video/mp4", metadata: {} });
       await store.delete(k);
       expect(await store.head(k)).toBeNull();
       store.close();

@@ -68,7 +68,14 @@ async function ensureBucket(e: S3Endpoint): Promise<void> {
             {
               AllowedOrigins: ["*"],
               AllowedMethods: ["GET", "PUT", "HEAD"],
-              AllowedHeaders: ["content-type", "content-length"],
+              // The media API signs the upload's owner, conversation and size in as x-amz-meta-* headers.
+              AllowedHeaders: [
+                "content-type",
+                "content-length",
+                "x-amz-meta-owner",
+                "x-amz-meta-conversation",
+                "x-amz-meta-size",
+              ],
               MaxAgeSeconds: 600,
             },
           ],

@@ -36,6 +36,8 @@ export interface RunningStore {
 
 interface ObjectMeta {
   contentType: string;
+  /** x-amz-meta-* headers of the PUT, names in lower case. */
+  userMetadata?: Record<string, string>;
   size: number;
   etag: string;
   lastModified: number;
@@ -144,8 +146,14 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
       if (hash !== "UNSIGNED-PAYLOAD" && sha.digest("hex") !== hash) {
         throw new S3Error(400, "XAmzContentSHA256Mismatch", "payload hash does not match");
       }
+      const userMetadata = Object.fromEntries(
+        Object.entries(req.headers).flatMap(([name, value]) =>
+          name.startsWith("x-amz-meta-") && typeof value === "string" ? [[name, value]] : [],
+        ),
+      );
       const meta: ObjectMeta = {
         contentType: req.headers["content-type"] ?? "binary/octet-stream",
+        userMetadata,
         size,
         etag: `"${md5.digest("hex")}"`,
         lastModified: now(),
@@ -165,6 +173,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     const meta = await readMeta(file);
     if (!meta) throw new S3Error(404, "NoSuchKey", "The specified key does not exist.");
     res.setHeader("content-type", meta.contentType);
+    for (const [name, value] of Object.entries(meta.userMetadata ?? {})) res.setHeader(name, value);
     res.setHeader("etag", meta.etag);
     res.setHeader("last-modified", new Date(meta.lastModified).toUTCString());
     res.setHeader("accept-ranges", "bytes");

@@ -10,6 +10,7 @@ import {
   type ConversationId,
   mediaKeyPrefix,
   mediaObjectKey,
+  mediaUploadProblem,
   type RegionMediaVerifyRequest,
   type VerifiedMedia,
 } from "@edge-chat/protocol";
@@ -47,28 +48,36 @@ export async function verifyUpload(
   request: RegionMediaVerifyRequest,
 ): Promise<VerifiedMedia> {
   const { conversationId, userId, objectKey } = request;
-  const row = objectKey.startsWith(mediaKeyPrefix(conversationId))
-    ? await deps.repositories.mediaObjects.get(objectKey)
+  const stored = objectKey.startsWith(mediaKeyPrefix(conversationId))
+    ? await deps.store.head(objectKey)
     : null;
-  // Someone else's upload, or another conversation's, is as unknown as one that never existed.
-  if (!row || row.conversationId !== conversationId || row.ownerId !== userId) {
+  // The ticket travels with the object (signed metadata): someone else's upload, another
+  // conversation's, or one never made is as unknown as one that does not exist.
+  const ticket = stored ? ticketOf(stored.metadata) : null;
+  if (!stored || !ticket || ticket.conversationId !== conversationId || ticket.ownerId !== userId) {
     throw new ChatError("not_found", "no such upload");
   }
-  const stored = await deps.store.head(objectKey);
-  if (!stored) throw new ChatError("not_found", "the object has not been uploaded");
-  if (stored.size !== row.size)
-    refuseWith(`the object has ${stored.size} bytes, the ticket ${row.size}`);
-  if (stored.contentType.toLowerCase() !== row.mime) {
-    refuseWith(`the object is stored as ${stored.contentType}, the ticket says ${row.mime}`);
+  // This region's row, when it has one, must agree too (it is written before the URL is signed).
+  const row = await deps.repositories.mediaObjects.get(objectKey);
+  if (row && (row.ownerId !== userId || row.conversationId !== conversationId)) {
+    throw new ChatError("not_found", "no such upload");
   }
+  const mime = stored.contentType.toLowerCase();
+  if (stored.size !== ticket.size || (row && stored.size !== row.size)) {
+    refuseWith(`the object has ${stored.size} bytes, the ticket ${row?.size ?? ticket.size}`);
+  }
+  if (row && mime !== row.mime) {
+    refuseWith(`the object is stored as ${mime}, the ticket says ${row.mime}`);
+  }
+  const kind = kindOf(mime);
+  const problem = mediaUploadProblem({ kind, mime, size: stored.size });
+  if (problem) throw problem;
   const bytes = await deps.store.read(objectKey);
-  if (!bytes || bytes.length !== row.size) throw new ChatError("not_found", "the object changed");
+  if (!bytes || bytes.length !== stored.size)
+    throw new ChatError("not_found", "the object changed");
   const sniffed = sniff(bytes);
-  if (!sniffed || !sniffedMatches(sniffed, row.mime)) {
-    refuseWith(`the bytes are not ${row.mime}`);
-  }
-  const kind = kindOf(row.mime);
-  if (sniffed!.kind === "image" && kind !== "image") refuseWith(`the bytes are not ${row.mime}`);
+  if (!sniffed || !sniffedMatches(sniffed, mime)) refuseWith(`the bytes are not ${mime}`);
+  if (sniffed!.kind === "image" && kind !== "image") refuseWith(`the bytes are not ${mime}`);
 
   const publishedKey = derivedKey(conversationId, objectKey, "published");
   const record = (key: string, mime: string, size: number) =>
@@ -86,12 +95,12 @@ export async function verifyUpload(
     const thumbnailKey = derivedKey(conversationId, objectKey, "thumbnail");
     await deps.store.put(thumbnailKey, image.thumbnail.bytes, image.thumbnail.mime);
     await record(thumbnailKey, image.thumbnail.mime, image.thumbnail.bytes.length);
-    await deps.store.put(publishedKey, image.published, row.mime);
-    await record(publishedKey, row.mime, image.published.length);
+    await deps.store.put(publishedKey, image.published, mime);
+    await record(publishedKey, mime, image.published.length);
     return {
       objectKey: publishedKey,
       kind,
-      mime: row.mime,
+      mime: mime,
       size: image.published.length,
       width: image.width,
       height: image.height,
@@ -104,10 +113,10 @@ export async function verifyUpload(
   const verified: VerifiedMedia = {
     objectKey: publishedKey,
     kind,
-    mime: row.mime,
+    mime: mime,
     size: bytes.length,
     // music-metadata reads audio tracks; a video-only file's duration comes from ffmpeg.
-    durationMs: await durationMsOf(bytes, row.mime).catch((error: unknown) => {
+    durationMs: await durationMsOf(bytes, mime).catch((error: unknown) => {
       if (probe?.durationMs) return checkedDuration(probe.durationMs);
       throw error;
     }),
@@ -124,9 +133,27 @@ export async function verifyUpload(
       placeholder: image.placeholder,
     });
   }
-  await deps.store.put(publishedKey, bytes, row.mime);
-  await record(publishedKey, row.mime, bytes.length);
+  await deps.store.put(publishedKey, bytes, mime);
+  await record(publishedKey, mime, bytes.length);
   return verified;
+}
+
+/** The metadata an upload URL signs into its object: who may verify it, and its ticket size. */
+export function uploadMetadata(ticket: {
+  userId: string;
+  conversationId: string;
+  size: number;
+}): Record<string, string> {
+  return { owner: ticket.userId, conversation: ticket.conversationId, size: String(ticket.size) };
+}
+
+function ticketOf(metadata: Record<string, string>) {
+  const get = (name: string) => metadata[name] ?? metadata[`x-amz-meta-${name}`];
+  const ownerId = get("owner");
+  const conversationId = get("conversation");
+  const size = Number(get("size"));
+  if (!ownerId || !conversationId || !Number.isInteger(size)) return null;
+  return { ownerId, conversationId, size };
 }
 
 function refuseWith(message: string): never {
