@@ -1,9 +1,4 @@
-// Verification of uploads by the region's media API, with real bytes in a real store: both the
-// embedded store of `npm start` and the harness's versitygw. Every refusal is a typed error and
-// publishes nothing; what passes is published under region-made keys with its derivatives.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+
 import {
   ErrorResponse,
   MediaDownloadTicket,
@@ -19,7 +14,6 @@ import { createApp } from "../src/app.ts";
 import { LOCAL_S3, type MediaConfig } from "../src/config.ts";
 import type { MediaStore } from "../src/media/ports.ts";
 import { s3MediaStore } from "../src/media/s3.ts";
-import { type RunningStore, startEmbeddedStore } from "../src/media/store-server/server.ts";
 import { derivedKey } from "../src/media/verify/index.ts";
 import { ffmpegPath, ffmpegVideoProbe } from "../src/media/verify/poster.ts";
 import { createMetrics } from "../src/metrics.ts";
@@ -27,60 +21,27 @@ import { memoryRepositories } from "../src/repositories/memory.ts";
 import type { Repositories } from "../src/repositories/ports.ts";
 import { serviceToken, uniqueGroup } from "./fixtures.ts";
 import { ffmpegMedia, gradientPng, jpegWithLocation } from "./media-files.ts";
+import { embeddedTestStore, type TestStore, versitygwSettings } from "./media-stores.ts";
 
 const services = inject("services");
 let authorization: string;
 let jwks: string;
-let embedded: RunningStore;
-let dir: string;
+let embedded: TestStore;
 
 beforeAll(async () => {
   const keys = await generateKeyPair("EdDSA", { crv: "Ed25519", extractable: true });
   jwks = JSON.stringify({ keys: [(await exportJWK(keys.publicKey)) as JWK] });
   authorization = `Bearer ${await serviceToken(keys.privateKey)}`;
-  dir = await mkdtemp(join(tmpdir(), "edge-chat-verify-"));
-  embedded = await startEmbeddedStore({
-    host: "127.0.0.1",
-    port: 0,
-    dir,
-    buckets: ["verify-media"],
-    credentials: [LOCAL_S3.credentials],
-    corsOrigins: ["*"],
-    maxObjectBytes: 64 * 1024 * 1024,
-  });
+  embedded = await embeddedTestStore("verify-media");
 });
 
 afterAll(async () => {
   await embedded?.close();
-  if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 const stores: Array<[string, () => MediaConfig["s3"]]> = [
-  [
-    "embedded store",
-    () => ({
-      endpoint: embedded.endpoint,
-      region: "us-east-1",
-      bucket: "verify-media",
-      credentials: LOCAL_S3.credentials,
-      forcePathStyle: true,
-      signContentLength: true,
-    }),
-  ],
-  [
-    "versitygw",
-    () => ({
-      endpoint: services.s3.endpoint,
-      region: services.s3.region,
-      bucket: services.s3.bucket,
-      credentials: {
-        accessKeyId: services.s3.accessKeyId,
-        secretAccessKey: services.s3.secretAccessKey,
-      },
-      forcePathStyle: true,
-      signContentLength: true,
-    }),
-  ],
+  ["embedded store", () => embedded.settings],
+  ["versitygw", () => versitygwSettings(services)],
 ];
 
 describe.each(stores)("verifying uploads (%s)", (_name, settings) => {
