@@ -1,4 +1,3 @@
-
 import {
   ErrorResponse,
   MediaDownloadTicket,

@@ -11,6 +11,7 @@ import {
   MediaUploadTicket,
   type RegionMediaUploadRequest,
 } from "@edge-chat/protocol";
+import { GetObjectTaggingCommand, S3Client } from "@aws-sdk/client-s3";
 import { exportJWK, generateKeyPair } from "jose";
 import type { Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -40,6 +41,17 @@ const s3Env = () => ({
 });
 
 const token = (key: PrivateKey = edgeKey) => serviceToken(key);
+
+const s3Client = () =>
+  new S3Client({
+    endpoint: services.s3.endpoint,
+    region: services.s3.region,
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: services.s3.accessKeyId,
+      secretAccessKey: services.s3.secretAccessKey,
+    },
+  });
 
 type Fetch = (path: string, init: RequestInit) => Promise<Response>;
 const overHttp: Fetch = (path, init) => fetch(`${region.url}${path}`, init);
@@ -130,6 +142,7 @@ describe("media API on Cassandra and a signature-checking S3 server", () => {
       "x-amz-meta-owner": "alice",
       "x-amz-meta-conversation": conv,
       "x-amz-meta-size": "1500",
+      "x-amz-tagging": "upload=pending",
     });
     expect(ticket.expiresAt).toBeGreaterThan(Date.now() + 200_000);
     const uploaded = await put(ticket, body);
@@ -140,7 +153,12 @@ describe("media API on Cassandra and a signature-checking S3 server", () => {
     expect(got.status).toBe(200);
     expect(got.headers.get("content-type")).toBe("image/png");
     expect(new Uint8Array(await got.arrayBuffer())).toEqual(body);
-    // The row the download check relies on.
+    // The raw upload carries the lifecycle tag that expires it (the published copy will not).
+    const tags = await s3Client().send(
+      new GetObjectTaggingCommand({ Bucket: services.s3.bucket, Key: ticket.objectKey }),
+    );
+    expect(tags.TagSet).toEqual([{ Key: "upload", Value: "pending" }]);
+    // The row the upload was recorded with.
     expect(await region.repositories.mediaObjects.get(ticket.objectKey)).toMatchObject({
       ownerId: "alice",
       conversationId: conv,

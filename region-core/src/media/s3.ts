@@ -15,6 +15,13 @@ import { ChatError } from "@edge-chat/protocol";
 import type { MediaConfig } from "../config.ts";
 import type { MediaStore } from "./ports.ts";
 
+/**
+ * Every raw upload is tagged (signed, so a client cannot drop it): the bucket's lifecycle rule
+ * expires tagged objects after a grace period. What receivers download is the copy the region
+ * publishes on verification, written without the tag, so only raw uploads expire.
+ */
+export const UPLOAD_TAG = "upload=pending";
+
 const isNotFound = (error: unknown) =>
   error instanceof S3ServiceException &&
   (error.$metadata.httpStatusCode === 404 ||
@@ -54,7 +61,10 @@ export function s3MediaStore(config: MediaConfig["s3"]): MediaStore {
     async signUpload({ key, mime, size, metadata = {}, expiresInSeconds }) {
       // Metadata headers stay headers (the presigner would move x-amz-* into the query, where not
       // every store reads them) and are signed, so the client cannot change them.
-      const meta = Object.keys(metadata).map((name) => `x-amz-meta-${name.toLowerCase()}`);
+      const meta = [
+        ...Object.keys(metadata).map((name) => `x-amz-meta-${name.toLowerCase()}`),
+        "x-amz-tagging",
+      ];
       const url = await getSignedUrl(
         client,
         new PutObjectCommand({
@@ -62,7 +72,8 @@ export function s3MediaStore(config: MediaConfig["s3"]): MediaStore {
           Key: key,
           ContentType: mime,
           ...(config.signContentLength ? { ContentLength: size } : {}),
-          ...(meta.length > 0 ? { Metadata: metadata } : {}),
+          ...(Object.keys(metadata).length > 0 ? { Metadata: metadata } : {}),
+          Tagging: UPLOAD_TAG,
         }),
         {
           expiresIn: expiresInSeconds,
@@ -75,6 +86,7 @@ export function s3MediaStore(config: MediaConfig["s3"]): MediaStore {
       for (const [name, value] of Object.entries(metadata)) {
         headers[`x-amz-meta-${name.toLowerCase()}`] = value;
       }
+      headers["x-amz-tagging"] = UPLOAD_TAG;
       return { url, headers };
     },
     async signDownload({ key, expiresInSeconds }) {

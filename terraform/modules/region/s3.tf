@@ -51,9 +51,10 @@ resource "aws_s3_bucket_lifecycle_configuration" "media" {
     }
   }
 
-  # For objects tagged upload=pending. NOT YET WIRED: the media API does not tag its presigned
-  # PUTs today, so raw uploads (which the region copies to a published key on verification) and
-  # published objects no message references are not expired by this rule yet.
+  # Every presigned PUT carries the signed tag upload=pending (region-core media/s3.ts), so raw
+  # uploads expire after the grace period; what receivers download is the copy the region
+  # publishes on verification, written without the tag. Published objects that no message
+  # references are not expired yet.
   rule {
     id     = "expire-unreferenced-uploads"
     status = "Enabled"
