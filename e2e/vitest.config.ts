@@ -8,7 +8,7 @@ export default defineProject({
     name: "e2e",
     include: ["test/**/*.test.ts"],
     globalSetup: ["../tools/services/vitest.global-setup.ts"],
-    env: { EDGE_CHAT_SERVICES_ONLY: "cassandra,kafka" },
+    env: { EDGE_CHAT_SERVICES_ONLY: "cassandra,kafka,s3" },
     // One system (regions + edge) per file, and the files one after another: two cores.
     fileParallelism: false,
     hookTimeout: 900_000,

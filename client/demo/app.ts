@@ -9,11 +9,13 @@ import {
   fetchDevToken,
   type InboxEntry,
   type InboxSession,
+  type MediaUpload,
   newClientMsgId,
   type Presence,
   WebStorageOutboxStore,
 } from "../src/index.ts";
 import { peerOf, renderConversations, titleOf, when } from "./sidebar.ts";
+import { xhrUploader } from "./media-view.ts";
 import { MessageList } from "./view.ts";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -331,28 +333,60 @@ $("composer").addEventListener("submit", (event) => {
   current.sendText(value, { clientMsgId }).catch(showError);
 });
 
-// Sending an image: upload it straight to storage, then send a message that references it.
+// Sending media: upload straight to storage (with progress), have the region verify it (type from
+// the bytes, thumbnail, placeholder, duration), then send a message that references it.
 const picker = $<HTMLInputElement>("image");
 $("attach").addEventListener("click", () => picker.click());
 picker.addEventListener("change", () => {
   const file = picker.files?.[0];
   picker.value = "";
-  if (file) sendImage(file).catch(showError);
+  if (file)
+    sendMedia(file)
+      .catch(showError)
+      .finally(() => progress(undefined));
 });
 
-async function sendImage(file: File): Promise<void> {
+function progress(fraction: number | undefined): void {
+  const bar = $<HTMLProgressElement>("upload-progress");
+  bar.hidden = fraction === undefined;
+  if (fraction !== undefined) bar.value = fraction;
+}
+
+/** A video's size from its metadata, for when the region can make no poster frame. */
+function videoSize(file: File): Promise<{ width?: number; height?: number }> {
+  return new Promise((resolve) => {
+    const video = document.createElement("video");
+    video.preload = "metadata";
+    const url = URL.createObjectURL(file);
+    const done = (size: { width?: number; height?: number }) => {
+      URL.revokeObjectURL(url);
+      resolve(size);
+    };
+    video.addEventListener("loadedmetadata", () =>
+      done(video.videoWidth > 0 ? { width: video.videoWidth, height: video.videoHeight } : {}),
+    );
+    video.addEventListener("error", () => done({}));
+    video.src = url;
+  });
+}
+
+async function sendMedia(file: File): Promise<void> {
   const current = session;
   if (!client || !current || !me) return;
-  const bitmap = await createImageBitmap(file);
-  const { width, height } = bitmap;
-  bitmap.close();
-  const content = await client.uploadMedia(current.conversationId, {
-    kind: "image",
-    mime: file.type,
-    data: file,
-    width,
-    height,
-  });
+  const kind = file.type.split("/")[0];
+  if (kind !== "image" && kind !== "audio" && kind !== "video") {
+    throw new Error(`cannot send ${file.type || "this file"}`);
+  }
+  progress(0);
+  const options = {
+    uploader: xhrUploader,
+    onProgress: (sent: number, total: number) => progress(sent / total),
+  };
+  const upload: MediaUpload =
+    kind === "video"
+      ? { kind, mime: file.type, data: file, ...(await videoSize(file)) }
+      : { kind, mime: file.type, data: file };
+  const content = await client.uploadMedia(current.conversationId, upload, options);
   const clientMsgId = newClientMsgId();
   list.showPending(clientMsgId, content, me);
   await current.send(content, { clientMsgId });

@@ -1,7 +1,8 @@
 // Rendering of the demo's message list: one element per message, keyed by clientMsgId so a message
 // shown as pending is updated in place once the server gives it a seq, and status ticks derived
-// from the delivered/read watermarks of my messages. Images load through signed media URLs.
+// from the delivered/read watermarks of my messages. Media load through signed URLs (media-view.ts).
 import type { Message, UserContent } from "@edge-chat/protocol";
+import { mediaElement } from "./media-view.ts";
 
 export type Ticks = "pending" | "sent" | "delivered" | "read";
 
@@ -98,28 +99,18 @@ export class MessageList {
       name.textContent = sender;
       element.append(name);
     }
-    if (content.kind === "image") body.append(this.#image(content.media.objectKey));
-    body.append(content.kind === "image" ? (content.caption ?? "") : describe(content));
+    if (content.kind === "image" || content.kind === "audio" || content.kind === "video") {
+      body.append(mediaElement(content, this.#mediaUrl));
+      if (content.kind !== "audio") body.append(content.caption ?? "");
+    } else {
+      body.append(describe(content));
+    }
     const meta = document.createElement("span");
     meta.className = "meta";
     element.append(body, meta);
     const row: Row = { element, mine, seq: undefined };
     this.#rows.set(clientMsgId, row);
     return row;
-  }
-
-  /** The picture, loaded through a fresh signed URL (it expires, so it is never stored). */
-  #image(objectKey: string): HTMLImageElement {
-    const img = document.createElement("img");
-    img.alt = "photo";
-    this.#mediaUrl(objectKey)
-      .then((url) => {
-        img.src = url;
-      })
-      .catch(() => {
-        img.alt = "photo (unavailable)";
-      });
-    return img;
   }
 
   #paint(row: Row): void {

@@ -4,7 +4,13 @@
 import type { ConversationId, MediaKind } from "@edge-chat/protocol";
 import { type FetchLike, HttpApi } from "./http-api.ts";
 import { type InboxOptions, InboxSession } from "./inbox.ts";
-import { type MediaContent, type MediaUpload, uploadMedia } from "./media.ts";
+import {
+  type MediaContent,
+  type MediaUpload,
+  type Uploader,
+  type UploadProgress,
+  uploadMedia,
+} from "./media.ts";
 import { ConversationSession, type SessionOptions } from "./session.ts";
 import type { WebSocketConstructor } from "./socket.ts";
 import { MemoryOutboxStore, type OutboxStore } from "./storage.ts";
@@ -39,8 +45,9 @@ export class ChatClient extends HttpApi {
   uploadMedia<K extends MediaKind>(
     conversationId: ConversationId,
     upload: Extract<MediaUpload, { kind: K }>,
+    options: { uploader?: Uploader; onProgress?: UploadProgress } = {},
   ): Promise<MediaContent<K>> {
-    return uploadMedia<K>(this, this.fetchImpl, conversationId, upload);
+    return uploadMedia<K>(this, this.fetchImpl, conversationId, upload, options);
   }
 
   /** A fresh, short-lived signed URL for an object of the conversation (e.g. for `<img src>`). */

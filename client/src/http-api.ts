@@ -15,6 +15,8 @@ import {
   MediaDownloadTicket,
   type MediaUploadRequest,
   MediaUploadTicket,
+  type MediaVerifyRequest,
+  VerifiedMedia,
   Presence,
   SendAck,
   type SendRequest,
@@ -44,8 +46,9 @@ export type HistoryRequest =
   | { after: Watermark; before?: undefined; limit?: number }
   | { before?: undefined; after?: undefined; limit?: number };
 
-/** The two media calls, as the media module needs them. */
+/** The media calls, as the media module needs them. */
 export interface MediaTickets {
+  mediaVerify(conversationId: ConversationId, objectKey: string): Promise<VerifiedMedia>;
   mediaUploadTicket(
     conversationId: ConversationId,
     request: MediaUploadRequest,
@@ -141,6 +144,12 @@ export class HttpApi implements MediaTickets {
     request: MediaUploadRequest,
   ): Promise<MediaUploadTicket> {
     return this.#call(MediaUploadTicket, "POST", `${conv(conversationId)}/media`, request);
+  }
+
+  /** After the PUT: the region checks the upload and answers with what a message may reference. */
+  mediaVerify(conversationId: ConversationId, objectKey: string): Promise<VerifiedMedia> {
+    const body: MediaVerifyRequest = { objectKey };
+    return this.#call(VerifiedMedia, "POST", `${conv(conversationId)}/media/verify`, body);
   }
 
   /** A fresh signed download URL for one object of the conversation (members only). */

@@ -21,7 +21,14 @@ export {
   InboxSession,
 } from "./inbox.ts";
 export { byRecency, ConversationList } from "./inbox-list.ts";
-export { type MediaContent, type MediaData, type MediaUpload, uploadMedia } from "./media.ts";
+export {
+  type MediaContent,
+  type MediaData,
+  type MediaUpload,
+  type Uploader,
+  type UploadProgress,
+  uploadMedia,
+} from "./media.ts";
 export {
   ConversationSession,
   type InfoResult,

@@ -1,13 +1,14 @@
 // Media routes through the real Worker and ConversationDO, with the regions' media API faked in
 // Node (support/fake-media.ts, Miniflare's outbound service): members get the region's upload
 // ticket and download URL; non-members and unknown conversations get not_found and the region is
-// never asked; a message may only reference objects of its own conversation.
+// never asked; a message may only reference objects a region verified for its sender there.
 import {
   directConversationId,
   LIMITS,
   MediaDownloadTicket,
   MediaUploadTicket,
   type UserContent,
+  VerifiedMedia,
 } from "@edge-chat/protocol";
 import { runInDurableObject, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -28,6 +29,9 @@ const upload = (user: string, conversationId: string, body: unknown = png) =>
 
 const png = { kind: "image", mime: "image/png", size: 1234 } as const;
 
+const verify = (user: string, conversationId: string, objectKey: string) =>
+  api(user, "POST", `/v1/conversations/${conversationId}/media/verify`, { objectKey });
+
 /** A download without following the redirect, as a browser's <img> would first see it. */
 async function download(user: string, conversationId: string, key: string, accept?: string) {
   const headers: Record<string, string> = { authorization: `Bearer ${await tokenFor(user)}` };
@@ -38,7 +42,10 @@ async function download(user: string, conversationId: string, key: string, accep
   });
 }
 
-const imageOf = (objectKey: string, thumbnailKey?: string): UserContent => ({
+const imageOf = (
+  objectKey: string,
+  thumbnailKey?: string,
+): Extract<UserContent, { kind: "image" }> => ({
   kind: "image",
   media: {
     objectKey,
@@ -168,35 +175,93 @@ describe("media", () => {
     expect((await regionCalls(group)).map((c) => c.region)).toEqual(["test-a", "test-b"]);
   });
 
-  it("a message may only reference objects under its own conversation's prefix", async () => {
+  it("a message may only reference objects the region verified for this sender here", async () => {
     const [a, b, c] = users(3, "mk");
     const group = await createGroup(a!, [b!]);
     const other = await createGroup(c!, [a!]);
     const mine = MediaUploadTicket.parse((await upload(a!, group)).body).objectKey;
-    const foreign = MediaUploadTicket.parse((await upload(a!, other)).body).objectKey;
-    const send = (clientMsgId: string, content: UserContent) =>
-      api(a!, "POST", `/v1/conversations/${group}/messages`, { clientMsgId, content });
+    const foreignUpload = MediaUploadTicket.parse((await upload(a!, other)).body).objectKey;
+    const foreign = VerifiedMedia.parse((await verify(a!, other, foreignUpload)).body).objectKey;
+    const send = (clientMsgId: string, content: UserContent, user = a!) =>
+      api(user, "POST", `/v1/conversations/${group}/messages`, { clientMsgId, content });
 
-    for (const [id, content] of [
-      ["f1", imageOf(foreign)],
-      ["f2", imageOf(mine, foreign)],
-      ["f3", imageOf(`c/${group}/../${foreign}`)],
+    // Before verification the upload cannot be sent.
+    const early = await send("early", imageOf(mine));
+    expect(early.status).toBe(400);
+    expect(early.body.error.code).toBe("invalid_request");
+
+    const verified = await verify(a!, group, mine);
+    expect(verified.status).toBe(200);
+    const media = VerifiedMedia.parse(verified.body);
+    expect(media.objectKey).not.toBe(mine);
+    expect(media.objectKey.startsWith(`c/${group}/`)).toBe(true);
+
+    for (const [id, content, user] of [
+      ["f1", imageOf(foreign), a!],
+      ["f2", imageOf(`c/${group}/../${foreign}`), a!],
+      ["f3", imageOf(mine), a!], // the raw upload, not the published object
+      ["f4", imageOf(media.objectKey), b!], // verified for a, sent by b
+      ["f5", { kind: "image", media: { ...imageOf(media.objectKey).media, size: 1235 } }, a!],
+      [
+        "f6",
+        { kind: "image", media: { ...imageOf(media.objectKey).media, mime: "image/jpeg" } },
+        a!,
+      ],
     ] as const) {
-      const res = await send(id, content);
-      expect(res.status).toBe(400);
+      const res = await send(id, content as UserContent, user);
+      expect(res.status, id).toBe(400);
       expect(res.body.error.code).toBe("invalid_request");
     }
     // The same rule holds on the WebSocket.
     const socket = await connect(a!, group);
     socket.send({ type: "send", clientMsgId: "ws1", reqId: "r1", content: imageOf(foreign) });
-    const refused = await socket.next("error");
-    expect(refused).toMatchObject({ code: "invalid_request", reqId: "r1" });
+    expect(await socket.next("error")).toMatchObject({ code: "invalid_request", reqId: "r1" });
     socket.close();
 
-    const ok = await send("ok", imageOf(mine, mine));
+    // The client's own thumbnail key is replaced by the region's, with its placeholder and size.
+    const ok = await send("ok", imageOf(media.objectKey, mine));
     expect(ok.status).toBe(201);
     const page = await api(b!, "GET", `/v1/conversations/${group}/messages`);
-    const kinds = page.body.messages.map((m: { content: { kind: string } }) => m.content.kind);
-    expect(kinds).toEqual(["system", "image"]);
+    const messages = page.body.messages as Array<{ content: UserContent }>;
+    expect(messages.map((m) => m.content.kind)).toEqual(["system", "image"]);
+    expect(messages[1]!.content).toEqual({
+      kind: "image",
+      media: {
+        objectKey: media.objectKey,
+        mime: "image/png",
+        size: 1234,
+        width: 64,
+        height: 48,
+        thumbnailKey: media.thumbnailKey,
+        placeholder: media.placeholder,
+      },
+    });
+  });
+
+  it("verification: the region's refusal is passed on and nothing is recorded; non-members are not_found", async () => {
+    const [a, b, eve] = users(3, "mv");
+    const group = await createGroup(a!, [b!]);
+    const key = MediaUploadTicket.parse((await upload(a!, group)).body).objectKey;
+    await fetch("http://ingest.test/__control/media/refuse", {
+      method: "POST",
+      body: JSON.stringify({ times: 1 }),
+    });
+    const refused = await verify(a!, group, key);
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe("invalid_request");
+    // Another member cannot verify a's upload, and a non-member never reaches the region.
+    expect((await verify(b!, group, key)).status).toBe(404);
+    const before = (await regionCalls(group)).length;
+    const outsider = await verify(eve!, group, key);
+    expect(outsider.status).toBe(404);
+    expect(outsider.body.error.code).toBe("not_found");
+    expect(await regionCalls(group)).toHaveLength(before);
+    // Nothing was recorded by the refusal: no published key exists to send.
+    const records = await runInDurableObject(
+      env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(group)),
+      (_i, state) =>
+        state.storage.sql.exec("SELECT COUNT(*) AS n FROM verified_media").one().n as number,
+    );
+    expect(records).toBe(0);
   });
 });

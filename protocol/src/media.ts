@@ -5,6 +5,7 @@ import { z } from "zod";
 import { ChatError } from "./errors.ts";
 import { ConversationId, Timestamp, UserId } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
+import { MediaPlaceholder } from "./message.ts";
 
 export const MediaKind = z.enum(["image", "audio", "video"]);
 export type MediaKind = z.infer<typeof MediaKind>;
@@ -114,3 +115,37 @@ export const RegionMediaDownloadRequest = z.object({
   objectKey: MediaObjectKey,
 });
 export type RegionMediaDownloadRequest = z.infer<typeof RegionMediaDownloadRequest>;
+
+/**
+ * POST /v1/conversations/:id/media/verify (edge, members only), after the PUT: the region checks
+ * the upload against its ticket (owner, conversation, size, declared type, the type its bytes
+ * show), publishes a clean copy and answers with what a message may then reference.
+ */
+export const MediaVerifyRequest = z.object({ objectKey: MediaObjectKey });
+export type MediaVerifyRequest = z.infer<typeof MediaVerifyRequest>;
+
+/** POST /v1/media/verify (region, service token): the edge has checked membership already. */
+export const RegionMediaVerifyRequest = MediaVerifyRequest.extend({
+  userId: UserId,
+  conversationId: ConversationId,
+});
+export type RegionMediaVerifyRequest = z.infer<typeof RegionMediaVerifyRequest>;
+
+/**
+ * A verified upload, as published: the object receivers download (metadata such as EXIF location
+ * removed), its real size and type, and what the region derived from it. A media message must
+ * reference `objectKey` with this `mime` and `size`; the ConversationDO fills in the rest.
+ */
+export const VerifiedMedia = z.object({
+  objectKey: MediaObjectKey,
+  kind: MediaKind,
+  mime: Mime,
+  size: z.number().int().min(1),
+  width: z.number().int().min(1).max(65_535).optional(),
+  height: z.number().int().min(1).max(65_535).optional(),
+  durationMs: z.number().int().min(1).max(LIMITS.maxMediaDurationMs).optional(),
+  thumbnailKey: MediaObjectKey.optional(),
+  posterKey: MediaObjectKey.optional(),
+  placeholder: MediaPlaceholder.optional(),
+});
+export type VerifiedMedia = z.infer<typeof VerifiedMedia>;

@@ -3,6 +3,12 @@ import { z } from "zod";
 import { ClientMsgId, ConversationId, MessageId, Seq, Timestamp, UserId } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
 
+/** A ThumbHash is at most 25 bytes; base64 of that is at most 36 characters. */
+export const MediaPlaceholder = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9+/]+={0,2}$/, "base64");
+
 /** A media object in object storage, referenced by key; the bytes never pass through chat. */
 const MediaRef = z.object({
   objectKey: z.string().min(1).max(512),
@@ -12,7 +18,12 @@ const MediaRef = z.object({
     .max(127)
     .regex(/^[\w.+-]+\/[\w.+-]+$/, "a MIME type"),
   size: z.number().int().min(1),
+  /** Made by the region when it verified the upload (a client's own value is replaced). */
   thumbnailKey: z.string().min(1).max(512).optional(),
+  /** A ThumbHash of the image or poster frame, base64: drawn before anything is downloaded. */
+  placeholder: MediaPlaceholder.optional(),
+  /** A video's poster frame (a JPEG the region made), when one could be made. */
+  posterKey: z.string().min(1).max(512).optional(),
 });
 
 const Dimensions = {

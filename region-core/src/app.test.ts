@@ -20,7 +20,7 @@ import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { EmbeddedLog } from "./events/embedded-log.ts";
 import type { EventPublisher } from "./events/ports.ts";
-import { s3MediaSigner } from "./media/s3.ts";
+import { s3MediaStore } from "./media/s3.ts";
 import { startRegion } from "./main.ts";
 import { createMetrics } from "./metrics.ts";
 import { memoryRepositories } from "./repositories/memory.ts";
@@ -42,7 +42,7 @@ function appWith(publisher: EventPublisher) {
     publisher,
     repositories: memoryRepositories(),
     metrics: createMetrics("t"),
-    media: { ...media, signer: s3MediaSigner(media.s3) },
+    media: { ...media, store: s3MediaStore(media.s3) },
     accepting: () => true,
   });
 }

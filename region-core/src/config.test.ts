@@ -52,16 +52,17 @@ describe("loadConfig", () => {
     [{ S3_ENDPOINT: "ftp://x" }, "S3_ENDPOINT"],
     [{ MEDIA_UPLOAD_URL_TTL_SECONDS: "0" }, "MEDIA_UPLOAD_URL_TTL_SECONDS"],
     [{ S3_ACCESS_KEY_ID: "only-half" }, "S3_ACCESS_KEY_ID"],
+    [{ MEDIA_CDN_URL: "https://cdn.example.test" }, "MEDIA_CDN_KEY_PAIR_ID"],
   ])("rejects %o", (env, name) => {
     expect(() => loadConfig(env)).toThrow(name);
     expect(() => loadConfig(env)).toThrow(ChatError);
   });
 
-  it("signs media for the local harness when embedded, and for AWS S3 when real", () => {
+  it("signs media for the embedded store when embedded, and for AWS S3 when real", () => {
     const embedded = loadConfig({}).media;
     expect(embedded).toMatchObject({ uploadTtlSeconds: 300, downloadTtlSeconds: 300 });
     expect(embedded.s3).toEqual({
-      endpoint: "http://127.0.0.1:19000",
+      endpoint: "http://127.0.0.1:8792",
       region: "us-east-1",
       bucket: "edge-chat-media",
       forcePathStyle: true,

@@ -3,6 +3,7 @@
 import { type CqlConfig, CqlError, parseCqlConfig } from "@edge-chat/cql";
 import { ChatError, jsonText } from "@edge-chat/protocol";
 import { z } from "zod";
+import type { CdnConfig } from "./media/cdn.ts";
 
 const list = z
   .string()
@@ -75,6 +76,12 @@ const Env = z.object({
   S3_SIGN_CONTENT_LENGTH: bool.default(true),
   MEDIA_UPLOAD_URL_TTL_SECONDS: int(1, 3600).default(300),
   MEDIA_DOWNLOAD_URL_TTL_SECONDS: int(1, 3600).default(300),
+  MEDIA_VIDEO_POSTERS: bool.default(true),
+  // Downloads through CloudFront (terraform/modules/region/cdn.tf): all three, or none.
+  MEDIA_CDN_URL: z.url({ protocol: /^https?$/ }).optional(),
+  MEDIA_CDN_KEY_PAIR_ID: z.string().min(1).optional(),
+  MEDIA_CDN_PRIVATE_KEY: z.string().includes("PRIVATE KEY").optional(),
+  MEDIA_CDN_WINDOW_SECONDS: int(1, 3600).default(60),
 
   PERSISTER_ENABLED: bool.default(true),
   PERSISTER_CONCURRENCY: int(1, 256).default(16),
@@ -104,15 +111,20 @@ export interface MediaConfig {
   };
   uploadTtlSeconds: number;
   downloadTtlSeconds: number;
+  /** Make a poster frame for each video (ffmpeg from the npm registry). */
+  videoPosters: boolean;
+  /** Absent: download URLs are the store's own presigned URLs. */
+  cdn?: CdnConfig;
 }
 
 /**
- * Defaults for unset S3_* values. ADAPTERS=embedded (npm start) targets the local services harness
- * (tools/services: versitygw on loopback, path-style, its fixed key); ADAPTERS=real targets AWS S3
- * itself, with the SDK's endpoint, region and credential resolution (e.g. an ECS task role).
+ * Defaults for unset S3_* values. ADAPTERS=embedded (npm start) targets the embedded object store
+ * (media/store-server, on loopback, path-style, a fixed local key that the harness's versitygw
+ * shares); ADAPTERS=real targets AWS S3 itself, with the SDK's endpoint, region and credential
+ * resolution (e.g. an ECS task role).
  */
-const LOCAL_S3 = {
-  endpoint: "http://127.0.0.1:19000",
+export const LOCAL_S3 = {
+  endpoint: "http://127.0.0.1:8792",
   region: "us-east-1",
   forcePathStyle: true,
   credentials: { accessKeyId: "edgechat", secretAccessKey: "edgechat-local-secret" },
@@ -185,6 +197,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       "set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither",
     );
   }
+  const cdnSet = [e.MEDIA_CDN_URL, e.MEDIA_CDN_KEY_PAIR_ID, e.MEDIA_CDN_PRIVATE_KEY];
+  if (cdnSet.some((v) => v !== undefined) && cdnSet.some((v) => v === undefined)) {
+    throw new ChatError(
+      "invalid_request",
+      "set all of MEDIA_CDN_URL, MEDIA_CDN_KEY_PAIR_ID and MEDIA_CDN_PRIVATE_KEY, or none",
+    );
+  }
   const local = e.ADAPTERS === "embedded" ? LOCAL_S3 : undefined;
   const s3Credentials =
     e.S3_ACCESS_KEY_ID !== undefined && e.S3_SECRET_ACCESS_KEY !== undefined
@@ -223,6 +242,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       },
       uploadTtlSeconds: e.MEDIA_UPLOAD_URL_TTL_SECONDS,
       downloadTtlSeconds: e.MEDIA_DOWNLOAD_URL_TTL_SECONDS,
+      videoPosters: e.MEDIA_VIDEO_POSTERS,
+      ...(e.MEDIA_CDN_URL && e.MEDIA_CDN_KEY_PAIR_ID && e.MEDIA_CDN_PRIVATE_KEY
+        ? {
+            cdn: {
+              baseUrl: e.MEDIA_CDN_URL,
+              keyPairId: e.MEDIA_CDN_KEY_PAIR_ID,
+              privateKey: e.MEDIA_CDN_PRIVATE_KEY,
+              windowSeconds: e.MEDIA_CDN_WINDOW_SECONDS,
+            },
+          }
+        : {}),
     },
     persister: {
       enabled: e.PERSISTER_ENABLED,

@@ -15,7 +15,9 @@ import {
 } from "./events/kafka.ts";
 import type { EventConsumer, EventPublisher } from "./events/ports.ts";
 import { instrumentConsumer, instrumentPublisher, instrumentRepositories } from "./instrument.ts";
-import { s3MediaSigner } from "./media/s3.ts";
+import { withCdnDownloads } from "./media/cdn.ts";
+import { s3MediaStore } from "./media/s3.ts";
+import { ffmpegPath, ffmpegVideoProbe } from "./media/verify/poster.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { Persister } from "./persister/persister.ts";
 import { memoryRepositories } from "./repositories/memory.ts";
@@ -117,7 +119,12 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
     : null;
   await persister?.start();
 
-  const signer = s3MediaSigner(config.media.s3);
+  const s3 = s3MediaStore(config.media.s3);
+  const store = config.media.cdn ? withCdnDownloads(s3, config.media.cdn) : s3;
+  const ffmpeg = config.media.videoPosters ? ffmpegPath() : null;
+  if (config.media.videoPosters && !ffmpeg) {
+    console.warn("region-core: no ffmpeg package for this platform; videos get no poster frame");
+  }
   let accepting = true;
   const app = createApp({
     regionId: config.regionId,
@@ -126,7 +133,8 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
     repositories: adapters.repositories,
     metrics,
     media: {
-      signer,
+      store,
+      ...(ffmpeg ? { videoProbe: ffmpegVideoProbe(ffmpeg) } : {}),
       uploadTtlSeconds: config.media.uploadTtlSeconds,
       downloadTtlSeconds: config.media.downloadTtlSeconds,
     },
@@ -150,7 +158,7 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
       await closed;
       await persister?.stop();
       await adapters.close();
-      signer.close();
+      store.close();
     })();
     return stopping;
   };

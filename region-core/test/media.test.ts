@@ -11,12 +11,13 @@ import {
   MediaUploadTicket,
   type RegionMediaUploadRequest,
 } from "@edge-chat/protocol";
+import { GetObjectTaggingCommand, S3Client } from "@aws-sdk/client-s3";
 import { exportJWK, generateKeyPair } from "jose";
 import type { Kafka } from "kafkajs";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import { createKafka } from "../src/events/kafka.ts";
-import { s3MediaSigner } from "../src/media/s3.ts";
+import { s3MediaStore } from "../src/media/s3.ts";
 import { type RunningRegion, startRegion } from "../src/main.ts";
 import { createMetrics } from "../src/metrics.ts";
 import { serviceToken, uniqueGroup } from "./fixtures.ts";
@@ -40,6 +41,17 @@ const s3Env = () => ({
 });
 
 const token = (key: PrivateKey = edgeKey) => serviceToken(key);
+
+const s3Client = () =>
+  new S3Client({
+    endpoint: services.s3.endpoint,
+    region: services.s3.region,
+    forcePathStyle: true,
+    credentials: {
+      accessKeyId: services.s3.accessKeyId,
+      secretAccessKey: services.s3.secretAccessKey,
+    },
+  });
 
 type Fetch = (path: string, init: RequestInit) => Promise<Response>;
 const overHttp: Fetch = (path, init) => fetch(`${region.url}${path}`, init);
@@ -123,7 +135,15 @@ describe("media API on Cassandra and a signature-checking S3 server", () => {
     const body = bytes(1500);
     const ticket = await uploadTicket(png(conv, body.length));
     expect(ticket.objectKey).toMatch(new RegExp(`^c/${conv}/[0-9a-f-]{36}$`));
-    expect(ticket.headers).toEqual({ "content-type": "image/png", "content-length": "1500" });
+    // Owner, conversation and size are signed in and kept with the object, for the verification.
+    expect(ticket.headers).toEqual({
+      "content-type": "image/png",
+      "content-length": "1500",
+      "x-amz-meta-owner": "alice",
+      "x-amz-meta-conversation": conv,
+      "x-amz-meta-size": "1500",
+      "x-amz-tagging": "upload=pending",
+    });
     expect(ticket.expiresAt).toBeGreaterThan(Date.now() + 200_000);
     const uploaded = await put(ticket, body);
     expect(uploaded.status).toBe(200);
@@ -133,7 +153,12 @@ describe("media API on Cassandra and a signature-checking S3 server", () => {
     expect(got.status).toBe(200);
     expect(got.headers.get("content-type")).toBe("image/png");
     expect(new Uint8Array(await got.arrayBuffer())).toEqual(body);
-    // The row the download check relies on.
+    // The raw upload carries the lifecycle tag that expires it (the published copy will not).
+    const tags = await s3Client().send(
+      new GetObjectTaggingCommand({ Bucket: services.s3.bucket, Key: ticket.objectKey }),
+    );
+    expect(tags.TagSet).toEqual([{ Key: "upload", Value: "pending" }]);
+    // The row the upload was recorded with.
     expect(await region.repositories.mediaObjects.get(ticket.objectKey)).toMatchObject({
       ownerId: "alice",
       conversationId: conv,
@@ -174,9 +199,13 @@ describe("media API on Cassandra and a signature-checking S3 server", () => {
     expect(asHtml.status).toBe(403);
     expect((await put(ticket, bytes(65))).status).toBe(403);
     expect((await put(ticket, bytes(63))).status).toBe(403);
-    // Nothing was stored by the refused attempts.
-    const download = await downloadTicket(conv, ticket.objectKey);
-    expect((await fetch(download.url)).status).toBe(404);
+    // Nothing was stored by the refused attempts, so no download URL is signed for it.
+    const refused = await call("/v1/media/downloads", {
+      userId: "alice",
+      conversationId: conv,
+      objectKey: ticket.objectKey,
+    });
+    expect(refused.status).toBe(404);
     expect((await put(ticket, bytes(64))).status).toBe(200);
   });
 
@@ -198,7 +227,7 @@ describe("media API on Cassandra and a signature-checking S3 server", () => {
       publisher: { publish: async () => {} },
       repositories: region.repositories,
       metrics: createMetrics("short"),
-      media: { signer: s3MediaSigner(media.s3), uploadTtlSeconds: 1, downloadTtlSeconds: 1 },
+      media: { store: s3MediaStore(media.s3), uploadTtlSeconds: 1, downloadTtlSeconds: 1 },
       accepting: () => true,
     });
     const via: Fetch = async (path, init) => shortLived.request(path, init);

@@ -82,6 +82,17 @@ if (existsSync(`${root}/client/demo/app.ts`)) {
   await new Promise((resolve) => build.on("exit", resolve));
 }
 
+// Media: the embedded object store (region-core/src/media/store-server) serves every region, as
+// one bucket would; MEDIA_STORE=s3 uses the harness's versitygw (npm run services -- up) instead.
+const mediaStorePort = Number(process.env.MEDIA_STORE_PORT ?? 8792);
+const embeddedStore = (process.env.MEDIA_STORE ?? "embedded") === "embedded";
+const mediaEnv = { S3_ENDPOINT: `http://127.0.0.1:${embeddedStore ? mediaStorePort : 19000}` };
+if (embeddedStore) {
+  run("media-store", ["region-core/src/media/store-server/main.ts"], {
+    MEDIA_STORE_PORT: String(mediaStorePort),
+  });
+}
+
 const adapters = process.env.ADAPTERS ?? "embedded";
 // Embedded: one store shared by every region (in this process), so what one region persisted every
 // region serves; EMBEDDED_REPLICATION_DELAY_MS delays what the other regions see, as a real
@@ -100,6 +111,7 @@ for (const [index, region] of regions.entries()) {
     PORT: String(region.port),
     ADAPTERS: adapters,
     SERVICE_JWKS: JSON.stringify(verifyKeys),
+    ...mediaEnv,
     // With the real services, each simulated region writes through its own Cassandra datacenter and,
     // as separate Kafka clusters would, its own topic.
     ...(store ? { EMBEDDED_STORE_URL: store.url } : {}),

@@ -16,6 +16,7 @@ import {
   type SendAck,
   type SendRequest,
   type UserId,
+  type VerifiedMedia,
 } from "@edge-chat/protocol";
 import { newTicket } from "../auth/tickets.ts";
 import { type ConversationView, memberUpdate } from "../inbox/domain/snapshot.ts";
@@ -29,7 +30,7 @@ import {
   removeMember,
   requireMember,
 } from "./domain/membership.ts";
-import { checkMediaKeys } from "./domain/media.ts";
+import { verifyMediaMessage } from "./domain/media.ts";
 import { advance, type ReceiptKind, type StatusChange, statusChanges } from "./domain/receipts.ts";
 import { planSync } from "./domain/sync.ts";
 import { type Bucket, takeAll } from "./domain/token-bucket.ts";
@@ -227,7 +228,7 @@ export class ConversationService {
     connection?: { bucket: Bucket | undefined },
   ): { ack: SendAck; message: Message | null; connectionBucket?: Bucket | undefined } {
     this.access(conversationId, senderId);
-    checkMediaKeys(conversationId, request.content);
+    const content = verifyMediaMessage(conversationId, senderId, request.content, this.store.media);
     // A resend is answered from the unique (sender, clientMsgId) key, without spending budget.
     const original = this.store.findSend(senderId, request.clientMsgId);
     if (original) return { ack: original, message: null };
@@ -236,7 +237,7 @@ export class ConversationService {
       throw new ChatError("invalid_request", "replyToSeq is beyond the newest message");
     }
     const message = this.transaction(() =>
-      this.appendMessage(senderId, request.clientMsgId, request.content, request.replyToSeq),
+      this.appendMessage(senderId, request.clientMsgId, content, request.replyToSeq),
     );
     return {
       ack: {
@@ -248,6 +249,11 @@ export class ConversationService {
       message,
       connectionBucket,
     };
+  }
+
+  /** Records media a region verified for `userId`: the send path accepts only such media. */
+  recordVerifiedMedia(userId: UserId, media: VerifiedMedia): void {
+    this.store.media.put(userId, media, this.clock.now());
   }
 
   /** Assigns the next seq and writes message + outbox event; call inside a transaction. */

@@ -4,6 +4,9 @@
 // then the nearest healthy region signs the URL with the edge's service token.
 //
 //   POST /v1/conversations/:id/media                 MediaUploadRequest → 201 MediaUploadTicket
+//   POST /v1/conversations/:id/media/verify          MediaVerifyRequest → VerifiedMedia, after the
+//                                                      PUT; recorded in the DO, so a message may
+//                                                      then reference the published object
 //   GET  /v1/conversations/:id/media/:objectKey{.+}  → 302 to a signed URL, or with
 //                                                      Accept: application/json, MediaDownloadTicket
 import { clientLocationFromCf } from "@edge-chat/geo-router";
@@ -15,12 +18,15 @@ import {
   MediaObjectKey,
   MediaUploadRequest,
   MediaUploadTicket,
+  MediaVerifyRequest,
   mediaUploadProblem,
   parseJson,
   parseWith,
   type RegionMediaDownloadRequest,
   type RegionMediaUploadRequest,
+  type RegionMediaVerifyRequest,
   type UserId,
+  VerifiedMedia,
 } from "@edge-chat/protocol";
 import { type Context, Hono } from "hono";
 import { loadConfig } from "../config.ts";
@@ -33,11 +39,11 @@ import { internalRequest } from "./internal.ts";
 async function authorize(
   c: Context<AppEnv>,
   conversationId: ConversationId,
-  path: "/media/upload" | "/media/download",
+  path: "/media/upload" | "/media/download" | "/media/verified",
+  body?: unknown,
 ): Promise<UserId> {
   const userId = c.get("userId");
   const stub = c.env.CONVERSATIONS.get(c.env.CONVERSATIONS.idFromName(conversationId));
-  const body = c.req.method === "GET" ? undefined : {};
   const response = await stub.fetch(internalRequest(c.req.raw, conversationId, path, userId, body));
   if (response.status === 204) return userId;
   const refused = ErrorResponse.safeParse(await response.json().catch(() => null));
@@ -58,7 +64,7 @@ export function mediaRoutes(): Hono<AppEnv> {
     // The region decides too; refusing here first spares a DO call and a rate-limit token.
     const problem = mediaUploadProblem(request);
     if (problem) throw problem;
-    const userId = await authorize(c, conversationId, "/media/upload");
+    const userId = await authorize(c, conversationId, "/media/upload", {});
     const body: RegionMediaUploadRequest = { ...request, userId, conversationId };
     const ticket = await callRegionMedia(
       regionDeps(c),
@@ -68,6 +74,23 @@ export function mediaRoutes(): Hono<AppEnv> {
       MediaUploadTicket,
     );
     return c.json(ticket, 201);
+  });
+
+  app.post("/v1/conversations/:id/media/verify", async (c) => {
+    const conversationId = conversationIdOf(c.req.param("id"));
+    const { objectKey } = parseWith(MediaVerifyRequest, parseJson(await c.req.text()));
+    // Membership first: a non-member makes no region read a byte.
+    const userId = await authorize(c, conversationId, "/media/download", {});
+    const body: RegionMediaVerifyRequest = { userId, conversationId, objectKey };
+    const verified = await callRegionMedia(
+      regionDeps(c),
+      locationOf(c),
+      "/v1/media/verify",
+      body,
+      VerifiedMedia,
+    );
+    await authorize(c, conversationId, "/media/verified", verified);
+    return c.json(verified);
   });
 
   app.get("/v1/conversations/:id/media/:objectKey{.+}", async (c) => {

@@ -1,4 +1,4 @@
-// The edge's client of a region's media API (POST {historyUrl}/v1/media/uploads|downloads with a
+// The edge's client of a region's media API (POST {historyUrl}/v1/media/uploads|verify|downloads, a
 // service token). Regions are tried in the geo-router's order for the caller's location, failing
 // over on network errors and 5xx; the router's health and breaker state is kept per isolate (the
 // Worker has no storage of its own). A region's 4xx is a verdict on the request, not an outage: it
@@ -22,7 +22,7 @@ const states = new WeakMap<Config, RouterState>();
 export async function callRegionMedia<T extends z.ZodType>(
   deps: { config: Config; now: () => number; fetcher?: typeof fetch },
   location: ClientLocation,
-  path: "/v1/media/uploads" | "/v1/media/downloads",
+  path: "/v1/media/uploads" | "/v1/media/downloads" | "/v1/media/verify",
   body: unknown,
   answer: T,
 ): Promise<z.output<T>> {

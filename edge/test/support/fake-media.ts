@@ -10,21 +10,26 @@ import {
   mediaUploadProblem,
   RegionMediaDownloadRequest,
   RegionMediaUploadRequest,
+  RegionMediaVerifyRequest,
   SERVICE_TOKEN,
+  type VerifiedMedia,
 } from "@edge-chat/protocol";
 import { importJWK, type JWK, jwtVerify } from "jose";
 import { Response } from "miniflare";
 
 export interface MediaCall {
   region: string;
-  kind: "uploads" | "downloads";
+  kind: "uploads" | "downloads" | "verify";
   body: Record<string, unknown>;
 }
 
 const calls: MediaCall[] = [];
 /** Keys issued, with their conversation: downloads of anything else are not_found. */
 const issued = new Map<string, string>();
+/** Upload tickets by key: what a verification checks owner and conversation against. */
+const uploads = new Map<string, RegionMediaUploadRequest>();
 let failuresLeft = 0;
+let refusalsLeft = 0;
 
 function json(value: unknown, status = 200): Response {
   return new Response(JSON.stringify(value), {
@@ -38,7 +43,7 @@ function error(code: ErrorResponse["error"]["code"], status: number): Response {
   return json(body, status);
 }
 
-const ROUTE = /^\/([a-z0-9-]+)\/v1\/media\/(uploads|downloads)$/;
+const ROUTE = /^\/([a-z0-9-]+)\/v1\/media\/(uploads|downloads|verify)$/;
 
 export function isMediaRequest(request: Request): boolean {
   const url = new URL(request.url);
@@ -57,6 +62,10 @@ export function createFakeMedia(publicJwk: JWK): (request: Request) => Promise<R
     }
     if (url.pathname === "/__control/media/fail" && request.method === "POST") {
       failuresLeft = ((await request.json()) as { times: number }).times;
+      return json({ ok: true });
+    }
+    if (url.pathname === "/__control/media/refuse" && request.method === "POST") {
+      refusalsLeft = ((await request.json()) as { times: number }).times;
       return json({ ok: true });
     }
     const token = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
@@ -84,6 +93,7 @@ export function createFakeMedia(publicJwk: JWK): (request: Request) => Promise<R
       if (problem) return error(problem.code, problem.status);
       const objectKey = mediaObjectKey(parsed.data.conversationId, crypto.randomUUID());
       issued.set(objectKey, parsed.data.conversationId);
+      uploads.set(objectKey, parsed.data);
       const ticket: MediaUploadTicket = {
         objectKey,
         uploadUrl: `http://media.test/bucket/${encodeURIComponent(objectKey)}?X-Amz-Signature=put`,
@@ -92,6 +102,37 @@ export function createFakeMedia(publicJwk: JWK): (request: Request) => Promise<R
         expiresAt: Date.now() + 300_000,
       };
       return json(ticket, 201);
+    }
+    if (kind === "verify") {
+      const parsed = RegionMediaVerifyRequest.safeParse(body);
+      if (!parsed.success) return error("invalid_request", 400);
+      const upload = uploads.get(parsed.data.objectKey);
+      if (
+        !upload ||
+        upload.userId !== parsed.data.userId ||
+        upload.conversationId !== parsed.data.conversationId
+      ) {
+        return error("not_found", 404);
+      }
+      // As the real region does for bytes that are not what they claim.
+      if (refusalsLeft > 0) {
+        refusalsLeft--;
+        return error("invalid_request", 400);
+      }
+      const derived = () => mediaObjectKey(upload.conversationId, crypto.randomUUID());
+      const published = derived();
+      issued.set(published, upload.conversationId);
+      const verified: VerifiedMedia = {
+        objectKey: published,
+        kind: upload.kind,
+        mime: upload.mime,
+        size: upload.size,
+        ...(upload.kind === "audio" ? { durationMs: 1500 } : { width: 64, height: 48 }),
+        ...(upload.kind === "video" ? { durationMs: 2000, posterKey: derived() } : {}),
+        ...(upload.kind === "image" ? { thumbnailKey: derived() } : {}),
+        ...(upload.kind === "audio" ? {} : { placeholder: "1QcSHQRnh493V4dIh4eXh1h4kJUI" }),
+      };
+      return json(verified);
     }
     const parsed = RegionMediaDownloadRequest.safeParse(body);
     if (!parsed.success) return error("invalid_request", 400);

@@ -1,5 +1,7 @@
-// The media API's port to object storage: it only signs URLs. The bytes go between the client and
-// the store directly, so this service never reads or writes an object itself.
+// The media API's port to object storage. Clients move the bytes with signed URLs; the region itself
+// reads an upload once to verify it and writes what it derives (the published copy, a thumbnail).
+// Every method throws ChatError("unavailable") when the store cannot be reached, so the API never
+// hands out a URL for a store that is not there.
 
 export interface SignedUpload {
   url: string;
@@ -7,14 +9,34 @@ export interface SignedUpload {
   headers: Record<string, string>;
 }
 
-export interface MediaSigner {
-  /** A PUT URL for exactly this key and content type (and size, when the store signs it). */
+export interface StoredObject {
+  size: number;
+  contentType: string;
+  /** User metadata stored with the object (x-amz-meta-*, names in lower case). */
+  metadata: Record<string, string>;
+}
+
+export interface MediaStore {
+  /** Resolves when the store answers for the bucket; throws unavailable otherwise. */
+  checkReachable(): Promise<void>;
+  /**
+   * A PUT URL for exactly this key and content type (and size, when the store signs it), with
+   * `metadata` signed in: the client must send it as headers, and the store keeps it with the object.
+   */
   signUpload(input: {
     key: string;
     mime: string;
     size: number;
+    metadata?: Record<string, string>;
     expiresInSeconds: number;
   }): Promise<SignedUpload>;
   /** A GET URL for exactly this key. */
   signDownload(input: { key: string; expiresInSeconds: number }): Promise<string>;
+  /** The object's size and type, or null when there is no such object. */
+  head(key: string): Promise<StoredObject | null>;
+  /** The whole object, or null when there is no such object. */
+  read(key: string): Promise<Uint8Array | null>;
+  put(key: string, body: Uint8Array, contentType: string): Promise<void>;
+  delete(key: string): Promise<void>;
+  close(): void;
 }

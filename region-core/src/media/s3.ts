@@ -1,11 +1,39 @@
-// The S3 adapter of the media signer (the only file that imports the AWS SDK): SigV4 presigned
-// PUT and GET URLs. Signing is local computation; no request reaches the store from here.
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+// The S3 adapter of the media store (the only file that imports the AWS SDK): SigV4 presigned PUT
+// and GET URLs, and the few object calls the region makes itself. The same adapter talks to AWS S3,
+// the harness's versitygw and the embedded store of `npm start` (store-server/).
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { ChatError } from "@edge-chat/protocol";
 import type { MediaConfig } from "../config.ts";
-import type { MediaSigner } from "./ports.ts";
+import type { MediaStore } from "./ports.ts";
 
-export function s3MediaSigner(config: MediaConfig["s3"]): MediaSigner & { close(): void } {
+/**
+ * Every raw upload is tagged (signed, so a client cannot drop it): the bucket's lifecycle rule
+ * expires tagged objects after a grace period. What receivers download is the copy the region
+ * publishes on verification, written without the tag, so only raw uploads expire.
+ */
+export const UPLOAD_TAG = "upload=pending";
+
+const isNotFound = (error: unknown) =>
+  error instanceof S3ServiceException &&
+  (error.$metadata.httpStatusCode === 404 ||
+    error.name === "NoSuchKey" ||
+    error.name === "NotFound");
+
+/** Store errors other than "no such object" mean the store is not usable now. */
+function unavailable(error: unknown): ChatError {
+  return new ChatError("unavailable", "object storage is unavailable", { cause: error });
+}
+
+export function s3MediaStore(config: MediaConfig["s3"]): MediaStore {
   const client = new S3Client({
     ...(config.endpoint !== undefined ? { endpoint: config.endpoint } : {}),
     ...(config.region !== undefined ? { region: config.region } : {}),
@@ -15,30 +43,94 @@ export function s3MediaSigner(config: MediaConfig["s3"]): MediaSigner & { close(
     // body at signing time for a PUT, which no real upload would match.
     requestChecksumCalculation: "WHEN_REQUIRED",
     responseChecksumValidation: "WHEN_REQUIRED",
+    // A store that is not there should fail fast, not hold a request for the SDK's retries.
+    maxAttempts: 2,
   });
   // The presigner leaves content-type unsigned by default; signing it (and the length) is what
   // binds the URL to the object the ticket was issued for.
   const signed = new Set(["content-type", ...(config.signContentLength ? ["content-length"] : [])]);
+  const bucket = config.bucket;
   return {
-    async signUpload({ key, mime, size, expiresInSeconds }) {
+    async checkReachable() {
+      try {
+        await client.send(new HeadBucketCommand({ Bucket: bucket }));
+      } catch (error) {
+        throw unavailable(error);
+      }
+    },
+    async signUpload({ key, mime, size, metadata = {}, expiresInSeconds }) {
+      // Metadata headers stay headers (the presigner would move x-amz-* into the query, where not
+      // every store reads them) and are signed, so the client cannot change them.
+      const meta = [
+        ...Object.keys(metadata).map((name) => `x-amz-meta-${name.toLowerCase()}`),
+        "x-amz-tagging",
+      ];
       const url = await getSignedUrl(
         client,
         new PutObjectCommand({
-          Bucket: config.bucket,
+          Bucket: bucket,
           Key: key,
           ContentType: mime,
           ...(config.signContentLength ? { ContentLength: size } : {}),
+          ...(Object.keys(metadata).length > 0 ? { Metadata: metadata } : {}),
+          Tagging: UPLOAD_TAG,
         }),
-        { expiresIn: expiresInSeconds, signableHeaders: signed },
+        {
+          expiresIn: expiresInSeconds,
+          signableHeaders: new Set([...signed, ...meta]),
+          unhoistableHeaders: new Set(meta),
+        },
       );
       const headers: Record<string, string> = { "content-type": mime };
       if (config.signContentLength) headers["content-length"] = String(size);
+      for (const [name, value] of Object.entries(metadata)) {
+        headers[`x-amz-meta-${name.toLowerCase()}`] = value;
+      }
+      headers["x-amz-tagging"] = UPLOAD_TAG;
       return { url, headers };
     },
     async signDownload({ key, expiresInSeconds }) {
-      return getSignedUrl(client, new GetObjectCommand({ Bucket: config.bucket, Key: key }), {
+      return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), {
         expiresIn: expiresInSeconds,
       });
+    },
+    async head(key) {
+      try {
+        const out = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+        return {
+          size: out.ContentLength ?? 0,
+          contentType: out.ContentType ?? "binary/octet-stream",
+          metadata: out.Metadata ?? {},
+        };
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw unavailable(error);
+      }
+    },
+    async read(key) {
+      try {
+        const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
+      } catch (error) {
+        if (isNotFound(error)) return null;
+        throw unavailable(error);
+      }
+    },
+    async put(key, body, contentType) {
+      try {
+        await client.send(
+          new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+        );
+      } catch (error) {
+        throw unavailable(error);
+      }
+    },
+    async delete(key) {
+      try {
+        await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      } catch (error) {
+        throw unavailable(error);
+      }
     },
     close: () => client.destroy(),
   };

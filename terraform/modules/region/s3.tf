@@ -51,9 +51,10 @@ resource "aws_s3_bucket_lifecycle_configuration" "media" {
     }
   }
 
-  # The media API presigns PUTs with the tag upload=pending (x-amz-tagging is part of the
-  # signature) and removes the tag once a message references the object; whatever is still
-  # pending after the grace period was abandoned.
+  # Every presigned PUT carries the signed tag upload=pending (region-core media/s3.ts), so raw
+  # uploads expire after the grace period; what receivers download is the copy the region
+  # publishes on verification, written without the tag. Published objects that no message
+  # references are not expired yet.
   rule {
     id     = "expire-unreferenced-uploads"
     status = "Enabled"
@@ -108,9 +109,17 @@ data "aws_iam_policy_document" "media_bucket" {
   }
 }
 
+# The CDN's read grant (cdn.tf), when the CDN is enabled, joins the deny above.
+data "aws_iam_policy_document" "media_bucket_combined" {
+  source_policy_documents = concat(
+    [data.aws_iam_policy_document.media_bucket.json],
+    [for d in data.aws_iam_policy_document.media_cdn_read : d.json],
+  )
+}
+
 resource "aws_s3_bucket_policy" "media" {
   bucket = aws_s3_bucket.media.id
-  policy = data.aws_iam_policy_document.media_bucket.json
+  policy = data.aws_iam_policy_document.media_bucket_combined.json
 
   # The public access block must exist first, or S3 may evaluate the policy against an open bucket.
   depends_on = [aws_s3_bucket_public_access_block.media]

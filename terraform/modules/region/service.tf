@@ -21,12 +21,23 @@ locals {
     SERVICE_JWKS      = var.service_jwks
     # For the media API's presigned URLs (the task role below may read and write this bucket).
     MEDIA_BUCKET = aws_s3_bucket.media.bucket
+    # Downloads through CloudFront (cdn.tf); empty means unset, and downloads are S3 presigned URLs.
+    MEDIA_CDN_URL         = local.cdn_enabled ? "https://${aws_cloudfront_distribution.media[0].domain_name}" : ""
+    MEDIA_CDN_KEY_PAIR_ID = local.cdn_enabled ? aws_cloudfront_public_key.media[0].id : ""
   }
 
-  region_core_secrets = var.cassandra_credentials_secret_arn == null ? [] : [
-    { name = "CASSANDRA_USERNAME", valueFrom = "${var.cassandra_credentials_secret_arn}:username::" },
-    { name = "CASSANDRA_PASSWORD", valueFrom = "${var.cassandra_credentials_secret_arn}:password::" },
-  ]
+  region_core_secrets = concat(
+    var.cassandra_credentials_secret_arn == null ? [] : [
+      { name = "CASSANDRA_USERNAME", valueFrom = "${var.cassandra_credentials_secret_arn}:username::" },
+      { name = "CASSANDRA_PASSWORD", valueFrom = "${var.cassandra_credentials_secret_arn}:password::" },
+    ],
+    # The PEM private key that signs CloudFront URLs (its public half is in cdn.tf's key group).
+    local.cdn_enabled ? [{ name = "MEDIA_CDN_PRIVATE_KEY", valueFrom = var.media_cdn_private_key_secret_arn }] : [],
+  )
+  execution_secret_arns = compact([
+    var.cassandra_credentials_secret_arn,
+    local.cdn_enabled ? var.media_cdn_private_key_secret_arn : null,
+  ])
 }
 
 resource "aws_ecs_cluster" "this" {
@@ -69,16 +80,16 @@ resource "aws_iam_role_policy_attachment" "execution" {
 }
 
 data "aws_iam_policy_document" "execution_secrets" {
-  count = var.cassandra_credentials_secret_arn == null ? 0 : 1
+  count = length(local.execution_secret_arns) == 0 ? 0 : 1
 
   statement {
     actions   = ["secretsmanager:GetSecretValue"]
-    resources = [var.cassandra_credentials_secret_arn]
+    resources = local.execution_secret_arns
   }
 }
 
 resource "aws_iam_role_policy" "execution_secrets" {
-  count = var.cassandra_credentials_secret_arn == null ? 0 : 1
+  count = length(local.execution_secret_arns) == 0 ? 0 : 1
 
   name   = "cassandra-credentials"
   role   = aws_iam_role.execution.id
@@ -97,6 +108,13 @@ data "aws_iam_policy_document" "task" {
   statement {
     actions   = ["s3:PutObject", "s3:GetObject", "s3:PutObjectTagging", "s3:DeleteObjectTagging"]
     resources = ["${aws_s3_bucket.media.arn}/*"]
+  }
+
+  # HeadBucket (is the store there before a URL is signed) and a 404, not a 403, for a missing
+  # object when the region verifies an upload.
+  statement {
+    actions   = ["s3:ListBucket"]
+    resources = [aws_s3_bucket.media.arn]
   }
 }
 

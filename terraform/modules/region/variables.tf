@@ -342,3 +342,23 @@ variable "media_abandoned_upload_days" {
     error_message = "media_abandoned_upload_days must be between 1 and 30."
   }
 }
+
+# ---- media CDN (CloudFront, cdn.tf) -----------------------------------------------------------
+
+variable "media_cdn_public_key_pem" {
+  description = "PEM public key whose private half signs CloudFront media URLs; null serves downloads as S3 presigned URLs without a CDN."
+  type        = string
+  default     = null
+}
+
+variable "media_cdn_private_key_secret_arn" {
+  description = "Secrets Manager ARN of the PEM private key matching media_cdn_public_key_pem (given to region-core as MEDIA_CDN_PRIVATE_KEY)."
+  type        = string
+  default     = null
+}
+
+variable "media_cdn_price_class" {
+  description = "CloudFront price class of the media distribution."
+  type        = string
+  default     = "PriceClass_All"
+}

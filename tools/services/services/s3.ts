@@ -68,7 +68,16 @@ async function ensureBucket(e: S3Endpoint): Promise<void> {
             {
               AllowedOrigins: ["*"],
               AllowedMethods: ["GET", "PUT", "HEAD"],
-              AllowedHeaders: ["content-type", "content-length"],
+              // The media API signs the upload's owner, conversation and size in as x-amz-meta-*
+              // headers, and its lifecycle tag as x-amz-tagging.
+              AllowedHeaders: [
+                "content-type",
+                "content-length",
+                "x-amz-meta-owner",
+                "x-amz-meta-conversation",
+                "x-amz-meta-size",
+                "x-amz-tagging",
+              ],
               MaxAgeSeconds: 600,
             },
           ],

@@ -1,24 +1,70 @@
-// Media references in a send: a message may only point at objects of its own conversation
-// (`c/<conversationId>/<uuid>`), so a member cannot make others fetch, through this conversation's
-// download route, an object uploaded for another one. Pure and cheap: no region call.
+// Media references in a send. A message may only reference an object that a region verified for
+// this sender in this conversation (POST …/media/verify recorded it in the ConversationDO): so no
+// member can make others fetch an object of another conversation, someone else's upload, an
+// object that was never uploaded, or bytes that are not what they claim. The message's media is
+// then what the region measured: size and type must agree with it, and the derived fields
+// (thumbnail, poster, placeholder, dimensions, duration) are the region's, whatever the client
+// sent. Pure and cheap: one lookup, no region call on the send path.
 import {
   ChatError,
   type ConversationId,
   isMediaKeyOf,
   mediaKeyPrefix,
   type UserContent,
+  type UserId,
+  type VerifiedMedia,
 } from "@edge-chat/protocol";
 
-/** Throws invalid_request when a media key of `content` lies outside the conversation's prefix. */
-export function checkMediaKeys(conversationId: ConversationId, content: UserContent): void {
-  if (content.kind === "text") return;
-  const { objectKey, thumbnailKey } = content.media;
-  for (const key of thumbnailKey === undefined ? [objectKey] : [objectKey, thumbnailKey]) {
-    if (!isMediaKeyOf(conversationId, key)) {
-      throw new ChatError(
-        "invalid_request",
-        `media keys must be objects of this conversation (${mediaKeyPrefix(conversationId)}<id>)`,
-      );
-    }
+export interface VerifiedRecord {
+  ownerId: UserId;
+  media: VerifiedMedia;
+}
+
+/** The verified objects of one conversation, by published object key. */
+export interface VerifiedLookup {
+  get(objectKey: string): VerifiedRecord | null;
+}
+
+const refuse = (message: string) => new ChatError("invalid_request", message);
+
+/**
+ * The content to store for a send: text as is; media only when verified and matching, with the
+ * region's derived fields. Throws invalid_request otherwise (nothing is stored).
+ */
+export function verifyMediaMessage(
+  conversationId: ConversationId,
+  senderId: UserId,
+  content: UserContent,
+  verified: VerifiedLookup,
+): UserContent {
+  if (content.kind === "text") return content;
+  const { objectKey } = content.media;
+  if (!isMediaKeyOf(conversationId, objectKey)) {
+    throw refuse(
+      `media keys must be objects of this conversation (${mediaKeyPrefix(conversationId)}<id>)`,
+    );
   }
+  const record = verified.get(objectKey);
+  // Someone else's verified object is refused with the same words as one never verified.
+  if (!record || record.ownerId !== senderId) {
+    throw refuse("media must be uploaded and verified by the sender first (POST …/media/verify)");
+  }
+  const v = record.media;
+  if (v.kind !== content.kind) throw refuse(`the object is ${v.kind}, not ${content.kind}`);
+  if (v.mime !== content.media.mime.toLowerCase()) {
+    throw refuse(`the object is ${v.mime}, not ${content.media.mime}`);
+  }
+  if (v.size !== content.media.size) throw refuse(`the object has ${v.size} bytes`);
+  const { thumbnailKey: _t, posterKey: _p, placeholder: _ph, ...claimed } = content.media;
+  const derived = {
+    mime: v.mime,
+    ...(v.width !== undefined && v.height !== undefined
+      ? { width: v.width, height: v.height }
+      : {}),
+    ...(v.durationMs !== undefined ? { durationMs: v.durationMs } : {}),
+    ...(v.thumbnailKey !== undefined ? { thumbnailKey: v.thumbnailKey } : {}),
+    ...(v.posterKey !== undefined ? { posterKey: v.posterKey } : {}),
+    ...(v.placeholder !== undefined ? { placeholder: v.placeholder } : {}),
+  };
+  return { ...content, media: { ...claimed, ...derived } } as UserContent;
 }
