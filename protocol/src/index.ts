@@ -13,3 +13,4 @@ export * from "./message.ts";
 export * from "./region.ts";
 export * from "./version.ts";
 export * from "./retry.ts";
+export * from "./push.ts";

@@ -14,6 +14,10 @@ import {
   kafkaPublisher,
 } from "./events/kafka.ts";
 import type { EventConsumer, EventPublisher } from "./events/ports.ts";
+import { memoryDevices } from "./devices/memory.ts";
+import type { DeviceRepository } from "./devices/ports.ts";
+import { Notifier } from "./push/notifier.ts";
+import { createProviders } from "./push/providers/index.ts";
 import { s3MediaSigner } from "./media/s3.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { Persister } from "./persister/persister.ts";
@@ -36,6 +40,12 @@ interface Adapters {
   deadLetters: EventPublisher;
   consumer: () => EventConsumer;
   repositories: Repositories;
+  push: {
+    publisher: EventPublisher;
+    deadLetters: EventPublisher;
+    consumer: () => EventConsumer;
+    devices: DeviceRepository;
+  };
   close(): Promise<void>;
 }
 
@@ -46,6 +56,12 @@ async function embeddedAdapters(config: Config): Promise<Adapters> {
     deadLetters: log.publisher(config.kafka.dlqTopic),
     consumer: () => log.consumer(config.kafka.topic, config.kafka.groupId),
     repositories: memoryRepositories(),
+    push: {
+      publisher: log.publisher(config.push.topic),
+      deadLetters: log.publisher(config.push.dlqTopic),
+      consumer: () => log.consumer(config.push.topic, config.push.notifier.groupId),
+      devices: memoryDevices(),
+    },
     close: async () => {},
   };
 }
@@ -55,7 +71,7 @@ async function realAdapters(config: Config): Promise<Adapters> {
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId });
   await ensureTopics(
     kafka,
-    [config.kafka.topic, config.kafka.dlqTopic],
+    [config.kafka.topic, config.kafka.dlqTopic, config.push.topic, config.push.dlqTopic],
     config.kafka.partitions,
     config.kafka.replicationFactor,
   );
@@ -71,6 +87,19 @@ async function realAdapters(config: Config): Promise<Adapters> {
         partitionsConsumedConcurrently: config.persister.partitionsConcurrently,
       }),
     repositories: cassandra.repositories,
+    push: {
+      publisher: kafkaPublisher(producer, config.push.topic),
+      deadLetters: kafkaPublisher(producer, config.push.dlqTopic),
+      consumer: () =>
+        kafkaConsumer(kafka, {
+          topic: config.push.topic,
+          groupId: config.push.notifier.groupId,
+          partitionsConsumedConcurrently: config.persister.partitionsConcurrently,
+        }),
+      // The registry is in memory per process until its Cassandra table lands (see
+      // region-core/README.md, "Devices and push").
+      devices: memoryDevices(),
+    },
     close: async () => {
       await producer.disconnect();
       await cassandra.close();
@@ -94,6 +123,18 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
       })
     : null;
   await persister?.start();
+
+  const push = createProviders(config.push);
+  const notifier = config.push.notifier.enabled
+    ? new Notifier({
+        consumer: adapters.push.consumer(),
+        deadLetters: adapters.push.deadLetters,
+        devices: adapters.push.devices,
+        providers: push.providers,
+        concurrency: config.push.notifier.concurrency,
+      })
+    : null;
+  await notifier?.start();
 
   const signer = s3MediaSigner(config.media.s3);
   let accepting = true;
@@ -127,6 +168,8 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
       if ("closeIdleConnections" in server) server.closeIdleConnections();
       await closed;
       await persister?.stop();
+      await notifier?.stop();
+      push.close();
       await adapters.close();
       signer.close();
     })();
