@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { ConversationId, Timestamp, UserId, Watermark } from "./ids.ts";
 import { INBOX_PREVIEW_CHARS, LastMessageKind } from "./inbox.ts";
+import { LIMITS } from "./limits.ts";
 
 /** A device id chosen by the server at registration (a UUID). */
 export const DeviceId = z.string().uuid();
@@ -111,6 +112,12 @@ export const PushEvent = z.object({
   skipDeviceIds: z.array(DeviceId).max(64).default([]),
 });
 export type PushEvent = z.infer<typeof PushEvent>;
+
+/** POST /v1/push (edge → region, service token): due pushes to publish to the push topic. */
+export const PushBatch = z.object({ events: z.array(PushEvent).min(1).max(LIMITS.maxBatchEvents) });
+export type PushBatch = z.infer<typeof PushBatch>;
+export const PushBatchResult = z.object({ accepted: z.number().int().min(0) });
+export type PushBatchResult = z.infer<typeof PushBatchResult>;
 
 /** What the device receives (the Web Push payload, APNs custom data, FCM data). Small on purpose. */
 export const PushPayload = z.object({

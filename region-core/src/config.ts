@@ -1,7 +1,7 @@
 // Environment → typed, validated configuration, parsed once at start-up. Everything that can vary
 // between regions or deployments lives here, with the default that makes `npm start` work alone.
 import { type CqlConfig, CqlError, parseCqlConfig } from "@edge-chat/cql";
-import { ChatError, jsonText } from "@edge-chat/protocol";
+import { ChatError, DEVICE_LIMITS, jsonText } from "@edge-chat/protocol";
 import { z } from "zod";
 import { FcmServiceAccount } from "./push/providers/fcm.ts";
 
@@ -104,6 +104,8 @@ const Env = z.object({
   APNS_KEY_ID: z.string().min(1).optional(),
   APNS_TEAM_ID: z.string().min(1).optional(),
   FCM_SERVICE_ACCOUNT: jsonText(FcmServiceAccount).optional(),
+  DEVICES_MAX_PHONES: int(0, 16).default(DEVICE_LIMITS.phones),
+  DEVICES_MAX_COMPANIONS: int(0, 64).default(DEVICE_LIMITS.companions),
 });
 
 export type ServiceKeys =
@@ -176,6 +178,7 @@ export interface PushConfig {
   dlqTopic: string;
   notifier: { enabled: boolean; groupId: string; concurrency: number };
   timeoutMs: number;
+  deviceLimits: { phones: number; companions: number };
   webPush?: { publicKey: string; privateKey: string; subject: string };
   apns?: { privateKeyPem: string; keyId: string; teamId: string };
   fcm?: FcmServiceAccount;
@@ -199,6 +202,7 @@ function pushConfig(e: z.infer<typeof Env>): PushConfig {
       concurrency: e.NOTIFIER_CONCURRENCY,
     },
     timeoutMs: e.PUSH_TIMEOUT_MS,
+    deviceLimits: { phones: e.DEVICES_MAX_PHONES, companions: e.DEVICES_MAX_COMPANIONS },
   };
   if (
     together(["VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY"], [e.VAPID_PUBLIC_KEY, e.VAPID_PRIVATE_KEY])

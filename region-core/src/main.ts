@@ -149,6 +149,8 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
       uploadTtlSeconds: config.media.uploadTtlSeconds,
       downloadTtlSeconds: config.media.downloadTtlSeconds,
     },
+    devices: { repository: adapters.push.devices, limits: config.push.deviceLimits },
+    pushPublisher: adapters.push.publisher,
     accepting: () => accepting,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
