@@ -25,4 +25,10 @@ export interface Env {
   SERVICE_SIGNING_KEY?: string;
   PUSH_WEBHOOK_URL?: string;
   PUSH_COLLAPSE_MS?: string;
+  UPSTASH_REDIS_REST_URL?: string;
+  UPSTASH_REDIS_REST_TOKEN?: string;
+  PRESENCE_TTL_MS?: string;
+  RATE_GLOBAL_USER_PER_MIN?: string;
+  RATE_GLOBAL_IP_PER_MIN?: string;
+  RATE_GLOBAL_TIMEOUT_MS?: string;
 }

@@ -133,3 +133,28 @@ export const PushPayload = z.object({
   at: Timestamp,
 });
 export type PushPayload = z.infer<typeof PushPayload>;
+
+/** A device's own id for presence: its registry id once registered, else any stable client id. */
+export const PresenceDeviceId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, "device ids use letters, digits, _ and -");
+
+/**
+ * POST /v1/presence/heartbeat: this device has a socket open (inbox or conversation). Sent every
+ * PRESENCE_HEARTBEAT_MS while connected; presence lapses a TTL after the last one. `offline: true`
+ * signs the device off at once (page closed, logout).
+ */
+export const PresenceHeartbeat = z.object({
+  deviceId: PresenceDeviceId,
+  offline: z.boolean().default(false),
+});
+export type PresenceHeartbeat = z.infer<typeof PresenceHeartbeat>;
+
+/** How often a connected device should send a heartbeat (the edge's TTL is a few of these). */
+export const PRESENCE_HEARTBEAT_MS = 20_000;
+
+/** PUT /v1/presence/settings: hide online state and last seen from everyone. */
+export const PresenceSettings = z.object({ hideLastSeen: z.boolean() });
+export type PresenceSettings = z.infer<typeof PresenceSettings>;

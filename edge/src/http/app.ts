@@ -15,6 +15,9 @@ import { bearerToken, mintDevToken, requireUser, verifyUserToken } from "../auth
 import { loadConfig } from "../config.ts";
 import type { AppEnv } from "./app-env.ts";
 import { conversationIdOf } from "./conversation-id.ts";
+import { deviceRoutes } from "./devices.ts";
+import { presenceRoutes } from "./presence.ts";
+import { limitByIp } from "../ratelimit/middleware.ts";
 import { errorResponse } from "./errors.ts";
 import { inboxRoutes } from "./inbox.ts";
 import { internalRequest } from "./internal.ts";
@@ -46,6 +49,7 @@ export function createApp(): Hono<AppEnv> {
   app.notFound(() => errorResponse(new ChatError("not_found", "no such route")));
 
   app.get("/health", (c) => c.json({ ok: true }));
+  app.use("/v1/*", limitByIp);
 
   app.post("/dev/tokens", async (c) => {
     const config = loadConfig(c.env);
@@ -85,6 +89,8 @@ export function createApp(): Hono<AppEnv> {
 
   app.use("/v1/*", requireUser);
   app.route("/", mediaRoutes());
+  app.route("/", deviceRoutes());
+  app.route("/", presenceRoutes());
 
   app.post("/v1/conversations/direct", async (c) => {
     const { peerId } = parseWith(CreateDirectRequest, await jsonBody(c.req.raw));

@@ -1,0 +1,60 @@
+// The device registry's public routes: POST/GET /v1/devices, PATCH/DELETE /v1/devices/:deviceId.
+// The caller's own devices only (the user id comes from the verified token); bodies are validated
+// here and the registry itself lives region-side (see region-core's devices/), where the notifier
+// reads it and drops what providers report gone.
+import {
+  ChatError,
+  DeviceId,
+  parseWith,
+  RegisterDeviceRequest,
+  UpdateDeviceRequest,
+} from "@edge-chat/protocol";
+import { Hono } from "hono";
+import { requireUser } from "../auth/index.ts";
+import { loadConfig } from "../config.ts";
+import { callRegion } from "../region/call.ts";
+import type { AppEnv } from "./app-env.ts";
+
+async function jsonBody(req: Request): Promise<unknown> {
+  try {
+    return await req.json();
+  } catch {
+    throw new ChatError("invalid_request", "body is not valid JSON");
+  }
+}
+
+/** The region's answer, passed through (it is already a protocol body or a typed error). */
+function relay(response: Response): Response {
+  return new Response(response.body, {
+    status: response.status,
+    headers: { "content-type": response.headers.get("content-type") ?? "application/json" },
+  });
+}
+
+export function deviceRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use("/v1/devices", requireUser);
+  app.use("/v1/devices/*", requireUser);
+  const deps = (env: AppEnv["Bindings"]) => ({ config: loadConfig(env), now: () => Date.now() });
+  const base = (userId: string) => `/v1/users/${encodeURIComponent(userId)}/devices`;
+
+  app.get("/v1/devices", async (c) =>
+    relay(await callRegion(deps(c.env), "GET", base(c.get("userId")))),
+  );
+  app.post("/v1/devices", async (c) => {
+    const body = parseWith(RegisterDeviceRequest, await jsonBody(c.req.raw));
+    return relay(await callRegion(deps(c.env), "POST", base(c.get("userId")), body));
+  });
+  app.patch("/v1/devices/:deviceId", async (c) => {
+    const deviceId = parseWith(DeviceId, c.req.param("deviceId"));
+    const body = parseWith(UpdateDeviceRequest, await jsonBody(c.req.raw));
+    return relay(
+      await callRegion(deps(c.env), "PATCH", `${base(c.get("userId"))}/${deviceId}`, body),
+    );
+  });
+  app.delete("/v1/devices/:deviceId", async (c) => {
+    const deviceId = parseWith(DeviceId, c.req.param("deviceId"));
+    return relay(await callRegion(deps(c.env), "DELETE", `${base(c.get("userId"))}/${deviceId}`));
+  });
+  return app;
+}
