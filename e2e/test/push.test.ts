@@ -3,7 +3,8 @@
 // VAPID JWT and decrypts the payload with the subscription's private key. Bob registers three
 // browser devices through the edge; one has a live presence heartbeat (connected), one's
 // subscription has expired; Alice writes while Bob has no inbox socket open. Only the offline
-// device gets the push, the connected one gets none, the expired one is removed from the registry.
+// device gets the push, the connected one gets none, the expired one is removed from the registry;
+// after Bob mutes the conversation, the next message is suppressed by the notifier.
 import { createECDH } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEdge, startEdge, UNLIMITED_RATES } from "../src/edge.ts";
@@ -81,7 +82,7 @@ function as(bearer: string) {
 }
 
 describe("push across the edge, region-core and a Web Push service", () => {
-  it("pushes to the offline device only, and drops the expired subscription", async () => {
+  it("pushes to the offline device only, drops the expired subscription, and a mute suppresses", async () => {
     const run = Math.random().toString(36).slice(2, 8);
     const alice = as(await token(`alice-${run}`));
     const bob = as(await token(`bob-${run}`));
@@ -133,6 +134,29 @@ describe("push across the edge, region-core and a Web Push service", () => {
         ),
       "the expired subscription's removal",
       { timeoutMs: 60_000 },
+    );
+
+    // Bob mutes the conversation: Alice's next message reaches no device. The notifier counts the
+    // suppressed event (region_push_events_total{outcome="muted"}), which is the sync point.
+    const muted = await bob("PUT", "/v1/notification-settings", {
+      previews: true,
+      muted: { [conversationId]: {} },
+    });
+    expect(muted.status).toBe(200);
+    await alice("POST", `/v1/conversations/${conversationId}/messages`, {
+      clientMsgId: "m2",
+      content: { kind: "text", text: "muted?" },
+    });
+    await until(
+      async () => {
+        const text = await (await fetch(`${region.url}/metrics`)).text();
+        return /region_push_events_total\{[^}]*outcome="muted"[^}]*\} 1/.test(text);
+      },
+      "the muted push to be suppressed",
+      { timeoutMs: 60_000 },
+    );
+    expect(web.received.some((r) => (r.payload as { preview?: string }).preview === "muted?")).toBe(
+      false,
     );
   });
 });

@@ -158,3 +158,23 @@ export const PRESENCE_HEARTBEAT_MS = 20_000;
 /** PUT /v1/presence/settings: hide online state and last seen from everyone. */
 export const PresenceSettings = z.object({ hideLastSeen: z.boolean() });
 export type PresenceSettings = z.infer<typeof PresenceSettings>;
+
+/** A mute or do-not-disturb: on until `until`, or until turned off when `until` is absent. */
+export const Quiet = z.object({ until: Timestamp.optional() });
+export type Quiet = z.infer<typeof Quiet>;
+
+/**
+ * GET/PUT /v1/notification-settings: the user's push preferences, applied by the notifier to every
+ * push: previews off drops sender and text from what providers (and lock screens) see; do not
+ * disturb and a conversation's mute suppress the push (the message is still delivered and unread).
+ */
+export const NotificationSettings = z.object({
+  previews: z.boolean().default(true),
+  doNotDisturb: Quiet.optional(),
+  muted: z
+    .record(ConversationId, Quiet)
+    .default({})
+    .refine((muted) => Object.keys(muted).length <= 1000, "at most 1000 muted conversations"),
+});
+export type NotificationSettings = z.infer<typeof NotificationSettings>;
+export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = { previews: true, muted: {} };

@@ -14,8 +14,8 @@ import {
   kafkaPublisher,
 } from "./events/kafka.ts";
 import type { EventConsumer, EventPublisher } from "./events/ports.ts";
-import { memoryDevices } from "./devices/memory.ts";
-import type { DeviceRepository } from "./devices/ports.ts";
+import { memoryDevices, memoryNotificationSettings } from "./devices/memory.ts";
+import type { DeviceRepository, NotificationSettingsRepository } from "./devices/ports.ts";
 import { Notifier } from "./push/notifier.ts";
 import { createProviders } from "./push/providers/index.ts";
 import { s3MediaSigner } from "./media/s3.ts";
@@ -45,6 +45,7 @@ interface Adapters {
     deadLetters: EventPublisher;
     consumer: () => EventConsumer;
     devices: DeviceRepository;
+    settings: NotificationSettingsRepository;
   };
   close(): Promise<void>;
 }
@@ -61,6 +62,7 @@ async function embeddedAdapters(config: Config): Promise<Adapters> {
       deadLetters: log.publisher(config.push.dlqTopic),
       consumer: () => log.consumer(config.push.topic, config.push.notifier.groupId),
       devices: memoryDevices(),
+      settings: memoryNotificationSettings(),
     },
     close: async () => {},
   };
@@ -99,6 +101,7 @@ async function realAdapters(config: Config): Promise<Adapters> {
       // The registry is in memory per process until its Cassandra table lands (see
       // region-core/README.md, "Devices and push").
       devices: memoryDevices(),
+      settings: memoryNotificationSettings(),
     },
     close: async () => {
       await producer.disconnect();
@@ -130,8 +133,12 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
         consumer: adapters.push.consumer(),
         deadLetters: adapters.push.deadLetters,
         devices: adapters.push.devices,
+        settings: adapters.push.settings,
         providers: push.providers,
         concurrency: config.push.notifier.concurrency,
+        onEvent: (_event, outcome) => metrics.pushEvents.inc({ outcome }),
+        onResult: (result, device) =>
+          metrics.pushDeliveries.inc({ platform: device.push?.platform ?? "none", result }),
       })
     : null;
   await notifier?.start();
@@ -149,7 +156,11 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
       uploadTtlSeconds: config.media.uploadTtlSeconds,
       downloadTtlSeconds: config.media.downloadTtlSeconds,
     },
-    devices: { repository: adapters.push.devices, limits: config.push.deviceLimits },
+    devices: {
+      repository: adapters.push.devices,
+      limits: config.push.deviceLimits,
+      settings: adapters.push.settings,
+    },
     pushPublisher: adapters.push.publisher,
     accepting: () => accepting,
   });

@@ -9,6 +9,8 @@ export interface Metrics {
   persistedRecords: Counter<"type">;
   deadLetters: Counter;
   consumerLag: Gauge<"partition">;
+  pushEvents: Counter<"outcome">;
+  pushDeliveries: Counter<"platform" | "result">;
 }
 
 export function createMetrics(regionId: string): Metrics {
@@ -41,6 +43,18 @@ export function createMetrics(regionId: string): Metrics {
       name: "region_consumer_lag",
       help: "Records behind the end of each partition after the persister's last batch.",
       labelNames: ["partition"],
+      registers: [registry],
+    }),
+    pushEvents: new Counter({
+      name: "region_push_events_total",
+      help: "Push events the notifier handled: sent, or suppressed by do_not_disturb or muted.",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    pushDeliveries: new Counter({
+      name: "region_push_deliveries_total",
+      help: "Per device: delivered, gone (removed from the registry) or dead-lettered.",
+      labelNames: ["platform", "result"],
       registers: [registry],
     }),
   };

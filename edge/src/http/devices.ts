@@ -1,10 +1,13 @@
-// The device registry's public routes: POST/GET /v1/devices, PATCH/DELETE /v1/devices/:deviceId.
+// The device registry's public routes: POST/GET /v1/devices, PATCH/DELETE /v1/devices/:deviceId,
+// and the caller's notification settings (GET/PUT /v1/notification-settings: previews, do not
+// disturb, muted conversations, applied by the notifier).
 // The caller's own devices only (the user id comes from the verified token); bodies are validated
 // here and the registry itself lives region-side (see region-core's devices/), where the notifier
 // reads it and drops what providers report gone.
 import {
   ChatError,
   DeviceId,
+  NotificationSettings,
   parseWith,
   RegisterDeviceRequest,
   UpdateDeviceRequest,
@@ -35,6 +38,7 @@ export function deviceRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use("/v1/devices", requireUser);
   app.use("/v1/devices/*", requireUser);
+  app.use("/v1/notification-settings", requireUser);
   const deps = (env: AppEnv["Bindings"]) => ({ config: loadConfig(env), now: () => Date.now() });
   const base = (userId: string) => `/v1/users/${encodeURIComponent(userId)}/devices`;
 
@@ -55,6 +59,16 @@ export function deviceRoutes(): Hono<AppEnv> {
   app.delete("/v1/devices/:deviceId", async (c) => {
     const deviceId = parseWith(DeviceId, c.req.param("deviceId"));
     return relay(await callRegion(deps(c.env), "DELETE", `${base(c.get("userId"))}/${deviceId}`));
+  });
+
+  const settingsPath = (userId: string) =>
+    `/v1/users/${encodeURIComponent(userId)}/notification-settings`;
+  app.get("/v1/notification-settings", async (c) =>
+    relay(await callRegion(deps(c.env), "GET", settingsPath(c.get("userId")))),
+  );
+  app.put("/v1/notification-settings", async (c) => {
+    const body = parseWith(NotificationSettings, await jsonBody(c.req.raw));
+    return relay(await callRegion(deps(c.env), "PUT", settingsPath(c.get("userId")), body));
   });
   return app;
 }

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { serviceToken } from "../../test/fixtures.ts";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
-import { memoryDevices } from "../devices/memory.ts";
+import { memoryDevices, memoryNotificationSettings } from "../devices/memory.ts";
 import type { OutgoingRecord } from "../events/ports.ts";
 import { s3MediaSigner } from "../media/s3.ts";
 import { createMetrics } from "../metrics.ts";
@@ -32,7 +32,11 @@ function appWith(published: OutgoingRecord[] = []) {
     repositories: memoryRepositories(),
     metrics: createMetrics("t"),
     media: { ...media, signer: s3MediaSigner(media.s3) },
-    devices: { repository, limits: { phones: 1, companions: 2 } },
+    devices: {
+      repository,
+      limits: { phones: 1, companions: 2 },
+      settings: memoryNotificationSettings(),
+    },
     pushPublisher: { publish: async (records) => void published.push(...records) },
     accepting: () => true,
   });
@@ -128,6 +132,24 @@ describe("device registry API", () => {
     expect((await app.request("/v1/users/bob/devices/not-a-uuid", send("DELETE"))).status).toBe(
       400,
     );
+  });
+});
+
+describe("notification settings API", () => {
+  it("answers the defaults, stores a valid document, refuses an invalid one", async () => {
+    const { app } = appWith();
+    const get = async () =>
+      (await app.request("/v1/users/bob/notification-settings", send("GET"))).json();
+    expect(await get()).toEqual({ previews: true, muted: {} });
+    const settings = { previews: false, doNotDisturb: { until: 5 }, muted: { "g:team": {} } };
+    const put = await app.request("/v1/users/bob/notification-settings", send("PUT", settings));
+    expect(put.status).toBe(200);
+    expect(await get()).toEqual(settings);
+    const bad = await app.request(
+      "/v1/users/bob/notification-settings",
+      send("PUT", { muted: { "not a conversation": {} } }),
+    );
+    expect(bad.status).toBe(400);
   });
 });
 

@@ -1,25 +1,32 @@
 // The device registry over HTTP for the edge (service token): GET/POST /v1/users/:userId/devices,
-// PATCH/DELETE /v1/users/:userId/devices/:deviceId. The edge has authenticated the user and passes
+// PATCH/DELETE /v1/users/:userId/devices/:deviceId, and GET/PUT
+// /v1/users/:userId/notification-settings (previews, do not disturb, mutes). The edge has authenticated the user and passes
 // their id; credentials are written here and never read back out (the list omits them).
 import { randomUUID } from "node:crypto";
 import {
   ChatError,
+  DEFAULT_NOTIFICATION_SETTINGS,
   type Device,
   DeviceId,
   type DeviceList,
   type DeviceSummary,
+  NotificationSettings,
   parseWith,
   RegisterDeviceRequest,
   UpdateDeviceRequest,
   UserId,
 } from "@edge-chat/protocol";
 import { Hono } from "hono";
-import type { DeviceRepository } from "../devices/ports.ts";
+import type { DeviceRepository, NotificationSettingsRepository } from "../devices/ports.ts";
 import { type DeviceLimits, registerDevice, updateDevice } from "../devices/registry.ts";
 import { readJson } from "../http/errors.ts";
 
 export interface DevicesApiDeps {
-  devices: { repository: DeviceRepository; limits: DeviceLimits };
+  devices: {
+    repository: DeviceRepository;
+    limits: DeviceLimits;
+    settings: NotificationSettingsRepository;
+  };
   now?: () => number;
 }
 
@@ -36,7 +43,7 @@ export function summaryOf(device: Device): DeviceSummary {
 }
 
 export function deviceRoutes(deps: DevicesApiDeps): Hono {
-  const { repository, limits } = deps.devices;
+  const { repository, limits, settings } = deps.devices;
   const now = deps.now ?? Date.now;
   const app = new Hono();
   const ids = (c: { req: { param(name: string): string | undefined } }) => ({
@@ -77,6 +84,18 @@ export function deviceRoutes(deps: DevicesApiDeps): Hono {
     const device = updateDevice(await existing(userId, deviceId), request, now());
     await repository.put(device);
     return c.json(summaryOf(device));
+  });
+
+  app.get("/:userId/notification-settings", async (c) => {
+    const userId = parseWith(UserId, c.req.param("userId"));
+    return c.json((await settings.get(userId)) ?? DEFAULT_NOTIFICATION_SETTINGS);
+  });
+
+  app.put("/:userId/notification-settings", async (c) => {
+    const userId = parseWith(UserId, c.req.param("userId"));
+    const body = parseWith(NotificationSettings, await readJson(c));
+    await settings.put(userId, body);
+    return c.json(body);
   });
 
   app.delete("/:userId/devices/:deviceId", async (c) => {

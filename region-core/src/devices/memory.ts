@@ -1,6 +1,6 @@
-// In-memory device registry for ADAPTERS=embedded (npm start) and the contract tests.
-import type { Device } from "@edge-chat/protocol";
-import type { DeviceRepository } from "./ports.ts";
+// In-memory device registry and notification settings for ADAPTERS=embedded (npm start) and the contract tests.
+import type { Device, NotificationSettings } from "@edge-chat/protocol";
+import type { DeviceRepository, NotificationSettingsRepository } from "./ports.ts";
 
 export function memoryDevices(): DeviceRepository {
   const byUser = new Map<string, Map<string, Device>>();
@@ -19,6 +19,19 @@ export function memoryDevices(): DeviceRepository {
     },
     async remove(userId, deviceId) {
       byUser.get(userId)?.delete(deviceId);
+    },
+  };
+}
+
+export function memoryNotificationSettings(): NotificationSettingsRepository {
+  const byUser = new Map<string, NotificationSettings>();
+  return {
+    async get(userId) {
+      const settings = byUser.get(userId);
+      return settings ? structuredClone(settings) : undefined;
+    },
+    async put(userId, settings) {
+      byUser.set(userId, structuredClone(settings));
     },
   };
 }

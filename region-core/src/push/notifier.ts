@@ -1,6 +1,7 @@
 // The notifier: a consumer-group member on the push topic. Each record is one due push for one user
-// (collapsed at the edge); it goes to every registered device of the user that has push credentials
-// and was not connected when the edge decided (`skipDeviceIds`). Per device: the provider for its
+// (collapsed at the edge). The user's notification settings may suppress it (do not disturb, a
+// muted conversation) or strip its preview; otherwise it goes to every registered device of the
+// user that has push credentials and was not connected when the edge decided (`skipDeviceIds`). Per device: the provider for its
 // platform, retried with the protocol's one retry policy; a subscription or token the provider calls
 // gone is removed from the registry; what still fails becomes a dead-letter record (one per device,
 // with the reason) instead of blocking the partition. Offsets are committed once every device of a
@@ -9,6 +10,7 @@
 import {
   ChatError,
   type Device,
+  DEFAULT_NOTIFICATION_SETTINGS,
   DEFAULT_RETRY,
   parseJson,
   parseWith,
@@ -16,7 +18,7 @@ import {
   type RetryPolicy,
   withRetry,
 } from "@edge-chat/protocol";
-import type { DeviceRepository } from "../devices/ports.ts";
+import type { DeviceRepository, NotificationSettingsRepository } from "../devices/ports.ts";
 import type {
   ConsumedBatch,
   ConsumedRecord,
@@ -26,6 +28,7 @@ import type {
 import { committableOffset, groupByKey, runBounded } from "../persister/plan.ts";
 import { deadLetterHeaders } from "../persister/records.ts";
 import { pushMessageOf } from "./message.ts";
+import { applySettings } from "./settings.ts";
 import type { DeliveryOutcome, PushMessage, PushProvider } from "./providers/ports.ts";
 
 export interface PushProviders {
@@ -41,12 +44,15 @@ export interface NotifierOptions {
   consumer: EventConsumer;
   deadLetters: EventPublisher;
   devices: DeviceRepository;
+  settings: NotificationSettingsRepository;
   providers: PushProviders;
   /** Users handled at once within one batch (each user's records stay in order). */
   concurrency: number;
   /** Per device; a push is worth little after a minute of trying, so the default gives up early. */
   retry?: RetryPolicy;
   onResult?: (result: DeviceResult, device: Device) => void;
+  /** Once per event: sent to its devices, or suppressed by do-not-disturb or a mute. */
+  onEvent?: (event: PushEvent, outcome: "sent" | "do_not_disturb" | "muted") => void;
 }
 
 export const PUSH_RETRY: RetryPolicy = {
@@ -126,12 +132,21 @@ export class Notifier {
       await this.deadLetter(batch, record, {}, "invalid_request", decoded.reason);
       return;
     }
-    const { event } = decoded;
+    const settings =
+      (await this.retrying(() => this.options.settings.get(decoded.event.userId))) ??
+      DEFAULT_NOTIFICATION_SETTINGS;
+    const decision = applySettings(decoded.event, settings, Date.now());
+    if (decision.kind === "suppress") {
+      this.options.onEvent?.(decoded.event, decision.reason);
+      return;
+    }
+    const { event } = decision;
     const devices = await this.retrying(() => this.options.devices.list(event.userId));
     const message = pushMessageOf(event);
     await Promise.all(
       pushTargets(devices, event).map((device) => this.deliver(batch, record, device, message)),
     );
+    this.options.onEvent?.(event, "sent");
   }
 
   private async deliver(

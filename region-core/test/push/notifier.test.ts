@@ -1,13 +1,14 @@
 // The notifier end to end on a real event log: push events published to the push topic (the real
 // Kafka of the services harness, and the embedded log), delivered to the three real local endpoints,
-// with devices that are connected skipped, gone subscriptions and tokens removed from the registry,
+// with devices that are connected skipped, a muted conversation suppressed, previews stripped for a
+// user who turned them off, gone subscriptions and tokens removed from the registry,
 // a transient failure retried, and what cannot be delivered (plus a poison record) dead-lettered.
 import { randomUUID } from "node:crypto";
 import type { Device, PushCredentials, PushEvent } from "@edge-chat/protocol";
 import type { Kafka, Producer } from "kafkajs";
 import webpush from "web-push";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { memoryDevices } from "../../src/devices/memory.ts";
+import { memoryDevices, memoryNotificationSettings } from "../../src/devices/memory.ts";
 import type { DeviceRepository } from "../../src/devices/ports.ts";
 import { EmbeddedLog } from "../../src/events/embedded-log.ts";
 import {
@@ -128,6 +129,19 @@ function scenario(name: string, log: () => Log): void {
     const topic = await events.topic();
     const dlqTopic = await events.topic();
     const results = new Map<string, DeviceResult>();
+    const outcomes = new Map<string, string>();
+    // Carol muted the conversation; Dave turned previews off.
+    const settings = memoryNotificationSettings();
+    const carol = `carol-${randomUUID().slice(0, 8)}`;
+    const dave = `dave-${randomUUID().slice(0, 8)}`;
+    await settings.put(carol, { previews: true, muted: { "g:launch": {} } });
+    await settings.put(dave, { previews: false, muted: {} });
+    const carolTab = web.subscribe();
+    const daveTab = web.subscribe();
+    await devices.put(
+      device(carol, "tab", { platform: "web", subscription: carolTab.subscription }),
+    );
+    await devices.put(device(dave, "tab", { platform: "web", subscription: daveTab.subscription }));
     const apnsClient = apnsProvider({
       ...apns.credentials,
       origins: { production: apns.origin, sandbox: apns.origin },
@@ -138,6 +152,7 @@ function scenario(name: string, log: () => Log): void {
       consumer: events.consumer(topic, `notifier-${topic}`),
       deadLetters: events.publisher(dlqTopic),
       devices,
+      settings,
       providers: {
         web: webPushProvider({
           publicKey: vapid.publicKey,
@@ -151,6 +166,7 @@ function scenario(name: string, log: () => Log): void {
       concurrency: 4,
       retry: { initialDelayMs: 5, factor: 2, maxDelayMs: 50, maxAttempts: 4 },
       onResult: (result, d) => results.set(d.deviceId, result),
+      onEvent: (e, outcome) => outcomes.set(e.userId, outcome),
     });
     const dead: ConsumedRecord[] = [];
     const dlqReader = events.consumer(dlqTopic, `dlq-${dlqTopic}`);
@@ -167,10 +183,21 @@ function scenario(name: string, log: () => Log): void {
       const publisher = events.publisher(topic);
       await publisher.publish([{ key: user, value: JSON.stringify(event) }]);
       await publisher.publish([{ key: user, value: "{not json" }]);
+      await publisher.publish([
+        { key: carol, value: JSON.stringify(pushEvent(carol, [])) },
+        { key: dave, value: JSON.stringify(pushEvent(dave, [])) },
+      ]);
 
       // Every device but the connected one gets an outcome; the DLQ gets the poison record and
       // the device whose payload APNs refuses.
-      await waitFor(() => results.size === 7 && dead.length === 2);
+      await waitFor(() => results.size === 8 && dead.length === 2 && outcomes.size === 3);
+      expect(outcomes.get(carol)).toBe("muted");
+      expect(web.received.some((r) => r.id === carolTab.id)).toBe(false);
+      const daves = web.received.filter((r) => r.id === daveTab.id).map((r) => r.payload);
+      expect(daves).toHaveLength(1);
+      expect(daves[0]).not.toHaveProperty("preview");
+      expect(daves[0]).not.toHaveProperty("senderId");
+      expect(daves[0]).toMatchObject({ conversationId: "g:launch", count: 4 });
       expect(
         Object.fromEntries(Object.entries(all).map(([k, d]) => [k, results.get(d.deviceId)])),
       ).toEqual({
