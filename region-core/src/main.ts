@@ -70,6 +70,9 @@ async function embeddedAdapters(config: Config): Promise<Adapters> {
 
 async function realAdapters(config: Config): Promise<Adapters> {
   const { connectCassandra } = await import("./repositories/cassandra/index.ts");
+  const { cassandraDevices, cassandraNotificationSettings } = await import(
+    "./devices/cassandra.ts"
+  );
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId });
   await ensureTopics(
     kafka,
@@ -98,10 +101,8 @@ async function realAdapters(config: Config): Promise<Adapters> {
           groupId: config.push.notifier.groupId,
           partitionsConsumedConcurrently: config.persister.partitionsConcurrently,
         }),
-      // The registry is in memory per process until its Cassandra table lands (see
-      // region-core/README.md, "Devices and push").
-      devices: memoryDevices(),
-      settings: memoryNotificationSettings(),
+      devices: cassandraDevices(cassandra.session),
+      settings: cassandraNotificationSettings(cassandra.session),
     },
     close: async () => {
       await producer.disconnect();

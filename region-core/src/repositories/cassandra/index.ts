@@ -13,6 +13,8 @@ import { CassandraUserConversations } from "./user-conversations.ts";
 
 export interface CassandraRepositories {
   repositories: Repositories;
+  /** For the tables outside Repositories (the device registry: devices/cassandra.ts). */
+  session: Session;
   close(): Promise<void>;
 }
 
@@ -25,7 +27,11 @@ export async function connectCassandra(
   const client = createCassandraClient(config.cql);
   await client.connect();
   const session = createSession(client, config.cql.keyspace, config.consistency);
-  return { repositories: cassandraRepositories(session), close: () => client.shutdown() };
+  return {
+    repositories: cassandraRepositories(session),
+    session,
+    close: () => client.shutdown(),
+  };
 }
 
 /** One repository per table over one session (also what the real-Cassandra tests build). */
