@@ -3,7 +3,7 @@
 // id), and the payload a phone finally receives. The notifier in region-core consumes PushEvent.
 import { z } from "zod";
 import { ConversationId, Timestamp, UserId, Watermark } from "./ids.ts";
-import { INBOX_PREVIEW_CHARS, LastMessageKind } from "./inbox.ts";
+import { INBOX_PREVIEW_CHARS, LastMessageKind, Presence } from "./inbox.ts";
 import { LIMITS } from "./limits.ts";
 
 /** A device id chosen by the server at registration (a UUID). */
@@ -178,3 +178,7 @@ export const NotificationSettings = z.object({
 });
 export type NotificationSettings = z.infer<typeof NotificationSettings>;
 export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = { previews: true, muted: {} };
+
+/** GET /v1/conversations/:id/presence: every other member's presence, for members only. */
+export const ConversationPresence = z.object({ presence: z.array(Presence) });
+export type ConversationPresence = z.infer<typeof ConversationPresence>;

@@ -5,7 +5,7 @@
 import {
   ChatError,
   Conversation,
-  type Presence,
+  type ConversationPresence,
   PresenceHeartbeat,
   PresenceSettings,
   parseWith,
@@ -24,11 +24,6 @@ async function jsonBody(req: Request): Promise<unknown> {
   } catch {
     throw new ChatError("invalid_request", "body is not valid JSON");
   }
-}
-
-/** GET /v1/conversations/:id/presence */
-export interface ConversationPresence {
-  presence: Presence[];
 }
 
 export function presenceRoutes(): Hono<AppEnv> {
