@@ -10,9 +10,11 @@ import {
   type InboxEntry,
   type InboxSession,
   newClientMsgId,
+  PRESENCE_HEARTBEAT_MS,
   type Presence,
   WebStorageOutboxStore,
 } from "../src/index.ts";
+import { enablePush, keepOnline, localDeviceId } from "./push.ts";
 import { peerOf, renderConversations, titleOf, when } from "./sidebar.ts";
 import { MessageList } from "./view.ts";
 
@@ -70,6 +72,41 @@ async function signIn(userId: string): Promise<void> {
   inbox.on("presence", (presence) => {
     if (presence.userId === peer) showPresence(presence);
   });
+  // This page is a device: online while open (no push here), and can register for Web Push.
+  keepOnline(client, localDeviceId(userId));
+  const notify = $<HTMLButtonElement>("notify");
+  notify.hidden = false;
+  notify.onclick = () => {
+    if (!client || !me) return;
+    enablePush(client, me)
+      .then(() => {
+        notify.textContent = "notifications on";
+        notify.disabled = true;
+      })
+      .catch(showError);
+  };
+  refreshPresence();
+  setInterval(refreshPresence, PRESENCE_HEARTBEAT_MS);
+}
+
+/** Who is online in each listed conversation (the first 20), for the sidebar. */
+const presenceLabels = new Map<string, string>();
+function refreshPresence(): void {
+  if (!inbox || !client) return;
+  const api = client;
+  for (const entry of inbox.conversations.slice(0, 20)) {
+    api
+      .conversationPresence(entry.conversationId)
+      .then((members) => {
+        const online = members.filter((m) => m.online).length;
+        const label =
+          online === 0 ? undefined : entry.kind === "direct" ? "online" : `${online} online`;
+        if (label) presenceLabels.set(entry.conversationId, label);
+        else presenceLabels.delete(entry.conversationId);
+        renderSidebar();
+      })
+      .catch(() => undefined);
+  }
 }
 
 function renderSidebar(): void {
@@ -84,6 +121,7 @@ function renderSidebar(): void {
     me,
     session?.conversationId,
     open,
+    (entry) => presenceLabels.get(entry.conversationId),
   );
   document.title = inbox.unreadTotal > 0 ? `(${inbox.unreadTotal}) edge-chat` : "edge-chat";
 }

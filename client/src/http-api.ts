@@ -30,6 +30,7 @@ import {
   TicketResponse,
   type UserId,
   type Watermark,
+  WebPushKey,
 } from "@edge-chat/protocol";
 
 /** Anything that validates like a protocol schema (zod's safeParse), so no zod import is needed. */
@@ -178,6 +179,11 @@ export class HttpApi implements MediaTickets {
 
   removeDevice(deviceId: string): Promise<void> {
     return this.#call(undefined, "DELETE", `/v1/devices/${encodeURIComponent(deviceId)}`);
+  }
+
+  /** The VAPID public key to pass to pushManager.subscribe (not_found when Web Push is off). */
+  webPushKey(): Promise<WebPushKey> {
+    return this.#call(WebPushKey, "GET", "/v1/push/web-push-key");
   }
 
   notificationSettings(): Promise<NotificationSettings> {

@@ -10,6 +10,13 @@ import { LIMITS } from "./limits.ts";
 export const DeviceId = z.string().uuid();
 export type DeviceId = z.infer<typeof DeviceId>;
 
+/** A device's own id for presence: its registry id once registered, else any stable client id. */
+export const PresenceDeviceId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, "device ids use letters, digits, _ and -");
+
 /** URL-safe base64 without padding, as browsers give the Web Push keys. */
 const base64Url = z.string().regex(/^[A-Za-z0-9_-]+$/, "URL-safe base64 without padding");
 
@@ -109,7 +116,8 @@ export const PushEvent = z.object({
   preview: z.string().max(INBOX_PREVIEW_CHARS).optional(),
   unread: Watermark,
   at: Timestamp,
-  skipDeviceIds: z.array(DeviceId).max(64).default([]),
+  // Presence ids: registry ids for registered devices, any client id for the others.
+  skipDeviceIds: z.array(PresenceDeviceId).max(64).default([]),
 });
 export type PushEvent = z.infer<typeof PushEvent>;
 
@@ -133,13 +141,6 @@ export const PushPayload = z.object({
   at: Timestamp,
 });
 export type PushPayload = z.infer<typeof PushPayload>;
-
-/** A device's own id for presence: its registry id once registered, else any stable client id. */
-export const PresenceDeviceId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, "device ids use letters, digits, _ and -");
 
 /**
  * POST /v1/presence/heartbeat: this device has a socket open (inbox or conversation). Sent every
@@ -182,3 +183,7 @@ export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = { previews: t
 /** GET /v1/conversations/:id/presence: every other member's presence, for members only. */
 export const ConversationPresence = z.object({ presence: z.array(Presence) });
 export type ConversationPresence = z.infer<typeof ConversationPresence>;
+
+/** GET /v1/push/web-push-key: the VAPID public key (URL-safe base64) browsers subscribe with. */
+export const WebPushKey = z.object({ publicKey: base64Url });
+export type WebPushKey = z.infer<typeof WebPushKey>;

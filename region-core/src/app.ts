@@ -25,6 +25,8 @@ export interface AppDeps {
   devices?: DevicesApiDeps["devices"];
   /** Where POST /v1/push publishes (mounted only when given). */
   pushPublisher?: EventPublisher;
+  /** Served at GET /v1/push/web-push-key for browsers' subscriptions. */
+  webPushPublicKey?: string | undefined;
   /** False while shutting down: new requests are refused with a retriable 503. */
   accepting: () => boolean;
 }
@@ -62,6 +64,11 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/v1/users", conversationRoutes(deps));
   app.route("/v1/media", mediaRoutes(deps));
   if (deps.devices) app.route("/v1/users", deviceRoutes({ devices: deps.devices }));
-  if (deps.pushPublisher) app.route("/v1/push", pushRoutes({ pushPublisher: deps.pushPublisher }));
+  if (deps.pushPublisher) {
+    app.route(
+      "/v1/push",
+      pushRoutes({ pushPublisher: deps.pushPublisher, webPushPublicKey: deps.webPushPublicKey }),
+    );
+  }
   return app;
 }

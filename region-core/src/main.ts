@@ -163,6 +163,7 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
       settings: adapters.push.settings,
     },
     pushPublisher: adapters.push.publisher,
+    webPushPublicKey: config.push.webPush?.publicKey,
     accepting: () => accepting,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

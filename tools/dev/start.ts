@@ -3,7 +3,7 @@
 // A fresh Ed25519 key pair per run signs the edge's service tokens; only its public half reaches
 // the regions, so no private key is ever committed.
 import { type ChildProcess, spawn } from "node:child_process";
-import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { createECDH, generateKeyPairSync, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { localRegionCatalog } from "@edge-chat/geo-router";
@@ -65,6 +65,17 @@ if (existsSync(`${root}/client/demo/app.ts`)) {
   await new Promise((resolve) => build.on("exit", resolve));
 }
 
+// A VAPID key pair per run for Web Push (the demo's subscriptions are re-made when it changes).
+const vapid = createECDH("prime256v1");
+vapid.generateKeys();
+const vapidEnv = {
+  VAPID_PUBLIC_KEY: vapid.getPublicKey().toString("base64url"),
+  VAPID_PRIVATE_KEY: Buffer.concat([Buffer.alloc(32), vapid.getPrivateKey()])
+    .subarray(-32)
+    .toString("base64url"),
+  VAPID_SUBJECT: "mailto:dev@edge-chat.invalid",
+};
+
 const adapters = process.env.ADAPTERS ?? "embedded";
 for (const [index, region] of regions.entries()) {
   run(region.id, ["region-core/src/main.ts"], {
@@ -72,6 +83,7 @@ for (const [index, region] of regions.entries()) {
     PORT: String(region.port),
     ADAPTERS: adapters,
     SERVICE_JWKS: JSON.stringify(verifyKeys),
+    ...vapidEnv,
     // With the real services, each simulated region writes through its own Cassandra datacenter and,
     // as separate Kafka clusters would, its own topic.
     ...(adapters === "real"
@@ -79,6 +91,8 @@ for (const [index, region] of regions.entries()) {
           CASSANDRA_LOCAL_DC: `dc${index + 1}`,
           KAFKA_TOPIC: `edge-chat.events.${region.id}`,
           KAFKA_DLQ_TOPIC: `edge-chat.events.${region.id}.dlq`,
+          PUSH_TOPIC: `edge-chat.push.${region.id}`,
+          PUSH_DLQ_TOPIC: `edge-chat.push.${region.id}.dlq`,
         }
       : {}),
   });

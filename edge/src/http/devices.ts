@@ -39,6 +39,10 @@ export function deviceRoutes(): Hono<AppEnv> {
   app.use("/v1/devices", requireUser);
   app.use("/v1/devices/*", requireUser);
   app.use("/v1/notification-settings", requireUser);
+  app.use("/v1/push/web-push-key", requireUser);
+  app.get("/v1/push/web-push-key", async (c) =>
+    relay(await callRegion(deps(c.env), "GET", "/v1/push/web-push-key")),
+  );
   const deps = (env: AppEnv["Bindings"]) => ({ config: loadConfig(env), now: () => Date.now() });
   const base = (userId: string) => `/v1/users/${encodeURIComponent(userId)}/devices`;
 
