@@ -20,8 +20,8 @@ import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { EmbeddedLog } from "./events/embedded-log.ts";
 import type { EventPublisher } from "./events/ports.ts";
-import { s3MediaSigner } from "./media/s3.ts";
 import { startRegion } from "./main.ts";
+import { s3MediaSigner } from "./media/s3.ts";
 import { createMetrics } from "./metrics.ts";
 import { memoryRepositories } from "./repositories/memory.ts";
 

@@ -3,8 +3,8 @@
 import { ChatError } from "@edge-chat/protocol";
 import { Hono } from "hono";
 import { conversationRoutes } from "./api/conversations.ts";
-import { historyRoutes } from "./api/history.ts";
 import { type DevicesApiDeps, deviceRoutes } from "./api/devices.ts";
+import { historyRoutes } from "./api/history.ts";
 import { ingestRoutes } from "./api/ingest.ts";
 import { type MediaApiDeps, mediaRoutes } from "./api/media.ts";
 import { pushRoutes } from "./api/push.ts";

@@ -5,6 +5,8 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
+import { memoryDevices, memoryNotificationSettings } from "./devices/memory.ts";
+import type { DeviceRepository, NotificationSettingsRepository } from "./devices/ports.ts";
 import { EmbeddedLog } from "./events/embedded-log.ts";
 import {
   connectProducer,
@@ -14,13 +16,11 @@ import {
   kafkaPublisher,
 } from "./events/kafka.ts";
 import type { EventConsumer, EventPublisher } from "./events/ports.ts";
-import { memoryDevices, memoryNotificationSettings } from "./devices/memory.ts";
-import type { DeviceRepository, NotificationSettingsRepository } from "./devices/ports.ts";
-import { Notifier } from "./push/notifier.ts";
-import { createProviders } from "./push/providers/index.ts";
 import { s3MediaSigner } from "./media/s3.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { Persister } from "./persister/persister.ts";
+import { Notifier } from "./push/notifier.ts";
+import { createProviders } from "./push/providers/index.ts";
 import { memoryRepositories } from "./repositories/memory.ts";
 import type { Repositories } from "./repositories/ports.ts";
 

@@ -13,25 +13,18 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { bearerToken, mintDevToken, requireUser, verifyUserToken } from "../auth/index.ts";
 import { loadConfig } from "../config.ts";
+import { limitByIp } from "../ratelimit/middleware.ts";
 import type { AppEnv } from "./app-env.ts";
 import { conversationIdOf } from "./conversation-id.ts";
 import { deviceRoutes } from "./devices.ts";
-import { presenceRoutes } from "./presence.ts";
-import { limitByIp } from "../ratelimit/middleware.ts";
 import { errorResponse } from "./errors.ts";
 import { inboxRoutes } from "./inbox.ts";
 import { internalRequest } from "./internal.ts";
+import { jsonBody } from "./json-body.ts";
 import { mediaRoutes } from "./media.ts";
+import { presenceRoutes } from "./presence.ts";
 
 const DevTokenRequest = z.object({ userId: UserId });
-
-async function jsonBody(req: Request): Promise<unknown> {
-  try {
-    return await req.json();
-  } catch {
-    throw new ChatError("invalid_request", "body is not valid JSON");
-  }
-}
 
 function newGroupId(): ConversationId {
   const bytes = crypto.getRandomValues(new Uint8Array(16));

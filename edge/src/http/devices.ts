@@ -5,7 +5,6 @@
 // here and the registry itself lives region-side (see region-core's devices/), where the notifier
 // reads it and drops what providers report gone.
 import {
-  ChatError,
   DeviceId,
   NotificationSettings,
   parseWith,
@@ -17,14 +16,7 @@ import { requireUser } from "../auth/index.ts";
 import { loadConfig } from "../config.ts";
 import { callRegion } from "../region/call.ts";
 import type { AppEnv } from "./app-env.ts";
-
-async function jsonBody(req: Request): Promise<unknown> {
-  try {
-    return await req.json();
-  } catch {
-    throw new ChatError("invalid_request", "body is not valid JSON");
-  }
-}
+import { jsonBody } from "./json-body.ts";
 
 /** The region's answer, passed through (it is already a protocol body or a typed error). */
 function relay(response: Response): Response {

@@ -3,7 +3,6 @@
 // Membership is the ConversationDO's answer to GET /v1/conversations/:id as the caller (a
 // non-member gets its 404); the presence itself is one pipelined Redis read for all members.
 import {
-  ChatError,
   Conversation,
   type ConversationPresence,
   PresenceHeartbeat,
@@ -17,14 +16,7 @@ import { sharedStateFor } from "../shared/index.ts";
 import type { AppEnv } from "./app-env.ts";
 import { conversationIdOf } from "./conversation-id.ts";
 import { internalRequest } from "./internal.ts";
-
-async function jsonBody(req: Request): Promise<unknown> {
-  try {
-    return await req.json();
-  } catch {
-    throw new ChatError("invalid_request", "body is not valid JSON");
-  }
-}
+import { jsonBody } from "./json-body.ts";
 
 export function presenceRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

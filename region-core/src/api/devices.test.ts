@@ -1,10 +1,10 @@
 // The device registry and push intake over HTTP (embedded adapters): register, list (without
 // credentials), rename, remove, the per-user limit, same credentials updating instead of adding,
 // typed errors for bad input, and POST /v1/push publishing to the push topic keyed by user.
-import { DeviceList, DeviceSummary, ErrorResponse, type PushEvent } from "@edge-chat/protocol";
+import { DeviceList, DeviceSummary, ErrorResponse } from "@edge-chat/protocol";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { serviceToken } from "../../test/fixtures.ts";
+import { pushEvent, serviceToken } from "../../test/fixtures.ts";
 import { createApp } from "../app.ts";
 import { loadConfig } from "../config.ts";
 import { memoryDevices, memoryNotificationSettings } from "../devices/memory.ts";
@@ -157,19 +157,8 @@ describe("POST /v1/push", () => {
   it("publishes each event keyed by its user, and refuses invalid ones", async () => {
     const published: OutgoingRecord[] = [];
     const { app } = appWith(published);
-    const event: PushEvent = {
-      type: "push",
-      pushId: "0b7f3c1e-8d0a-4c55-9a61-2f3e4d5c6b7a",
-      userId: "bob",
-      conversationId: "d:alice:bob",
-      kind: "direct",
-      count: 1,
-      lastSeq: 1,
-      unread: 1,
-      at: 1,
-      // Regression: presence ids of unregistered devices are not UUIDs (npm start refused these).
-      skipDeviceIds: ["bobs-tab"],
-    };
+    // Regression: presence ids of unregistered devices are not UUIDs (npm start refused these).
+    const event = pushEvent({ skipDeviceIds: ["bobs-tab"] });
     const res = await app.request("/v1/push", send("POST", { events: [event] }));
     expect(await res.json()).toEqual({ accepted: 1 });
     expect(published.map((r) => r.key)).toEqual(["bob"]);

@@ -2,13 +2,14 @@
 // (one partition), records are queued per conversation: conversations run with bounded concurrency,
 // each one strictly in order. Offsets are resolved and committed only up to the last record whose
 // writes succeeded; poison records go to the dead-letter topic instead of blocking the partition.
-import { ChatError, DEFAULT_RETRY, type RetryPolicy, withRetry } from "@edge-chat/protocol";
+import { ChatError, DEFAULT_RETRY, type RetryPolicy } from "@edge-chat/protocol";
 import type {
   ConsumedBatch,
   ConsumedRecord,
   EventConsumer,
   EventPublisher,
 } from "../events/ports.ts";
+import { retryUntilStopped, Stopping } from "../events/stoppable-retry.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Repositories } from "../repositories/ports.ts";
 import { applyEvent } from "./apply.ts";
@@ -26,9 +27,6 @@ export interface PersisterOptions {
   maxUnknownAttempts: number;
   retry?: RetryPolicy;
 }
-
-/** Thrown inside a retry loop when the consumer stops: abandon the record, commit the prefix. */
-class Stopping extends Error {}
 
 export class Persister {
   private readonly options: PersisterOptions;
@@ -137,22 +135,10 @@ export class Persister {
 
   /** withRetry with a sleep that gives up when the persister stops. */
   private retrying<T>(operation: (attempt: number) => Promise<T>): Promise<T> {
-    const signal = this.stopSignal.signal;
-    return withRetry(operation, {
-      policy: this.options.retry ?? { ...DEFAULT_RETRY, maxDelayMs: 5_000 },
-      sleep: (ms) =>
-        new Promise<void>((resolve, reject) => {
-          if (signal.aborted) return reject(new Stopping());
-          const timer = setTimeout(resolve, ms);
-          signal.addEventListener(
-            "abort",
-            () => {
-              clearTimeout(timer);
-              reject(new Stopping());
-            },
-            { once: true },
-          );
-        }),
-    });
+    return retryUntilStopped(
+      this.stopSignal.signal,
+      this.options.retry ?? { ...DEFAULT_RETRY, maxDelayMs: 5_000 },
+      operation,
+    );
   }
 }

@@ -1,20 +1,9 @@
-import type { PushEvent } from "@edge-chat/protocol";
 import { describe, expect, it } from "vitest";
+import { pushEvent } from "../../test/fixtures.ts";
 import { pushMessageOf } from "./message.ts";
 import { decodePushRecord, pushTargets } from "./notifier.ts";
 
-const base: PushEvent = {
-  type: "push",
-  pushId: "0b7f3c1e-8d0a-4c55-9a61-2f3e4d5c6b7a",
-  userId: "bob",
-  conversationId: "d:alice:bob",
-  kind: "direct",
-  count: 1,
-  lastSeq: 3,
-  unread: 1,
-  at: 5,
-  skipDeviceIds: [],
-};
+const base = pushEvent({ lastSeq: 3, at: 5 });
 
 describe("pushMessageOf", () => {
   it("shows sender and preview when the recipient allows previews", () => {

@@ -9,14 +9,13 @@
 // the collapse key turns into a replacement on the device, not a second alert).
 import {
   ChatError,
-  type Device,
   DEFAULT_NOTIFICATION_SETTINGS,
   DEFAULT_RETRY,
+  type Device,
+  PushEvent,
   parseJson,
   parseWith,
-  PushEvent,
   type RetryPolicy,
-  withRetry,
 } from "@edge-chat/protocol";
 import type { DeviceRepository, NotificationSettingsRepository } from "../devices/ports.ts";
 import type {
@@ -25,11 +24,12 @@ import type {
   EventConsumer,
   EventPublisher,
 } from "../events/ports.ts";
+import { retryUntilStopped, Stopping } from "../events/stoppable-retry.ts";
 import { committableOffset, groupByKey, runBounded } from "../persister/plan.ts";
 import { deadLetterHeaders } from "../persister/records.ts";
 import { pushMessageOf } from "./message.ts";
-import { applySettings } from "./settings.ts";
 import type { DeliveryOutcome, PushMessage, PushProvider } from "./providers/ports.ts";
+import { applySettings } from "./settings.ts";
 
 export interface PushProviders {
   web?: PushProvider<"web">;
@@ -61,8 +61,6 @@ export const PUSH_RETRY: RetryPolicy = {
   maxDelayMs: 10_000,
   maxAttempts: 6,
 };
-
-class Stopping extends Error {}
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
@@ -227,22 +225,6 @@ export class Notifier {
     operation: (attempt: number) => Promise<T>,
     policy: RetryPolicy = { ...DEFAULT_RETRY, maxDelayMs: 5_000 },
   ): Promise<T> {
-    const signal = this.stopSignal.signal;
-    return withRetry(operation, {
-      policy,
-      sleep: (ms) =>
-        new Promise<void>((resolve, reject) => {
-          if (signal.aborted) return reject(new Stopping());
-          const timer = setTimeout(resolve, ms);
-          signal.addEventListener(
-            "abort",
-            () => {
-              clearTimeout(timer);
-              reject(new Stopping());
-            },
-            { once: true },
-          );
-        }),
-    });
+    return retryUntilStopped(this.stopSignal.signal, policy, operation);
   }
 }

@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { createCassandraClient, parseCqlConfig } from "@edge-chat/cql";
 import type { Kafka, Producer } from "kafkajs";
 import { afterAll, beforeAll, inject } from "vitest";
+import { cassandraDevices, cassandraNotificationSettings } from "../../src/devices/cassandra.ts";
 import {
   connectProducer,
   createKafka,
@@ -11,7 +12,6 @@ import {
   kafkaConsumer,
   kafkaPublisher,
 } from "../../src/events/kafka.ts";
-import { cassandraDevices, cassandraNotificationSettings } from "../../src/devices/cassandra.ts";
 import { cassandraRepositories } from "../../src/repositories/cassandra/index.ts";
 import { createSession } from "../../src/repositories/cassandra/session.ts";
 import type { Repositories } from "../../src/repositories/ports.ts";

@@ -6,8 +6,8 @@
 import { randomUUID } from "node:crypto";
 import type { Device, PushCredentials, PushEvent } from "@edge-chat/protocol";
 import type { Kafka, Producer } from "kafkajs";
-import webpush from "web-push";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import webpush from "web-push";
 import { memoryDevices, memoryNotificationSettings } from "../../src/devices/memory.ts";
 import type { DeviceRepository } from "../../src/devices/ports.ts";
 import { EmbeddedLog } from "../../src/events/embedded-log.ts";

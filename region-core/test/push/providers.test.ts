@@ -1,13 +1,14 @@
 // Each push provider against its real local endpoint (see endpoints.ts): what arrives is checked by
 // the endpoint (VAPID JWT and RFC 8291 decryption, APNs JWT over HTTP/2 + TLS, FCM OAuth flow), and
 // each provider's answers map to delivered / gone / retriable / permanent.
-import { ChatError, type PushEvent } from "@edge-chat/protocol";
-import webpush from "web-push";
+import { ChatError } from "@edge-chat/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import webpush from "web-push";
 import { pushMessageOf } from "../../src/push/message.ts";
 import { apnsProvider } from "../../src/push/providers/apns.ts";
 import { fcmProvider } from "../../src/push/providers/fcm.ts";
 import { webPushProvider, webPushTopic } from "../../src/push/providers/web-push.ts";
+import { pushEvent } from "../fixtures.ts";
 import {
   FCM_UNREGISTERED,
   startApnsServer,
@@ -15,12 +16,7 @@ import {
   startWebPushService,
 } from "./endpoints.ts";
 
-const event: PushEvent = {
-  type: "push",
-  pushId: "0b7f3c1e-8d0a-4c55-9a61-2f3e4d5c6b7a",
-  userId: "bob",
-  conversationId: "d:alice:bob",
-  kind: "direct",
+const event = pushEvent({
   count: 3,
   lastSeq: 12,
   senderId: "alice",
@@ -28,8 +24,7 @@ const event: PushEvent = {
   preview: "see you at 8",
   unread: 5,
   at: 1_700_000_000_000,
-  skipDeviceIds: [],
-};
+});
 const message = pushMessageOf(event);
 
 async function failure(promise: Promise<unknown>): Promise<ChatError> {

@@ -1,7 +1,7 @@
 // conversations_by_user: a user's list, one row per conversation, updated in place. As cql's 0004
 // prescribes, watermark cells are written with the DO's event time as their write timestamp
 // (watermarkWriteTimestamp), so last-write-wins is newest-wins and replays cannot regress them.
-import { CONVERSATIONS_BY_USER as U, TABLES, watermarkWriteTimestamp } from "@edge-chat/cql";
+import { TABLES, CONVERSATIONS_BY_USER as U, watermarkWriteTimestamp } from "@edge-chat/cql";
 import type { ConversationId, UserId } from "@edge-chat/protocol";
 import type { UserConversationRow, UserConversationsRepository } from "../ports.ts";
 import { type Session, toNumber } from "./session.ts";
