@@ -4,6 +4,8 @@ import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineProject } from "vitest/config";
 import { generateKeyPairSync } from "node:crypto";
+import { Response as MiniflareResponse } from "miniflare";
+import { ensureServices } from "../tools/services/ensure.ts";
 import { createFakeIngester } from "./test/support/fake-ingester.ts";
 import { createFakeMedia, isMediaRequest } from "./test/support/fake-media.ts";
 import { createFakePush } from "./test/support/fake-push.ts";
@@ -17,6 +19,25 @@ const verifyKey = { ...publicKey.export({ format: "jwk" }), kid, alg: "EdDSA" };
 const ingester = createFakeIngester(verifyKey);
 const push = createFakePush(verifyKey);
 const media = createFakeMedia(verifyKey);
+
+// Redis behind the harness's Upstash REST endpoint, for the presence and limiter contract tests
+// (started here rather than in a globalSetup: under the workers plugin a globalSetup's Node
+// clients resolve with worker conditions and cannot reach Redis).
+const { upstash } = await ensureServices({ only: ["upstash"] });
+
+/** Miniflare's Request → Node's fetch → Miniflare's Response. */
+async function toRealService(request: Request): Promise<Response> {
+  const body = request.method === "GET" ? undefined : await request.arrayBuffer();
+  const response = await fetch(request.url, {
+    method: request.method,
+    headers: Object.fromEntries(request.headers as unknown as Iterable<[string, string]>),
+    body,
+  });
+  return new MiniflareResponse(await response.arrayBuffer(), {
+    status: response.status,
+    headers: Object.fromEntries(response.headers),
+  }) as unknown as Response;
+}
 
 export default defineProject({
   plugins: [
@@ -50,15 +71,24 @@ export default defineProject({
           SERVICE_SIGNING_KEY: JSON.stringify(signingKey),
           PUSH_WEBHOOK_URL: "http://push.test/notify",
           PUSH_COLLAPSE_MS: "1500",
+          // Global limits: per user high enough for every suite; per IP low, and only tests that
+          // send CF-Connecting-IP meet it (test/global-limits.test.ts).
+          RATE_GLOBAL_USER_PER_MIN: "1000000",
+          RATE_GLOBAL_IP_PER_MIN: "40",
+          TEST_UPSTASH_URL: upstash.url,
+          TEST_UPSTASH_TOKEN: upstash.token,
         },
-        // The Worker's only network: the fake regions (ingest.test: ingest, history and media
+        // The Worker's network: the fake regions (ingest.test: ingest, history and media
         // APIs) and the fake push webhook.
+        // Loopback goes to the real services (the harness's Upstash REST endpoint for Redis).
         outboundService: (request: Request) =>
-          new URL(request.url).hostname === "push.test"
-            ? push(request)
-            : isMediaRequest(request)
-              ? media(request)
-              : ingester(request),
+          new URL(request.url).hostname === "127.0.0.1"
+            ? toRealService(request)
+            : new URL(request.url).hostname === "push.test"
+              ? push(request)
+              : isMediaRequest(request)
+                ? media(request)
+                : ingester(request),
       },
     }),
   ],

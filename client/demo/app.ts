@@ -11,9 +11,11 @@ import {
   type InboxSession,
   type MediaUpload,
   newClientMsgId,
+  PRESENCE_HEARTBEAT_MS,
   type Presence,
   WebStorageOutboxStore,
 } from "../src/index.ts";
+import { enablePush, keepOnline, localDeviceId } from "./push.ts";
 import { peerOf, renderConversations, titleOf, when } from "./sidebar.ts";
 import { xhrUploader } from "./media-view.ts";
 import { MessageList } from "./view.ts";
@@ -106,6 +108,41 @@ async function signIn(userId: string): Promise<void> {
     presences.set(presence.userId, presence.online);
     renderSidebar();
   });
+  // This page is a device: online while open (no push here), and can register for Web Push.
+  keepOnline(client, localDeviceId(userId));
+  const notify = $<HTMLButtonElement>("notify");
+  notify.hidden = false;
+  notify.onclick = () => {
+    if (!client || !me) return;
+    enablePush(client, me)
+      .then(() => {
+        notify.textContent = "notifications on";
+        notify.disabled = true;
+      })
+      .catch(showError);
+  };
+  refreshPresence();
+  setInterval(refreshPresence, PRESENCE_HEARTBEAT_MS);
+}
+
+/** Who is online in each listed conversation (the first 20), for the sidebar. */
+const presenceLabels = new Map<string, string>();
+function refreshPresence(): void {
+  if (!inbox || !client) return;
+  const api = client;
+  for (const entry of inbox.conversations.slice(0, 20)) {
+    api
+      .conversationPresence(entry.conversationId)
+      .then((members) => {
+        const online = members.filter((m) => m.online).length;
+        const label =
+          online === 0 ? undefined : entry.kind === "direct" ? "online" : `${online} online`;
+        if (label) presenceLabels.set(entry.conversationId, label);
+        else presenceLabels.delete(entry.conversationId);
+        renderSidebar();
+      })
+      .catch(() => undefined);
+  }
 }
 
 function renderSidebar(): void {
@@ -123,6 +160,7 @@ function renderSidebar(): void {
     session?.conversationId,
     open,
     presences,
+    (entry) => presenceLabels.get(entry.conversationId),
   );
   document.title = inbox.unreadTotal > 0 ? `(${inbox.unreadTotal}) edge-chat` : "edge-chat";
 }

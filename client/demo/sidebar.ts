@@ -1,5 +1,6 @@
 // Rendering of the demo's conversation list (the sidebar): one button per conversation with its
-// name or direct-chat peer, the newest message's preview and time, and an unread badge. The list
+// name or direct-chat peer, the newest message's preview and time, an unread badge, and who is
+// online. The list
 // and its order come from the SDK's InboxSession; this file only draws them.
 import { directMembers, type InboxEntry } from "../src/index.ts";
 
@@ -49,6 +50,8 @@ export function renderConversations(
   open: (entry: InboxEntry) => void,
   /** Direct peers' presence (online or not); a dot beside the name of a direct chat. */
   presences: ReadonlyMap<string, boolean> = new Map(),
+  /** A group's presence ("2 online"), from the members' heartbeats (direct chats have the dot). */
+  presenceOf: (entry: InboxEntry) => string | undefined = () => undefined,
 ): void {
   list.replaceChildren(
     ...entries.map((entry) => {
@@ -73,6 +76,13 @@ export function renderConversations(
       preview.className = "preview";
       preview.textContent = previewOf(entry);
       button.append(title, time, preview);
+      const presence = other ? undefined : presenceOf(entry);
+      if (presence) {
+        const dot = document.createElement("span");
+        dot.className = "presence";
+        dot.textContent = `● ${presence}`;
+        button.append(dot);
+      }
       if (entry.unread > 0) {
         const badge = document.createElement("span");
         badge.className = "badge";

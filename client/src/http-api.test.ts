@@ -25,6 +25,57 @@ function api(handler: Parameters<typeof fakeFetch>[0]) {
   return { http, requests };
 }
 
+describe("HttpApi: devices, notification settings, presence", () => {
+  it("registers a Web Push device, lists, renames, removes, and speaks presence", async () => {
+    const deviceId = "0b7f3c1e-8d0a-4c55-9a61-2f3e4d5c6b7a";
+    const summary = {
+      deviceId,
+      name: "Firefox",
+      role: "companion",
+      platform: "web",
+      createdAt: 1,
+      lastActiveAt: 1,
+    };
+    const { http, requests } = api((request) => {
+      if (request.path === "/v1/devices" && request.method === "POST") return [201, summary];
+      if (request.path === "/v1/devices") return [200, { devices: [summary] }];
+      if (request.path === `/v1/devices/${deviceId}` && request.method === "PATCH")
+        return [200, { ...summary, name: "Work" }];
+      if (request.path === `/v1/devices/${deviceId}`) return [204, undefined];
+      if (request.path === "/v1/presence/heartbeat") return [204, undefined];
+      if (request.path === "/v1/conversations/g:team/presence")
+        return [200, { presence: [{ userId: "bob", online: true }] }];
+      if (request.path === "/v1/notification-settings")
+        return [200, request.body ?? { previews: true, muted: {} }];
+      return [404, { error: { code: "not_found", message: "no route", retriable: false } }];
+    });
+    const subscription = {
+      endpoint: "https://push.example/sub/1",
+      keys: { p256dh: `B${"A".repeat(86)}`, auth: "A".repeat(22) },
+    };
+    await expect(
+      http.registerDevice({
+        name: "Firefox",
+        role: "companion",
+        push: { platform: "web", subscription },
+      }),
+    ).resolves.toEqual(summary);
+    expect(requests[0]?.body).toMatchObject({ push: { platform: "web", subscription } });
+    await expect(http.listDevices()).resolves.toEqual([summary]);
+    await expect(http.updateDevice(deviceId, { name: "Work" })).resolves.toMatchObject({
+      name: "Work",
+    });
+    await expect(http.removeDevice(deviceId)).resolves.toBeUndefined();
+    await expect(http.heartbeat({ deviceId, offline: false })).resolves.toBeUndefined();
+    await expect(http.conversationPresence("g:team")).resolves.toEqual([
+      { userId: "bob", online: true },
+    ]);
+    const settings = { previews: false, muted: { "g:team": { until: 5 } } };
+    await expect(http.setNotificationSettings(settings)).resolves.toEqual(settings);
+    expect(requests.map((r) => `${r.method} ${r.path}`)).toContain("PUT /v1/notification-settings");
+  });
+});
+
 describe("HttpApi", () => {
   it("lists my conversations, asks for presence and inbox tickets, all schema-checked", async () => {
     const rows = [makeEntry("g:team", 4, 1, { name: "Team" }), makeEntry("d:alice:bob", 2, 2)];

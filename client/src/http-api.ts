@@ -5,6 +5,14 @@ import {
   ChatError,
   Conversation,
   type ConversationId,
+  ConversationPresence,
+  DeviceList,
+  DeviceSummary,
+  NotificationSettings,
+  type PresenceHeartbeat,
+  type PresenceSettings,
+  type RegisterDeviceRequest,
+  type UpdateDeviceRequest,
   type CreateGroupRequest,
   ERROR_CODES,
   type ErrorCode,
@@ -24,6 +32,7 @@ import {
   TicketResponse,
   type UserId,
   type Watermark,
+  WebPushKey,
 } from "@edge-chat/protocol";
 
 /** Anything that validates like a protocol schema (zod's safeParse), so no zod import is needed. */
@@ -136,6 +145,56 @@ export class HttpApi implements MediaTickets {
   /** Whether a user I share a direct conversation with is online, or when they were last seen. */
   presence(userId: UserId): Promise<Presence> {
     return this.#call(Presence, "GET", `/v1/users/${encodeURIComponent(userId)}/presence`);
+  }
+
+  /** Every other member's presence (groups too); members only. */
+  async conversationPresence(conversationId: ConversationId): Promise<Presence[]> {
+    const body = await this.#call(ConversationPresence, "GET", `${conv(conversationId)}/presence`);
+    return body.presence;
+  }
+
+  /** This device has a socket open: online for everyone sharing a conversation, and no pushes. */
+  heartbeat(beat: PresenceHeartbeat): Promise<void> {
+    return this.#call(undefined, "POST", "/v1/presence/heartbeat", beat);
+  }
+
+  setPresenceSettings(settings: PresenceSettings): Promise<void> {
+    return this.#call(undefined, "PUT", "/v1/presence/settings", settings);
+  }
+
+  /** Registers this device, with its push credentials (e.g. a browser's PushSubscription JSON). */
+  registerDevice(request: RegisterDeviceRequest): Promise<DeviceSummary> {
+    return this.#call(DeviceSummary, "POST", "/v1/devices", request);
+  }
+
+  async listDevices(): Promise<DeviceSummary[]> {
+    return (await this.#call(DeviceList, "GET", "/v1/devices")).devices;
+  }
+
+  updateDevice(deviceId: string, request: UpdateDeviceRequest): Promise<DeviceSummary> {
+    return this.#call(
+      DeviceSummary,
+      "PATCH",
+      `/v1/devices/${encodeURIComponent(deviceId)}`,
+      request,
+    );
+  }
+
+  removeDevice(deviceId: string): Promise<void> {
+    return this.#call(undefined, "DELETE", `/v1/devices/${encodeURIComponent(deviceId)}`);
+  }
+
+  /** The VAPID public key to pass to pushManager.subscribe (not_found when Web Push is off). */
+  webPushKey(): Promise<WebPushKey> {
+    return this.#call(WebPushKey, "GET", "/v1/push/web-push-key");
+  }
+
+  notificationSettings(): Promise<NotificationSettings> {
+    return this.#call(NotificationSettings, "GET", "/v1/notification-settings");
+  }
+
+  setNotificationSettings(settings: NotificationSettings): Promise<NotificationSettings> {
+    return this.#call(NotificationSettings, "PUT", "/v1/notification-settings", settings);
   }
 
   /** A signed upload URL for one object of the conversation (members only). */

@@ -9,6 +9,8 @@ export const TABLES = {
   conversationsByUser: "conversations_by_user",
   messageReceipts: "message_receipts",
   mediaObjects: "media_objects",
+  devicesByUser: "devices_by_user",
+  notificationSettings: "notification_settings",
   /** Written by the migration runner only. */
   schemaMigrations: "schema_migrations",
   /** Written by the migration runner only. */
@@ -96,6 +98,17 @@ export const MEDIA_OBJECTS = {
   createdAt: "created_at",
 } as const;
 
+export const DEVICES_BY_USER = {
+  userId: "user_id",
+  deviceId: "device_id",
+  device: "device",
+} as const;
+
+export const NOTIFICATION_SETTINGS = {
+  userId: "user_id",
+  settings: "settings",
+} as const;
+
 export const SCHEMA_MIGRATIONS = {
   scope: "scope",
   version: "version",
@@ -119,6 +132,8 @@ export const COLUMNS_BY_TABLE = {
   [TABLES.conversationsByUser]: CONVERSATIONS_BY_USER,
   [TABLES.messageReceipts]: MESSAGE_RECEIPTS,
   [TABLES.mediaObjects]: MEDIA_OBJECTS,
+  [TABLES.devicesByUser]: DEVICES_BY_USER,
+  [TABLES.notificationSettings]: NOTIFICATION_SETTINGS,
 } as const;
 
 /**

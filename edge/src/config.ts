@@ -44,7 +44,20 @@ const ConfigSchema = z
     SERVICE_SIGNING_KEY: jsonText(z.record(z.string(), z.unknown())).optional(),
     PUSH_WEBHOOK_URL: z.url().optional(),
     PUSH_COLLAPSE_MS: int(60_000, 0),
+    // Redis (Upstash REST) for presence and global limits; unset: in-isolate stand-ins (npm start).
+    UPSTASH_REDIS_REST_URL: z.url().optional(),
+    UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+    PRESENCE_TTL_MS: int(60_000, 1000),
+    RATE_GLOBAL_USER_PER_MIN: int(1200),
+    RATE_GLOBAL_IP_PER_MIN: int(3000),
+    RATE_GLOBAL_TIMEOUT_MS: int(300),
   })
+  .refine(
+    (v) => (v.UPSTASH_REDIS_REST_URL === undefined) === (v.UPSTASH_REDIS_REST_TOKEN === undefined),
+    {
+      message: "set both UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN, or neither",
+    },
+  )
   .transform((v) => ({
     development: v.ENVIRONMENT === "development",
     jwt: {
@@ -71,6 +84,16 @@ const ConfigSchema = z
     serviceSigningKey: v.SERVICE_SIGNING_KEY,
     /** Where push notifications are POSTed (unset: they are only counted and logged). */
     push: { webhookUrl: v.PUSH_WEBHOOK_URL, collapseMs: v.PUSH_COLLAPSE_MS },
+    redis:
+      v.UPSTASH_REDIS_REST_URL && v.UPSTASH_REDIS_REST_TOKEN
+        ? { url: v.UPSTASH_REDIS_REST_URL, token: v.UPSTASH_REDIS_REST_TOKEN }
+        : undefined,
+    presenceTtlMs: v.PRESENCE_TTL_MS,
+    globalRate: {
+      user: { tokens: v.RATE_GLOBAL_USER_PER_MIN, windowMs: 60_000 },
+      ip: { tokens: v.RATE_GLOBAL_IP_PER_MIN, windowMs: 60_000 },
+      timeoutMs: v.RATE_GLOBAL_TIMEOUT_MS,
+    },
   }))
   .superRefine((config, ctx) => {
     if (!config.development && !config.jwt.jwks && !config.jwt.jwksUrl) {

@@ -29,4 +29,10 @@ export interface Env {
   EDGE_METRICS?: AnalyticsEngineDataset;
   /** The local collector that takes edge latency points (development; `npm start` sets it). */
   METRICS_COLLECTOR_URL?: string;
+  UPSTASH_REDIS_REST_URL?: string;
+  UPSTASH_REDIS_REST_TOKEN?: string;
+  PRESENCE_TTL_MS?: string;
+  RATE_GLOBAL_USER_PER_MIN?: string;
+  RATE_GLOBAL_IP_PER_MIN?: string;
+  RATE_GLOBAL_TIMEOUT_MS?: string;
 }

@@ -14,3 +14,4 @@ export * from "./region.ts";
 export * from "./version.ts";
 export * from "./retry.ts";
 export * from "./metrics.ts";
+export * from "./push.ts";

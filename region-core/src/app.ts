@@ -3,9 +3,11 @@
 import { ChatError } from "@edge-chat/protocol";
 import { Hono } from "hono";
 import { conversationRoutes } from "./api/conversations.ts";
+import { type DevicesApiDeps, deviceRoutes } from "./api/devices.ts";
 import { historyRoutes } from "./api/history.ts";
 import { ingestRoutes } from "./api/ingest.ts";
 import { type MediaApiDeps, mediaRoutes } from "./api/media.ts";
+import { pushRoutes } from "./api/push.ts";
 import { type ServiceAuthOptions, serviceAuth } from "./auth/service-auth.ts";
 import type { EventPublisher } from "./events/ports.ts";
 import { errorCode, errorResponse } from "./http/errors.ts";
@@ -20,6 +22,12 @@ export interface AppDeps {
   repositories: Repositories;
   metrics: Metrics;
   media: MediaApiDeps["media"];
+  /** The device registry (routes mounted only when given). */
+  devices?: DevicesApiDeps["devices"];
+  /** Where POST /v1/push publishes (mounted only when given). */
+  pushPublisher?: EventPublisher;
+  /** Served at GET /v1/push/web-push-key for browsers' subscriptions. */
+  webPushPublicKey?: string | undefined;
   /** False while shutting down: new requests are refused with a retriable 503. */
   accepting: () => boolean;
 }
@@ -63,5 +71,12 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/v1/history", historyRoutes(deps));
   app.route("/v1/users", conversationRoutes(deps));
   app.route("/v1/media", mediaRoutes(deps));
+  if (deps.devices) app.route("/v1/users", deviceRoutes({ devices: deps.devices }));
+  if (deps.pushPublisher) {
+    app.route(
+      "/v1/push",
+      pushRoutes({ pushPublisher: deps.pushPublisher, webPushPublicKey: deps.webPushPublicKey }),
+    );
+  }
   return app;
 }

@@ -99,4 +99,18 @@ describe("loadConfig", () => {
   it("refuses real adapters without service keys", () => {
     expect(() => loadConfig({ ADAPTERS: "real" })).toThrow(/SERVICE_JWKS/);
   });
+
+  it("turns a push provider on only with its whole set of credentials", () => {
+    const none = loadConfig({}).push;
+    expect(none).toMatchObject({ topic: "edge-chat.push", dlqTopic: "edge-chat.push.dlq" });
+    expect(none.webPush).toBeUndefined();
+    expect(none.apns).toBeUndefined();
+    expect(() => loadConfig({ APNS_KEY_ID: "K", APNS_TEAM_ID: "T" })).toThrow(/APNS_KEY/);
+    const vapid = loadConfig({
+      VAPID_PUBLIC_KEY: "B".repeat(87),
+      VAPID_PRIVATE_KEY: "p".repeat(43),
+    });
+    expect(vapid.push.webPush?.subject).toMatch(/^mailto:/);
+    expect(() => loadConfig({ FCM_SERVICE_ACCOUNT: "{}" })).toThrow(/FCM_SERVICE_ACCOUNT/);
+  });
 });

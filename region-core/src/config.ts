@@ -1,9 +1,10 @@
 // Environment → typed, validated configuration, parsed once at start-up. Everything that can vary
 // between regions or deployments lives here, with the default that makes `npm start` work alone.
 import { type CqlConfig, CqlError, parseCqlConfig } from "@edge-chat/cql";
-import { ChatError, jsonText } from "@edge-chat/protocol";
+import { ChatError, DEVICE_LIMITS, jsonText } from "@edge-chat/protocol";
 import { z } from "zod";
 import type { CdnConfig } from "./media/cdn.ts";
+import { FcmServiceAccount } from "./push/providers/fcm.ts";
 
 const list = z
   .string()
@@ -88,6 +89,33 @@ const Env = z.object({
   PERSISTER_PARTITIONS_CONCURRENTLY: int(1, 64).default(4),
   PERSISTER_MAX_UNKNOWN_ATTEMPTS: int(1, 1000).default(5),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(15_000),
+
+  // Push: the topic the edge's due pushes arrive on, and the providers' credentials. A provider
+  // without credentials is off; its devices' pushes go to the push dead-letter topic.
+  PUSH_TOPIC: z.string().min(1).default("edge-chat.push"),
+  PUSH_DLQ_TOPIC: z.string().min(1).default("edge-chat.push.dlq"),
+  NOTIFIER_ENABLED: bool.default(true),
+  NOTIFIER_GROUP_ID: z.string().min(1).optional(),
+  NOTIFIER_CONCURRENCY: int(1, 256).default(16),
+  PUSH_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{87}$/)
+    .optional(),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/)
+    .optional(),
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:)/)
+    .default("mailto:push@edge-chat.invalid"),
+  APNS_KEY: z.string().includes("PRIVATE KEY").optional(),
+  APNS_KEY_ID: z.string().min(1).optional(),
+  APNS_TEAM_ID: z.string().min(1).optional(),
+  FCM_SERVICE_ACCOUNT: jsonText(FcmServiceAccount).optional(),
+  DEVICES_MAX_PHONES: int(0, 16).default(DEVICE_LIMITS.phones),
+  DEVICES_MAX_COMPANIONS: int(0, 64).default(DEVICE_LIMITS.companions),
 });
 
 export type ServiceKeys =
@@ -159,6 +187,59 @@ export interface Config {
     maxUnknownAttempts: number;
   };
   shutdownTimeoutMs: number;
+  push: PushConfig;
+}
+
+export interface PushConfig {
+  topic: string;
+  dlqTopic: string;
+  notifier: { enabled: boolean; groupId: string; concurrency: number };
+  timeoutMs: number;
+  deviceLimits: { phones: number; companions: number };
+  webPush?: { publicKey: string; privateKey: string; subject: string };
+  apns?: { privateKeyPem: string; keyId: string; teamId: string };
+  fcm?: FcmServiceAccount;
+}
+
+/** Each provider is on only with its whole set of credentials; half a set is a mistake. */
+function pushConfig(e: z.infer<typeof Env>): PushConfig {
+  const together = (names: string[], values: unknown[]) => {
+    const set = values.filter((v) => v !== undefined).length;
+    if (set !== 0 && set !== values.length) {
+      throw new ChatError("invalid_request", `set all of ${names.join(", ")}, or none`);
+    }
+    return set === values.length;
+  };
+  const push: PushConfig = {
+    topic: e.PUSH_TOPIC,
+    dlqTopic: e.PUSH_DLQ_TOPIC,
+    notifier: {
+      enabled: e.NOTIFIER_ENABLED,
+      groupId: e.NOTIFIER_GROUP_ID ?? `edge-chat-notifier-${e.REGION_ID}`,
+      concurrency: e.NOTIFIER_CONCURRENCY,
+    },
+    timeoutMs: e.PUSH_TIMEOUT_MS,
+    deviceLimits: { phones: e.DEVICES_MAX_PHONES, companions: e.DEVICES_MAX_COMPANIONS },
+  };
+  if (
+    together(["VAPID_PUBLIC_KEY", "VAPID_PRIVATE_KEY"], [e.VAPID_PUBLIC_KEY, e.VAPID_PRIVATE_KEY])
+  ) {
+    push.webPush = {
+      publicKey: e.VAPID_PUBLIC_KEY!,
+      privateKey: e.VAPID_PRIVATE_KEY!,
+      subject: e.VAPID_SUBJECT,
+    };
+  }
+  if (
+    together(
+      ["APNS_KEY", "APNS_KEY_ID", "APNS_TEAM_ID"],
+      [e.APNS_KEY, e.APNS_KEY_ID, e.APNS_TEAM_ID],
+    )
+  ) {
+    push.apns = { privateKeyPem: e.APNS_KEY!, keyId: e.APNS_KEY_ID!, teamId: e.APNS_TEAM_ID! };
+  }
+  if (e.FCM_SERVICE_ACCOUNT) push.fcm = e.FCM_SERVICE_ACCOUNT;
+  return push;
 }
 
 /** Parses the environment, or throws ChatError("invalid_request") naming every bad variable. */
@@ -261,5 +342,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxUnknownAttempts: e.PERSISTER_MAX_UNKNOWN_ATTEMPTS,
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    push: pushConfig(e),
   };
 }

@@ -5,6 +5,8 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
+import { memoryDevices, memoryNotificationSettings } from "./devices/memory.ts";
+import type { DeviceRepository, NotificationSettingsRepository } from "./devices/ports.ts";
 import { EmbeddedLog } from "./events/embedded-log.ts";
 import {
   connectProducer,
@@ -20,6 +22,8 @@ import { s3MediaStore } from "./media/s3.ts";
 import { ffmpegPath, ffmpegVideoProbe } from "./media/verify/poster.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { Persister } from "./persister/persister.ts";
+import { Notifier } from "./push/notifier.ts";
+import { createProviders } from "./push/providers/index.ts";
 import { memoryRepositories } from "./repositories/memory.ts";
 import type { Repositories } from "./repositories/ports.ts";
 import { sharedStoreRepositories } from "./repositories/shared/client.ts";
@@ -40,6 +44,13 @@ interface Adapters {
   deadLetters: EventPublisher;
   consumer: () => EventConsumer;
   repositories: Repositories;
+  push: {
+    publisher: EventPublisher;
+    deadLetters: EventPublisher;
+    consumer: () => EventConsumer;
+    devices: DeviceRepository;
+    settings: NotificationSettingsRepository;
+  };
   close(): Promise<void>;
 }
 
@@ -52,16 +63,26 @@ async function embeddedAdapters(config: Config): Promise<Adapters> {
     repositories: config.embeddedStoreUrl
       ? await sharedStoreRepositories(config.embeddedStoreUrl, config.regionId)
       : memoryRepositories(),
+    push: {
+      publisher: log.publisher(config.push.topic),
+      deadLetters: log.publisher(config.push.dlqTopic),
+      consumer: () => log.consumer(config.push.topic, config.push.notifier.groupId),
+      devices: memoryDevices(),
+      settings: memoryNotificationSettings(),
+    },
     close: async () => {},
   };
 }
 
 async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters> {
   const { connectCassandra } = await import("./repositories/cassandra/index.ts");
+  const { cassandraDevices, cassandraNotificationSettings } = await import(
+    "./devices/cassandra.ts"
+  );
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId });
   await ensureTopics(
     kafka,
-    [config.kafka.topic, config.kafka.dlqTopic],
+    [config.kafka.topic, config.kafka.dlqTopic, config.push.topic, config.push.dlqTopic],
     config.kafka.partitions,
     config.kafka.replicationFactor,
   );
@@ -77,6 +98,18 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
         partitionsConsumedConcurrently: config.persister.partitionsConcurrently,
       }),
     repositories: cassandra.repositories,
+    push: {
+      publisher: kafkaPublisher(producer, config.push.topic),
+      deadLetters: kafkaPublisher(producer, config.push.dlqTopic),
+      consumer: () =>
+        kafkaConsumer(kafka, {
+          topic: config.push.topic,
+          groupId: config.push.notifier.groupId,
+          partitionsConsumedConcurrently: config.persister.partitionsConcurrently,
+        }),
+      devices: cassandraDevices(cassandra.session),
+      settings: cassandraNotificationSettings(cassandra.session),
+    },
     close: async () => {
       await producer.disconnect();
       await cassandra.close();
@@ -125,6 +158,22 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
   if (config.media.videoPosters && !ffmpeg) {
     console.warn("region-core: no ffmpeg package for this platform; videos get no poster frame");
   }
+  const push = createProviders(config.push);
+  const notifier = config.push.notifier.enabled
+    ? new Notifier({
+        consumer: adapters.push.consumer(),
+        deadLetters: adapters.push.deadLetters,
+        devices: adapters.push.devices,
+        settings: adapters.push.settings,
+        providers: push.providers,
+        concurrency: config.push.notifier.concurrency,
+        onEvent: (_event, outcome) => metrics.pushEvents.inc({ outcome }),
+        onResult: (result, device) =>
+          metrics.pushDeliveries.inc({ platform: device.push?.platform ?? "none", result }),
+      })
+    : null;
+  await notifier?.start();
+
   let accepting = true;
   const app = createApp({
     regionId: config.regionId,
@@ -138,6 +187,13 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
       uploadTtlSeconds: config.media.uploadTtlSeconds,
       downloadTtlSeconds: config.media.downloadTtlSeconds,
     },
+    devices: {
+      repository: adapters.push.devices,
+      limits: config.push.deviceLimits,
+      settings: adapters.push.settings,
+    },
+    pushPublisher: adapters.push.publisher,
+    webPushPublicKey: config.push.webPush?.publicKey,
     accepting: () => accepting,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -157,6 +213,8 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
       if ("closeIdleConnections" in server) server.closeIdleConnections();
       await closed;
       await persister?.stop();
+      await notifier?.stop();
+      push.close();
       await adapters.close();
       store.close();
     })();

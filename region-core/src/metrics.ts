@@ -34,6 +34,8 @@ export interface Metrics {
   /** Requests and statements sent to Cassandra: the persister's cost per message in numbers. */
   cassandraRequests: Counter;
   cassandraStatements: Counter;
+  pushEvents: Counter<"outcome">;
+  pushDeliveries: Counter<"platform" | "result">;
 }
 
 export function createMetrics(regionId: string): Metrics {
@@ -123,6 +125,18 @@ export function createMetrics(regionId: string): Metrics {
     cassandraStatements: new Counter({
       name: "region_cassandra_statements_total",
       help: "Statements sent to Cassandra (each statement of a batch counts).",
+      registers,
+    }),
+    pushEvents: new Counter({
+      name: "region_push_events_total",
+      help: "Push events the notifier handled: sent, or suppressed by do_not_disturb or muted.",
+      labelNames: ["outcome"],
+      registers,
+    }),
+    pushDeliveries: new Counter({
+      name: "region_push_deliveries_total",
+      help: "Per device: delivered, gone (removed from the registry) or dead-lettered.",
+      labelNames: ["platform", "result"],
       registers,
     }),
   };

@@ -4,6 +4,7 @@ import {
   type IngestBatch,
   type Member,
   type Message,
+  type PushEvent,
   type RegionEvent,
   SERVICE_TOKEN,
 } from "@edge-chat/protocol";
@@ -89,4 +90,21 @@ export function serviceToken(key: CryptoKey | KeyObject): Promise<string> {
     .setIssuedAt()
     .setExpirationTime(`${SERVICE_TOKEN.ttlSeconds}s`)
     .sign(key);
+}
+
+/** A valid push event for `userId` in a direct chat with alice; override any field. */
+export function pushEvent(overrides: Partial<PushEvent> = {}): PushEvent {
+  return {
+    type: "push",
+    pushId: "0b7f3c1e-8d0a-4c55-9a61-2f3e4d5c6b7a",
+    userId: "bob",
+    conversationId: "d:alice:bob",
+    kind: "direct",
+    count: 1,
+    lastSeq: 1,
+    unread: 1,
+    at: 1,
+    skipDeviceIds: [],
+    ...overrides,
+  };
 }

@@ -5,7 +5,7 @@
 // A fresh Ed25519 key pair per run signs the edge's service tokens; only its public half reaches
 // the regions, so no private key is ever committed.
 import { type ChildProcess, spawn } from "node:child_process";
-import { generateKeyPairSync, randomUUID } from "node:crypto";
+import { createECDH, generateKeyPairSync, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { localRegionCatalog } from "@edge-chat/geo-router";
@@ -92,6 +92,16 @@ if (embeddedStore) {
     MEDIA_STORE_PORT: String(mediaStorePort),
   });
 }
+// A VAPID key pair per run for Web Push (the demo's subscriptions are re-made when it changes).
+const vapid = createECDH("prime256v1");
+vapid.generateKeys();
+const vapidEnv = {
+  VAPID_PUBLIC_KEY: vapid.getPublicKey().toString("base64url"),
+  VAPID_PRIVATE_KEY: Buffer.concat([Buffer.alloc(32), vapid.getPrivateKey()])
+    .subarray(-32)
+    .toString("base64url"),
+  VAPID_SUBJECT: "mailto:dev@edge-chat.invalid",
+};
 
 const adapters = process.env.ADAPTERS ?? "embedded";
 // Embedded: one store shared by every region (in this process), so what one region persisted every
@@ -112,6 +122,7 @@ for (const [index, region] of regions.entries()) {
     ADAPTERS: adapters,
     SERVICE_JWKS: JSON.stringify(verifyKeys),
     ...mediaEnv,
+    ...vapidEnv,
     // With the real services, each simulated region writes through its own Cassandra datacenter and,
     // as separate Kafka clusters would, its own topic.
     ...(store ? { EMBEDDED_STORE_URL: store.url } : {}),
@@ -123,6 +134,8 @@ for (const [index, region] of regions.entries()) {
             process.env.CASSANDRA_REPLICATION ?? regions.map((_, i) => `dc${i + 1}:1`).join(","),
           KAFKA_TOPIC: `edge-chat.events.${region.id}`,
           KAFKA_DLQ_TOPIC: `edge-chat.events.${region.id}.dlq`,
+          PUSH_TOPIC: `edge-chat.push.${region.id}`,
+          PUSH_DLQ_TOPIC: `edge-chat.push.${region.id}.dlq`,
         }
       : {}),
   });

@@ -14,24 +14,20 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { bearerToken, mintDevToken, requireUser, verifyUserToken } from "../auth/index.ts";
 import { loadConfig } from "../config.ts";
+import { limitByIp } from "../ratelimit/middleware.ts";
 import type { AppEnv } from "./app-env.ts";
 import { conversationIdOf } from "./conversation-id.ts";
+import { deviceRoutes } from "./devices.ts";
 import { errorResponse } from "./errors.ts";
 import { inboxRoutes } from "./inbox.ts";
 import { internalRequest } from "./internal.ts";
+import { jsonBody } from "./json-body.ts";
 import { mediaRoutes } from "./media.ts";
 import { framesMarkdown } from "./frames-doc.ts";
 import { openApiDocument } from "./openapi.ts";
+import { presenceRoutes } from "./presence.ts";
 
 const DevTokenRequest = z.object({ userId: UserId });
-
-async function jsonBody(req: Request): Promise<unknown> {
-  try {
-    return await req.json();
-  } catch {
-    throw new ChatError("invalid_request", "body is not valid JSON");
-  }
-}
 
 /** Built on first request, then kept: the schemas are fixed for the life of the isolate. */
 let document: ReturnType<typeof openApiDocument> | undefined;
@@ -57,6 +53,7 @@ export function createApp(): Hono<AppEnv> {
   app.notFound(() => errorResponse(new ChatError("not_found", "no such route")));
 
   app.get("/health", (c) => c.json({ ok: true }));
+  app.use("/v1/*", limitByIp);
   app.get("/v1/openapi.json", (c) => c.json(openApi()));
   app.get("/v1/frames.md", (c) => {
     frames ??= framesMarkdown();
@@ -108,6 +105,8 @@ export function createApp(): Hono<AppEnv> {
 
   app.use("/v1/*", requireUser);
   app.route("/", mediaRoutes());
+  app.route("/", deviceRoutes());
+  app.route("/", presenceRoutes());
 
   app.post("/v1/conversations/direct", async (c) => {
     const { peerId } = parseWith(CreateDirectRequest, await jsonBody(c.req.raw));

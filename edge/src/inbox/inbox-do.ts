@@ -25,6 +25,7 @@ import { USER_HEADER } from "../http/internal.ts";
 import { type PushSender, pushSenderFor } from "./push-sender.ts";
 import { InboxService } from "./service.ts";
 import { InboxStore } from "./store.ts";
+import { sharedStateFor } from "../shared/index.ts";
 
 interface DeviceState {
   userId: UserId;
@@ -55,7 +56,13 @@ export class InboxDO extends DurableObject<Env> {
       this.config,
       () => Date.now(),
     );
-    this.pushSender = pushSenderFor(this.config, () => Date.now());
+    // The push hook: devices with a live presence heartbeat (any socket) get no push.
+    const presence = sharedStateFor(this.config).presence;
+    this.pushSender = pushSenderFor(
+      this.config,
+      () => Date.now(),
+      (userId) => presence.onlineDevices(userId, Date.now()),
+    );
   }
 
   /** Connected device sockets, leaving out one that is closing. */

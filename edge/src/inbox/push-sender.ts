@@ -1,11 +1,12 @@
-// Delivering push notifications: a `PushSender` the InboxDO hands each due notification to. The
-// webhook sender POSTs the PushNotification JSON to PUSH_WEBHOOK_URL with the edge's service token
-// (the same EdDSA JWT the regions verify); APNs/FCM delivery (device tokens, provider credentials)
-// belongs behind that webhook, e.g. in region-core's notifier. Without a URL pushes are only
-// counted and logged.
+// Delivering push notifications: a `PushSender` the InboxDO hands each due notification to. By
+// default a due push takes the region path (region-push.ts: POST /v1/push → push topic → the
+// notifier, which delivers through Web Push, APNs and FCM). The webhook sender POSTs the
+// PushNotification JSON to PUSH_WEBHOOK_URL with the edge's service token instead, when set.
+// Without either pushes are only counted and logged.
 import { ChatError, type PushNotification } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
 import { signServiceToken } from "../outbox/service-token.ts";
+import { type ConnectedDevices, regionPushSender } from "./region-push.ts";
 
 export interface PushSender {
   send(notification: PushNotification): Promise<void>;
@@ -39,7 +40,17 @@ export const logPushSender: PushSender = {
   },
 };
 
-export function pushSenderFor(config: Config, now: () => number): PushSender {
+/**
+ * PUSH_WEBHOOK_URL (kept for integrations that want the raw notification) wins; otherwise, with a
+ * region catalog, pushes take the region path to the notifier; with neither they are only logged.
+ */
+export function pushSenderFor(
+  config: Config,
+  now: () => number,
+  connectedDevices: ConnectedDevices = async () => [],
+): PushSender {
   const url = config.push.webhookUrl;
-  return url ? webhookPushSender(url, config.serviceSigningKey, now) : logPushSender;
+  if (url) return webhookPushSender(url, config.serviceSigningKey, now);
+  if (config.regions.length > 0) return regionPushSender(config, now, connectedDevices);
+  return logPushSender;
 }

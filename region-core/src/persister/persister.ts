@@ -4,19 +4,14 @@
 // (coalesce.ts: O(1) state writes per step, whatever the group size). Offsets are resolved and
 // committed only up to the last record whose writes succeeded; poison records go to the
 // dead-letter topic instead of blocking the partition.
-import {
-  ChatError,
-  DEFAULT_RETRY,
-  type RegionEvent,
-  type RetryPolicy,
-  withRetry,
-} from "@edge-chat/protocol";
+import { ChatError, DEFAULT_RETRY, type RegionEvent, type RetryPolicy } from "@edge-chat/protocol";
 import type {
   ConsumedBatch,
   ConsumedRecord,
   EventConsumer,
   EventPublisher,
 } from "../events/ports.ts";
+import { retryUntilStopped, Stopping } from "../events/stoppable-retry.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Repositories } from "../repositories/ports.ts";
 import { applyStep } from "./apply.ts";
@@ -44,9 +39,6 @@ export interface PersisterOptions {
   maxUnknownAttempts: number;
   retry?: RetryPolicy;
 }
-
-/** Thrown inside a retry loop when the consumer stops: abandon the record, commit the prefix. */
-class Stopping extends Error {}
 
 export class Persister {
   private readonly options: PersisterOptions;
@@ -167,23 +159,11 @@ export class Persister {
 
   /** withRetry with a sleep that gives up when the persister stops. */
   private retrying<T>(operation: (attempt: number) => Promise<T>): Promise<T> {
-    const signal = this.stopSignal.signal;
-    return withRetry(operation, {
-      policy: this.options.retry ?? { ...DEFAULT_RETRY, maxDelayMs: 5_000 },
-      sleep: (ms) =>
-        new Promise<void>((resolve, reject) => {
-          if (signal.aborted) return reject(new Stopping());
-          const timer = setTimeout(resolve, ms);
-          signal.addEventListener(
-            "abort",
-            () => {
-              clearTimeout(timer);
-              reject(new Stopping());
-            },
-            { once: true },
-          );
-        }),
-    });
+    return retryUntilStopped(
+      this.stopSignal.signal,
+      this.options.retry ?? { ...DEFAULT_RETRY, maxDelayMs: 5_000 },
+      operation,
+    );
   }
 }
 

@@ -1,11 +1,17 @@
 // The contract suites against the embedded stand-ins (ADAPTERS=embedded).
 import { randomUUID } from "node:crypto";
+import { memoryDevices, memoryNotificationSettings } from "../../src/devices/memory.ts";
 import { EmbeddedLog } from "../../src/events/embedded-log.ts";
 import { memoryRepositories } from "../../src/repositories/memory.ts";
+import { devicesContract } from "./devices.contract.ts";
 import { eventLogContract } from "./event-log.contract.ts";
 import { repositoryContract } from "./repositories.contract.ts";
 
 repositoryContract("in-memory", memoryRepositories);
+devicesContract("in-memory", () => ({
+  devices: memoryDevices(),
+  settings: memoryNotificationSettings(),
+}));
 
 eventLogContract("embedded log", () => {
   const log = new EmbeddedLog({ partitions: 4, maxBatchRecords: 3 });

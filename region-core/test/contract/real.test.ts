@@ -4,6 +4,7 @@ import { randomUUID } from "node:crypto";
 import { createCassandraClient, parseCqlConfig } from "@edge-chat/cql";
 import type { Kafka, Producer } from "kafkajs";
 import { afterAll, beforeAll, inject } from "vitest";
+import { cassandraDevices, cassandraNotificationSettings } from "../../src/devices/cassandra.ts";
 import {
   connectProducer,
   createKafka,
@@ -15,12 +16,14 @@ import { cassandraRepositories } from "../../src/repositories/cassandra/index.ts
 import { createSession } from "../../src/repositories/cassandra/session.ts";
 import type { Repositories } from "../../src/repositories/ports.ts";
 import { cassandraEnv, createKeyspace, deleteTopics, dropKeyspace, RUN } from "../real.ts";
+import { devicesContract } from "./devices.contract.ts";
 import { eventLogContract } from "./event-log.contract.ts";
 import { repositoryContract } from "./repositories.contract.ts";
 
 const services = inject("services");
 const keyspace = `rc_contract_${RUN}`;
 let repositories: Repositories;
+let session: ReturnType<typeof createSession>;
 let client: ReturnType<typeof createCassandraClient>;
 let kafka: Kafka;
 let producer: Producer;
@@ -29,7 +32,7 @@ beforeAll(async () => {
   await createKeyspace(services, keyspace);
   client = createCassandraClient(parseCqlConfig(cassandraEnv(services, "dc1", keyspace)));
   await client.connect();
-  const session = createSession(client, keyspace, "LOCAL_QUORUM");
+  session = createSession(client, keyspace, "LOCAL_QUORUM");
   repositories = cassandraRepositories(session);
   kafka = createKafka({ brokers: services.kafka.brokers, clientId: `contract-${RUN}` });
   producer = await connectProducer(kafka);
@@ -45,6 +48,10 @@ afterAll(async () => {
 });
 
 repositoryContract("cassandra", () => repositories);
+devicesContract("cassandra", () => ({
+  devices: cassandraDevices(session),
+  settings: cassandraNotificationSettings(session),
+}));
 
 eventLogContract("kafka", () => ({
   topic: async () => {

@@ -14,6 +14,8 @@ import { CassandraUserConversations } from "./user-conversations.ts";
 
 export interface CassandraRepositories {
   repositories: Repositories;
+  /** For the tables outside Repositories (the device registry: devices/cassandra.ts). */
+  session: Session;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,11 @@ export async function connectCassandra(
     metrics?.cassandraRequests.inc();
     metrics?.cassandraStatements.inc(statements);
   });
-  return { repositories: cassandraRepositories(session), close: () => client.shutdown() };
+  return {
+    repositories: cassandraRepositories(session),
+    session,
+    close: () => client.shutdown(),
+  };
 }
 
 /** One repository per table over one session (also what the real-Cassandra tests build). */

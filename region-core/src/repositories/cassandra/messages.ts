@@ -5,16 +5,16 @@ import {
   BUCKET_SIZE,
   bucketOf,
   bucketsForPage,
-  MEDIA_REF as MR,
   MESSAGES_BY_CONVERSATION as M,
+  MEDIA_REF as MR,
   TABLES,
 } from "@edge-chat/cql";
 import {
   type ConversationId,
   type Message,
   type MessageContent,
-  parseWith,
   Message as MessageSchema,
+  parseWith,
   type RegionHistoryPage,
   SystemEvent,
 } from "@edge-chat/protocol";

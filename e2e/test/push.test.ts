@@ -1,0 +1,162 @@
+// A push that reaches a device, across deployables: the edge Worker in workerd → region-core (a
+// child process, embedded event log) → its notifier → a real local Web Push service that checks the
+// VAPID JWT and decrypts the payload with the subscription's private key. Bob registers three
+// browser devices through the edge; one has a live presence heartbeat (connected), one's
+// subscription has expired; Alice writes while Bob has no inbox socket open. Only the offline
+// device gets the push, the connected one gets none, the expired one is removed from the registry;
+// after Bob mutes the conversation, the next message is suppressed by the notifier.
+import { createECDH } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type RunningEdge, startEdge, UNLIMITED_RATES } from "../src/edge.ts";
+import { serviceKeys } from "../src/keys.ts";
+import { until } from "../src/ports.ts";
+import { RegionProcess } from "../src/region.ts";
+// The local push endpoints are region-core's test support (the provider tests use them too).
+import { startWebPushService } from "../../region-core/test/push/endpoints.ts";
+
+let web: Awaited<ReturnType<typeof startWebPushService>>;
+let region: RegionProcess;
+let edge: RunningEdge;
+
+/** A VAPID key pair (P-256) as URL-safe base64: public point and private scalar. */
+function vapidKeys() {
+  const ecdh = createECDH("prime256v1");
+  ecdh.generateKeys();
+  return {
+    publicKey: ecdh.getPublicKey().toString("base64url"),
+    // The scalar is 32 bytes; a leading zero byte would be dropped, so pad it back.
+    privateKey: Buffer.concat([Buffer.alloc(32), ecdh.getPrivateKey()])
+      .subarray(-32)
+      .toString("base64url"),
+  };
+}
+
+beforeAll(async () => {
+  const keys = serviceKeys();
+  const vapid = vapidKeys();
+  web = await startWebPushService();
+  region = await RegionProcess.create({
+    regionId: "eu-west",
+    env: {
+      ADAPTERS: "embedded",
+      SERVICE_JWKS: JSON.stringify(keys.jwks),
+      VAPID_PUBLIC_KEY: vapid.publicKey,
+      VAPID_PRIVATE_KEY: vapid.privateKey,
+      VAPID_SUBJECT: "mailto:e2e@edge-chat.example",
+    },
+  });
+  await region.start();
+  edge = await startEdge({
+    regions: [region.url],
+    signingKey: keys.signingKey,
+    vars: { ...UNLIMITED_RATES, PUSH_COLLAPSE_MS: "1000" },
+  });
+});
+
+afterAll(async () => {
+  await edge?.dispose();
+  await region?.stop();
+  await web?.close();
+});
+
+async function token(userId: string): Promise<string> {
+  const res = await fetch(`${edge.baseUrl}/dev/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ userId }),
+  });
+  return ((await res.json()) as { token: string }).token;
+}
+
+function as(bearer: string) {
+  return async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${edge.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${bearer}`, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON bodies
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as any };
+  };
+}
+
+describe("push across the edge, region-core and a Web Push service", () => {
+  it("pushes to the offline device only, drops the expired subscription, and a mute suppresses", async () => {
+    const run = Math.random().toString(36).slice(2, 8);
+    const alice = as(await token(`alice-${run}`));
+    const bob = as(await token(`bob-${run}`));
+
+    const offline = web.subscribe();
+    const connected = web.subscribe();
+    const expired = web.subscribe();
+    web.behaviours.set(expired.id, { kind: "fail", status: 410 });
+    const register = async (name: string, subscription: unknown) => {
+      const res = await bob("POST", "/v1/devices", {
+        name,
+        push: { platform: "web", subscription },
+      });
+      expect(res.status).toBe(201);
+      return res.body.deviceId as string;
+    };
+    await register("home", offline.subscription);
+    const laptop = await register("laptop", connected.subscription);
+    const old = await register("old tab", expired.subscription);
+    expect((await bob("GET", "/v1/devices")).body.devices).toHaveLength(3);
+
+    // The laptop has a socket open: its SDK sends presence heartbeats with its device id.
+    expect((await bob("POST", "/v1/presence/heartbeat", { deviceId: laptop })).status).toBe(204);
+
+    const direct = await alice("POST", "/v1/conversations/direct", { peerId: `bob-${run}` });
+    const conversationId = direct.body.conversationId as string;
+    const sent = await alice("POST", `/v1/conversations/${conversationId}/messages`, {
+      clientMsgId: "m1",
+      content: { kind: "text", text: "are you there?" },
+    });
+    expect(sent.status).toBeLessThan(300);
+
+    await until(() => web.received.some((r) => r.id === offline.id), "the offline device's push", {
+      timeoutMs: 60_000,
+    });
+    expect(web.received.find((r) => r.id === offline.id)?.payload).toMatchObject({
+      conversationId,
+      kind: "direct",
+      count: 1,
+      senderId: `alice-${run}`,
+      preview: "are you there?",
+    });
+    // The same push event was decided for every device at once: the connected one was skipped.
+    expect(web.received.some((r) => r.id === connected.id)).toBe(false);
+    await until(
+      async () =>
+        !(await bob("GET", "/v1/devices")).body.devices.some(
+          (d: { deviceId: string }) => d.deviceId === old,
+        ),
+      "the expired subscription's removal",
+      { timeoutMs: 60_000 },
+    );
+
+    // Bob mutes the conversation: Alice's next message reaches no device. The notifier counts the
+    // suppressed event (region_push_events_total{outcome="muted"}), which is the sync point.
+    const muted = await bob("PUT", "/v1/notification-settings", {
+      previews: true,
+      muted: { [conversationId]: {} },
+    });
+    expect(muted.status).toBe(200);
+    await alice("POST", `/v1/conversations/${conversationId}/messages`, {
+      clientMsgId: "m2",
+      content: { kind: "text", text: "muted?" },
+    });
+    await until(
+      async () => {
+        const text = await (await fetch(`${region.url}/metrics`)).text();
+        return /region_push_events_total\{[^}]*outcome="muted"[^}]*\} 1/.test(text);
+      },
+      "the muted push to be suppressed",
+      { timeoutMs: 60_000 },
+    );
+    expect(web.received.some((r) => (r.payload as { preview?: string }).preview === "muted?")).toBe(
+      false,
+    );
+  });
+});

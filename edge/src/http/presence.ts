@@ -1,0 +1,55 @@
+// Presence routes: a device's heartbeat (any socket open: inbox or conversation), the caller's
+// last-seen privacy, and the presence of a conversation's members for any member (groups too).
+// Membership is the ConversationDO's answer to GET /v1/conversations/:id as the caller (a
+// non-member gets its 404); the presence itself is one pipelined Redis read for all members.
+import {
+  Conversation,
+  type ConversationPresence,
+  PresenceHeartbeat,
+  PresenceSettings,
+  parseWith,
+} from "@edge-chat/protocol";
+import { Hono } from "hono";
+import { requireUser } from "../auth/index.ts";
+import { loadConfig } from "../config.ts";
+import { sharedStateFor } from "../shared/index.ts";
+import type { AppEnv } from "./app-env.ts";
+import { conversationIdOf } from "./conversation-id.ts";
+import { internalRequest } from "./internal.ts";
+import { jsonBody } from "./json-body.ts";
+
+export function presenceRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use("/v1/presence/*", requireUser);
+  app.use("/v1/conversations/:id/presence", requireUser);
+  const presence = (env: AppEnv["Bindings"]) => sharedStateFor(loadConfig(env)).presence;
+
+  app.post("/v1/presence/heartbeat", async (c) => {
+    const beat = parseWith(PresenceHeartbeat, await jsonBody(c.req.raw));
+    const store = presence(c.env);
+    if (beat.offline) await store.signOff(c.get("userId"), beat.deviceId, Date.now());
+    else await store.heartbeat(c.get("userId"), beat.deviceId, Date.now());
+    return c.body(null, 204);
+  });
+
+  app.put("/v1/presence/settings", async (c) => {
+    const settings = parseWith(PresenceSettings, await jsonBody(c.req.raw));
+    await presence(c.env).setHidden(c.get("userId"), settings.hideLastSeen);
+    return c.body(null, 204);
+  });
+
+  app.get("/v1/conversations/:id/presence", async (c) => {
+    const conversationId = conversationIdOf(c.req.param("id"));
+    const viewer = c.get("userId");
+    const stub = c.env.CONVERSATIONS.get(c.env.CONVERSATIONS.idFromName(conversationId));
+    const response = await stub.fetch(internalRequest(c.req.raw, conversationId, "", viewer));
+    if (!response.ok) return response;
+    const conversation = parseWith(Conversation, await response.json());
+    const others = conversation.members.map((m) => m.userId).filter((id) => id !== viewer);
+    const body: ConversationPresence = {
+      presence: await presence(c.env).read(others, Date.now()),
+    };
+    return c.json(body);
+  });
+  return app;
+}
