@@ -188,6 +188,33 @@ describe("outbox", () => {
     expect(gap.body.hasMore).toBe(true);
   });
 
+  it("flushes a lone message as soon as the region is free, not after a fixed linger", async () => {
+    const [a, b] = users(2, "eager");
+    const id = directConversationId(a!, b!);
+    await api(a!, "POST", `/v1/conversations/${id}/messages`, {
+      clientMsgId: "lone",
+      content: { kind: "text", text: "lone" },
+    });
+    // Right after the ack, inside the DO (single-threaded, so the state cannot move under us):
+    // either it has already gone, or it is due now, not at createdAt + a linger.
+    const check = await runInDurableObject(stubOf(id), (_i, state) => {
+      const store = new ConversationStore(state.storage.sql);
+      const now = Date.now();
+      const stats = store.outboxStats();
+      const config = loadConfig(env);
+      return { count: stats.count, due: outboxDueAt({ store, config }, now), now, config };
+    });
+    expect(check.config.outbox.maxAgeMs).toBe(0);
+    if (check.count > 0) expect(check.due).toBeLessThanOrEqual(check.now);
+    await eventually(
+      async () => messageSeqs(eventsOf((await ingested(id)).batches)).length === 1,
+      "the lone message ingested",
+    );
+    // It went alone: nothing held it back to fill a batch.
+    const { batches } = await ingested(id);
+    expect(batches.filter((x) => x.batch.events.some((e) => e.type === "message"))).toHaveLength(1);
+  });
+
   it("with no region configured, nothing is due and the outbox accumulates", async () => {
     const [a, b] = users(2, "noregion");
     const id = directConversationId(a!, b!);
