@@ -188,6 +188,31 @@ describe("outbox", () => {
     expect(gap.body.hasMore).toBe(true);
   });
 
+  it("caps the retry delay after many failures at 5 s, so a returning region is used soon", async () => {
+    const [a, b] = users(2, "cap");
+    const id = directConversationId(a!, b!);
+    await failIngest(id, 1_000_000);
+    await api(a!, "POST", `/v1/conversations/${id}/messages`, {
+      clientMsgId: "c",
+      content: { kind: "text", text: "c" },
+    });
+    await eventually(
+      async () => (await sql(id, "SELECT value FROM kv WHERE key = 'outbox:retryAt'")).length > 0,
+      "a failed flush",
+    );
+    // As after a long outage: the 20th failure in a row (the uncapped delay would be minutes).
+    await sql(id, "INSERT OR REPLACE INTO kv (key, value) VALUES ('outbox:attempts', '19')");
+    await sql(id, "DELETE FROM kv WHERE key = 'outbox:retryAt'");
+    const before = Date.now();
+    await runDurableObjectAlarm(stubOf(id));
+    const [row] = await sql<{ value: string }>(
+      id,
+      "SELECT value FROM kv WHERE key = 'outbox:retryAt'",
+    );
+    expect(Number(row!.value) - before).toBeLessThanOrEqual(5_000);
+    await failIngest(id, 0);
+  });
+
   it("flushes a lone message as soon as the region is free, not after a fixed linger", async () => {
     const [a, b] = users(2, "eager");
     const id = directConversationId(a!, b!);

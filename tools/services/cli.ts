@@ -6,8 +6,11 @@ import {
   endpointsFor,
   ensureServices,
   leaseServices,
+  parseTarget,
   servicesStatus,
+  startTarget,
   stopServices,
+  stopTarget,
 } from "./ensure.ts";
 import { ignoreKafkajsTimerWarning } from "./services/kafka.ts";
 import type { HealthRow } from "./types.ts";
@@ -15,6 +18,7 @@ import type { HealthRow } from "./types.ts";
 ignoreKafkajsTimerWarning();
 
 const USAGE = `usage: npm run services -- <up|down|status|lease> [options]
+       npm run services -- <stop|start> <service | cassandra:nodeN>   one service or one node
   --only cassandra,kafka,redis,upstash,s3   choose services (default: all; upstash implies redis)
   --cassandra-dcs N                         data centers (default 2, env EDGE_CHAT_CASSANDRA_DCS)
   --cassandra-nodes-per-dc N                nodes per DC (default 1, env EDGE_CHAT_CASSANDRA_NODES_PER_DC)
@@ -101,6 +105,17 @@ async function main(): Promise<number> {
         throw new Error(`--since: not a date: ${values.since}`);
       const stopped = await stopServices({ ...options, startedSince: since, leasePid });
       console.log(stopped.length > 0 ? `stopped: ${stopped.join(", ")}` : "nothing to stop");
+      return 0;
+    }
+    case "stop": {
+      const stopped = await stopTarget(parseTarget(positionals[1] ?? ""), options);
+      console.log(stopped.length > 0 ? `stopped: ${stopped.join(", ")}` : "nothing to stop");
+      return 0;
+    }
+    case "start": {
+      const target = parseTarget(positionals[1] ?? "");
+      await startTarget(target, options);
+      printRows(await servicesStatus(options));
       return 0;
     }
     default:

@@ -17,6 +17,7 @@ import { readPid } from "./process.ts";
 import {
   cassandraEndpoint,
   downCassandra,
+  downCassandraNode,
   statusCassandra,
   upCassandra,
 } from "./services/cassandra.ts";
@@ -114,6 +115,37 @@ export async function stopServices(options: DownOptions = {}): Promise<string[]>
     if (wanted.includes("cassandra")) stopped.push(...(await downCassandra(cfg)));
     return stopped;
   });
+}
+
+/** One service, or one Cassandra node as `cassandra:nodeN`: what `stop`/`start` act on. */
+export type ServiceTarget = ServiceName | `cassandra:node${number}`;
+
+export function parseTarget(text: string): ServiceTarget {
+  if ((SERVICE_NAMES as readonly string[]).includes(text)) return text as ServiceName;
+  if (/^cassandra:node[1-9]$/.test(text)) return text as ServiceTarget;
+  throw new Error(`not a service or Cassandra node: ${text} (e.g. kafka, cassandra:node1)`);
+}
+
+/**
+ * Stops one service or one Cassandra node, leaving the others running (fault injection for the
+ * chaos suite). Returns what it stopped.
+ */
+export async function stopTarget(
+  target: ServiceTarget,
+  options: EnsureOptions = {},
+): Promise<string[]> {
+  const cfg = configFrom(options);
+  if (target.startsWith("cassandra:")) {
+    const node = target.slice("cassandra:".length);
+    return withLock(cfg, () => downCassandraNode(cfg, node));
+  }
+  return stopServices({ ...options, only: [target as ServiceName] });
+}
+
+/** Starts one service, or the Cassandra nodes that are down, and waits until healthy. */
+export async function startTarget(target: ServiceTarget, options: EnsureOptions = {}) {
+  const service = (target.startsWith("cassandra:") ? "cassandra" : target) as ServiceName;
+  return ensureServices({ ...options, only: [service] });
 }
 
 /** True if any recorded service process started at or after `since`. */

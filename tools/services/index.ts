@@ -2,7 +2,16 @@
 export type { ServiceName, ServicesConfig } from "./config.ts";
 export { ConfigError, parseConfig, SERVICE_NAMES } from "./config.ts";
 export type { DownOptions, EnsureOptions } from "./ensure.ts";
-export { endpointsFor, ensureServices, servicesStatus, stopServices } from "./ensure.ts";
+export {
+  endpointsFor,
+  ensureServices,
+  parseTarget,
+  type ServiceTarget,
+  servicesStatus,
+  startTarget,
+  stopServices,
+  stopTarget,
+} from "./ensure.ts";
 export { ServiceError } from "./process.ts";
 export { createKafkaTopics } from "./services/kafka.ts";
 export type {
