@@ -7,6 +7,7 @@ import {
   ensureServices,
   leaseServices,
   parseTarget,
+  pauseTarget,
   servicesStatus,
   startTarget,
   stopServices,
@@ -18,7 +19,7 @@ import type { HealthRow } from "./types.ts";
 ignoreKafkajsTimerWarning();
 
 const USAGE = `usage: npm run services -- <up|down|status|lease> [options]
-       npm run services -- <stop|start> <service | cassandra:nodeN>   one service or one node
+       npm run services -- <stop|start|pause|resume> <service | cassandra:nodeN>   one service or node
   --only cassandra,kafka,redis,upstash,s3   choose services (default: all; upstash implies redis)
   --cassandra-dcs N                         data centers (default 2, env EDGE_CHAT_CASSANDRA_DCS)
   --cassandra-nodes-per-dc N                nodes per DC (default 1, env EDGE_CHAT_CASSANDRA_NODES_PER_DC)
@@ -111,6 +112,13 @@ async function main(): Promise<number> {
       const stopped = await stopTarget(parseTarget(positionals[1] ?? ""), options);
       console.log(stopped.length > 0 ? `stopped: ${stopped.join(", ")}` : "nothing to stop");
       return 0;
+    }
+    case "pause":
+    case "resume": {
+      const target = parseTarget(positionals[1] ?? "");
+      const done = pauseTarget(target, command === "pause", options);
+      console.log(done ? `${command}d: ${target}` : `${target} is not running`);
+      return done ? 0 : 1;
     }
     case "start": {
       const target = parseTarget(positionals[1] ?? "");

@@ -13,7 +13,7 @@ import {
 } from "./config.ts";
 import { log } from "./install.ts";
 import { liveLeases, releaseLease, takeLease } from "./leases.ts";
-import { readPid } from "./process.ts";
+import { pauseProcess, readPid } from "./process.ts";
 import {
   cassandraEndpoint,
   downCassandra,
@@ -140,6 +140,22 @@ export async function stopTarget(
     return withLock(cfg, () => downCassandraNode(cfg, node));
   }
   return stopServices({ ...options, only: [target as ServiceName] });
+}
+
+/**
+ * Freezes (`paused` true) or thaws one service or Cassandra node: a hung process rather than a
+ * stopped one, and thawing is instant (no JVM start). Returns false if it was not running.
+ */
+export function pauseTarget(
+  target: ServiceTarget,
+  paused: boolean,
+  options: EnsureOptions = {},
+): boolean {
+  const cfg = configFrom(options);
+  const id = target.startsWith("cassandra:")
+    ? `cassandra-${target.slice("cassandra:".length)}`
+    : target;
+  return pauseProcess(cfg.runDir, id, paused);
 }
 
 /** Starts one service, or the Cassandra nodes that are down, and waits until healthy. */

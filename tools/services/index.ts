@@ -6,6 +6,7 @@ export {
   endpointsFor,
   ensureServices,
   parseTarget,
+  pauseTarget,
   type ServiceTarget,
   servicesStatus,
   startTarget,
