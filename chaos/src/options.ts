@@ -10,6 +10,10 @@ const Env = z.object({
   CHAOS_IN_FLIGHT: int(4),
   CHAOS_FAULT_MS: int(10_000, 0),
   CHAOS_DEADLINE_MS: int(300_000),
+  CHAOS_RATE: int(50),
+  CHAOS_FUZZ_FRAMES: int(80_000, 0),
+  CHAOS_FUZZ_REQUESTS: int(20_000, 0),
+  CHAOS_FUZZ_SEED: z.coerce.number().int().optional(),
 });
 
 export interface ChaosOptions {
@@ -23,6 +27,9 @@ export interface ChaosOptions {
   faultMs: number;
   /** Upper bound on every wait of a scenario (acks, storage, recovery). */
   deadlineMs: number;
+  /** Messages per second of the paced (steady-load) scenarios. */
+  ratePerSec: number;
+  fuzz: { frames: number; requests: number; seed: number };
 }
 
 /** The npm-test versions: a few hundred messages, short faults. */
@@ -32,6 +39,8 @@ export const SHORT: ChaosOptions = {
   inFlight: 4,
   faultMs: 3_000,
   deadlineMs: 120_000,
+  ratePerSec: 50,
+  fuzz: { frames: 2_000, requests: 400, seed: 42 },
 };
 
 export function chaosOptions(env: Record<string, string | undefined>): ChaosOptions {
@@ -48,5 +57,11 @@ export function chaosOptions(env: Record<string, string | undefined>): ChaosOpti
     inFlight: e.CHAOS_IN_FLIGHT,
     faultMs: e.CHAOS_FAULT_MS,
     deadlineMs: e.CHAOS_DEADLINE_MS,
+    ratePerSec: e.CHAOS_RATE,
+    fuzz: {
+      frames: e.CHAOS_FUZZ_FRAMES,
+      requests: e.CHAOS_FUZZ_REQUESTS,
+      seed: e.CHAOS_FUZZ_SEED ?? Date.now() % 1_000_000,
+    },
   };
 }

@@ -29,7 +29,11 @@ export interface Scenario {
   summary: string;
   /** Too slow for npm test on a small machine (a JVM start); run with CHAOS_SLOW=1 or the CLI. */
   slow?: boolean;
+  /** Send at CHAOS_RATE messages/s (steady load) instead of as fast as acks come. */
+  paced?: boolean;
   inject(ctx: FaultContext): Promise<Recovery>;
+  /** Figures read after the check (everything is stored by then). */
+  after?(ctx: FaultContext): Promise<Record<string, number | string>>;
 }
 
 export interface ScenarioResult extends Verdict {
@@ -51,22 +55,27 @@ export async function runScenario(
   const label = scenario.name.replace(/[^a-z]/g, "").slice(0, 6);
   const list = await conversations(system.edge.baseUrl, label, options.conversations);
   try {
-    const stream = startStream(list, options);
+    const stream = startStream(list, {
+      ...options,
+      ...(scenario.paced ? { ratePerSec: options.ratePerSec } : {}),
+    });
     await until(() => stream.acked() >= options.messages * INJECT_AT, "the stream to get going", {
       everyMs: 50,
       timeoutMs: options.deadlineMs,
     });
     log(`${scenario.name}: ${stream.acked()} acked, injecting`);
-    const recovery = await scenario.inject({ system, options, conversations: list, stream, log });
+    const ctx: FaultContext = { system, options, conversations: list, stream, log };
+    const recovery = await scenario.inject(ctx);
     const { complete } = await stream.done;
     log(`${scenario.name}: stream ${complete ? "complete" : "cut at the deadline"}, checking`);
     const verdict = await verify(system, list, stream.sent, options.deadlineMs);
+    const detail = { ...recovery.detail, ...(await scenario.after?.(ctx)) };
     return {
       scenario: scenario.name,
       ...verdict,
       recovery_ms: recovery.recoveryMs,
       unacked: stream.sent.length - verdict.acked,
-      ...(recovery.detail ? { detail: recovery.detail } : {}),
+      ...(Object.keys(detail).length > 0 ? { detail } : {}),
     };
   } finally {
     closeAll(list);

@@ -24,17 +24,27 @@ export interface Stream {
 
 export function startStream(
   list: readonly Conversation[],
-  options: { messages: number; inFlight: number; deadlineMs: number },
+  options: { messages: number; inFlight: number; deadlineMs: number; ratePerSec?: number },
 ): Stream {
   const sent: Sent[] = [];
   let acked = 0;
   const senders = list.flatMap((c) => c.members.map((m) => ({ c, m })));
   const share = Math.ceil(options.messages / senders.length);
-  const deadline = Date.now() + options.deadlineMs;
+  const started = Date.now();
+  const deadline = started + options.deadlineMs;
+  // Paced (steady load): send number n of the whole stream is due at started + n / rate.
+  let scheduled = 0;
+  const pace = async () => {
+    if (options.ratePerSec === undefined) return;
+    const due = started + (scheduled++ * 1000) / options.ratePerSec;
+    if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+  };
   const work = senders.map(async ({ c, m }) => {
     let next = 0;
     const worker = async () => {
       while (next < share && Date.now() < deadline) {
+        await pace();
+        if (next >= share) break;
         const record: Sent = {
           conversationId: c.id,
           sender: m.userId,

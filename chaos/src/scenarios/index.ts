@@ -7,8 +7,10 @@ import { edgeKill } from "./edge-kill.ts";
 import { kafkaRestart } from "./kafka-restart.ts";
 import { reconnectStorm } from "./reconnect-storm.ts";
 import { regionKill } from "./region-kill.ts";
+import { steadyLag } from "./steady-lag.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
+  steadyLag,
   regionKill,
   reconnectStorm,
   edgeKill,
