@@ -8,6 +8,8 @@ import {
   parseCqlConfig,
   TABLES,
 } from "@edge-chat/cql";
+import { until } from "@edge-chat/e2e";
+import { Kafka, logLevel } from "kafkajs";
 import type { Sent } from "./stream.ts";
 import type { ChaosSystem } from "./system.ts";
 
@@ -15,6 +17,47 @@ export interface LagFigures {
   lag_p50_ms: number;
   lag_p99_ms: number;
   lag_max_ms: number;
+  /** The first stage alone: edge ack → the record's Kafka timestamp (set by region-core's producer). */
+  to_kafka_p50_ms: number;
+  to_kafka_p99_ms: number;
+}
+
+const quantiles = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+  return { p50: at(0.5), p99: at(0.99), max: Math.round(sorted.at(-1) ?? 0) };
+};
+
+/** Kafka timestamps of the message records on both regions' topics, by "conversation/seq". */
+async function kafkaTimes(system: ChaosSystem, wanted: number): Promise<Map<string, number>> {
+  const kafka = new Kafka({ brokers: system.services.kafka.brokers, logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `${system.storage.runId}.lag-${Date.now()}` });
+  const times = new Map<string, number>();
+  await consumer.connect();
+  try {
+    const topics = system.regions.map((r) => system.storage.topics(r.regionId).topic);
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const event = JSON.parse(message.value?.toString("utf8") ?? "null") as {
+          type?: string;
+          message?: { conversationId: string; seq: number };
+        } | null;
+        if (event?.type === "message" && event.message) {
+          const key = `${event.message.conversationId}/${event.message.seq}`;
+          if (!times.has(key)) times.set(key, Number(message.timestamp));
+        }
+      },
+    });
+    await until(() => times.size >= wanted, "the message records in Kafka", {
+      everyMs: 200,
+      timeoutMs: 30_000,
+    }).catch(() => {});
+  } finally {
+    await consumer.disconnect();
+  }
+  return times;
 }
 
 export async function ackToPersisted(
@@ -50,8 +93,19 @@ export async function ackToPersisted(
   } finally {
     await client.shutdown();
   }
-  lags.sort((a, b) => a - b);
-  const at = (q: number) =>
-    Math.round(lags[Math.min(lags.length - 1, Math.floor(q * lags.length))] ?? 0);
-  return { lag_p50_ms: at(0.5), lag_p99_ms: at(0.99), lag_max_ms: Math.round(lags.at(-1) ?? 0) };
+  const acked = sent.filter((s) => s.ack);
+  const times = await kafkaTimes(system, acked.length);
+  const toKafka = acked.flatMap((s) => {
+    const at = times.get(`${s.conversationId}/${s.ack!.seq}`);
+    return at === undefined ? [] : [at - s.ack!.serverTs];
+  });
+  const total = quantiles(lags);
+  const first = quantiles(toKafka);
+  return {
+    lag_p50_ms: total.p50,
+    lag_p99_ms: total.p99,
+    lag_max_ms: total.max,
+    to_kafka_p50_ms: first.p50,
+    to_kafka_p99_ms: first.p99,
+  };
 }

@@ -59,7 +59,13 @@ export async function startChaosSystem(services: ChaosServices): Promise<ChaosSy
   const edge = new CrashableEdge({
     regions: regions.map((r) => r.url),
     signingKey: keys.signingKey,
-    vars: { ...UNLIMITED_RATES },
+    // CHAOS_OUTBOX_MAX_AGE_MS: compare the outbox's linger (the edge default is 0).
+    vars: {
+      ...UNLIMITED_RATES,
+      ...(process.env.CHAOS_OUTBOX_MAX_AGE_MS
+        ? { OUTBOX_MAX_AGE_MS: process.env.CHAOS_OUTBOX_MAX_AGE_MS }
+        : {}),
+    },
     port: await freePort(),
     persistTo,
   });
