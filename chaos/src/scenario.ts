@@ -6,7 +6,7 @@ import { closeAll, type Conversation, conversations } from "./members.ts";
 import type { ChaosOptions } from "./options.ts";
 import { type Stream, startStream } from "./stream.ts";
 import type { ChaosSystem } from "./system.ts";
-import { type Verdict, verify } from "./verify.ts";
+import { allStored, type Verdict, verify } from "./verify.ts";
 
 export interface FaultContext {
   system: ChaosSystem;
@@ -92,6 +92,21 @@ export async function msUntil(
 ): Promise<number> {
   await until(check, what, { everyMs, timeoutMs });
   return Date.now() - since;
+}
+
+/**
+ * Milliseconds from `since` (a service back) until everything acknowledged by then is stored in
+ * every datacenter: the recovery_ms of the infrastructure faults.
+ */
+export async function backlogDrainMs(ctx: FaultContext, since: number): Promise<number> {
+  const ackedByThen = ctx.stream.sent.filter((s) => s.ack);
+  return msUntil(
+    since,
+    () => allStored(ctx.system, ctx.conversations, ackedByThen),
+    "the backlog to reach every DC",
+    ctx.options.deadlineMs,
+    250,
+  );
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -3,29 +3,22 @@
 // persister retries and commits no offset until the node is back; region B and the edge go on.
 // recovery_ms: node healthy again → everything acknowledged so far is in every DC.
 import { startService, stopService } from "../services.ts";
-import { msUntil, type Scenario, sleep } from "../scenario.ts";
-import { allStored } from "../verify.ts";
+import { backlogDrainMs, type Scenario, sleep } from "../scenario.ts";
 
 export const cassandraNodeDown: Scenario = {
   name: "cassandra-node-down",
   summary: "stop dc1's node, start it again; recovery_ms = node back → backlog in every DC",
   slow: true,
-  async inject({ system, options, conversations, stream, log }) {
+  async inject(ctx) {
+    const { options, log } = ctx;
     await stopService("cassandra:node1");
     log("cassandra-node-down: node1 (dc1) stopped");
     await sleep(options.faultMs);
     const starting = Date.now();
     await startService("cassandra:node1");
     const back = Date.now();
-    const ackedByThen = stream.sent.filter((s) => s.ack);
     log(`cassandra-node-down: node1 back in ${back - starting} ms`);
-    const drainMs = await msUntil(
-      back,
-      () => allStored(system, conversations, ackedByThen),
-      "the backlog to reach every DC",
-      options.deadlineMs,
-      250,
-    );
+    const drainMs = await backlogDrainMs(ctx, back);
     return { recoveryMs: drainMs, detail: { node_start_ms: back - starting } };
   },
 };
