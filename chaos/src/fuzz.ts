@@ -2,6 +2,9 @@
 // edge. Every answer must be a valid server frame or a typed error body (a known code, the status
 // that code maps to, no stack trace, no library error code), never a 500; the socket keeps
 // answering pings; and a bystander conversation keeps working throughout. Bounded in count.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ChatClient, fetchDevToken } from "@edge-chat/client";
 import { type ServiceKeys, serviceKeys, startEdge, UNLIMITED_RATES, until } from "@edge-chat/e2e";
 import { ERROR_CODES, ErrorResponse, PROTOCOL_VERSION, ServerFrame } from "@edge-chat/protocol";
@@ -95,8 +98,16 @@ const queries = fc
 
 export async function runFuzz(options: FuzzOptions, log: (m: string) => void): Promise<FuzzResult> {
   const keys: ServiceKeys = serviceKeys();
-  // No region: the fuzz is about the edge's own handling; its outboxes just accumulate.
-  const edge = await startEdge({ regions: [], signingKey: keys.signingKey, vars: UNLIMITED_RATES });
+  // No region: the fuzz is about the edge's own handling; its outboxes just accumulate. Its own
+  // storage directory: two workerd processes on wrangler's default one lock each other's SQLite
+  // (SQLITE_BUSY, answered as 500 internal), which a parallel run once showed.
+  const persistTo = mkdtempSync(join(tmpdir(), "edge-chat-fuzz-"));
+  const edge = await startEdge({
+    regions: [],
+    signingKey: keys.signingKey,
+    vars: UNLIMITED_RATES,
+    persistTo,
+  });
   const result: FuzzResult = {
     scenario: "fuzz",
     frames: 0,
@@ -254,6 +265,7 @@ export async function runFuzz(options: FuzzOptions, log: (m: string) => void): P
     bystanderSession.close();
   } finally {
     await edge.dispose();
+    rmSync(persistTo, { recursive: true, force: true });
   }
   return result;
 }
