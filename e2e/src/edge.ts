@@ -14,6 +14,10 @@ export interface EdgeOptions {
   signingKey: JWK;
   /** Other vars of wrangler.toml to override (WINDOW_SIZE, OUTBOX_MAX_AGE_MS, …). */
   vars?: Record<string, string>;
+  /** Listen port (default: a random one); fixed, so a restarted edge comes back at the same URL. */
+  port?: number;
+  /** Directory for the Durable Objects' storage (default: wrangler's .wrangler/state). */
+  persistTo?: string;
 }
 
 /** request.cf fields a test gives a request (Miniflare's dispatchFetch `cf` option). */
@@ -44,7 +48,6 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   const vars: Record<string, string> = {
     REGIONS: regions,
     SERVICE_SIGNING_KEY: JSON.stringify(options.signingKey),
-    OUTBOX_MAX_AGE_MS: "100",
     ...options.vars,
   };
   const worker = await unstable_startWorker({
@@ -53,7 +56,8 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
       Object.entries(vars).map(([name, value]) => [name, { type: "plain_text", value }]),
     ),
     dev: {
-      server: { hostname: "127.0.0.1", port: 0 },
+      server: { hostname: "127.0.0.1", port: options.port ?? 0 },
+      ...(options.persistTo === undefined ? {} : { persist: options.persistTo }),
       inspector: false,
       watch: false,
       logLevel: "warn",

@@ -36,7 +36,7 @@ const ConfigSchema = z
     RATE_CONN_PER_SEC: int(10),
     RATE_CONN_BURST: int(20),
     OUTBOX_BATCH_SIZE: int(100).pipe(z.number().max(LIMITS.maxBatchEvents)),
-    OUTBOX_MAX_AGE_MS: int(1000, 0),
+    OUTBOX_MAX_AGE_MS: int(0, 0),
     TYPING_TTL_MS: int(5000),
     TICKET_TTL_MS: int(30_000),
     REGIONS: jsonText(Regions).default([]),

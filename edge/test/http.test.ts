@@ -2,7 +2,7 @@
 // user's sockets and HTTP calls.
 import { directConversationId } from "@edge-chat/protocol";
 import { describe, expect, it } from "vitest";
-import { api, connect, range, users } from "./support/client.ts";
+import { api, connect, range, tokenFor, users } from "./support/client.ts";
 
 describe("http fallbacks", () => {
   it("send is idempotent by clientMsgId, over HTTP and WebSocket alike", async () => {
@@ -51,6 +51,10 @@ describe("http fallbacks", () => {
     expect(delivered.status).toBe(204);
     const bad = await api(b!, "POST", `/v1/conversations/${id}/read`, { upToSeq: -1 });
     expect(bad.status).toBe(400);
+    // A page size over the maximum is a bad request, not a too-large body.
+    const huge = await api(b!, "GET", `/v1/conversations/${id}/messages?limit=100000`);
+    expect(huge.status).toBe(400);
+    expect(huge.body.error.code).toBe("invalid_request");
   });
 
   it("rejects malformed bodies with typed errors", async () => {
@@ -66,6 +70,26 @@ describe("http fallbacks", () => {
       "content-type": "application/json",
     });
     expect(notJson.status).toBe(400);
+  });
+
+  it("refuses a tampered token with a 401 that names no library internals", async () => {
+    const [a, b] = users(2);
+    const token = await tokenFor(a!);
+    // Flip the signature's first character: still well-formed, no longer valid.
+    const [head, payload, signature] = token.split(".");
+    const flipped = `${signature![0] === "A" ? "B" : "A"}${signature!.slice(1)}`;
+    const res = await api(
+      null,
+      "GET",
+      `/v1/conversations/${directConversationId(a!, b!)}`,
+      undefined,
+      {
+        authorization: `Bearer ${head}.${payload}.${flipped}`,
+      },
+    );
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe("unauthenticated");
+    expect(JSON.stringify(res.body)).not.toMatch(/ERR_|JOSE|JWS/);
   });
 });
 

@@ -188,6 +188,58 @@ describe("outbox", () => {
     expect(gap.body.hasMore).toBe(true);
   });
 
+  it("caps the retry delay after many failures at 5 s, so a returning region is used soon", async () => {
+    const [a, b] = users(2, "cap");
+    const id = directConversationId(a!, b!);
+    await failIngest(id, 1_000_000);
+    await api(a!, "POST", `/v1/conversations/${id}/messages`, {
+      clientMsgId: "c",
+      content: { kind: "text", text: "c" },
+    });
+    await eventually(
+      async () => (await sql(id, "SELECT value FROM kv WHERE key = 'outbox:retryAt'")).length > 0,
+      "a failed flush",
+    );
+    // As after a long outage: the 20th failure in a row (the uncapped delay would be minutes).
+    await sql(id, "INSERT OR REPLACE INTO kv (key, value) VALUES ('outbox:attempts', '19')");
+    await sql(id, "DELETE FROM kv WHERE key = 'outbox:retryAt'");
+    const before = Date.now();
+    await runDurableObjectAlarm(stubOf(id));
+    const [row] = await sql<{ value: string }>(
+      id,
+      "SELECT value FROM kv WHERE key = 'outbox:retryAt'",
+    );
+    expect(Number(row!.value) - before).toBeLessThanOrEqual(5_000);
+    await failIngest(id, 0);
+  });
+
+  it("flushes a lone message as soon as the region is free, not after a fixed linger", async () => {
+    const [a, b] = users(2, "eager");
+    const id = directConversationId(a!, b!);
+    await api(a!, "POST", `/v1/conversations/${id}/messages`, {
+      clientMsgId: "lone",
+      content: { kind: "text", text: "lone" },
+    });
+    // Right after the ack, inside the DO (single-threaded, so the state cannot move under us):
+    // either it has already gone, or it is due now, not at createdAt + a linger.
+    const check = await runInDurableObject(stubOf(id), (_i, state) => {
+      const store = new ConversationStore(state.storage.sql);
+      const now = Date.now();
+      const stats = store.outboxStats();
+      const config = loadConfig(env);
+      return { count: stats.count, due: outboxDueAt({ store, config }, now), now, config };
+    });
+    expect(check.config.outbox.maxAgeMs).toBe(0);
+    if (check.count > 0) expect(check.due).toBeLessThanOrEqual(check.now);
+    await eventually(
+      async () => messageSeqs(eventsOf((await ingested(id)).batches)).length === 1,
+      "the lone message ingested",
+    );
+    // It went alone: nothing held it back to fill a batch.
+    const { batches } = await ingested(id);
+    expect(batches.filter((x) => x.batch.events.some((e) => e.type === "message"))).toHaveLength(1);
+  });
+
   it("with no region configured, nothing is due and the outbox accumulates", async () => {
     const [a, b] = users(2, "noregion");
     const id = directConversationId(a!, b!);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { decodeClientFrame, decodeServerFrame, encodeFrame, utf8ByteLength } from "./codec.ts";
+import {
+  decodeClientFrame,
+  decodeServerFrame,
+  encodeFrame,
+  parseWith,
+  utf8ByteLength,
+} from "./codec.ts";
 import { ChatError, closeCodeOf, toErrorBody } from "./errors.ts";
+import { HistoryQuery } from "./http.ts";
 import { LIMITS } from "./limits.ts";
 import { negotiateVersion } from "./version.ts";
 
@@ -34,6 +41,11 @@ describe("decodeClientFrame", () => {
     const text = "€".repeat(Math.ceil(LIMITS.maxFrameBytes / 3) + 1);
     expect(text.length).toBeLessThan(LIMITS.maxFrameBytes);
     expect(codeOf(() => decodeClientFrame(text))).toBe("frame_too_large");
+  });
+
+  it("reports a number over its maximum (a page size) as invalid_request, not content_too_large", () => {
+    const tooMany = { limit: String(LIMITS.maxPageSize + 1) };
+    expect(codeOf(() => parseWith(HistoryQuery, tooMany))).toBe("invalid_request");
   });
 
   it("reports text over the kind's limit as content_too_large", () => {

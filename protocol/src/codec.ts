@@ -21,7 +21,13 @@ export function parseWith<S extends z.ZodType>(schema: S, input: unknown): z.out
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const where = issue && issue.path.length > 0 ? `${issue.path.join(".")}: ` : "";
-  const tooBig = result.error.issues.some((i) => i.code === "too_big");
+  // Too large *content* (a text, an array, a media object's byte `size`) is 413; any other number
+  // over its maximum (a page size) is simply an invalid request.
+  const tooBig = result.error.issues.some(
+    (i) =>
+      i.code === "too_big" &&
+      (i.origin === "string" || i.origin === "array" || i.path.at(-1) === "size"),
+  );
   throw new ChatError(
     tooBig ? "content_too_large" : "invalid_request",
     `${where}${issue?.message ?? "invalid"}`,

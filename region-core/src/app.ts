@@ -30,6 +30,8 @@ export interface AppDeps {
   webPushPublicKey?: string | undefined;
   /** False while shutting down: new requests are refused with a retriable 503. */
   accepting: () => boolean;
+  /** The persister's group membership, reported by /health (ingest does not wait for it). */
+  consumerState?: () => "off" | "joining" | "running";
 }
 
 export function createApp(deps: AppDeps): Hono {
@@ -46,7 +48,11 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get("/health", (c) =>
     c.json(
-      { status: deps.accepting() ? "ok" : "draining", region: deps.regionId },
+      {
+        status: deps.accepting() ? "ok" : "draining",
+        region: deps.regionId,
+        consumer: deps.consumerState?.() ?? "off",
+      },
       deps.accepting() ? 200 : 503,
     ),
   );

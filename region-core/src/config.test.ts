@@ -96,6 +96,23 @@ describe("loadConfig", () => {
     expect(keyed.downloadTtlSeconds).toBe(60);
   });
 
+  it("tunes the persister's group membership for fast rejoins, and checks the heartbeat fits", () => {
+    // A dead member is dropped after the session timeout: 6 s (the broker's minimum), not 30 s.
+    expect(loadConfig({}).kafka.consumer).toEqual({
+      sessionTimeoutMs: 6000,
+      heartbeatIntervalMs: 1000,
+      rebalanceTimeoutMs: 15000,
+      fetchMaxWaitMs: 1000,
+    });
+    expect(
+      loadConfig({ KAFKA_SESSION_TIMEOUT_MS: "9000", KAFKA_HEARTBEAT_INTERVAL_MS: "3000" }).kafka
+        .consumer.sessionTimeoutMs,
+    ).toBe(9000);
+    expect(() => loadConfig({ KAFKA_HEARTBEAT_INTERVAL_MS: "2500" })).toThrow(
+      /KAFKA_HEARTBEAT_INTERVAL_MS/,
+    );
+  });
+
   it("refuses real adapters without service keys", () => {
     expect(() => loadConfig({ ADAPTERS: "real" })).toThrow(/SERVICE_JWKS/);
   });

@@ -56,6 +56,15 @@ const Env = z.object({
   KAFKA_GROUP_ID: z.string().min(1).optional(),
   KAFKA_PARTITIONS: int(1, 1024).default(12),
   KAFKA_REPLICATION_FACTOR: int(1, 7).default(1),
+  // The persister's group membership. A member that dies without leaving (SIGKILL, a broker restart
+  // that drops its session) holds its partitions until the session times out, so the timeout is
+  // the floor of recovery: 6 s is the broker's default group.min.session.timeout.ms. kafkajs
+  // heartbeats only between fetches, hence the short fetch wait (it adds no latency: a fetch
+  // returns as soon as a record arrives).
+  KAFKA_SESSION_TIMEOUT_MS: int(1_000, 300_000).default(6_000),
+  KAFKA_HEARTBEAT_INTERVAL_MS: int(100, 60_000).default(1_000),
+  KAFKA_REBALANCE_TIMEOUT_MS: int(1_000, 300_000).default(15_000),
+  KAFKA_FETCH_MAX_WAIT_MS: int(10, 60_000).default(1_000),
 
   // Contact points, local DC, keyspace, replication and credentials are @edge-chat/cql's settings
   // (parseCqlConfig), so the migration runner and the repositories can never disagree.
@@ -172,6 +181,12 @@ export interface Config {
     groupId: string;
     partitions: number;
     replicationFactor: number;
+    consumer: {
+      sessionTimeoutMs: number;
+      heartbeatIntervalMs: number;
+      rebalanceTimeoutMs: number;
+      fetchMaxWaitMs: number;
+    };
   };
   cassandra: {
     cql: CqlConfig;
@@ -272,6 +287,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.ADAPTERS === "real" && keys.kind === "none") {
     throw new ChatError("invalid_request", "ADAPTERS=real needs SERVICE_JWKS or SERVICE_JWKS_URL");
   }
+  if (e.KAFKA_HEARTBEAT_INTERVAL_MS * 3 > e.KAFKA_SESSION_TIMEOUT_MS) {
+    throw new ChatError(
+      "invalid_request",
+      "KAFKA_HEARTBEAT_INTERVAL_MS must be at most a third of KAFKA_SESSION_TIMEOUT_MS",
+    );
+  }
   if ((e.S3_ACCESS_KEY_ID === undefined) !== (e.S3_SECRET_ACCESS_KEY === undefined)) {
     throw new ChatError(
       "invalid_request",
@@ -305,6 +326,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       groupId: e.KAFKA_GROUP_ID ?? `edge-chat-persister-${e.REGION_ID}`,
       partitions: e.KAFKA_PARTITIONS,
       replicationFactor: e.KAFKA_REPLICATION_FACTOR,
+      consumer: {
+        sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
+        heartbeatIntervalMs: e.KAFKA_HEARTBEAT_INTERVAL_MS,
+        rebalanceTimeoutMs: e.KAFKA_REBALANCE_TIMEOUT_MS,
+        fetchMaxWaitMs: e.KAFKA_FETCH_MAX_WAIT_MS,
+      },
     },
     cassandra: {
       cql,

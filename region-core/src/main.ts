@@ -3,6 +3,7 @@
 // integration tests can run several regions in one process.
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { backoffDelay, DEFAULT_RETRY } from "@edge-chat/protocol";
 import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
 import { memoryDevices, memoryNotificationSettings } from "./devices/memory.ts";
@@ -35,9 +36,13 @@ export interface RunningRegion {
   metrics: Metrics;
   repositories: Repositories;
   persister: Persister | null;
+  /** "joining" until the persister's consumer has joined its group, then "running"; "off" if disabled. */
+  consumerState(): ConsumerState;
   /** Graceful: refuse new requests, drain in-flight ones, finish persister writes, disconnect. */
   stop(): Promise<void>;
 }
+
+export type ConsumerState = "off" | "joining" | "running";
 
 interface Adapters {
   publisher: EventPublisher;
@@ -75,19 +80,34 @@ async function embeddedAdapters(config: Config): Promise<Adapters> {
 }
 
 async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters> {
-  const { connectCassandra } = await import("./repositories/cassandra/index.ts");
   const { cassandraDevices, cassandraNotificationSettings } = await import(
     "./devices/cassandra.ts"
   );
+  const started = Date.now();
   const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId });
-  await ensureTopics(
-    kafka,
-    [config.kafka.topic, config.kafka.dlqTopic, config.push.topic, config.push.dlqTopic],
-    config.kafka.partitions,
-    config.kafka.replicationFactor,
+  // Kafka and Cassandra side by side: a restart is as slow as the slower of the two, not their sum.
+  const kafkaReady = (async () => {
+    await ensureTopics(
+      kafka,
+      [config.kafka.topic, config.kafka.dlqTopic, config.push.topic, config.push.dlqTopic],
+      config.kafka.partitions,
+      config.kafka.replicationFactor,
+    );
+    const producer = await connectProducer(kafka);
+    return { producer, ms: Date.now() - started };
+  })();
+  const cassandraReady = (async () => {
+    const { connectCassandra } = await import("./repositories/cassandra/index.ts");
+    const cassandra = await connectCassandra(config.cassandra, metrics);
+    return { cassandra, ms: Date.now() - started };
+  })();
+  const [{ producer, ms: kafkaMs }, { cassandra, ms: cassandraMs }] = await Promise.all([
+    kafkaReady,
+    cassandraReady,
+  ]);
+  console.log(
+    `region-core ${config.regionId}: Kafka producer ready in ${kafkaMs} ms, Cassandra in ${cassandraMs} ms (process up ${Math.round(process.uptime() * 1000)} ms)`,
   );
-  const producer = await connectProducer(kafka);
-  const cassandra = await connectCassandra(config.cassandra, metrics);
   return {
     publisher: kafkaPublisher(producer, config.kafka.topic),
     deadLetters: kafkaPublisher(producer, config.kafka.dlqTopic),
@@ -96,6 +116,7 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
         topic: config.kafka.topic,
         groupId: config.kafka.groupId,
         partitionsConsumedConcurrently: config.persister.partitionsConcurrently,
+        ...config.kafka.consumer,
       }),
     repositories: cassandra.repositories,
     push: {
@@ -150,7 +171,16 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
         maxUnknownAttempts: config.persister.maxUnknownAttempts,
       })
     : null;
-  await persister?.start();
+  // The consumer joins its group in the background: ingest needs only the producer, and a join can
+  // take a session timeout when the previous member died without leaving. Until it has joined,
+  // records wait in Kafka (the edge has already been answered), so nothing is lost by serving first.
+  let consumerState: ConsumerState = persister ? "joining" : "off";
+  const stopSignal = new AbortController();
+  const joined = persister
+    ? startInBackground(persister, "persister", config.regionId, stopSignal.signal).then((ok) => {
+        if (ok) consumerState = "running";
+      })
+    : Promise.resolve();
 
   const s3 = s3MediaStore(config.media.s3);
   const store = config.media.cdn ? withCdnDownloads(s3, config.media.cdn) : s3;
@@ -172,7 +202,10 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
           metrics.pushDeliveries.inc({ platform: device.push?.platform ?? "none", result }),
       })
     : null;
-  await notifier?.start();
+  // Like the persister, the notifier joins its group in the background: pushes wait in Kafka.
+  const notifierJoined = notifier
+    ? startInBackground(notifier, "notifier", config.regionId, stopSignal.signal)
+    : Promise.resolve(false);
 
   let accepting = true;
   const app = createApp({
@@ -195,6 +228,7 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
     pushPublisher: adapters.push.publisher,
     webPushPublicKey: config.push.webPush?.publicKey,
     accepting: () => accepting,
+    consumerState: () => consumerState,
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.http.host, port: config.http.port }, () =>
@@ -212,7 +246,10 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if ("closeIdleConnections" in server) server.closeIdleConnections();
       await closed;
+      stopSignal.abort();
       await persister?.stop();
+      await joined;
+      await notifierJoined;
       await notifier?.stop();
       push.close();
       await adapters.close();
@@ -227,8 +264,41 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
     metrics,
     repositories: adapters.repositories,
     persister,
+    consumerState: () => consumerState,
     stop,
   };
+}
+
+/**
+ * Starts a consumer (the persister, the notifier), retrying with backoff while the event log cannot
+ * be reached (Kafka down at start-up); gives up only when the region stops. Resolves true once it
+ * runs.
+ */
+async function startInBackground(
+  consumer: { start(): Promise<void> },
+  name: string,
+  regionId: string,
+  stopped: AbortSignal,
+): Promise<boolean> {
+  const started = Date.now();
+  for (let attempt = 0; !stopped.aborted; attempt++) {
+    try {
+      await consumer.start();
+      if (stopped.aborted) return false;
+      console.log(
+        `region-core ${regionId}: ${name} joined its group in ${Date.now() - started} ms`,
+      );
+      return true;
+    } catch (error) {
+      if (stopped.aborted) return false;
+      const delay = backoffDelay(attempt, { ...DEFAULT_RETRY, maxDelayMs: 5_000 });
+      console.warn(
+        `region-core ${regionId}: ${name} could not start (${String(error)}); retrying in ${delay} ms`,
+      );
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+  return false;
 }
 
 async function main(): Promise<void> {

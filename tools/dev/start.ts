@@ -3,13 +3,15 @@
 // as the datacenters of one Cassandra cluster would; no Java) and the edge Worker under
 // `wrangler dev`.
 // A fresh Ed25519 key pair per run signs the edge's service tokens; only its public half reaches
-// the regions, so no private key is ever committed.
+// the regions, so no private key is ever committed. Every child is supervised: one that crashes is
+// restarted with backoff while the rest keep running.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createECDH, generateKeyPairSync, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { localRegionCatalog } from "@edge-chat/geo-router";
 import { startSharedStore } from "@edge-chat/region-core";
+import { onChildExit } from "./supervisor.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const edgePort = Number(process.env.EDGE_PORT ?? 8787);
@@ -38,30 +40,54 @@ const catalog = localRegionCatalog({
   ...(regions[2] ? { apSoutheastPort: regions[2].port } : {}),
 });
 
-const children: ChildProcess[] = [];
+const children = new Set<ChildProcess>();
 let stopping = false;
 
-function run(label: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  for (const stream of [child.stdout, child.stderr]) {
-    let pending = "";
-    stream?.setEncoding("utf8").on("data", (chunk: string) => {
-      const lines = (pending + chunk).split("\n");
-      pending = lines.pop() ?? "";
-      for (const line of lines) console.log(`[${label}] ${line}`);
+/**
+ * Runs a child and keeps it running: when it exits on its own it is restarted with backoff (see
+ * supervisor.ts), so a crashed region comes back and the others, the edge included, keep going.
+ */
+function run(label: string, args: string[], env: Record<string, string> = {}): void {
+  let quickCrashes = 0;
+  const launch = () => {
+    const started = Date.now();
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
     });
-  }
-  child.on("exit", (code, signal) => {
-    if (stopping) return;
-    console.error(`[${label}] exited (${signal ?? code}); stopping everything`);
-    stop(code ?? 1);
-  });
-  children.push(child);
-  return child;
+    for (const stream of [child.stdout, child.stderr]) {
+      let pending = "";
+      stream?.setEncoding("utf8").on("data", (chunk: string) => {
+        const lines = (pending + chunk).split("\n");
+        pending = lines.pop() ?? "";
+        for (const line of lines) console.log(`[${label}] ${line}`);
+      });
+    }
+    child.on("exit", (code, signal) => {
+      children.delete(child);
+      if (stopping) return;
+      const uptimeMs = Date.now() - started;
+      const how = `exited (${signal ?? `code ${code}`}) after ${(uptimeMs / 1000).toFixed(1)} s`;
+      const decision = onChildExit(quickCrashes, uptimeMs);
+      quickCrashes = decision.quickCrashes;
+      if (decision.action === "give_up") {
+        console.error(
+          `[${label}] ${how}; ${quickCrashes} quick crashes in a row, giving up: stopping everything`,
+        );
+        stop(1);
+        return;
+      }
+      console.error(
+        `[${label}] ${how}; restarting in ${decision.delayMs} ms (quick crashes in a row: ${quickCrashes})`,
+      );
+      setTimeout(() => {
+        if (!stopping) launch();
+      }, decision.delayMs);
+    });
+    children.add(child);
+  };
+  launch();
 }
 
 function stop(exitCode = 0): void {

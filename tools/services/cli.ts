@@ -6,8 +6,12 @@ import {
   endpointsFor,
   ensureServices,
   leaseServices,
+  parseTarget,
+  pauseTarget,
   servicesStatus,
+  startTarget,
   stopServices,
+  stopTarget,
 } from "./ensure.ts";
 import { ignoreKafkajsTimerWarning } from "./services/kafka.ts";
 import type { HealthRow } from "./types.ts";
@@ -15,6 +19,7 @@ import type { HealthRow } from "./types.ts";
 ignoreKafkajsTimerWarning();
 
 const USAGE = `usage: npm run services -- <up|down|status|lease> [options]
+       npm run services -- <stop|start|pause|resume> <service | cassandra:nodeN>   one service or node
   --only cassandra,kafka,redis,upstash,s3   choose services (default: all; upstash implies redis)
   --regions N                               one Cassandra data center per region (dc1..dcN, for
                                             eu-west, us-east, ap-southeast): --cassandra-dcs N
@@ -112,6 +117,24 @@ async function main(): Promise<number> {
         throw new Error(`--since: not a date: ${values.since}`);
       const stopped = await stopServices({ ...options, startedSince: since, leasePid });
       console.log(stopped.length > 0 ? `stopped: ${stopped.join(", ")}` : "nothing to stop");
+      return 0;
+    }
+    case "stop": {
+      const stopped = await stopTarget(parseTarget(positionals[1] ?? ""), options);
+      console.log(stopped.length > 0 ? `stopped: ${stopped.join(", ")}` : "nothing to stop");
+      return 0;
+    }
+    case "pause":
+    case "resume": {
+      const target = parseTarget(positionals[1] ?? "");
+      const done = pauseTarget(target, command === "pause", options);
+      console.log(done ? `${command}d: ${target}` : `${target} is not running`);
+      return done ? 0 : 1;
+    }
+    case "start": {
+      const target = parseTarget(positionals[1] ?? "");
+      await startTarget(target, options);
+      printRows(await servicesStatus(options));
       return 0;
     }
     default:

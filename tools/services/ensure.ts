@@ -13,10 +13,11 @@ import {
 } from "./config.ts";
 import { log } from "./install.ts";
 import { liveLeases, releaseLease, takeLease } from "./leases.ts";
-import { readPid, stopProcess } from "./process.ts";
+import { pauseProcess, readPid, stopProcess } from "./process.ts";
 import {
   cassandraEndpoint,
   downCassandra,
+  downCassandraNode,
   statusCassandra,
   upCassandra,
 } from "./services/cassandra.ts";
@@ -126,6 +127,53 @@ export async function stopCassandraNode(
 ): Promise<boolean> {
   const cfg = configFrom(options);
   return stopProcess(cfg.runDir, `cassandra-node${options.node}`, options.graceMs);
+}
+
+/** One service, or one Cassandra node as `cassandra:nodeN`: what `stop`/`start` act on. */
+export type ServiceTarget = ServiceName | `cassandra:node${number}`;
+
+export function parseTarget(text: string): ServiceTarget {
+  if ((SERVICE_NAMES as readonly string[]).includes(text)) return text as ServiceName;
+  if (/^cassandra:node[1-9]$/.test(text)) return text as ServiceTarget;
+  throw new Error(`not a service or Cassandra node: ${text} (e.g. kafka, cassandra:node1)`);
+}
+
+/**
+ * Stops one service or one Cassandra node, leaving the others running (fault injection for the
+ * chaos suite). Returns what it stopped.
+ */
+export async function stopTarget(
+  target: ServiceTarget,
+  options: EnsureOptions = {},
+): Promise<string[]> {
+  const cfg = configFrom(options);
+  if (target.startsWith("cassandra:")) {
+    const node = target.slice("cassandra:".length);
+    return withLock(cfg, () => downCassandraNode(cfg, node));
+  }
+  return stopServices({ ...options, only: [target as ServiceName] });
+}
+
+/**
+ * Freezes (`paused` true) or thaws one service or Cassandra node: a hung process rather than a
+ * stopped one, and thawing is instant (no JVM start). Returns false if it was not running.
+ */
+export function pauseTarget(
+  target: ServiceTarget,
+  paused: boolean,
+  options: EnsureOptions = {},
+): boolean {
+  const cfg = configFrom(options);
+  const id = target.startsWith("cassandra:")
+    ? `cassandra-${target.slice("cassandra:".length)}`
+    : target;
+  return pauseProcess(cfg.runDir, id, paused);
+}
+
+/** Starts one service, or the Cassandra nodes that are down, and waits until healthy. */
+export async function startTarget(target: ServiceTarget, options: EnsureOptions = {}) {
+  const service = (target.startsWith("cassandra:") ? "cassandra" : target) as ServiceName;
+  return ensureServices({ ...options, only: [service] });
 }
 
 /** True if any recorded service process started at or after `since`. */

@@ -5,9 +5,14 @@ export type { DownOptions, EnsureOptions } from "./ensure.ts";
 export {
   endpointsFor,
   ensureServices,
+  parseTarget,
+  pauseTarget,
+  type ServiceTarget,
   servicesStatus,
+  startTarget,
   stopCassandraNode,
   stopServices,
+  stopTarget,
 } from "./ensure.ts";
 export { ServiceError } from "./process.ts";
 export { createKafkaTopics } from "./services/kafka.ts";

@@ -136,6 +136,17 @@ export async function stopProcess(runDir: string, id: string, graceMs = 30_000):
   return stopped;
 }
 
+/**
+ * Freezes (SIGSTOP) or thaws (SIGCONT) a service we started, by pid file: to its peers and clients
+ * a frozen process is a hung one (connections stay open, nothing answers). False if not running.
+ */
+export function pauseProcess(runDir: string, id: string, paused: boolean): boolean {
+  const rec = readPid(runDir, id);
+  if (!rec || !isRunning(rec)) return false;
+  signalGroup(rec.pid, paused ? "SIGSTOP" : "SIGCONT");
+  return true;
+}
+
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pid, signal);

@@ -58,6 +58,16 @@ const hs = (o = {}) =>
 const eddsa = (o = {}, key = ed.privateKey, kid = "ed") =>
   claims(o).setProtectedHeader({ alg: "EdDSA", kid }).sign(key);
 
+/** The refusal's message, as a client would see it. */
+async function refusalMessage(token: Promise<string> | string, config = dev): Promise<string> {
+  try {
+    await verifyUserToken(await token, config);
+    return "accepted";
+  } catch (error) {
+    return error instanceof ChatError ? error.message : "untyped error";
+  }
+}
+
 async function refusal(token: Promise<string> | string, config = dev): Promise<string> {
   try {
     await verifyUserToken(await token, config);
@@ -68,6 +78,24 @@ async function refusal(token: Promise<string> | string, config = dev): Promise<s
 }
 
 describe("verifyUserToken", () => {
+  it("says what is wrong without naming the library's error codes", async () => {
+    const messages = [
+      await refusalMessage(eddsa({}, other.privateKey)),
+      await refusalMessage(eddsa({ exp: now() - 3600 })),
+      await refusalMessage(eddsa({ aud: "someone-else" })),
+      await refusalMessage("not.a.jwt"),
+      await refusalMessage(eddsa({}, ed.privateKey, "nope"), prod),
+    ];
+    expect(messages).toEqual([
+      "invalid token (signature does not verify)",
+      "invalid token (expired)",
+      "invalid token (claim aud not accepted)",
+      "invalid token (malformed or unverifiable)",
+      "invalid token (unknown signing key)",
+    ]);
+    for (const message of messages) expect(message).not.toMatch(/ERR_|JOSE|JWS|JWT[A-Z]/);
+  });
+
   it("accepts valid HS256 (development), EdDSA and ES256 tokens", async () => {
     expect(await verifyUserToken(await hs(), dev)).toBe("alice");
     expect(await verifyUserToken(await eddsa(), dev)).toBe("alice");

@@ -65,9 +65,27 @@ export async function verifyUserToken(token: string, config: JwtConfig): Promise
     return sub.data;
   } catch (error) {
     if (error instanceof ChatError) throw error;
-    const reason = error instanceof errors.JOSEError ? error.code : "invalid token";
-    throw new ChatError("unauthenticated", `invalid token (${reason})`, { cause: error });
+    throw new ChatError("unauthenticated", `invalid token (${tokenProblem(error)})`, {
+      cause: error,
+    });
   }
+}
+
+/**
+ * What was wrong with a token, in the protocol's words: the client learns what to fix (a new token,
+ * the right audience) but never the verifying library's error codes (ERR_JWS_…) or messages.
+ */
+export function tokenProblem(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return "expired";
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return /^[a-z]{2,5}$/.test(error.claim)
+      ? `claim ${error.claim} not accepted`
+      : "claims not accepted";
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return "signature does not verify";
+  if (error instanceof errors.JOSEAlgNotAllowed) return "algorithm not accepted";
+  if (error instanceof errors.JWKSNoMatchingKey) return "unknown signing key";
+  return "malformed or unverifiable";
 }
 
 /** Reads `Authorization: Bearer <token>`; undefined when absent. */

@@ -1,5 +1,11 @@
 // Outbox batching as a pure decision: when the next flush is due. (Region health and choice belong
 // to @edge-chat/geo-router, see region.ts.)
+//
+// Batching is by load, not by a timer: with the default linger of 0 a conversation flushes as soon
+// as it has an event and no retry is pending. The DO runs one flush at a time (its alarm), so what
+// arrives while a batch is in flight waits for that round trip and leaves as the next batch: an idle
+// conversation sends each message at once (lag = one round trip), a busy one sends batches that grow
+// with its rate. A positive linger (OUTBOX_MAX_AGE_MS) trades lag for fewer, fuller batches.
 
 export interface OutboxSnapshot {
   count: number;
@@ -8,14 +14,21 @@ export interface OutboxSnapshot {
   retryAt: number | undefined;
 }
 
-/** When the next flush is due: a full batch at once, a partial one when its oldest event is maxAgeMs old. */
+export interface OutboxPolicy {
+  /** A full batch leaves at once, whatever the linger. */
+  batchSize: number;
+  /** Longest a partial batch waits for more events; 0 = flush whenever the region is free. */
+  maxAgeMs: number;
+}
+
+/** When the next flush is due: after a failure at its retry time; otherwise see the header. */
 export function flushDueAt(
   outbox: OutboxSnapshot,
-  policy: { batchSize: number; maxAgeMs: number },
+  policy: OutboxPolicy,
   now: number,
 ): number | undefined {
   if (outbox.count === 0) return undefined;
   if (outbox.retryAt !== undefined) return outbox.retryAt;
-  if (outbox.count >= policy.batchSize) return now;
+  if (outbox.count >= policy.batchSize || policy.maxAgeMs === 0) return now;
   return (outbox.oldestCreatedAt ?? now) + policy.maxAgeMs;
 }

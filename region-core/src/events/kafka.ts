@@ -97,6 +97,11 @@ export interface KafkaConsumerSettings {
   topic: string;
   groupId: string;
   partitionsConsumedConcurrently: number;
+  /** Group membership timing (see KAFKA_SESSION_TIMEOUT_MS in config.ts); unset: kafkajs's defaults. */
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  rebalanceTimeoutMs?: number;
+  fetchMaxWaitMs?: number;
 }
 
 /** A consumer-group member delivering partition batches that the handler resolves itself. */
@@ -104,7 +109,16 @@ export function kafkaConsumer(kafka: Kafka, settings: KafkaConsumerSettings): Ev
   let consumer: Consumer | null = null;
   return {
     async run(handler: BatchHandler) {
-      consumer = kafka.consumer({ groupId: settings.groupId, allowAutoTopicCreation: false });
+      // No static membership (group.instance.id): kafkajs 2.2 does not send it, so a restarted
+      // member always joins as a new one and the dead one is dropped after sessionTimeout.
+      consumer = kafka.consumer({
+        groupId: settings.groupId,
+        allowAutoTopicCreation: false,
+        sessionTimeout: settings.sessionTimeoutMs,
+        heartbeatInterval: settings.heartbeatIntervalMs,
+        rebalanceTimeout: settings.rebalanceTimeoutMs,
+        maxWaitTimeInMs: settings.fetchMaxWaitMs,
+      });
       await consumer.connect();
       await consumer.subscribe({ topics: [settings.topic], fromBeginning: true });
       await consumer.run({

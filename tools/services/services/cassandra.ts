@@ -209,6 +209,14 @@ export async function downCassandra(cfg: ServicesConfig): Promise<string[]> {
   return stopped;
 }
 
+/** Stops one node (fault injection: "one Cassandra node down"); the rest keep running. */
+export async function downCassandraNode(cfg: ServicesConfig, name: string): Promise<string[]> {
+  if (!clusterLayout(cfg.cassandra).some((node) => node.name === name)) {
+    throw new ServiceError("cassandra", "SERVICE_CONFLICT", `no Cassandra ${name} in this layout`);
+  }
+  return (await stopProcess(cfg.runDir, `cassandra-${name}`)) ? [`cassandra ${name}`] : [];
+}
+
 export async function statusCassandra(cfg: ServicesConfig): Promise<HealthRow[]> {
   const rows: HealthRow[] = [];
   for (const node of clusterLayout(cfg.cassandra)) {

@@ -1,0 +1,20 @@
+// Every scenario, in the order `all` runs them (the cheap ones first; the Cassandra node restart,
+// the slowest fault, last).
+import type { Scenario } from "../scenario.ts";
+import { cassandraNodeDown } from "./cassandra-node-down.ts";
+import { cassandraNodeHung } from "./cassandra-node-hung.ts";
+import { edgeKill } from "./edge-kill.ts";
+import { kafkaRestart } from "./kafka-restart.ts";
+import { reconnectStorm } from "./reconnect-storm.ts";
+import { regionKill } from "./region-kill.ts";
+import { steadyLag } from "./steady-lag.ts";
+
+export const SCENARIOS: readonly Scenario[] = [
+  steadyLag,
+  regionKill,
+  reconnectStorm,
+  edgeKill,
+  kafkaRestart,
+  cassandraNodeHung,
+  cassandraNodeDown,
+];

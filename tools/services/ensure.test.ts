@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { parseTarget } from "./ensure.ts";
+
+describe("stop/start targets", () => {
+  it("names a service or one Cassandra node", () => {
+    expect(parseTarget("kafka")).toBe("kafka");
+    expect(parseTarget("cassandra")).toBe("cassandra");
+    expect(parseTarget("cassandra:node2")).toBe("cassandra:node2");
+  });
+
+  it("refuses anything else, saying what is expected", () => {
+    for (const bad of ["", "zookeeper", "cassandra:node0", "cassandra:2", "kafka:node1"]) {
+      expect(() => parseTarget(bad)).toThrow(/not a service or Cassandra node/);
+    }
+  });
+});
