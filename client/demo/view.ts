@@ -174,7 +174,27 @@ function describe(content: Message["content"]): string {
           return `${e.userId} left`;
         case "renamed":
           return `${e.by} renamed the group to “${e.name}”`;
+        case "description_set":
+          return `${e.by} changed the description`;
+        case "role_changed":
+          return `${e.by} made ${e.userId} ${e.role === "admin" ? "an admin" : "a member"}`;
+        case "send_policy_set":
+          return `${e.by} let ${e.adminsOnly ? "only admins" : "everyone"} send`;
+        case "invite_created":
+          return `${e.by} created an invite link`;
+        case "invite_revoked":
+          return `${e.by} revoked the invite link`;
+        case "joined_by_invite":
+          return `${e.userId} joined by invite link`;
       }
+      return "";
     }
+    case "deleted":
+      return "🚫 This message was deleted";
+    case "edit":
+    case "delete":
+    case "reaction":
+      // Changes are folded into their targets and never shown as messages of their own.
+      return "";
   }
 }

@@ -44,6 +44,8 @@ const ConfigSchema = z
     SERVICE_SIGNING_KEY: jsonText(z.record(z.string(), z.unknown())).optional(),
     PUSH_WEBHOOK_URL: z.url().optional(),
     PUSH_COLLAPSE_MS: int(60_000, 0),
+    EDIT_WINDOW_MS: int(15 * 60_000, 0),
+    DELETE_WINDOW_MS: int(48 * 60 * 60_000, 0),
   })
   .transform((v) => ({
     development: v.ENVIRONMENT === "development",
@@ -71,6 +73,8 @@ const ConfigSchema = z
     serviceSigningKey: v.SERVICE_SIGNING_KEY,
     /** Where push notifications are POSTed (unset: they are only counted and logged). */
     push: { webhookUrl: v.PUSH_WEBHOOK_URL, collapseMs: v.PUSH_COLLAPSE_MS },
+    /** How long a sender may edit / delete for everyone after sending (admins delete any time). */
+    changes: { editWindowMs: v.EDIT_WINDOW_MS, deleteWindowMs: v.DELETE_WINDOW_MS },
   }))
   .superRefine((config, ctx) => {
     if (!config.development && !config.jwt.jwks && !config.jwt.jwksUrl) {

@@ -25,4 +25,6 @@ export interface Env {
   SERVICE_SIGNING_KEY?: string;
   PUSH_WEBHOOK_URL?: string;
   PUSH_COLLAPSE_MS?: string;
+  EDIT_WINDOW_MS?: string;
+  DELETE_WINDOW_MS?: string;
 }

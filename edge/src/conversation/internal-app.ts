@@ -22,11 +22,13 @@ import { errorResponse } from "../http/errors.ts";
 import { CONVERSATION_HEADER, LOCATION_HEADER, USER_HEADER } from "../http/internal.ts";
 import type { RegionHistoryRequest } from "../region/history.ts";
 import { mediaInternalRoutes } from "./media-internal.ts";
+import { changesInternalRoutes } from "./changes-internal.ts";
 
 type Vars = { userId: UserId; conversationId: ConversationId };
 
 export interface InternalHandlers {
   service: import("./service.ts").ConversationService;
+  changes: import("./changes-service.ts").MessageChanges;
   sockets: import("./sockets.ts").Sockets;
   /** The WebSocket upgrade (handled by the DO itself). */
   upgrade(request: Request, conversationId: ConversationId, userId: UserId | undefined): Response;
@@ -102,6 +104,7 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
   });
 
   app.route("/media", mediaInternalRoutes(h));
+  app.route("/messages", changesInternalRoutes(h));
 
   app.post("/tickets", (c) => {
     const ticket: TicketResponse = h.service.issueTicket(c.get("conversationId"), c.get("userId"));

@@ -11,6 +11,7 @@ import type {
 } from "@edge-chat/protocol";
 import { consumeTicket, insertTicket, TICKETS_SCHEMA } from "../auth/tickets.ts";
 import { INBOX_OUTBOX_SCHEMA, InboxOutbox } from "./inbox-outbox.ts";
+import { ChangesStore } from "./changes-store.ts";
 import type { ConversationMeta } from "./domain/membership.ts";
 import type { Bucket } from "./domain/token-bucket.ts";
 
@@ -41,10 +42,13 @@ export class ConversationStore {
   private readonly sql: SqlStorage;
   /** Pending notifications to the members' InboxDOs (same database, same transactions). */
   readonly inbox: InboxOutbox;
+  /** Edit history, reactions, tombstones, hidden seqs and reply quotes (message changes). */
+  readonly changes: ChangesStore;
   constructor(sql: SqlStorage) {
     this.sql = sql;
     sql.exec(SCHEMA + TICKETS_SCHEMA + INBOX_OUTBOX_SCHEMA);
     this.inbox = new InboxOutbox(sql);
+    this.changes = new ChangesStore(sql);
   }
 
   // ── metadata ──
