@@ -99,7 +99,9 @@ describe("edit", () => {
     const [a, b, outsider] = users(3);
     const id = await createGroup(a!, [b!]);
     const seq = await send(a!, id, "mine");
-    const refusal = async (res: Promise<{ status: number; body: { error?: { code: string } } | null }>) => {
+    const refusal = async (
+      res: Promise<{ status: number; body: { error?: { code: string } } | null }>,
+    ) => {
       const r = await res;
       return [r.status, r.body?.error?.code];
     };
@@ -247,6 +249,33 @@ describe("reactions", () => {
     expect(rows.find((m) => m.seq === seq)!.reactions).toEqual([{ emoji: "❤️", count: 1 }]);
     const bad = await react(b!, id, seq, "two words");
     expect(bad.status).toBe(400);
+  });
+});
+
+describe("replies and mentions", () => {
+  it("a reply quotes its target until it is deleted; @member ids are resolved", async () => {
+    const [a, b, c] = users(3);
+    const id = await createGroup(a!, [b!, c!]);
+    const seq = await send(a!, id, "the original words");
+    const reply = await send(b!, id, `agree @${a} and @${c}, not @nobody`, seq);
+    let row = (await history(c!, id)).find((m) => m.seq === reply)!;
+    expect(row.quote).toEqual({
+      senderId: a,
+      kind: "text",
+      excerpt: "the original words",
+      deleted: false,
+    });
+    expect(row.mentions).toEqual([a, c]);
+    const res = await del(a!, id, seq);
+    expect(res.body.seq).toBeGreaterThan(reply);
+    row = (await history(c!, id)).find((m) => m.seq === reply)!;
+    expect(row.quote).toEqual({ senderId: a, kind: "deleted", deleted: true });
+    const change = (await history(c!, id)).find((m) => m.seq === res.body.seq)!;
+    expect(change.content).toMatchObject({ kind: "delete", scrub: [reply] });
+    // A reply to a deleted message says so from the start.
+    const late = await send(c!, id, "what was it?", seq);
+    row = (await history(c!, id)).find((m) => m.seq === late)!;
+    expect(row.quote).toEqual({ senderId: a, kind: "deleted", deleted: true });
   });
 });
 

@@ -32,6 +32,7 @@ import {
 import { checkMediaKeys } from "./domain/media.ts";
 import { advance, type ReceiptKind, type StatusChange, statusChanges } from "./domain/receipts.ts";
 import { planSync } from "./domain/sync.ts";
+import { enrichMessage } from "./replies-service.ts";
 import { type Bucket, takeAll } from "./domain/token-bucket.ts";
 import type { ConversationStore } from "./store.ts";
 
@@ -270,6 +271,7 @@ export class ConversationService {
       serverTs: this.clock.now(),
     };
     if (replyToSeq !== undefined) message.replyToSeq = replyToSeq;
+    enrichMessage(this.store, message);
     this.store.insertMessage(message);
     this.store.setLastSeq(seq);
     this.store.appendOutbox({ type: "message", message }, this.clock.now());
