@@ -227,8 +227,8 @@ describe("reactions", () => {
     expect(swap.status).toBe(201);
     let rows = await history(a!, id);
     expect(rows.find((m) => m.seq === seq)!.reactions).toEqual([
-      { emoji: "👍", count: 1 },
       { emoji: "❤️", count: 1 },
+      { emoji: "👍", count: 1 },
     ]);
     expect(rows.find((m) => m.seq === swap.body.seq)!.content).toEqual({
       kind: "reaction",

@@ -81,8 +81,8 @@ describe("foldChange", () => {
     m = foldChange(m, react(3, 1, "carol", "👍", null));
     m = foldChange(m, react(4, 1, "bob", "❤️", "👍"));
     expect(m.reactions).toEqual([
-      { emoji: "👍", count: 1 },
       { emoji: "❤️", count: 1 },
+      { emoji: "👍", count: 1 },
     ]);
     // A replay of an already folded reaction does not count twice.
     expect(foldChange(m, react(3, 1, "carol", "👍", null))).toBe(m);

@@ -71,7 +71,12 @@ function foldReaction(
   }
   if (emoji !== null) counts.set(emoji, (counts.get(emoji) ?? 0) + 1);
   const next: Message = { ...target, reactionsSeq: change.seq };
-  if (counts.size > 0) next.reactions = [...counts].map(([e, count]) => ({ emoji: e, count }));
+  // Sorted by emoji, so a store that aggregates rows on read gets the very same list.
+  if (counts.size > 0) {
+    next.reactions = [...counts]
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
+      .map(([e, count]) => ({ emoji: e, count }));
+  }
   else delete next.reactions;
   return next;
 }

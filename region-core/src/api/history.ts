@@ -10,6 +10,7 @@ import {
 } from "@edge-chat/protocol";
 import { Hono } from "hono";
 import type { HistoryRange, Repositories } from "../repositories/ports.ts";
+import { latestState } from "../repositories/change-state.ts";
 
 export function historyRoutes(deps: { repositories: Repositories }): Hono {
   const app = new Hono();
@@ -35,6 +36,11 @@ export function historyRoutes(deps: { repositories: Repositories }): Hono {
       if (row) range.latestSeqHint = row.lastMessageSeq;
     }
     const page: RegionHistoryPage = await deps.repositories.messages.page(conversationId, range);
+    page.messages = await latestState(
+      deps.repositories.messageChanges,
+      conversationId,
+      page.messages,
+    );
     return c.json(page);
   });
   return app;

@@ -3,6 +3,7 @@
 // persister calls this strictly in order per conversation, so read-then-write never races itself.
 import type { RegionEvent } from "@edge-chat/protocol";
 import type { Repositories, UserConversationRow } from "../repositories/ports.ts";
+import { applyMessageEffects } from "./changes.ts";
 import { advanceListRow, advanceReadSeq, mergeReceipt, planMembership } from "./merge.ts";
 
 export async function applyEvent(repos: Repositories, event: RegionEvent): Promise<void> {
@@ -21,6 +22,7 @@ type MessageOf = Extract<RegionEvent, { type: "message" }>["message"];
 async function applyMessage(repos: Repositories, message: MessageOf): Promise<void> {
   // The message row first: if we crash before the list rows, the replay redoes both.
   await repos.messages.insert(message);
+  await applyMessageEffects(repos, message);
   const members = await repos.members.list(message.conversationId);
   await Promise.all(
     members.map(async ({ userId }) => {

@@ -4,8 +4,10 @@ import { EmbeddedLog } from "../../src/events/embedded-log.ts";
 import { memoryRepositories } from "../../src/repositories/memory.ts";
 import { eventLogContract } from "./event-log.contract.ts";
 import { repositoryContract } from "./repositories.contract.ts";
+import { messageChangesContract } from "./message-changes.contract.ts";
 
 repositoryContract("in-memory", memoryRepositories);
+messageChangesContract("in-memory", memoryRepositories);
 
 eventLogContract("embedded log", () => {
   const log = new EmbeddedLog({ partitions: 4, maxBatchRecords: 3 });

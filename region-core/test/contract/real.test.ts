@@ -17,6 +17,7 @@ import type { Repositories } from "../../src/repositories/ports.ts";
 import { cassandraEnv, createKeyspace, deleteTopics, dropKeyspace, RUN } from "../real.ts";
 import { eventLogContract } from "./event-log.contract.ts";
 import { repositoryContract } from "./repositories.contract.ts";
+import { messageChangesContract } from "./message-changes.contract.ts";
 
 const services = inject("services");
 const keyspace = `rc_contract_${RUN}`;
@@ -45,6 +46,7 @@ afterAll(async () => {
 });
 
 repositoryContract("cassandra", () => repositories);
+messageChangesContract("cassandra", () => repositories);
 
 eventLogContract("kafka", () => ({
   topic: async () => {
