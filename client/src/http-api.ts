@@ -6,9 +6,13 @@ import {
   Conversation,
   type ConversationId,
   type CreateGroupRequest,
+  type DeleteRequest,
+  EditHistory,
+  type EditRequest,
   ERROR_CODES,
   type ErrorCode,
   ErrorResponse,
+  HiddenList,
   HistoryPage,
   InboxList,
   LIMITS,
@@ -16,6 +20,8 @@ import {
   type MediaUploadRequest,
   MediaUploadTicket,
   Presence,
+  ReactionList,
+  type ReactRequest,
   SendAck,
   type SendRequest,
   type Seq,
@@ -97,6 +103,45 @@ export class HttpApi implements MediaTickets {
   /** Sends over HTTP (no socket needed); resending the same clientMsgId returns the original ack. */
   sendMessage(conversationId: ConversationId, request: SendRequest): Promise<SendAck> {
     return this.#call(SendAck, "POST", `${conv(conversationId)}/messages`, request);
+  }
+
+  /** Edits my text message `seq` (within the edit window). */
+  editMessage(conversationId: ConversationId, seq: Seq, request: EditRequest): Promise<SendAck> {
+    return this.#call(SendAck, "POST", `${conv(conversationId)}/messages/${seq}/edit`, request);
+  }
+
+  /** Deletes message `seq` for everyone (an ack of the delete) or only for me (undefined). */
+  async deleteMessage(
+    conversationId: ConversationId,
+    seq: Seq,
+    request: DeleteRequest,
+  ): Promise<SendAck | undefined> {
+    const path = `${conv(conversationId)}/messages/${seq}/delete`;
+    if (request.scope === "me") {
+      await this.#call(undefined, "POST", path, request);
+      return undefined;
+    }
+    return this.#call(SendAck, "POST", path, request);
+  }
+
+  /** Sets (emoji) or removes (null) my reaction to message `seq`. */
+  react(conversationId: ConversationId, seq: Seq, request: ReactRequest): Promise<SendAck> {
+    return this.#call(SendAck, "PUT", `${conv(conversationId)}/messages/${seq}/reaction`, request);
+  }
+
+  /** My own message's versions, oldest first. */
+  editHistory(conversationId: ConversationId, seq: Seq): Promise<EditHistory> {
+    return this.#call(EditHistory, "GET", `${conv(conversationId)}/messages/${seq}/edits`);
+  }
+
+  /** Who reacted to message `seq` with what. */
+  reactions(conversationId: ConversationId, seq: Seq): Promise<ReactionList> {
+    return this.#call(ReactionList, "GET", `${conv(conversationId)}/messages/${seq}/reactions`);
+  }
+
+  /** The seqs I deleted for myself. */
+  async hidden(conversationId: ConversationId): Promise<Seq[]> {
+    return (await this.#call(HiddenList, "GET", `${conv(conversationId)}/messages/hidden`)).seqs;
   }
 
   history(conversationId: ConversationId, request: HistoryRequest = {}): Promise<HistoryPage> {

@@ -22,6 +22,7 @@ export {
 } from "./inbox.ts";
 export { byRecency, ConversationList } from "./inbox-list.ts";
 export { type MediaContent, type MediaData, type MediaUpload, uploadMedia } from "./media.ts";
+export { MessageList } from "./message-list.ts";
 export {
   ConversationSession,
   type InfoResult,
