@@ -76,8 +76,7 @@ function foldReaction(
     next.reactions = [...counts]
       .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))
       .map(([e, count]) => ({ emoji: e, count }));
-  }
-  else delete next.reactions;
+  } else delete next.reactions;
   return next;
 }
 

@@ -106,3 +106,20 @@ export type ReactionList = z.infer<typeof ReactionList>;
 /** GET /v1/conversations/:id/hidden: the seqs the caller deleted for themself. */
 export const HiddenList = z.object({ seqs: z.array(Seq) });
 export type HiddenList = z.infer<typeof HiddenList>;
+
+/**
+ * PATCH /v1/conversations/:id (group admins): any of name, description, admin-only sending.
+ * Each field that changes records its system message. → Conversation.
+ */
+export const UpdateGroupRequest = z
+  .object({
+    name: z.string().trim().min(1).max(LIMITS.maxGroupNameChars).optional(),
+    description: z.string().max(LIMITS.maxGroupDescriptionChars).optional(),
+    adminsOnly: z.boolean().optional(),
+  })
+  .refine((r) => Object.keys(r).length > 0, "nothing to change");
+export type UpdateGroupRequest = z.infer<typeof UpdateGroupRequest>;
+
+/** PUT /v1/conversations/:id/members/:userId/role (group admins): promote or demote. */
+export const SetRoleRequest = z.object({ role: z.enum(["admin", "member"]) });
+export type SetRoleRequest = z.infer<typeof SetRoleRequest>;

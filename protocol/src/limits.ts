@@ -29,6 +29,8 @@ export const LIMITS = {
   maxQuoteChars: 200,
   /** Most members one message mentions. */
   maxMentions: 50,
+  /** Longest group description, in characters. */
+  maxGroupDescriptionChars: 1000,
   /** Most seqs one "delete for me" request hides. */
   maxHideSeqs: 100,
 } as const;

@@ -23,6 +23,7 @@ import { type FrameContext, handleMessage, replay, stopTyping } from "./frames.t
 import { createInternalApp } from "./internal-app.ts";
 import { ConversationService } from "./service.ts";
 import { MessageChanges } from "./changes-service.ts";
+import { GroupAdmin } from "./group-service.ts";
 import { type SocketState, Sockets, saveState, sendFrame, stateOf } from "./sockets.ts";
 import { ConversationStore } from "./store.ts";
 
@@ -56,6 +57,11 @@ export class ConversationDO extends DurableObject<Env> {
     this.app = createInternalApp({
       service: this.service,
       changes: this.changes,
+      group: new GroupAdmin({
+        service: this.service,
+        store: this.store,
+        transaction: (fn) => ctx.storage.transactionSync(fn),
+      }),
       sockets: this.sockets,
       upgrade: (request, conversationId, userId) => this.upgrade(request, conversationId, userId),
       scheduleAlarm: () => this.scheduleAlarm(),

@@ -102,6 +102,8 @@ export function createApp(): Hono<AppEnv> {
   const passthrough = [
     ["post", "/tickets"],
     ["get", ""],
+    ["patch", ""],
+    ["put", "/members/:userId/role"],
     ["post", "/members"],
     ["delete", "/members/:userId"],
     ["post", "/messages"],
