@@ -78,4 +78,26 @@ describe("group admin", () => {
     const r = await api(b!, "PATCH", path(direct), { name: "x" });
     expect([r.status, r.body.error.code]).toEqual([403, "forbidden"]);
   });
+
+  it("block: neither side of a direct chat sends until it is lifted; groups cannot be blocked", async () => {
+    const [a, b] = users(2);
+    const id = directConversationId(a!, b!);
+    expect((await sendText(a!, id, "hi")).status).toBe(201);
+    expect((await api(b!, "POST", path(id, "/block"))).status).toBe(204);
+    for (const user of [a!, b!]) {
+      const r = await sendText(user, id, "still there?");
+      expect([r.status, r.body.error.code]).toEqual([403, "blocked"]);
+    }
+    const sa = await connect(a!, id);
+    sa.send({ type: "react", reqId: "r", clientMsgId: "r", targetSeq: 1, emoji: "👋" });
+    expect(await sa.next("error", (e) => e.reqId === "r")).toMatchObject({ code: "blocked" });
+    sa.close();
+    // Only the blocker lifts their own block.
+    expect((await api(a!, "DELETE", path(id, "/block"))).status).toBe(204);
+    expect((await sendText(a!, id, "please")).body.error.code).toBe("blocked");
+    expect((await api(b!, "DELETE", path(id, "/block"))).status).toBe(204);
+    expect((await sendText(a!, id, "thanks")).status).toBe(201);
+    const group = await createGroup(a!, [b!]);
+    expect((await api(a!, "POST", path(group, "/block"))).status).toBe(400);
+  });
 });

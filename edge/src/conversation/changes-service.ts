@@ -24,6 +24,7 @@ import {
   checkReaction,
   type TargetView,
 } from "./domain/changes.ts";
+import { checkNotBlocked } from "./domain/group-admin.ts";
 import type { Bucket } from "./domain/token-bucket.ts";
 import type { Clock, ConversationService } from "./service.ts";
 import type { ConversationStore } from "./store.ts";
@@ -84,7 +85,8 @@ export class MessageChanges {
     decide: (view: { me: Member }) => ChangeMessage["content"],
     apply: (change: ChangeMessage) => void,
   ): ChangeResult {
-    const { me } = this.service.access(conversationId, userId);
+    const { meta, me } = this.service.access(conversationId, userId);
+    checkNotBlocked(meta, this.store.group.blockedBy());
     const original = this.store.findSend(userId, clientMsgId);
     if (original) return { ack: original, message: null };
     const content = decide({ me });

@@ -1,6 +1,7 @@
 // The ConversationDO's HTTP routes for group administration, mounted at /internal:
 //   PATCH /                     UpdateGroupRequest → Conversation (admins)
 //   PUT   /members/:userId/role SetRoleRequest → Conversation (admins)
+//   POST / DELETE /block        block / unblock a direct chat → 204
 import {
   type ConversationId,
   parseJson,
@@ -40,5 +41,14 @@ export function groupInternalRoutes(h: InternalHandlers): Hono<{ Variables: Vars
     h.scheduleAlarm();
     return c.json(conversation);
   });
+  for (const [method, block] of [
+    ["post", true],
+    ["delete", false],
+  ] as const) {
+    app[method]("/block", (c) => {
+      h.group.setBlocked(c.get("conversationId"), c.get("userId"), block);
+      return c.body(null, 204);
+    });
+  }
   return app;
 }

@@ -9,7 +9,7 @@ import type {
   UpdateGroupRequest,
   UserId,
 } from "@edge-chat/protocol";
-import { planRole, planUpdate } from "./domain/group-admin.ts";
+import { planBlock, planRole, planUpdate } from "./domain/group-admin.ts";
 import type { ConversationService } from "./service.ts";
 import type { ConversationStore } from "./store.ts";
 
@@ -75,5 +75,11 @@ export class GroupAdmin {
       return message;
     });
     return { conversation: this.describe(conversationId, actor), message };
+  }
+
+  /** Blocks (or unblocks) a direct chat for both members; no message, no seq. */
+  setBlocked(conversationId: ConversationId, actor: UserId, block: boolean): void {
+    const { meta, me } = this.service.access(conversationId, actor);
+    this.store.group.setBlockedBy(planBlock(meta, this.store.group.blockedBy(), me, block));
   }
 }

@@ -1,5 +1,5 @@
 // The ConversationDO's group settings beside its metadata (description, admin-only sending) and
-// role changes of the members table.
+// role changes of the members table; in a direct chat, which members block it.
 import type { MemberRole, UserId } from "@edge-chat/protocol";
 import { DEFAULT_SETTINGS, type GroupSettings } from "./domain/group-admin.ts";
 
@@ -21,6 +21,19 @@ export class GroupStore {
     this.sql.exec(
       "INSERT OR REPLACE INTO kv (key, value) VALUES ('group:settings', ?)",
       JSON.stringify(settings),
+    );
+  }
+  /** The members of a direct chat who block it. */
+  blockedBy(): UserId[] {
+    const row = this.sql
+      .exec<{ value: string }>("SELECT value FROM kv WHERE key = 'direct:blockedBy'")
+      .toArray()[0];
+    return row ? (JSON.parse(row.value) as UserId[]) : [];
+  }
+  setBlockedBy(userIds: UserId[]): void {
+    this.sql.exec(
+      "INSERT OR REPLACE INTO kv (key, value) VALUES ('direct:blockedBy', ?)",
+      JSON.stringify(userIds),
     );
   }
   setRole(userId: UserId, role: MemberRole): void {

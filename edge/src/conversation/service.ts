@@ -33,7 +33,7 @@ import { checkMediaKeys } from "./domain/media.ts";
 import { advance, type ReceiptKind, type StatusChange, statusChanges } from "./domain/receipts.ts";
 import { planSync } from "./domain/sync.ts";
 import { enrichMessage } from "./replies-service.ts";
-import { checkSendPolicy } from "./domain/group-admin.ts";
+import { checkNotBlocked, checkSendPolicy } from "./domain/group-admin.ts";
 import { type Bucket, takeAll } from "./domain/token-bucket.ts";
 import type { ConversationStore } from "./store.ts";
 
@@ -231,6 +231,7 @@ export class ConversationService {
   ): { ack: SendAck; message: Message | null; connectionBucket?: Bucket | undefined } {
     const { meta, me } = this.access(conversationId, senderId);
     checkSendPolicy(meta, this.store.group.settings(), me);
+    checkNotBlocked(meta, this.store.group.blockedBy());
     checkMediaKeys(conversationId, request.content);
     // A resend is answered from the unique (sender, clientMsgId) key, without spending budget.
     const original = this.store.findSend(senderId, request.clientMsgId);

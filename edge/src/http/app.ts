@@ -104,6 +104,8 @@ export function createApp(): Hono<AppEnv> {
     ["get", ""],
     ["patch", ""],
     ["put", "/members/:userId/role"],
+    ["post", "/block"],
+    ["delete", "/block"],
     ["post", "/members"],
     ["delete", "/members/:userId"],
     ["post", "/messages"],

@@ -76,3 +76,26 @@ export function checkSendPolicy(meta: ConversationMeta, settings: GroupSettings,
     throw new ChatError("forbidden", "only admins send in this group");
   }
 }
+
+/**
+ * A block in a direct chat (by either member) stops both from sending or changing messages until
+ * it is lifted: the blocked cannot continue the chat, the blocker must unblock to write again.
+ */
+export function checkNotBlocked(meta: ConversationMeta, blockedBy: readonly UserId[]): void {
+  if (meta.kind === "direct" && blockedBy.length > 0) {
+    throw new ChatError("blocked", "this chat is blocked");
+  }
+}
+
+/** Blocking is a direct-chat action; returns the new list of members who block. */
+export function planBlock(
+  meta: ConversationMeta,
+  blockedBy: readonly UserId[],
+  me: Member,
+  block: boolean,
+): UserId[] {
+  if (meta.kind !== "direct")
+    throw new ChatError("invalid_request", "only direct chats are blocked");
+  const others = blockedBy.filter((u) => u !== me.userId);
+  return block ? [...others, me.userId] : others;
+}
