@@ -16,6 +16,7 @@ import {
   HistoryPage,
   InboxList,
   LIMITS,
+  type MemberRole,
   MediaDownloadTicket,
   type MediaUploadRequest,
   MediaUploadTicket,
@@ -26,6 +27,7 @@ import {
   type SendRequest,
   type Seq,
   TicketResponse,
+  type UpdateGroupRequest,
   type UserId,
   type Watermark,
 } from "@edge-chat/protocol";
@@ -103,6 +105,22 @@ export class HttpApi implements MediaTickets {
   /** Sends over HTTP (no socket needed); resending the same clientMsgId returns the original ack. */
   sendMessage(conversationId: ConversationId, request: SendRequest): Promise<SendAck> {
     return this.#call(SendAck, "POST", `${conv(conversationId)}/messages`, request);
+  }
+
+  /** Group admins: rename, describe, or restrict sending to admins. */
+  updateGroup(conversationId: ConversationId, request: UpdateGroupRequest): Promise<Conversation> {
+    return this.#call(Conversation, "PATCH", conv(conversationId), request);
+  }
+
+  /** Group admins: promote or demote a member. */
+  setRole(conversationId: ConversationId, userId: UserId, role: MemberRole): Promise<Conversation> {
+    const path = `${conv(conversationId)}/members/${encodeURIComponent(userId)}/role`;
+    return this.#call(Conversation, "PUT", path, { role });
+  }
+
+  /** Blocks (true) or unblocks a direct chat: while blocked, neither side can send. */
+  async setBlocked(conversationId: ConversationId, blocked: boolean): Promise<void> {
+    await this.#call(undefined, blocked ? "POST" : "DELETE", `${conv(conversationId)}/block`);
   }
 
   /** Edits my text message `seq` (within the edit window). */

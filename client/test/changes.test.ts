@@ -76,4 +76,38 @@ describe.skipIf(!edge)("SDK: message changes", () => {
     sa.close();
     sb.close();
   });
+
+  it("group admin and block through the SDK, with typed refusals", async () => {
+    const alice = await user("alice");
+    const bob = await user("bob");
+    const group = await alice.client.createGroup({ name: "sdk", memberIds: [bob.userId] });
+    const renamed = await alice.client.updateGroup(group.conversationId, {
+      name: "sdk renamed",
+      adminsOnly: true,
+    });
+    expect(renamed).toMatchObject({ name: "sdk renamed", adminsOnly: true });
+    const refused = await bob.client
+      .updateGroup(group.conversationId, { name: "mine" })
+      .catch((e: unknown) => e);
+    expect((refused as ChatError).code).toBe("forbidden");
+    const promoted = await alice.client.setRole(group.conversationId, bob.userId, "admin");
+    expect(promoted.members.find((m) => m.userId === bob.userId)!.role).toBe("admin");
+
+    const { conversationId } = await alice.client.createDirect(bob.userId);
+    await bob.client.setBlocked(conversationId, true);
+    const send = alice.client.sendMessage(conversationId, {
+      clientMsgId: "blocked-1",
+      content: { kind: "text", text: "hello?" },
+    });
+    expect(((await send.catch((e: unknown) => e)) as ChatError).code).toBe("blocked");
+    await bob.client.setBlocked(conversationId, false);
+    expect(
+      (
+        await alice.client.sendMessage(conversationId, {
+          clientMsgId: "blocked-2",
+          content: { kind: "text", text: "hello" },
+        })
+      ).seq,
+    ).toBe(1);
+  });
 });
