@@ -14,45 +14,22 @@ export function onChangeFrame(
   state: SocketState,
   frame: ChangeFrame,
 ): void {
-  const connection = { bucket: state.bucket };
-  let result: ChangeResult;
-  switch (frame.type) {
-    case "hide": {
-      const seqs = ctx.changes.hide(ctx.conversationId, state.userId, frame.seqs);
-      sendFrame(ws, { type: "hidden", reqId: frame.reqId, seqs });
-      for (const other of ctx.sockets.ofUser(state.userId)) {
-        if (other !== ws && seqs.length > 0) sendFrame(other, { type: "hidden", seqs });
-      }
-      return;
+  if (frame.type === "hide") {
+    const seqs = ctx.changes.hide(ctx.conversationId, state.userId, frame.seqs);
+    sendFrame(ws, { type: "hidden", reqId: frame.reqId, seqs });
+    for (const other of ctx.sockets.ofUser(state.userId)) {
+      if (other !== ws && seqs.length > 0) sendFrame(other, { type: "hidden", seqs });
     }
-    case "edit":
-      result = ctx.changes.edit(
-        ctx.conversationId,
-        state.userId,
-        frame.targetSeq,
-        frame,
-        connection,
-      );
-      break;
-    case "delete":
-      result = ctx.changes.deleteForEveryone(
-        ctx.conversationId,
-        state.userId,
-        frame.targetSeq,
-        frame.clientMsgId,
-        connection,
-      );
-      break;
-    case "react":
-      result = ctx.changes.react(
-        ctx.conversationId,
-        state.userId,
-        frame.targetSeq,
-        frame,
-        connection,
-      );
-      break;
+    return;
   }
+  const args = [ctx.conversationId, state.userId, frame.targetSeq] as const;
+  const connection = { bucket: state.bucket };
+  const result: ChangeResult =
+    frame.type === "edit"
+      ? ctx.changes.edit(...args, frame, connection)
+      : frame.type === "react"
+        ? ctx.changes.react(...args, frame, connection)
+        : ctx.changes.deleteForEveryone(...args, frame.clientMsgId, connection);
   sendFrame(ws, { type: "ack", reqId: frame.reqId, ...result.ack });
   if (result.message === null) return; // a resend: the original ack, no second change
   state.bucket = result.connectionBucket;
