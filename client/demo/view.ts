@@ -59,6 +59,23 @@ export class MessageList {
     this.#scroll();
   }
 
+  /** A message's new state after a change (edited, deleted, reacted to, its quote deleted). */
+  update(message: Message): void {
+    const row = this.#rows.get(message.clientMsgId);
+    const body = row?.element.querySelector(".body");
+    if (!row || !body || message.content.kind === "image") return;
+    const reactions = (message.reactions ?? []).map((r) => `${r.emoji}${r.count}`).join(" ");
+    const quote = message.quote
+      ? `↪ ${message.quote.deleted ? "deleted" : (message.quote.excerpt ?? message.quote.kind)} · `
+      : "";
+    body.textContent = `${quote}${describe(message.content)}${message.editedAt ? " (edited)" : ""}${reactions ? `  ${reactions}` : ""}`;
+  }
+
+  /** Messages I deleted for myself disappear from this device. */
+  hide(seqs: number[]): void {
+    for (const seq of seqs) this.#list.querySelector(`[data-seq="${seq}"]`)?.remove();
+  }
+
   /** My message got its ack (the message frame may come later or has come already). */
   acked(clientMsgId: string, seq: number): void {
     const row = this.#rows.get(clientMsgId);
