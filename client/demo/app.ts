@@ -2,11 +2,12 @@
 // inbox socket (sidebar), open a direct chat or a group, and show the conversation through the SDK
 // (statuses, typing, connection state, the peer's presence, images). Served by the edge Worker as
 // static assets, so the SDK talks to the page's own origin.
-import type { ChatError } from "@edge-chat/protocol";
+import { type ChatError, isChange } from "@edge-chat/protocol";
 import {
   ChatClient,
   type ConversationSession,
   fetchDevToken,
+  MessageList as FoldedMessages,
   type InboxEntry,
   type InboxSession,
   type MediaUpload,
@@ -231,10 +232,19 @@ async function openConversation(conversationId: string): Promise<void> {
       if (error.code === "not_found") closeConversation();
     }
   });
+  // Changes (edit, delete, reaction) fold into the messages they target, as history has them.
+  const folded = new FoldedMessages();
   current.on("message", (message) => {
-    list.showMessage(message, current.userId ?? me);
+    const touched = folded.apply(message);
+    if (isChange(message)) {
+      for (const m of touched) list.update(m);
+    } else {
+      list.showMessage(message, current.userId ?? me);
+      list.update(message);
+    }
     if (document.visibilityState === "visible") markRead(current);
   });
+  current.on("hidden", (seqs) => list.hide(seqs));
   current.on("ack", (ack) => list.acked(ack.clientMsgId, ack.seq));
   current.on("status", ({ status, upToSeq }) => list.status(status, upToSeq));
   current.on("typing", ({ typists }) => {
@@ -448,3 +458,24 @@ function start(userId: string): void {
 // Stay signed in across reloads (the dev token is minted again for the remembered user).
 const remembered = localStorage.getItem("edge-chat:user");
 if (remembered) start(remembered);
+
+// Message actions: click a message, then pick edit, delete (for everyone or for me) or a reaction.
+$("messages").addEventListener("click", (event) => {
+  const item = (event.target as HTMLElement).closest<HTMLElement>("li[data-seq]");
+  const current = session;
+  if (!item || !current) return;
+  const seq = Number(item.dataset.seq);
+  const choice = prompt(
+    "e = edit, d = delete for everyone, m = delete for me, or an emoji to react (- removes)",
+  );
+  if (!choice) return;
+  const act = async () => {
+    if (choice === "e") {
+      const text = prompt("new text");
+      if (text) await current.edit(seq, text);
+    } else if (choice === "d") await current.deleteForEveryone(seq);
+    else if (choice === "m") await current.deleteForMe(seq);
+    else await current.react(seq, choice === "-" ? null : choice);
+  };
+  act().catch((error: unknown) => showError(error));
+});

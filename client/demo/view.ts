@@ -68,6 +68,23 @@ export class MessageList {
     this.#scroll();
   }
 
+  /** A message's new state after a change (edited, deleted, reacted to, its quote deleted). */
+  update(message: Message): void {
+    const row = this.#rows.get(message.clientMsgId);
+    const body = row?.element.querySelector(".body");
+    if (!row || !body || message.content.kind === "image") return;
+    const reactions = (message.reactions ?? []).map((r) => `${r.emoji}${r.count}`).join(" ");
+    const quote = message.quote
+      ? `↪ ${message.quote.deleted ? "deleted" : (message.quote.excerpt ?? message.quote.kind)} · `
+      : "";
+    body.textContent = `${quote}${describe(message.content)}${message.editedAt ? " (edited)" : ""}${reactions ? `  ${reactions}` : ""}`;
+  }
+
+  /** Messages I deleted for myself disappear from this device. */
+  hide(seqs: number[]): void {
+    for (const seq of seqs) this.#list.querySelector(`[data-seq="${seq}"]`)?.remove();
+  }
+
   /** My message got its ack (the message frame may come later or has come already). */
   acked(clientMsgId: string, seq: number): void {
     const row = this.#rows.get(clientMsgId);
@@ -212,7 +229,27 @@ function describe(content: Message["content"]): string {
           return `${e.userId} left`;
         case "renamed":
           return `${e.by} renamed the group to “${e.name}”`;
+        case "description_set":
+          return `${e.by} changed the description`;
+        case "role_changed":
+          return `${e.by} made ${e.userId} ${e.role === "admin" ? "an admin" : "a member"}`;
+        case "send_policy_set":
+          return `${e.by} let ${e.adminsOnly ? "only admins" : "everyone"} send`;
+        case "invite_created":
+          return `${e.by} created an invite link`;
+        case "invite_revoked":
+          return `${e.by} revoked the invite link`;
+        case "joined_by_invite":
+          return `${e.userId} joined by invite link`;
       }
+      return "";
     }
+    case "deleted":
+      return "🚫 This message was deleted";
+    case "edit":
+    case "delete":
+    case "reaction":
+      // Changes are folded into their targets and never shown as messages of their own.
+      return "";
   }
 }

@@ -14,22 +14,30 @@ import {
   type RegisterDeviceRequest,
   type UpdateDeviceRequest,
   type CreateGroupRequest,
+  type DeleteRequest,
+  EditHistory,
+  type EditRequest,
   ERROR_CODES,
   type ErrorCode,
   ErrorResponse,
+  HiddenList,
   HistoryPage,
   InboxList,
   LIMITS,
+  type MemberRole,
   MediaDownloadTicket,
   type MediaUploadRequest,
   MediaUploadTicket,
   type MediaVerifyRequest,
   VerifiedMedia,
   Presence,
+  ReactionList,
+  type ReactRequest,
   SendAck,
   type SendRequest,
   type Seq,
   TicketResponse,
+  type UpdateGroupRequest,
   type UserId,
   type Watermark,
   WebPushKey,
@@ -109,6 +117,61 @@ export class HttpApi implements MediaTickets {
   /** Sends over HTTP (no socket needed); resending the same clientMsgId returns the original ack. */
   sendMessage(conversationId: ConversationId, request: SendRequest): Promise<SendAck> {
     return this.#call(SendAck, "POST", `${conv(conversationId)}/messages`, request);
+  }
+
+  /** Group admins: rename, describe, or restrict sending to admins. */
+  updateGroup(conversationId: ConversationId, request: UpdateGroupRequest): Promise<Conversation> {
+    return this.#call(Conversation, "PATCH", conv(conversationId), request);
+  }
+
+  /** Group admins: promote or demote a member. */
+  setRole(conversationId: ConversationId, userId: UserId, role: MemberRole): Promise<Conversation> {
+    const path = `${conv(conversationId)}/members/${encodeURIComponent(userId)}/role`;
+    return this.#call(Conversation, "PUT", path, { role });
+  }
+
+  /** Blocks (true) or unblocks a direct chat: while blocked, neither side can send. */
+  async setBlocked(conversationId: ConversationId, blocked: boolean): Promise<void> {
+    await this.#call(undefined, blocked ? "POST" : "DELETE", `${conv(conversationId)}/block`);
+  }
+
+  /** Edits my text message `seq` (within the edit window). */
+  editMessage(conversationId: ConversationId, seq: Seq, request: EditRequest): Promise<SendAck> {
+    return this.#call(SendAck, "POST", `${conv(conversationId)}/messages/${seq}/edit`, request);
+  }
+
+  /** Deletes message `seq` for everyone (an ack of the delete) or only for me (undefined). */
+  async deleteMessage(
+    conversationId: ConversationId,
+    seq: Seq,
+    request: DeleteRequest,
+  ): Promise<SendAck | undefined> {
+    const path = `${conv(conversationId)}/messages/${seq}/delete`;
+    if (request.scope === "me") {
+      await this.#call(undefined, "POST", path, request);
+      return undefined;
+    }
+    return this.#call(SendAck, "POST", path, request);
+  }
+
+  /** Sets (emoji) or removes (null) my reaction to message `seq`. */
+  react(conversationId: ConversationId, seq: Seq, request: ReactRequest): Promise<SendAck> {
+    return this.#call(SendAck, "PUT", `${conv(conversationId)}/messages/${seq}/reaction`, request);
+  }
+
+  /** My own message's versions, oldest first. */
+  editHistory(conversationId: ConversationId, seq: Seq): Promise<EditHistory> {
+    return this.#call(EditHistory, "GET", `${conv(conversationId)}/messages/${seq}/edits`);
+  }
+
+  /** Who reacted to message `seq` with what. */
+  reactions(conversationId: ConversationId, seq: Seq): Promise<ReactionList> {
+    return this.#call(ReactionList, "GET", `${conv(conversationId)}/messages/${seq}/reactions`);
+  }
+
+  /** The seqs I deleted for myself. */
+  async hidden(conversationId: ConversationId): Promise<Seq[]> {
+    return (await this.#call(HiddenList, "GET", `${conv(conversationId)}/messages/hidden`)).seqs;
   }
 
   history(conversationId: ConversationId, request: HistoryRequest = {}): Promise<HistoryPage> {

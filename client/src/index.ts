@@ -29,6 +29,7 @@ export {
   type UploadProgress,
   uploadMedia,
 } from "./media.ts";
+export { MessageList } from "./message-list.ts";
 export {
   ConversationSession,
   type InfoResult,

@@ -54,6 +54,8 @@ export interface SessionEvents {
   typing: TypingChange;
   error: ChatError;
   state: StateChange;
+  /** Seqs I deleted for myself (on any of my devices); sent again in full on every connect. */
+  hidden: Seq[];
 }
 
 export interface SessionOptions {
@@ -238,6 +240,34 @@ export class ConversationSession {
     if (this.#localTyping.shouldSend(state, Date.now())) this.#frame({ type: "typing", state });
   }
 
+  /**
+   * Edits my text message `seq`. Changes go over HTTP, not through the offline outbox: they only
+   * make sense against the state the server has now, so a refusal (window_expired, not_sender,
+   * message_deleted) comes back at once. The change itself arrives as a `message` like any other.
+   */
+  edit(seq: Seq, text: string): Promise<SendAck> {
+    return this.#api.editMessage(this.conversationId, seq, { clientMsgId: newClientMsgId(), text });
+  }
+
+  /** Deletes message `seq` for everyone (mine within the window; any, as an admin). */
+  async deleteForEveryone(seq: Seq): Promise<SendAck> {
+    const ack = await this.#api.deleteMessage(this.conversationId, seq, {
+      scope: "everyone",
+      clientMsgId: newClientMsgId(),
+    });
+    return ack!;
+  }
+
+  /** Hides message `seq` on my devices only (they hear of it through the `hidden` event). */
+  async deleteForMe(seq: Seq): Promise<void> {
+    await this.#api.deleteMessage(this.conversationId, seq, { scope: "me" });
+  }
+
+  /** Sets (emoji) or removes (null) my one reaction to message `seq`. */
+  react(seq: Seq, emoji: string | null): Promise<SendAck> {
+    return this.#api.react(this.conversationId, seq, { clientMsgId: newClientMsgId(), emoji });
+  }
+
   /** Who has received and read message `seq`. */
   messageInfo(seq: Seq): Promise<InfoResult> {
     return this.#request((reqId) => ({ type: "info", reqId, seq }));
@@ -311,6 +341,9 @@ export class ConversationSession {
         if (frame.userId === this.#userId) break;
         if (frame.state === "start") this.#typists.started(frame.userId);
         else this.#typists.stopped(frame.userId);
+        break;
+      case "hidden":
+        this.#events.emit("hidden", frame.seqs);
         break;
       case "info_result":
       case "pong":

@@ -11,6 +11,10 @@ export const TABLES = {
   mediaObjects: "media_objects",
   devicesByUser: "devices_by_user",
   notificationSettings: "notification_settings",
+  messageEdits: "message_edits",
+  messageDeletions: "message_deletions",
+  messageReactions: "message_reactions",
+  messageAnnotations: "message_annotations",
   /** Written by the migration runner only. */
   schemaMigrations: "schema_migrations",
   /** Written by the migration runner only. */
@@ -109,6 +113,46 @@ export const NOTIFICATION_SETTINGS = {
   settings: "settings",
 } as const;
 
+export const MESSAGE_EDITS = {
+  conversationId: "conversation_id",
+  bucket: "bucket",
+  seq: "seq",
+  text: "text",
+  editSeq: "edit_seq",
+  editedAt: "edited_at",
+} as const;
+
+export const MESSAGE_DELETIONS = {
+  conversationId: "conversation_id",
+  bucket: "bucket",
+  seq: "seq",
+  deletedAt: "deleted_at",
+  deletedBy: "deleted_by",
+} as const;
+
+export const MESSAGE_REACTIONS = {
+  conversationId: "conversation_id",
+  bucket: "bucket",
+  seq: "seq",
+  userId: "user_id",
+  emoji: "emoji",
+  reactionSeq: "reaction_seq",
+} as const;
+
+export const MESSAGE_ANNOTATIONS = {
+  conversationId: "conversation_id",
+  bucket: "bucket",
+  seq: "seq",
+  quote: "quote",
+  mentions: "mentions",
+} as const;
+
+/**
+ * The write timestamp of a delete (see migrations/0009): above every seq and every clock, so the
+ * tombstone's cells win over any write of the same cells, earlier or replayed later.
+ */
+export const FINAL_WRITE_TIMESTAMP = 9007199254740991;
+
 export const SCHEMA_MIGRATIONS = {
   scope: "scope",
   version: "version",
@@ -134,6 +178,10 @@ export const COLUMNS_BY_TABLE = {
   [TABLES.mediaObjects]: MEDIA_OBJECTS,
   [TABLES.devicesByUser]: DEVICES_BY_USER,
   [TABLES.notificationSettings]: NOTIFICATION_SETTINGS,
+  [TABLES.messageEdits]: MESSAGE_EDITS,
+  [TABLES.messageDeletions]: MESSAGE_DELETIONS,
+  [TABLES.messageReactions]: MESSAGE_REACTIONS,
+  [TABLES.messageAnnotations]: MESSAGE_ANNOTATIONS,
 } as const;
 
 /**

@@ -51,6 +51,8 @@ const ConfigSchema = z
     RATE_GLOBAL_USER_PER_MIN: int(1200),
     RATE_GLOBAL_IP_PER_MIN: int(3000),
     RATE_GLOBAL_TIMEOUT_MS: int(300),
+    EDIT_WINDOW_MS: int(15 * 60_000, 0),
+    DELETE_WINDOW_MS: int(48 * 60 * 60_000, 0),
   })
   .refine(
     (v) => (v.UPSTASH_REDIS_REST_URL === undefined) === (v.UPSTASH_REDIS_REST_TOKEN === undefined),
@@ -94,6 +96,8 @@ const ConfigSchema = z
       ip: { tokens: v.RATE_GLOBAL_IP_PER_MIN, windowMs: 60_000 },
       timeoutMs: v.RATE_GLOBAL_TIMEOUT_MS,
     },
+    /** How long a sender may edit / delete for everyone after sending (admins delete any time). */
+    changes: { editWindowMs: v.EDIT_WINDOW_MS, deleteWindowMs: v.DELETE_WINDOW_MS },
   }))
   .superRefine((config, ctx) => {
     if (!config.development && !config.jwt.jwks && !config.jwt.jwksUrl) {

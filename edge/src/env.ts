@@ -35,4 +35,6 @@ export interface Env {
   RATE_GLOBAL_USER_PER_MIN?: string;
   RATE_GLOBAL_IP_PER_MIN?: string;
   RATE_GLOBAL_TIMEOUT_MS?: string;
+  EDIT_WINDOW_MS?: string;
+  DELETE_WINDOW_MS?: string;
 }

@@ -128,7 +128,7 @@ describe("frame fuzzing", () => {
     expect(await socket.next("error", (e) => e.reqId === "big")).toMatchObject({
       code: "content_too_large",
     });
-    socket.send({ type: "read", reqId: "bad", upToSeq: "seven" });
+    socket.send({ type: "read", reqId: "bad", upToSeq: "seven" } as Record<string, unknown>);
     expect(await socket.next("error", (e) => e.reqId === "bad")).toMatchObject({
       code: "invalid_request",
     });

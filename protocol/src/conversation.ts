@@ -17,6 +17,10 @@ export const Conversation = z.object({
   createdAt: Timestamp,
   /** The seq of the newest message, 0 when there is none. */
   lastSeq: Watermark,
+  /** Groups: what the group is about. */
+  description: z.string().max(LIMITS.maxGroupDescriptionChars).optional(),
+  /** Groups: only admins may send (an announcement group). */
+  adminsOnly: z.boolean().optional(),
 });
 export type Conversation = z.infer<typeof Conversation>;
 

@@ -15,6 +15,14 @@ export const ERROR_CODES = {
   unauthenticated: { status: 401, retriable: false },
   /** A member tried an action reserved to admins. */
   forbidden: { status: 403, retriable: false },
+  /** The action needs the caller to be the message's sender (edit, delete for everyone). */
+  not_sender: { status: 403, retriable: false },
+  /** The time allowed for this action on this message (edit, delete) is over. */
+  window_expired: { status: 403, retriable: false },
+  /** The message is deleted (a tombstone can be neither edited nor reacted to). */
+  message_deleted: { status: 410, retriable: false },
+  /** A block between the two members forbids this (a direct chat with someone blocked). */
+  blocked: { status: 403, retriable: false },
   /** No such conversation, or the caller is not a member: deliberately indistinguishable. */
   not_found: { status: 404, retriable: false },
   /** The request conflicts with the current state (e.g. adding an existing member). */

@@ -15,6 +15,7 @@ import { ErrorBody } from "./errors.ts";
 import { Message, SendAck, UserContent } from "./message.ts";
 import { LIMITS } from "./limits.ts";
 import { MemberReceipt } from "./conversation.ts";
+import { Emoji } from "./changes.ts";
 
 const reqId = RequestId.optional();
 
@@ -47,6 +48,35 @@ export const SyncFrame = z.object({
 /** Ask who has received and read one message. */
 export const InfoFrame = z.object({ type: z.literal("info"), reqId, seq: Seq });
 export const PingFrame = z.object({ type: z.literal("ping"), reqId });
+/** Edit one's own text message (answered with an `ack` for the edit's own seq). */
+export const EditFrame = z.object({
+  type: z.literal("edit"),
+  reqId,
+  clientMsgId: ClientMsgId,
+  targetSeq: Seq,
+  text: z.string().min(1).max(LIMITS.maxTextChars),
+});
+/** Delete a message for everyone (own, or any as a group admin); answered with an `ack`. */
+export const DeleteFrame = z.object({
+  type: z.literal("delete"),
+  reqId,
+  clientMsgId: ClientMsgId,
+  targetSeq: Seq,
+});
+/** Set (emoji) or remove (null) the member's one reaction to a message; answered with an `ack`. */
+export const ReactFrame = z.object({
+  type: z.literal("react"),
+  reqId,
+  clientMsgId: ClientMsgId,
+  targetSeq: Seq,
+  emoji: Emoji.nullable(),
+});
+/** Delete for me: hide messages on the member's own devices only (answered with `hidden`). */
+export const HideFrame = z.object({
+  type: z.literal("hide"),
+  reqId,
+  seqs: z.array(Seq).min(1).max(LIMITS.maxHideSeqs),
+});
 
 export const ClientFrame = z.discriminatedUnion("type", [
   SendFrame,
@@ -56,6 +86,10 @@ export const ClientFrame = z.discriminatedUnion("type", [
   SyncFrame,
   InfoFrame,
   PingFrame,
+  EditFrame,
+  DeleteFrame,
+  ReactFrame,
+  HideFrame,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -114,6 +148,11 @@ export const InfoResultFrame = z.object({
   members: z.array(MemberReceipt.extend({ delivered: z.boolean(), read: z.boolean() })),
 });
 export const PongFrame = z.object({ type: z.literal("pong"), reqId, serverTs: Timestamp });
+/**
+ * The seqs the member hid for themself (delete for me), to every device of theirs: after a `hide`
+ * (only the new ones) and once on connect (all of them).
+ */
+export const HiddenFrame = z.object({ type: z.literal("hidden"), reqId, seqs: z.array(Seq) });
 export const ErrorFrame = z.object({ type: z.literal("error"), reqId, ...ErrorBody.shape });
 
 export const ServerFrame = z.discriminatedUnion("type", [
@@ -127,6 +166,7 @@ export const ServerFrame = z.discriminatedUnion("type", [
   InfoResultFrame,
   PongFrame,
   ErrorFrame,
+  HiddenFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;

@@ -12,7 +12,18 @@ import { LIMITS } from "./limits.ts";
 export const INBOX_PREVIEW_CHARS = 120;
 
 /** What the newest message of a conversation is (for a list row: "📷 Photo", "Alice joined"…). */
-export const LastMessageKind = z.enum(["text", "image", "audio", "video", "system"]);
+export const LastMessageKind = z.enum([
+  "text",
+  "image",
+  "audio",
+  "video",
+  "system",
+  // A change to an earlier message (edit, delete, reaction), or a deleted message.
+  "edit",
+  "delete",
+  "reaction",
+  "deleted",
+]);
 export type LastMessageKind = z.infer<typeof LastMessageKind>;
 
 /** One row of a user's conversation list. */

@@ -1,6 +1,8 @@
 // @edge-chat/protocol: the one definition of everything that crosses a wire.
+export * from "./changes.ts";
 export * from "./codec.ts";
 export * from "./conversation.ts";
+export * from "./fold.ts";
 export * from "./errors.ts";
 export * from "./frames.ts";
 export * from "./http.ts";

@@ -23,4 +23,14 @@ export const LIMITS = {
   maxPageSize: 200,
   /** Most events in one edge → region ingest batch. */
   maxBatchEvents: 500,
+  /** Most rows a delete scrubs besides its target (edits and quoting replies it knows of). */
+  maxScrubSeqs: 1000,
+  /** Longest quoted excerpt a reply carries, in characters. */
+  maxQuoteChars: 200,
+  /** Most members one message mentions. */
+  maxMentions: 50,
+  /** Longest group description, in characters. */
+  maxGroupDescriptionChars: 1000,
+  /** Most seqs one "delete for me" request hides. */
+  maxHideSeqs: 100,
 } as const;

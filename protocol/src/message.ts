@@ -2,6 +2,13 @@
 import { z } from "zod";
 import { ClientMsgId, ConversationId, MessageId, Seq, Timestamp, UserId } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
+import {
+  DeleteContent,
+  DeletedContent,
+  EditContent,
+  MessageState,
+  ReactionContent,
+} from "./changes.ts";
 
 /** A ThumbHash is at most 25 bytes; base64 of that is at most 36 characters. */
 export const MediaPlaceholder = z
@@ -78,18 +85,33 @@ export const SystemEvent = z.discriminatedUnion("event", [
   z.object({ event: z.literal("member_removed"), by: UserId, userId: UserId }),
   z.object({ event: z.literal("member_left"), userId: UserId }),
   z.object({ event: z.literal("renamed"), by: UserId, name: z.string() }),
+  z.object({ event: z.literal("description_set"), by: UserId, description: z.string() }),
+  z.object({
+    event: z.literal("role_changed"),
+    by: UserId,
+    userId: UserId,
+    role: z.enum(["admin", "member"]),
+  }),
+  z.object({ event: z.literal("send_policy_set"), by: UserId, adminsOnly: z.boolean() }),
+  z.object({ event: z.literal("invite_created"), by: UserId }),
+  z.object({ event: z.literal("invite_revoked"), by: UserId }),
+  z.object({ event: z.literal("joined_by_invite"), userId: UserId }),
 ]);
 export type SystemEvent = z.infer<typeof SystemEvent>;
 
 export const SystemContent = z.object({ kind: z.literal("system"), system: SystemEvent });
 
-/** Everything a stored message may hold. */
+/** Everything a stored message may hold: displayable content, a change to another message, a tombstone. */
 export const MessageContent = z.discriminatedUnion("kind", [
   TextContent,
   ImageContent,
   AudioContent,
   VideoContent,
   SystemContent,
+  EditContent,
+  DeleteContent,
+  ReactionContent,
+  DeletedContent,
 ]);
 export type MessageContent = z.infer<typeof MessageContent>;
 export type MessageKind = MessageContent["kind"];
@@ -105,6 +127,7 @@ export const Message = z.object({
   content: MessageContent,
   replyToSeq: Seq.optional(),
   serverTs: Timestamp,
+  ...MessageState,
 });
 export type Message = z.infer<typeof Message>;
 

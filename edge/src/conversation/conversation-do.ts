@@ -23,6 +23,8 @@ import { expiredTypists, nextTypingExpiry } from "./domain/typing.ts";
 import { type FrameContext, handleMessage, replay, stopTyping } from "./frames.ts";
 import { createInternalApp } from "./internal-app.ts";
 import { ConversationService } from "./service.ts";
+import { MessageChanges } from "./changes-service.ts";
+import { GroupAdmin } from "./group-service.ts";
 import { type SocketState, Sockets, saveState, sendFrame, stateOf } from "./sockets.ts";
 import { ConversationStore } from "./store.ts";
 
@@ -30,6 +32,7 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly config: Config;
   private readonly store: ConversationStore;
   private readonly service: ConversationService;
+  private readonly changes: MessageChanges;
   private readonly sockets: Sockets;
   private readonly app: ReturnType<typeof createInternalApp>;
   private alarmAt: number | undefined;
@@ -46,10 +49,23 @@ export class ConversationDO extends DurableObject<Env> {
       this.config,
       { now: () => Date.now(), uuid: () => crypto.randomUUID() },
     );
+    this.changes = new MessageChanges({
+      service: this.service,
+      store: this.store,
+      transaction: (fn) => ctx.storage.transactionSync(fn),
+      config: this.config,
+      clock: { now: () => Date.now(), uuid: () => crypto.randomUUID() },
+    });
     this.sockets = new Sockets(ctx);
     this.metrics = edgeMetrics(env);
     this.app = createInternalApp({
       service: this.service,
+      changes: this.changes,
+      group: new GroupAdmin({
+        service: this.service,
+        store: this.store,
+        transaction: (fn) => ctx.storage.transactionSync(fn),
+      }),
       sockets: this.sockets,
       upgrade: (request, conversationId, userId) => this.upgrade(request, conversationId, userId),
       scheduleAlarm: () => this.scheduleAlarm(),
@@ -94,6 +110,7 @@ export class ConversationDO extends DurableObject<Env> {
     return {
       conversationId: this.conversationId(),
       service: this.service,
+      changes: this.changes,
       sockets: this.sockets,
       config: this.config,
       now: () => Date.now(),
@@ -149,6 +166,8 @@ export class ConversationDO extends DurableObject<Env> {
       lastSeq: this.service.lastSeq(),
     });
     this.sendOwnStatus(server, state.userId);
+    const hidden = this.changes.hidden(conversationId, state.userId);
+    if (hidden.length > 0) sendFrame(server, { type: "hidden", seqs: hidden });
     // Same turn as the accept: no message can slip between the replay and going live.
     if (since !== undefined)
       replay(this.frameContext(), server, state, since, undefined, undefined);

@@ -10,11 +10,14 @@ import {
 } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
 import type { ConversationService } from "./service.ts";
+import type { MessageChanges } from "./changes-service.ts";
+import { onChangeFrame } from "./changes-frames.ts";
 import { saveState, type SocketState, type Sockets, sendError, sendFrame } from "./sockets.ts";
 
 export interface FrameContext {
   conversationId: ConversationId;
   service: ConversationService;
+  changes: MessageChanges;
   sockets: Sockets;
   config: Config;
   now: () => number;
@@ -78,6 +81,12 @@ function dispatch(ctx: FrameContext, ws: WebSocket, state: SocketState, frame: C
     }
     case "ping":
       sendFrame(ws, { type: "pong", reqId: frame.reqId, serverTs: ctx.now() });
+      break;
+    case "edit":
+    case "delete":
+    case "react":
+    case "hide":
+      onChangeFrame(ctx, ws, state, frame);
       break;
   }
 }

@@ -22,11 +22,15 @@ import { errorResponse } from "../http/errors.ts";
 import { CONVERSATION_HEADER, LOCATION_HEADER, USER_HEADER } from "../http/internal.ts";
 import type { RegionHistoryRequest } from "../region/history.ts";
 import { mediaInternalRoutes } from "./media-internal.ts";
+import { changesInternalRoutes } from "./changes-internal.ts";
+import { groupInternalRoutes } from "./group-internal.ts";
 
 type Vars = { userId: UserId; conversationId: ConversationId };
 
 export interface InternalHandlers {
   service: import("./service.ts").ConversationService;
+  changes: import("./changes-service.ts").MessageChanges;
+  group: import("./group-service.ts").GroupAdmin;
   sockets: import("./sockets.ts").Sockets;
   /** The WebSocket upgrade (handled by the DO itself). */
   upgrade(request: Request, conversationId: ConversationId, userId: UserId | undefined): Response;
@@ -102,6 +106,8 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
   });
 
   app.route("/media", mediaInternalRoutes(h));
+  app.route("/messages", changesInternalRoutes(h));
+  app.route("/", groupInternalRoutes(h));
 
   app.post("/tickets", (c) => {
     const ticket: TicketResponse = h.service.issueTicket(c.get("conversationId"), c.get("userId"));
@@ -124,7 +130,7 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
     return c.json(conversation, 201);
   });
 
-  app.get("/", (c) => c.json(h.service.conversation(c.get("conversationId"), c.get("userId"))));
+  app.get("/", (c) => c.json(h.group.describe(c.get("conversationId"), c.get("userId"))));
 
   app.post("/members", async (c) => {
     const request = parseWith(AddMemberRequest, await body(c.req.raw));

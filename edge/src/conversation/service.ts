@@ -33,6 +33,8 @@ import {
 import { verifyMediaMessage } from "./domain/media.ts";
 import { advance, type ReceiptKind, type StatusChange, statusChanges } from "./domain/receipts.ts";
 import { planSync } from "./domain/sync.ts";
+import { enrichMessage } from "./replies-service.ts";
+import { checkNotBlocked, checkSendPolicy } from "./domain/group-admin.ts";
 import { type Bucket, takeAll } from "./domain/token-bucket.ts";
 import type { ConversationStore } from "./store.ts";
 
@@ -183,7 +185,8 @@ export class ConversationService {
     return { conversation: this.describe(meta), message, removed: userId };
   }
 
-  private recordMembership(meta: ConversationMeta, removed: UserId[], asOfSeq: number): void {
+  /** The membership snapshot for the region; call inside a transaction. */
+  recordMembership(meta: ConversationMeta, removed: UserId[], asOfSeq: number): void {
     const event: Parameters<ConversationStore["appendOutbox"]>[0] = {
       type: "membership",
       conversationId: meta.conversationId,
@@ -227,7 +230,9 @@ export class ConversationService {
     request: SendRequest,
     connection?: { bucket: Bucket | undefined },
   ): { ack: SendAck; message: Message | null; connectionBucket?: Bucket | undefined } {
-    this.access(conversationId, senderId);
+    const { meta, me } = this.access(conversationId, senderId);
+    checkSendPolicy(meta, this.store.group.settings(), me);
+    checkNotBlocked(meta, this.store.group.blockedBy());
     const content = verifyMediaMessage(conversationId, senderId, request.content, this.store.media);
     // A resend is answered from the unique (sender, clientMsgId) key, without spending budget.
     const original = this.store.findSend(senderId, request.clientMsgId);
@@ -257,7 +262,7 @@ export class ConversationService {
   }
 
   /** Assigns the next seq and writes message + outbox event; call inside a transaction. */
-  private appendMessage(
+  appendMessage(
     senderId: UserId,
     clientMsgId: string | undefined,
     content: Message["content"],
@@ -276,6 +281,7 @@ export class ConversationService {
       serverTs: this.clock.now(),
     };
     if (replyToSeq !== undefined) message.replyToSeq = replyToSeq;
+    enrichMessage(this.store, message);
     this.store.insertMessage(message);
     this.store.setLastSeq(seq);
     this.store.appendOutbox({ type: "message", message }, this.clock.now());

@@ -12,6 +12,8 @@ import type {
 import { consumeTicket, insertTicket, TICKETS_SCHEMA } from "../auth/tickets.ts";
 import { INBOX_OUTBOX_SCHEMA, InboxOutbox } from "./inbox-outbox.ts";
 import { VerifiedMediaStore } from "./verified-media.ts";
+import { ChangesStore } from "./changes-store.ts";
+import { GroupStore } from "./group-store.ts";
 import type { ConversationMeta } from "./domain/membership.ts";
 import type { Bucket } from "./domain/token-bucket.ts";
 
@@ -44,11 +46,17 @@ export class ConversationStore {
   readonly inbox: InboxOutbox;
   /** Media that regions verified for members: what a media message may reference. */
   readonly media: VerifiedMediaStore;
+  /** Edit history, reactions, tombstones, hidden seqs and reply quotes (message changes). */
+  readonly changes: ChangesStore;
+  /** Group settings (description, admin-only sending) and role changes. */
+  readonly group: GroupStore;
   constructor(sql: SqlStorage) {
     this.sql = sql;
     sql.exec(SCHEMA + TICKETS_SCHEMA + INBOX_OUTBOX_SCHEMA);
     this.inbox = new InboxOutbox(sql);
     this.media = new VerifiedMediaStore(sql);
+    this.changes = new ChangesStore(sql);
+    this.group = new GroupStore(sql);
   }
 
   // ── metadata ──

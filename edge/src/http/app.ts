@@ -124,19 +124,30 @@ export function createApp(): Hono<AppEnv> {
   const passthrough = [
     ["post", "/tickets"],
     ["get", ""],
+    ["patch", ""],
+    ["put", "/members/:userId/role"],
+    ["post", "/block"],
+    ["delete", "/block"],
     ["post", "/members"],
     ["delete", "/members/:userId"],
     ["post", "/messages"],
     ["get", "/messages"],
     ["post", "/read"],
     ["post", "/delivered"],
+    ["get", "/messages/hidden"],
+    ["post", "/messages/:seq/edit"],
+    ["post", "/messages/:seq/delete"],
+    ["put", "/messages/:seq/reaction"],
+    ["get", "/messages/:seq/edits"],
+    ["get", "/messages/:seq/reactions"],
   ] as const;
   for (const [method, suffix] of passthrough) {
     app[method](`/v1/conversations/:id${suffix}`, async (c) => {
       const conversationId = conversationIdOf(c.req.param("id"));
-      const target = c.req.param("userId");
-      const rest =
-        target === undefined ? suffix : suffix.replace(":userId", encodeURIComponent(target));
+      const params = c.req.param() as Record<string, string>;
+      const rest = suffix.replace(/:(\w+)/g, (_, name: string) =>
+        encodeURIComponent(params[name] ?? ""),
+      );
       return forward(c, conversationId, rest, c.get("userId"));
     });
   }

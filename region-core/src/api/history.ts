@@ -10,6 +10,7 @@ import {
 } from "@edge-chat/protocol";
 import { Hono } from "hono";
 import type { HistoryRange, Repositories } from "../repositories/ports.ts";
+import { latestState } from "../repositories/change-state.ts";
 
 export function historyRoutes(deps: { repositories: Repositories }): Hono {
   const app = new Hono();
@@ -45,5 +46,8 @@ async function readPage(
     const state = await repositories.receipts.memberState(conversationId, query.userId);
     if (state) range.latestSeqHint = state.lastMessageSeq;
   }
-  return repositories.messages.page(conversationId, range);
+  const page = await repositories.messages.page(conversationId, range);
+  // Messages in their latest state: edits, deletions and reactions folded in (change-state.ts).
+  page.messages = await latestState(repositories.messageChanges, conversationId, page.messages);
+  return page;
 }

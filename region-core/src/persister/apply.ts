@@ -4,6 +4,7 @@
 // persister runs one conversation's steps strictly in order.
 import type { RegionEvent } from "@edge-chat/protocol";
 import type { Repositories } from "../repositories/ports.ts";
+import { applyMessageEffects } from "./changes.ts";
 import type { Step } from "./coalesce.ts";
 import { planMembership } from "./merge.ts";
 
@@ -15,6 +16,9 @@ export async function applyStep<R>(repos: Repositories, step: Step<R>): Promise<
     step.messages.length > 0 ? repos.messages.insertMany(step.messages) : undefined,
     repos.receipts.record(step.conversationId, step.state),
   ]);
+  // Edits, deletions, reactions and reply/mention annotations: one write per change, never per
+  // member, and order-proof through their write versions (changes.ts), so in sequence is enough.
+  for (const message of step.messages) await applyMessageEffects(repos, message);
 }
 
 /**

@@ -17,6 +17,7 @@ import type {
   UserConversationRow,
   UserConversationsRepository,
 } from "./ports.ts";
+import { MemoryMessageChanges } from "./memory-changes.ts";
 
 function nested<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {
   let inner = outer.get(key);
@@ -29,6 +30,8 @@ function nested<V>(outer: Map<string, Map<string, V>>, key: string): Map<string,
 
 export class MemoryMessages implements MessagesRepository {
   private readonly rows = new Map<string, Map<number, Message>>();
+  /** Content a delete made final (Cassandra: cells written at the FINAL write timestamp). */
+  private readonly final = new Map<string, Message["content"]>();
 
   async insert(message: Message): Promise<void> {
     let rows = this.rows.get(message.conversationId);
@@ -36,7 +39,15 @@ export class MemoryMessages implements MessagesRepository {
       rows = new Map();
       this.rows.set(message.conversationId, rows);
     }
-    rows.set(message.seq, structuredClone(message));
+    const content = this.final.get(`${message.conversationId}\u0000${message.seq}`);
+    rows.set(message.seq, structuredClone(content ? { ...message, content } : message));
+  }
+
+  /** Sets a row's content for good: later inserts of the row (replays) keep it. */
+  async finalize(conversationId: ConversationId, seq: number, content: Message["content"]) {
+    this.final.set(`${conversationId}\u0000${seq}`, content);
+    const row = this.rows.get(conversationId)?.get(seq);
+    if (row) row.content = structuredClone(content);
   }
 
   async insertMany(messages: readonly Message[]): Promise<void> {
@@ -271,8 +282,10 @@ export class MemoryMediaObjects implements MediaObjectsRepository {
 }
 
 export function memoryRepositories(): Repositories {
+  const messages = new MemoryMessages();
   return {
-    messages: new MemoryMessages(),
+    messages,
+    messageChanges: new MemoryMessageChanges(messages),
     conversations: new MemoryConversations(),
     members: new MemoryMembers(),
     userConversations: new MemoryUserConversations(),

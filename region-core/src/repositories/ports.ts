@@ -5,6 +5,7 @@ import type {
   ConversationId,
   Member,
   Message,
+  Quote,
   RegionHistoryPage,
   Timestamp,
   UserId,
@@ -163,6 +164,48 @@ export interface MediaObjectsRepository {
   put(row: MediaObjectRow): Promise<void>;
 }
 
+/** The folded state of one message from the change tables (see @edge-chat/cql's 0007). */
+export interface ChangeState {
+  edit?: { text: string; editSeq: number; editedAt: Timestamp };
+  deletion?: { deletedAt: Timestamp; deletedBy: UserId };
+  /** Each member's newest reaction event on the message; emoji null once removed. */
+  reactions: { userId: UserId; emoji: string | null; reactionSeq: number }[];
+  quote?: Quote;
+  mentions?: UserId[];
+}
+
+/**
+ * message_edits, message_deletions, message_reactions, message_annotations. Every write is
+ * idempotent and order-proof: edits and reactions are versioned by their event's seq, a delete
+ * is final (it wins over any write of the same cells, earlier or replayed later).
+ */
+export interface MessageChangesRepository {
+  edit(
+    conversationId: ConversationId,
+    targetSeq: number,
+    edit: { text: string; editSeq: number; editedAt: Timestamp },
+  ): Promise<void>;
+  /**
+   * Records the deletion and removes the content: the target's, its edits' text (`edits`) and the
+   * quotes of the replies that quote it (`replies`, which then say "deleted").
+   */
+  delete(
+    conversationId: ConversationId,
+    target: { seq: number; senderId: UserId },
+    deletion: { deletedAt: Timestamp; deletedBy: UserId },
+    scrub: { edits: number[]; replies: number[] },
+  ): Promise<void>;
+  react(
+    conversationId: ConversationId,
+    targetSeq: number,
+    reaction: { userId: UserId; emoji: string | null; reactionSeq: number },
+  ): Promise<void>;
+  /** Stores a message's quote and mentions (only called when it has either). */
+  annotate(message: Message): Promise<void>;
+  /** The change state of each message of a page (ascending seqs), by seq. */
+  states(conversationId: ConversationId, seqs: number[]): Promise<Map<number, ChangeState>>;
+}
+
 export interface Repositories {
   messages: MessagesRepository;
   conversations: ConversationsRepository;
@@ -170,4 +213,5 @@ export interface Repositories {
   userConversations: UserConversationsRepository;
   receipts: ReceiptsRepository;
   mediaObjects: MediaObjectsRepository;
+  messageChanges: MessageChangesRepository;
 }

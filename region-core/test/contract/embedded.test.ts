@@ -6,12 +6,14 @@ import { memoryRepositories } from "../../src/repositories/memory.ts";
 import { devicesContract } from "./devices.contract.ts";
 import { eventLogContract } from "./event-log.contract.ts";
 import { repositoryContract } from "./repositories.contract.ts";
+import { messageChangesContract } from "./message-changes.contract.ts";
 
 repositoryContract("in-memory", memoryRepositories);
 devicesContract("in-memory", () => ({
   devices: memoryDevices(),
   settings: memoryNotificationSettings(),
 }));
+messageChangesContract("in-memory", memoryRepositories);
 
 eventLogContract("embedded log", () => {
   const log = new EmbeddedLog({ partitions: 4, maxBatchRecords: 3 });

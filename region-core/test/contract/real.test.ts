@@ -19,6 +19,7 @@ import { cassandraEnv, createKeyspace, deleteTopics, dropKeyspace, RUN } from ".
 import { devicesContract } from "./devices.contract.ts";
 import { eventLogContract } from "./event-log.contract.ts";
 import { repositoryContract } from "./repositories.contract.ts";
+import { messageChangesContract } from "./message-changes.contract.ts";
 
 const services = inject("services");
 const keyspace = `rc_contract_${RUN}`;
@@ -52,6 +53,7 @@ devicesContract("cassandra", () => ({
   devices: cassandraDevices(session),
   settings: cassandraNotificationSettings(session),
 }));
+messageChangesContract("cassandra", () => repositories);
 
 eventLogContract("kafka", () => ({
   topic: async () => {

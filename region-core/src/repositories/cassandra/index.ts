@@ -8,6 +8,7 @@ import { CassandraConversations } from "./conversations.ts";
 import { CassandraMediaObjects } from "./media-objects.ts";
 import { CassandraMembers } from "./members.ts";
 import { CassandraMessages } from "./messages.ts";
+import { CassandraMessageChanges } from "./message-changes.ts";
 import { CassandraReceipts } from "./receipts.ts";
 import { createSession, type Session } from "./session.ts";
 import { CassandraUserConversations } from "./user-conversations.ts";
@@ -43,6 +44,7 @@ export async function connectCassandra(
 export function cassandraRepositories(session: Session): Repositories {
   return {
     messages: new CassandraMessages(session),
+    messageChanges: new CassandraMessageChanges(session),
     conversations: new CassandraConversations(session),
     members: new CassandraMembers(session),
     userConversations: new CassandraUserConversations(session),

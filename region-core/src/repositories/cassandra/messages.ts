@@ -10,6 +10,8 @@ import {
   TABLES,
 } from "@edge-chat/cql";
 import {
+  CHANGE_KINDS,
+  type ChangeKind,
   type ConversationId,
   type Message,
   type MessageContent,
@@ -49,6 +51,14 @@ function contentColumns(content: MessageContent): {
     case "system":
       // System events are small structured records; JSON in `body` keeps the table generic.
       return { kind: "system", body: JSON.stringify(content.system), media: null };
+    case "edit":
+    case "delete":
+    case "reaction":
+    case "deleted": {
+      // Changes (and tombstones) are small records too: their fields as JSON in `body`.
+      const { kind, ...fields } = content;
+      return { kind, body: JSON.stringify(fields), media: null };
+    }
     case "image":
     case "audio":
     case "video": {
@@ -71,12 +81,7 @@ function contentColumns(content: MessageContent): {
 /** A message row's rough size in a batch (the text dominates; ids, timestamps and media are small). */
 function approximateBytes(message: Message): number {
   const content = message.content;
-  const text =
-    content.kind === "text"
-      ? content.text
-      : content.kind === "system"
-        ? JSON.stringify(content.system)
-        : ("caption" in content ? (content.caption ?? "") : "") + JSON.stringify(content.media);
+  const text = content.kind === "text" ? content.text : JSON.stringify(content);
   return 200 + Buffer.byteLength(text);
 }
 
@@ -84,6 +89,9 @@ function contentOf(kind: string, body: string | null, media: MediaRow): unknown 
   if (kind === "text") return { kind, text: body };
   if (kind === "system")
     return { kind, system: parseWith(SystemEvent, JSON.parse(body ?? "null")) };
+  if (CHANGE_KINDS.includes(kind as ChangeKind) || kind === "deleted") {
+    return { ...(JSON.parse(body ?? "{}") as object), kind };
+  }
   const ref: Record<string, unknown> = {
     objectKey: media?.[MR.objectKey],
     mime: media?.[MR.mime],
