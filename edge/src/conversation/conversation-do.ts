@@ -17,12 +17,12 @@ import { type Config, loadConfig } from "../config.ts";
 import type { Env } from "../env.ts";
 import { fetchRegionHistory } from "../region/history.ts";
 import { flushOutbox, outboxDueAt, rememberLocation } from "../outbox/flusher.ts";
-import { flushInbox, type InboxFlushDeps, inboxDueAt } from "./inbox-flusher.ts";
+import { InboxNotifier } from "./inbox-notifier.ts";
 import { expiredTypists, nextTypingExpiry } from "./domain/typing.ts";
 import { type FrameContext, handleMessage, replay, stopTyping } from "./frames.ts";
 import { createInternalApp } from "./internal-app.ts";
 import { ConversationService } from "./service.ts";
-import { type SocketState, Sockets, saveState, sendFrame, stateOf } from "./sockets.ts";
+import { type SocketState, Sockets, sendFrame } from "./sockets.ts";
 import { ConversationStore } from "./store.ts";
 
 export class ConversationDO extends DurableObject<Env> {
@@ -30,20 +30,42 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly store: ConversationStore;
   private readonly service: ConversationService;
   private readonly sockets: Sockets;
+  private readonly inbox: InboxNotifier;
   private readonly app: ReturnType<typeof createInternalApp>;
   private alarmAt: number | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.config = loadConfig(env);
-    this.store = new ConversationStore(ctx.storage.sql);
+    const store = new ConversationStore(ctx.storage.sql);
+    this.store = store;
     this.service = new ConversationService(
-      this.store,
-      (fn) => ctx.storage.transactionSync(fn),
+      store,
+      (fn) => {
+        try {
+          return ctx.storage.transactionSync(fn);
+        } catch (error) {
+          store.dropCache(); // rolled back: memory must not keep what disk did not
+          throw error;
+        }
+      },
       this.config,
       { now: () => Date.now(), uuid: () => crypto.randomUUID() },
+      () => this.inbox.changed(),
     );
     this.sockets = new Sockets(ctx);
+    this.inbox = new InboxNotifier({
+      outbox: store.inbox,
+      store,
+      view: () => this.service.inboxView(),
+      members: () => this.service.inboxMembers(),
+      liveUsers: () => this.sockets.liveUsers(),
+      now: () => Date.now(),
+      deliver: async (update) => {
+        const inboxes = this.env.INBOXES;
+        await inboxes.get(inboxes.idFromName(update.userId)).applyUpdate(update);
+      },
+    });
     this.app = createInternalApp({
       service: this.service,
       sockets: this.sockets,
@@ -64,18 +86,6 @@ export class ConversationDO extends DurableObject<Env> {
     // Any request may have queued inbox notifications (even a lazily created direct chat).
     this.scheduleAlarm();
     return response;
-  }
-
-  private inboxDeps(): InboxFlushDeps {
-    return {
-      outbox: this.store.inbox,
-      store: this.store,
-      now: () => Date.now(),
-      deliver: async (update) => {
-        const inboxes = this.env.INBOXES;
-        await inboxes.get(inboxes.idFromName(update.userId)).applyUpdate(update);
-      },
-    };
   }
 
   /** The conversation's id: from the Worker's header on requests, from storage otherwise. */
@@ -135,7 +145,7 @@ export class ConversationDO extends DurableObject<Env> {
     }
 
     this.ctx.acceptWebSocket(server, [state.userId]);
-    saveState(server, state);
+    this.sockets.save(server, state);
     sendFrame(server, {
       type: "welcome",
       v: state.v,
@@ -162,15 +172,21 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): void {
-    const state = stateOf(ws);
+    const state = this.sockets.state(ws);
     if (!state) return;
     handleMessage(this.frameContext(), ws, state, data);
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
-    const state = stateOf(ws);
+    const state = this.sockets.state(ws);
     // A typist that vanishes still owes the others a "stop".
     if (state?.typingUntil !== undefined) stopTyping(this.frameContext(), ws, state);
+    this.sockets.removed(ws);
+    // A member who stops watching gets their inbox brought up to date at the next tick.
+    if (state?.live) {
+      this.inbox.changed();
+      this.scheduleAlarm();
+    }
     try {
       ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
     } catch {
@@ -200,10 +216,10 @@ export class ConversationDO extends DurableObject<Env> {
       }
       // The members' inboxes and the regions are flushed side by side, each on its own retry
       // state, so neither waits behind the other's network calls.
-      const inboxDue = inboxDueAt(this.inboxDeps(), now);
+      const inboxDue = this.inbox.dueAt(now);
       const due = outboxDueAt({ store: this.store, config: this.config }, now);
       await Promise.all([
-        inboxDue !== undefined && inboxDue <= now ? flushInbox(this.inboxDeps()) : undefined,
+        inboxDue !== undefined && inboxDue <= now ? this.inbox.tick() : undefined,
         due !== undefined && due <= now
           ? flushOutbox(
               {
@@ -227,7 +243,7 @@ export class ConversationDO extends DurableObject<Env> {
       this.sockets.all().map((e) => ({ userId: e.state.userId, typingUntil: e.state.typingUntil })),
     );
     const outbox = outboxDueAt({ store: this.store, config: this.config }, now);
-    const inbox = inboxDueAt(this.inboxDeps(), now);
+    const inbox = this.inbox.dueAt(now);
     const candidates = [typing, outbox, inbox].filter((t): t is number => t !== undefined);
     if (candidates.length === 0) return;
     const next = Math.max(now, Math.min(...candidates));

@@ -10,7 +10,7 @@ import {
 } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
 import type { ConversationService } from "./service.ts";
-import { saveState, type SocketState, type Sockets, sendError, sendFrame } from "./sockets.ts";
+import { type SocketState, type Sockets, sendError, sendFrame } from "./sockets.ts";
 
 export interface FrameContext {
   conversationId: ConversationId;
@@ -88,17 +88,17 @@ function onSend(
   state: SocketState,
   frame: ClientFrameOf<"send">,
 ): void {
-  const { ack, message, connectionBucket } = ctx.service.send(
-    ctx.conversationId,
-    state.userId,
-    frame,
-    { bucket: state.bucket },
-  );
+  const {
+    ack,
+    message,
+    frame: text,
+    connectionBucket,
+  } = ctx.service.send(ctx.conversationId, state.userId, frame, { bucket: state.bucket });
   sendFrame(ws, { type: "ack", reqId: frame.reqId, ...ack });
   if (message === null) return; // a resend: the original ack, no second message
   state.bucket = connectionBucket;
-  saveState(ws, state);
-  ctx.sockets.broadcastLive({ type: "message", message });
+  ctx.sockets.save(ws, state);
+  ctx.sockets.broadcastLive(text ?? { type: "message", message });
   ctx.scheduleAlarm();
 }
 
@@ -133,7 +133,7 @@ export function replay(
   }
   if (live !== state.live) {
     state.live = live;
-    saveState(ws, state);
+    ctx.sockets.save(ws, state);
   }
 }
 
@@ -145,7 +145,7 @@ function onTyping(
 ): void {
   if (frame.state === "start") {
     state.typingUntil = ctx.now() + ctx.config.typingTtlMs;
-    saveState(ws, state);
+    ctx.sockets.save(ws, state);
     ctx.sockets.toOthers(state.userId, { type: "typing", userId: state.userId, state: "start" });
     ctx.scheduleAlarm();
   } else {
@@ -157,7 +157,7 @@ function onTyping(
 export function stopTyping(ctx: FrameContext, ws: WebSocket, state: SocketState): void {
   const wasTyping = state.typingUntil !== undefined;
   state.typingUntil = undefined;
-  saveState(ws, state);
+  ctx.sockets.save(ws, state);
   const otherDeviceTyping = ctx.sockets
     .all()
     .some((s) => s.ws !== ws && s.state.userId === state.userId && s.state.typingUntil);
