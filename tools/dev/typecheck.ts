@@ -14,6 +14,7 @@ const projects = [
   "client",
   "e2e",
   "bench",
+  "bench/floor",
   "tools",
   "terraform",
 ];

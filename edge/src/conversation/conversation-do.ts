@@ -18,6 +18,7 @@ import type { Env } from "../env.ts";
 import { fetchRegionHistory } from "../region/history.ts";
 import { flushOutbox, outboxDueAt, rememberLocation } from "../outbox/flusher.ts";
 import { InboxNotifier } from "./inbox-notifier.ts";
+import { ReceiptBatcher } from "./receipt-batcher.ts";
 import { expiredTypists, nextTypingExpiry } from "./domain/typing.ts";
 import { type FrameContext, handleMessage, replay, stopTyping } from "./frames.ts";
 import { createInternalApp } from "./internal-app.ts";
@@ -31,6 +32,7 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly service: ConversationService;
   private readonly sockets: Sockets;
   private readonly inbox: InboxNotifier;
+  private readonly receipts: ReceiptBatcher;
   private readonly app: ReturnType<typeof createInternalApp>;
   private alarmAt: number | undefined;
 
@@ -66,11 +68,18 @@ export class ConversationDO extends DurableObject<Env> {
         await inboxes.get(inboxes.idFromName(update.userId)).applyUpdate(update);
       },
     });
+    this.receipts = new ReceiptBatcher({
+      conversationId: () => this.conversationId(),
+      apply: (conversationId, upTo) => this.service.deliveredBatch(conversationId, upTo),
+      statuses: (changes) => this.sockets.statuses(changes),
+      applied: () => this.scheduleAlarm(),
+    });
     this.app = createInternalApp({
       service: this.service,
       sockets: this.sockets,
       upgrade: (request, conversationId, userId) => this.upgrade(request, conversationId, userId),
       scheduleAlarm: () => this.scheduleAlarm(),
+      flushReceipts: () => this.receipts.flush(),
       rememberLocation: (location) => rememberLocation(this.store, location),
       regionHistory: (conversationId, request) =>
         fetchRegionHistory(
@@ -101,6 +110,7 @@ export class ConversationDO extends DurableObject<Env> {
       service: this.service,
       sockets: this.sockets,
       config: this.config,
+      receipts: this.receipts,
       now: () => Date.now(),
       scheduleAlarm: () => this.scheduleAlarm(),
     };
@@ -162,6 +172,7 @@ export class ConversationDO extends DurableObject<Env> {
 
   /** On connect, where the member's own messages stand (delivered/read by the others). */
   private sendOwnStatus(ws: WebSocket, userId: UserId): void {
+    this.receipts.flush();
     const receipts = this.service.receipts();
     if (receipts.length < 2) return;
     const others = receipts.filter((r) => r.userId !== userId);

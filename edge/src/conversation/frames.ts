@@ -9,6 +9,7 @@ import {
   type RequestId,
 } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
+import type { ReceiptBatcher } from "./receipt-batcher.ts";
 import type { ConversationService } from "./service.ts";
 import { type SocketState, type Sockets, sendError, sendFrame } from "./sockets.ts";
 
@@ -18,6 +19,8 @@ export interface FrameContext {
   sockets: Sockets;
   config: Config;
   now: () => number;
+  /** Coalesces `delivered` frames (see receipt-batcher.ts). */
+  receipts: ReceiptBatcher;
   /** Asks the DO to (re)compute its alarm (typing expiry, outbox flush). */
   scheduleAlarm: () => void;
 }
@@ -59,7 +62,10 @@ function dispatch(ctx: FrameContext, ws: WebSocket, state: SocketState, frame: C
       onSend(ctx, ws, state, frame);
       break;
     case "delivered":
+      ctx.receipts.delivered(state.userId, frame.upToSeq);
+      break;
     case "read":
+      ctx.receipts.flush();
       ctx.sockets.statuses(
         ctx.service.watermark(ctx.conversationId, state.userId, frame.type, frame.upToSeq),
       );
@@ -72,6 +78,7 @@ function dispatch(ctx: FrameContext, ws: WebSocket, state: SocketState, frame: C
       replay(ctx, ws, state, frame.afterSeq, frame.limit, frame.reqId);
       break;
     case "info": {
+      ctx.receipts.flush();
       const members = ctx.service.info(ctx.conversationId, state.userId, frame.seq);
       sendFrame(ws, { type: "info_result", reqId: frame.reqId, seq: frame.seq, members });
       break;

@@ -31,6 +31,8 @@ export interface InternalHandlers {
   /** The WebSocket upgrade (handled by the DO itself). */
   upgrade(request: Request, conversationId: ConversationId, userId: UserId | undefined): Response;
   scheduleAlarm(): void;
+  /** Applies the sockets' coalesced `delivered` frames before a watermark is read or moved. */
+  flushReceipts(): void;
   /** Older messages from the region's history API; null when unavailable. */
   regionHistory(
     conversationId: ConversationId,
@@ -175,6 +177,7 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
   for (const kind of ["read", "delivered"] as const) {
     app.post(`/${kind}`, async (c) => {
       const { upToSeq } = parseWith(WatermarkRequest, await body(c.req.raw));
+      h.flushReceipts();
       h.sockets.statuses(
         h.service.watermark(c.get("conversationId"), c.get("userId"), kind, upToSeq),
       );

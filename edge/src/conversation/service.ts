@@ -411,6 +411,34 @@ export class ConversationService {
     return statusChanges(before, after);
   }
 
+  /**
+   * Many members' `delivered` watermarks at once (coalesced by receipt-batcher.ts): one
+   * transaction, one outbox event per member that moved, and the status changes computed once.
+   * Members no longer in the group are ignored.
+   */
+  deliveredBatch(
+    conversationId: ConversationId,
+    upTo: ReadonlyMap<UserId, number>,
+  ): StatusChange[] {
+    const lastSeq = this.store.lastSeq();
+    const moved: MemberReceipt[] = [];
+    for (const [userId, seq] of upTo) {
+      const mine = this.store.receipt(userId);
+      const next = mine ? advance(mine, "delivered", seq, lastSeq) : null;
+      if (next) moved.push(next);
+    }
+    if (moved.length === 0) return [];
+    const before = this.store.receipts();
+    const at = this.clock.now();
+    this.transaction(() => {
+      this.store.setReceipts(moved);
+      for (const next of moved) {
+        this.store.appendOutbox({ type: "receipt", conversationId, ...next, at }, at);
+      }
+    });
+    return statusChanges(before, this.store.receipts());
+  }
+
   /** Each member's watermarks, and whether they cover `seq`. */
   info(
     conversationId: ConversationId,

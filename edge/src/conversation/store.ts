@@ -172,19 +172,26 @@ export class ConversationStore {
     this.memberCache = undefined;
   }
   setReceipt(receipt: MemberReceipt): void {
-    this.sql.exec(
-      "UPDATE members SET delivered_up_to = ?, read_up_to = ? WHERE user_id = ?",
-      receipt.deliveredUpTo,
-      receipt.readUpTo,
-      receipt.userId,
-    );
-    const cache = this.memberCache;
-    const i = cache?.receiptIndex.get(receipt.userId);
-    if (cache && i !== undefined) {
-      const next = cache.receipts.slice();
-      next[i] = receipt;
-      cache.receipts = next;
+    this.setReceipts([receipt]);
+  }
+  /** Several members' watermarks at once (memory's snapshot is copied once, not per member). */
+  setReceipts(receipts: readonly MemberReceipt[]): void {
+    for (const receipt of receipts) {
+      this.sql.exec(
+        "UPDATE members SET delivered_up_to = ?, read_up_to = ? WHERE user_id = ?",
+        receipt.deliveredUpTo,
+        receipt.readUpTo,
+        receipt.userId,
+      );
     }
+    const cache = this.memberCache;
+    if (!cache) return;
+    const next = cache.receipts.slice();
+    for (const receipt of receipts) {
+      const i = cache.receiptIndex.get(receipt.userId);
+      if (i !== undefined) next[i] = receipt;
+    }
+    cache.receipts = next;
   }
 
   // ── messages ──
