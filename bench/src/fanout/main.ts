@@ -92,7 +92,7 @@ async function runCase(
     rate,
     count,
     delivered,
-    drainMs: 10_000,
+    drainMs: 6_000,
   };
   await Promise.all(
     threads.map((thread, t) =>

@@ -18,6 +18,7 @@ import type { Env } from "../env.ts";
 import { fetchRegionHistory } from "../region/history.ts";
 import { flushOutbox, outboxDueAt, rememberLocation } from "../outbox/flusher.ts";
 import { InboxNotifier } from "./inbox-notifier.ts";
+import { LiveBatcher } from "./live-batcher.ts";
 import { ReceiptBatcher } from "./receipt-batcher.ts";
 import { expiredTypists, nextTypingExpiry } from "./domain/typing.ts";
 import { type FrameContext, handleMessage, replay, stopTyping } from "./frames.ts";
@@ -33,6 +34,7 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly sockets: Sockets;
   private readonly inbox: InboxNotifier;
   private readonly receipts: ReceiptBatcher;
+  private readonly live: LiveBatcher;
   private readonly app: ReturnType<typeof createInternalApp>;
   private alarmAt: number | undefined;
 
@@ -68,6 +70,7 @@ export class ConversationDO extends DurableObject<Env> {
         await inboxes.get(inboxes.idFromName(update.userId)).applyUpdate(update);
       },
     });
+    this.live = new LiveBatcher(this.sockets, () => Date.now());
     this.receipts = new ReceiptBatcher({
       conversationId: () => this.conversationId(),
       apply: (conversationId, upTo) => this.service.deliveredBatch(conversationId, upTo),
@@ -77,6 +80,7 @@ export class ConversationDO extends DurableObject<Env> {
     this.app = createInternalApp({
       service: this.service,
       sockets: this.sockets,
+      live: this.live,
       upgrade: (request, conversationId, userId) => this.upgrade(request, conversationId, userId),
       scheduleAlarm: () => this.scheduleAlarm(),
       flushReceipts: () => this.receipts.flush(),
@@ -111,6 +115,7 @@ export class ConversationDO extends DurableObject<Env> {
       sockets: this.sockets,
       config: this.config,
       receipts: this.receipts,
+      live: this.live,
       now: () => Date.now(),
       scheduleAlarm: () => this.scheduleAlarm(),
     };
@@ -154,6 +159,9 @@ export class ConversationDO extends DurableObject<Env> {
       return new Response(null, { status: 101, webSocket: client });
     }
 
+    // Messages still waiting in the batch belong to the sockets already here (the newcomer's
+    // welcome and replay cover them).
+    this.live.flush();
     this.ctx.acceptWebSocket(server, [state.userId]);
     this.sockets.save(server, state);
     sendFrame(server, {

@@ -9,6 +9,7 @@ import {
   type RequestId,
 } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
+import type { LiveBatcher } from "./live-batcher.ts";
 import type { ReceiptBatcher } from "./receipt-batcher.ts";
 import type { ConversationService } from "./service.ts";
 import { type SocketState, type Sockets, sendError, sendFrame } from "./sockets.ts";
@@ -19,6 +20,8 @@ export interface FrameContext {
   sockets: Sockets;
   config: Config;
   now: () => number;
+  /** Batches live messages under load (see live-batcher.ts). */
+  live: LiveBatcher;
   /** Coalesces `delivered` frames (see receipt-batcher.ts). */
   receipts: ReceiptBatcher;
   /** Asks the DO to (re)compute its alarm (typing expiry, outbox flush). */
@@ -95,17 +98,17 @@ function onSend(
   state: SocketState,
   frame: ClientFrameOf<"send">,
 ): void {
-  const {
-    ack,
-    message,
-    frame: text,
-    connectionBucket,
-  } = ctx.service.send(ctx.conversationId, state.userId, frame, { bucket: state.bucket });
+  const { ack, message, body, connectionBucket } = ctx.service.send(
+    ctx.conversationId,
+    state.userId,
+    frame,
+    { bucket: state.bucket },
+  );
   sendFrame(ws, { type: "ack", reqId: frame.reqId, ...ack });
   if (message === null) return; // a resend: the original ack, no second message
   state.bucket = connectionBucket;
   ctx.sockets.save(ws, state);
-  ctx.sockets.broadcastLive(text ?? { type: "message", message });
+  ctx.live.add(body ?? JSON.stringify(message));
   ctx.scheduleAlarm();
 }
 
@@ -118,6 +121,8 @@ export function replay(
   limit: number | undefined,
   reqId: RequestId | undefined,
 ): void {
+  // A pending live message must not reach this socket twice (in the page and again live).
+  ctx.live.flush();
   const result = ctx.service.sync(afterSeq, limit);
   let live: boolean;
   if (result.kind === "gap") {

@@ -28,6 +28,8 @@ type Vars = { userId: UserId; conversationId: ConversationId };
 export interface InternalHandlers {
   service: import("./service.ts").ConversationService;
   sockets: import("./sockets.ts").Sockets;
+  /** Live messages go out through the batcher, so system messages keep their place in order. */
+  live: import("./live-batcher.ts").LiveBatcher;
   /** The WebSocket upgrade (handled by the DO itself). */
   upgrade(request: Request, conversationId: ConversationId, userId: UserId | undefined): Response;
   scheduleAlarm(): void;
@@ -121,7 +123,7 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
       c.get("userId"),
       request,
     );
-    h.sockets.broadcastLive({ type: "message", message });
+    h.live.add(JSON.stringify(message));
     h.scheduleAlarm();
     return c.json(conversation, 201);
   });
@@ -136,7 +138,7 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
       request.userId,
       request.role ?? "member",
     );
-    h.sockets.broadcastLive({ type: "message", message });
+    h.live.add(JSON.stringify(message));
     h.scheduleAlarm();
     return c.json(conversation, 201);
   });
@@ -149,7 +151,7 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
       target,
     );
     // The removed member's devices see the system message, then lose the conversation.
-    h.sockets.broadcastLive({ type: "message", message });
+    h.live.add(JSON.stringify(message));
     h.sockets.closeUser(removed, closeCodeOf("not_found"), "no longer a member");
     h.scheduleAlarm();
     return c.json(conversation);
@@ -159,7 +161,7 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
     const request = parseWith(SendRequest, await body(c.req.raw));
     const { ack, message } = h.service.send(c.get("conversationId"), c.get("userId"), request);
     if (message) {
-      h.sockets.broadcastLive({ type: "message", message });
+      h.live.add(JSON.stringify(message));
       h.scheduleAlarm();
     }
     return c.json(ack, message ? 201 : 200);

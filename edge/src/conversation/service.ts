@@ -241,8 +241,8 @@ export class ConversationService {
   ): {
     ack: SendAck;
     message: Message | null;
-    /** The live `message` frame's JSON, made once from the stored body. */
-    frame?: string;
+    /** The message's JSON, made once for storage, outbox and every socket's frame. */
+    body?: string;
     connectionBucket?: Bucket | undefined;
   } {
     this.access(conversationId, senderId);
@@ -267,7 +267,7 @@ export class ConversationService {
       ),
     );
     return {
-      frame: messageFrameText(body),
+      body,
       ack: {
         clientMsgId: message.clientMsgId,
         seq: message.seq,

@@ -125,6 +125,20 @@ export class Sockets {
     for (const [ws, state] of this.states()) if (state.live) sendText(ws, text);
   }
 
+  /** To every caught-up socket, the texts its protocol version calls for (built once per version). */
+  broadcastLiveTexts(textsFor: (v: number) => readonly string[]): void {
+    const byVersion = new Map<number, readonly string[]>();
+    for (const [ws, state] of this.states()) {
+      if (!state.live) continue;
+      let texts = byVersion.get(state.v);
+      if (!texts) {
+        texts = textsFor(state.v);
+        byVersion.set(state.v, texts);
+      }
+      for (const text of texts) sendText(ws, text);
+    }
+  }
+
   /** A frame to every socket of users other than `userId` (typing). */
   toOthers(userId: UserId, frame: ServerFrame): void {
     const text = encodeFrame(frame);
