@@ -19,7 +19,7 @@ import type { ConversationStore } from "./store.ts";
 /** The coalescing interval: at most one round of inbox RPCs per conversation per tick. */
 export const INBOX_TICK_MS = 500;
 /** How often the inbox of a member watching the conversation live is brought up to date. */
-export const LIVE_REFRESH_MS = 5_000;
+export const LIVE_REFRESH_MS = 30_000;
 /** Most inbox RPCs in one tick (the next tick follows right away for the rest). */
 const MAX_PER_TICK = 256;
 const SCOPE = "inbox";
