@@ -1,4 +1,5 @@
 import type { InboxServerFrame } from "@edge-chat/protocol";
+import { PROTOCOL_VERSION } from "@edge-chat/protocol";
 import { describe, expect, it, vi } from "vitest";
 import { ChatClient } from "./client.ts";
 import type { InboxEvents, InboxOptions } from "./inbox.ts";
@@ -57,7 +58,7 @@ describe("InboxSession", () => {
     expect(ticket.headers.get("authorization")).toBe("Bearer token-alice");
     expect(s.url.startsWith("ws://edge.test/v1/inbox/ws?")).toBe(true);
     expect(s.params.get("ticket")).toMatch(/^ticket-/);
-    expect(s.params.get("v")).toBe("1");
+    expect(s.params.get("v")).toBe(String(PROTOCOL_VERSION));
     expect(t.inbox.state).toBe("connecting");
     await t.welcome(0, [makeEntry("d:alice:bob", 2, 1), makeEntry("g:team", 9, 4)]);
     expect(t.inbox.state).toBe("open");

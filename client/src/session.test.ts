@@ -1,4 +1,5 @@
 import type { Message, SendAck, ServerFrame } from "@edge-chat/protocol";
+import { PROTOCOL_VERSION } from "@edge-chat/protocol";
 import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ChatClient } from "./client.ts";
@@ -95,7 +96,7 @@ describe("ConversationSession: connecting", () => {
       s.url.startsWith(`ws://edge.test/v1/conversations/${encodeURIComponent(CONVERSATION)}/ws?`),
     ).toBe(true);
     expect(s.params.get("ticket")).toMatch(/^ticket-/);
-    expect(s.params.get("v")).toBe("1");
+    expect(s.params.get("v")).toBe(String(PROTOCOL_VERSION));
     expect(s.params.get("since")).toBe("7");
     expect(t.session.state).toBe("connecting");
     await t.welcome(0, 7);
@@ -122,6 +123,15 @@ describe("ConversationSession: ordered, exactly-once delivery", () => {
     s.push({ type: "message", message: makeMessage(7) });
     expect(seqsOf(t.events.messages)).toEqual(range(1, 7));
     expect(t.session.lastSeq).toBe(7);
+  });
+
+  it("takes a v2 `messages` frame exactly like its messages one by one, with one delivered", async () => {
+    const t = setup();
+    const s = await t.welcome(0, 0);
+    s.push({ type: "message", message: makeMessage(1) });
+    s.push({ type: "messages", messages: [1, 2, 3, 4].map((n) => makeMessage(n)) });
+    expect(seqsOf(t.events.messages)).toEqual([1, 2, 3, 4]);
+    await vi.waitFor(() => expect(s.sentOf("delivered").at(-1)?.upToSeq).toBe(4));
   });
 
   it("asks for the missing range when a live frame skips ahead outside a replay", async () => {

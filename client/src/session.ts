@@ -329,6 +329,10 @@ export class ConversationSession {
       case "message":
         this.#onLiveMessage(frame.message);
         break;
+      case "messages":
+        // v2: several live messages in one frame (under load), handled exactly like single ones.
+        for (const message of frame.messages) this.#onLiveMessage(message);
+        break;
       case "ack": {
         const { type: _type, reqId: _reqId, ...ack } = frame;
         this.#onAck(ack);

@@ -1,7 +1,7 @@
 // Isolation and credentials: non-members and unknown conversations look the same (not_found),
 // tickets are single-use and expire, forged identity headers are ignored, production has no dev
 // tokens and no HS256.
-import { directConversationId } from "@edge-chat/protocol";
+import { directConversationId, PROTOCOL_VERSION } from "@edge-chat/protocol";
 import { createExecutionContext, SELF, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -113,7 +113,7 @@ describe("access", () => {
     expect(old.closed?.code).toBe(4426);
     // A newer client is talked to in the highest version both speak.
     const newer = await connect(a!, group, { v: 7 });
-    expect(newer.of("welcome")[0]).toMatchObject({ v: 1 });
+    expect(newer.of("welcome")[0]).toMatchObject({ v: PROTOCOL_VERSION });
     newer.close();
   });
 

@@ -69,4 +69,33 @@ describe("receipts", () => {
     expect(await sc!.next("error")).toMatchObject({ reqId: "bad", code: "not_found" });
     for (const s of [sa, sb, sc]) s!.close();
   });
+
+  it("group: a flood of delivered frames is coalesced, exact and in order", async () => {
+    const members = users(6, "rd");
+    const [a, ...rest] = members;
+    const id = await createGroup(a!, rest);
+    const sockets = await Promise.all(members.map((u) => connect(u, id)));
+    const [sa, ...others] = sockets;
+    for (let i = 0; i < 10; i++) {
+      sa!.send({ type: "send", clientMsgId: `f${i}`, content: { kind: "text", text: "x" } });
+    }
+    // Every other member answers every message, one frame per message, as fast as it can.
+    await Promise.all(
+      others.map(async (s) => {
+        await s.until((f) => f.filter((x) => x.type === "message").length === 10, "messages");
+        for (const m of s.of("message")) s.send({ type: "delivered", upToSeq: m.message.seq });
+      }),
+    );
+    await sa!.next("status", (s) => s.status === "delivered" && s.upToSeq === 11);
+    const delivered = sa!.of("status").map((s) => s.upToSeq);
+    expect(delivered).toEqual([...delivered].sort((x, y) => x - y)); // never backwards
+    expect(new Set(delivered).size).toBe(delivered.length); // never repeated
+    // A read right after is applied after the pending delivered ones.
+    others[0]!.send({ type: "info", reqId: "i", seq: 11 });
+    const info = await others[0]!.next("info_result");
+    for (const m of info.members.filter((m) => m.userId !== a)) {
+      expect(m).toMatchObject({ deliveredUpTo: 11, delivered: true, read: false });
+    }
+    for (const s of sockets) s.close();
+  });
 });

@@ -107,6 +107,14 @@ export const WelcomeFrame = z.object({
 export const AckFrame = z.object({ type: z.literal("ack"), reqId, ...SendAck.shape });
 export const MessageFrame = z.object({ type: z.literal("message"), message: Message });
 /**
+ * v2+: several live messages in one frame, consecutive and in seq order, exactly as if each had come
+ * in its own `message` frame (sent when messages arrive faster than the server's flush interval).
+ */
+export const MessagesFrame = z.object({
+  type: z.literal("messages"),
+  messages: z.array(Message).min(1),
+});
+/**
  * Replay of missed messages, in order. `toSeq` is the last seq covered; when `more` is true the
  * client asks again with afterSeq = toSeq. Live `message` frames follow a complete replay with no gap.
  */
@@ -159,6 +167,7 @@ export const ServerFrame = z.discriminatedUnion("type", [
   WelcomeFrame,
   AckFrame,
   MessageFrame,
+  MessagesFrame,
   SyncBatchFrame,
   SyncGapFrame,
   StatusFrame,

@@ -16,7 +16,7 @@ export const LIMITS = {
   /** Longest audio or video, in milliseconds. */
   maxMediaDurationMs: 60 * 60 * 1000,
   /** Most members in a group conversation. */
-  maxGroupMembers: 256,
+  maxGroupMembers: 1024,
   /** Longest group name, in characters. */
   maxGroupNameChars: 100,
   /** Most messages in one history page or sync batch. */

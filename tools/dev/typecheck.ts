@@ -15,6 +15,7 @@ const projects = [
   "e2e",
   "bench",
   "chaos",
+  "bench/floor",
   "tools",
   "terraform",
 ];

@@ -4,7 +4,7 @@
 import type { ClientFrameOf } from "@edge-chat/protocol";
 import type { ChangeResult } from "./changes-service.ts";
 import type { FrameContext } from "./frames.ts";
-import { saveState, type SocketState, sendFrame } from "./sockets.ts";
+import { type SocketState, sendFrame } from "./sockets.ts";
 
 export type ChangeFrame = ClientFrameOf<"edit" | "delete" | "react" | "hide">;
 
@@ -33,7 +33,7 @@ export function onChangeFrame(
   sendFrame(ws, { type: "ack", reqId: frame.reqId, ...result.ack });
   if (result.message === null) return; // a resend: the original ack, no second change
   state.bucket = result.connectionBucket;
-  saveState(ws, state);
-  ctx.sockets.broadcastLive({ type: "message", message: result.message });
+  ctx.sockets.save(ws, state);
+  ctx.live.add(JSON.stringify(result.message));
   ctx.scheduleAlarm();
 }

@@ -32,7 +32,7 @@ export function changesInternalRoutes(h: InternalHandlers): Hono<{ Variables: Va
   /** Fans a new change out like a message and answers with its ack. */
   const answer = (c: C, result: ChangeResult) => {
     if (result.message) {
-      h.sockets.broadcastLive({ type: "message", message: result.message });
+      h.live.add(JSON.stringify(result.message));
       h.scheduleAlarm();
     }
     return c.json(result.ack, result.message ? 201 : 200);

@@ -18,14 +18,16 @@ import type { Env } from "../env.ts";
 import { type EdgeMetrics, edgeMetrics } from "../metrics/recorder.ts";
 import { fetchRegionHistory } from "../region/history.ts";
 import { flushOutbox, outboxDueAt, rememberLocation } from "../outbox/flusher.ts";
-import { flushInbox, type InboxFlushDeps, inboxDueAt } from "./inbox-flusher.ts";
+import { InboxNotifier } from "./inbox-notifier.ts";
+import { LiveBatcher } from "./live-batcher.ts";
+import { ReceiptBatcher } from "./receipt-batcher.ts";
 import { expiredTypists, nextTypingExpiry } from "./domain/typing.ts";
 import { type FrameContext, handleMessage, replay, stopTyping } from "./frames.ts";
 import { createInternalApp } from "./internal-app.ts";
 import { ConversationService } from "./service.ts";
 import { MessageChanges } from "./changes-service.ts";
 import { GroupAdmin } from "./group-service.ts";
-import { type SocketState, Sockets, saveState, sendFrame, stateOf } from "./sockets.ts";
+import { type SocketState, Sockets, sendFrame } from "./sockets.ts";
 import { ConversationStore } from "./store.ts";
 
 export class ConversationDO extends DurableObject<Env> {
@@ -34,6 +36,9 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly service: ConversationService;
   private readonly changes: MessageChanges;
   private readonly sockets: Sockets;
+  private readonly inbox: InboxNotifier;
+  private readonly receipts: ReceiptBatcher;
+  private readonly live: LiveBatcher;
   private readonly app: ReturnType<typeof createInternalApp>;
   private alarmAt: number | undefined;
   /** Latency points from the alarm path only (outbox and inbox flushing), sent once per alarm. */
@@ -42,12 +47,21 @@ export class ConversationDO extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.config = loadConfig(env);
-    this.store = new ConversationStore(ctx.storage.sql);
+    const store = new ConversationStore(ctx.storage.sql);
+    this.store = store;
     this.service = new ConversationService(
-      this.store,
-      (fn) => ctx.storage.transactionSync(fn),
+      store,
+      (fn) => {
+        try {
+          return ctx.storage.transactionSync(fn);
+        } catch (error) {
+          store.dropCache(); // rolled back: memory must not keep what disk did not
+          throw error;
+        }
+      },
       this.config,
       { now: () => Date.now(), uuid: () => crypto.randomUUID() },
+      () => this.inbox.changed(),
     );
     this.changes = new MessageChanges({
       service: this.service,
@@ -58,6 +72,25 @@ export class ConversationDO extends DurableObject<Env> {
     });
     this.sockets = new Sockets(ctx);
     this.metrics = edgeMetrics(env);
+    this.inbox = new InboxNotifier({
+      outbox: store.inbox,
+      store,
+      view: () => this.service.inboxView(),
+      members: () => this.service.inboxMembers(),
+      liveUsers: () => this.sockets.liveUsers(),
+      now: () => Date.now(),
+      deliver: async (update) => {
+        const inboxes = this.env.INBOXES;
+        await inboxes.get(inboxes.idFromName(update.userId)).applyUpdate(update);
+      },
+    });
+    this.live = new LiveBatcher(this.sockets, () => Date.now());
+    this.receipts = new ReceiptBatcher({
+      conversationId: () => this.conversationId(),
+      apply: (conversationId, upTo) => this.service.deliveredBatch(conversationId, upTo),
+      statuses: (changes) => this.sockets.statuses(changes),
+      applied: () => this.scheduleAlarm(),
+    });
     this.app = createInternalApp({
       service: this.service,
       changes: this.changes,
@@ -67,8 +100,10 @@ export class ConversationDO extends DurableObject<Env> {
         transaction: (fn) => ctx.storage.transactionSync(fn),
       }),
       sockets: this.sockets,
+      live: this.live,
       upgrade: (request, conversationId, userId) => this.upgrade(request, conversationId, userId),
       scheduleAlarm: () => this.scheduleAlarm(),
+      flushReceipts: () => this.receipts.flush(),
       rememberLocation: (location) => rememberLocation(this.store, location),
       regionHistory: (conversationId, request) =>
         fetchRegionHistory(
@@ -86,19 +121,6 @@ export class ConversationDO extends DurableObject<Env> {
     return response;
   }
 
-  private inboxDeps(): InboxFlushDeps {
-    return {
-      outbox: this.store.inbox,
-      store: this.store,
-      now: () => Date.now(),
-      metrics: this.metrics,
-      deliver: async (update) => {
-        const inboxes = this.env.INBOXES;
-        await inboxes.get(inboxes.idFromName(update.userId)).applyUpdate(update);
-      },
-    };
-  }
-
   /** The conversation's id: from the Worker's header on requests, from storage otherwise. */
   private conversationId(): ConversationId {
     const meta = this.store.meta();
@@ -113,6 +135,8 @@ export class ConversationDO extends DurableObject<Env> {
       changes: this.changes,
       sockets: this.sockets,
       config: this.config,
+      receipts: this.receipts,
+      live: this.live,
       now: () => Date.now(),
       scheduleAlarm: () => this.scheduleAlarm(),
     };
@@ -156,8 +180,11 @@ export class ConversationDO extends DurableObject<Env> {
       return new Response(null, { status: 101, webSocket: client });
     }
 
+    // Messages still waiting in the batch belong to the sockets already here (the newcomer's
+    // welcome and replay cover them).
+    this.live.flush();
     this.ctx.acceptWebSocket(server, [state.userId]);
-    saveState(server, state);
+    this.sockets.save(server, state);
     sendFrame(server, {
       type: "welcome",
       v: state.v,
@@ -176,6 +203,7 @@ export class ConversationDO extends DurableObject<Env> {
 
   /** On connect, where the member's own messages stand (delivered/read by the others). */
   private sendOwnStatus(ws: WebSocket, userId: UserId): void {
+    this.receipts.flush();
     const receipts = this.service.receipts();
     if (receipts.length < 2) return;
     const others = receipts.filter((r) => r.userId !== userId);
@@ -186,15 +214,21 @@ export class ConversationDO extends DurableObject<Env> {
   }
 
   override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): void {
-    const state = stateOf(ws);
+    const state = this.sockets.state(ws);
     if (!state) return;
     handleMessage(this.frameContext(), ws, state, data);
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
-    const state = stateOf(ws);
+    const state = this.sockets.state(ws);
     // A typist that vanishes still owes the others a "stop".
     if (state?.typingUntil !== undefined) stopTyping(this.frameContext(), ws, state);
+    this.sockets.removed(ws);
+    // A member who stops watching gets their inbox brought up to date at the next tick.
+    if (state?.live) {
+      this.inbox.changed();
+      this.scheduleAlarm();
+    }
     try {
       ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
     } catch {
@@ -224,10 +258,10 @@ export class ConversationDO extends DurableObject<Env> {
       }
       // The members' inboxes and the regions are flushed side by side, each on its own retry
       // state, so neither waits behind the other's network calls.
-      const inboxDue = inboxDueAt(this.inboxDeps(), now);
+      const inboxDue = this.inbox.dueAt(now);
       const due = outboxDueAt({ store: this.store, config: this.config }, now);
       await Promise.all([
-        inboxDue !== undefined && inboxDue <= now ? flushInbox(this.inboxDeps()) : undefined,
+        inboxDue !== undefined && inboxDue <= now ? this.inbox.tick() : undefined,
         due !== undefined && due <= now
           ? flushOutbox(
               {
@@ -253,7 +287,7 @@ export class ConversationDO extends DurableObject<Env> {
       this.sockets.all().map((e) => ({ userId: e.state.userId, typingUntil: e.state.typingUntil })),
     );
     const outbox = outboxDueAt({ store: this.store, config: this.config }, now);
-    const inbox = inboxDueAt(this.inboxDeps(), now);
+    const inbox = this.inbox.dueAt(now);
     const candidates = [typing, outbox, inbox].filter((t): t is number => t !== undefined);
     if (candidates.length === 0) return;
     const next = Math.max(now, Math.min(...candidates));

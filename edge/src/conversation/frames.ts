@@ -9,10 +9,12 @@ import {
   type RequestId,
 } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
+import type { LiveBatcher } from "./live-batcher.ts";
+import type { ReceiptBatcher } from "./receipt-batcher.ts";
 import type { ConversationService } from "./service.ts";
 import type { MessageChanges } from "./changes-service.ts";
 import { onChangeFrame } from "./changes-frames.ts";
-import { saveState, type SocketState, type Sockets, sendError, sendFrame } from "./sockets.ts";
+import { type SocketState, type Sockets, sendError, sendFrame } from "./sockets.ts";
 
 export interface FrameContext {
   conversationId: ConversationId;
@@ -21,6 +23,10 @@ export interface FrameContext {
   sockets: Sockets;
   config: Config;
   now: () => number;
+  /** Batches live messages under load (see live-batcher.ts). */
+  live: LiveBatcher;
+  /** Coalesces `delivered` frames (see receipt-batcher.ts). */
+  receipts: ReceiptBatcher;
   /** Asks the DO to (re)compute its alarm (typing expiry, outbox flush). */
   scheduleAlarm: () => void;
 }
@@ -62,7 +68,10 @@ function dispatch(ctx: FrameContext, ws: WebSocket, state: SocketState, frame: C
       onSend(ctx, ws, state, frame);
       break;
     case "delivered":
+      ctx.receipts.delivered(state.userId, frame.upToSeq);
+      break;
     case "read":
+      ctx.receipts.flush();
       ctx.sockets.statuses(
         ctx.service.watermark(ctx.conversationId, state.userId, frame.type, frame.upToSeq),
       );
@@ -75,6 +84,7 @@ function dispatch(ctx: FrameContext, ws: WebSocket, state: SocketState, frame: C
       replay(ctx, ws, state, frame.afterSeq, frame.limit, frame.reqId);
       break;
     case "info": {
+      ctx.receipts.flush();
       const members = ctx.service.info(ctx.conversationId, state.userId, frame.seq);
       sendFrame(ws, { type: "info_result", reqId: frame.reqId, seq: frame.seq, members });
       break;
@@ -97,7 +107,7 @@ function onSend(
   state: SocketState,
   frame: ClientFrameOf<"send">,
 ): void {
-  const { ack, message, connectionBucket } = ctx.service.send(
+  const { ack, message, body, connectionBucket } = ctx.service.send(
     ctx.conversationId,
     state.userId,
     frame,
@@ -106,8 +116,8 @@ function onSend(
   sendFrame(ws, { type: "ack", reqId: frame.reqId, ...ack });
   if (message === null) return; // a resend: the original ack, no second message
   state.bucket = connectionBucket;
-  saveState(ws, state);
-  ctx.sockets.broadcastLive({ type: "message", message });
+  ctx.sockets.save(ws, state);
+  ctx.live.add(body ?? JSON.stringify(message));
   ctx.scheduleAlarm();
 }
 
@@ -120,6 +130,8 @@ export function replay(
   limit: number | undefined,
   reqId: RequestId | undefined,
 ): void {
+  // A pending live message must not reach this socket twice (in the page and again live).
+  ctx.live.flush();
   const result = ctx.service.sync(afterSeq, limit);
   let live: boolean;
   if (result.kind === "gap") {
@@ -142,7 +154,7 @@ export function replay(
   }
   if (live !== state.live) {
     state.live = live;
-    saveState(ws, state);
+    ctx.sockets.save(ws, state);
   }
 }
 
@@ -154,7 +166,7 @@ function onTyping(
 ): void {
   if (frame.state === "start") {
     state.typingUntil = ctx.now() + ctx.config.typingTtlMs;
-    saveState(ws, state);
+    ctx.sockets.save(ws, state);
     ctx.sockets.toOthers(state.userId, { type: "typing", userId: state.userId, state: "start" });
     ctx.scheduleAlarm();
   } else {
@@ -166,7 +178,7 @@ function onTyping(
 export function stopTyping(ctx: FrameContext, ws: WebSocket, state: SocketState): void {
   const wasTyping = state.typingUntil !== undefined;
   state.typingUntil = undefined;
-  saveState(ws, state);
+  ctx.sockets.save(ws, state);
   const otherDeviceTyping = ctx.sockets
     .all()
     .some((s) => s.ws !== ws && s.state.userId === state.userId && s.state.typingUntil);

@@ -24,7 +24,7 @@ export function groupInternalRoutes(h: InternalHandlers): Hono<{ Variables: Vars
       c.get("userId"),
       request,
     );
-    for (const message of messages) h.sockets.broadcastLive({ type: "message", message });
+    for (const message of messages) h.live.add(JSON.stringify(message));
     h.scheduleAlarm();
     return c.json(conversation);
   });
@@ -37,7 +37,7 @@ export function groupInternalRoutes(h: InternalHandlers): Hono<{ Variables: Vars
       target,
       role,
     );
-    h.sockets.broadcastLive({ type: "message", message });
+    h.live.add(JSON.stringify(message));
     h.scheduleAlarm();
     return c.json(conversation);
   });

@@ -1,8 +1,10 @@
-// The ConversationDO's pending inbox notifications (table `inbox_outbox`): at most one row per
-// member, holding the newest InboxUpdate for that member's InboxDO. Written in the same transaction
-// as the change it reports, so no update is lost and the send path does no I/O; coalesced per member
-// (a newer update replaces the body, the read watermark only rises); a row is deleted after a
-// delivery only if no newer update replaced it meanwhile (`version`).
+// The ConversationDO's pending targeted inbox notifications (table `inbox_outbox`): joins,
+// removals and reads, i.e. changes that concern one member (messages are not written here: they
+// only mark the conversation dirty, see inbox-notifier.ts). At most one row per member, holding the
+// newest InboxUpdate for that member's InboxDO, written in the same transaction as the change it
+// reports so none is lost; coalesced per member (a newer update replaces the body, the read
+// watermark only rises); a row is deleted after a delivery only if no newer update replaced it
+// meanwhile (`version`).
 import type { InboxUpdate, UserId } from "@edge-chat/protocol";
 
 export const INBOX_OUTBOX_SCHEMA = `

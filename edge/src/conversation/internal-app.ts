@@ -32,9 +32,13 @@ export interface InternalHandlers {
   changes: import("./changes-service.ts").MessageChanges;
   group: import("./group-service.ts").GroupAdmin;
   sockets: import("./sockets.ts").Sockets;
+  /** Live messages go out through the batcher, so system messages keep their place in order. */
+  live: import("./live-batcher.ts").LiveBatcher;
   /** The WebSocket upgrade (handled by the DO itself). */
   upgrade(request: Request, conversationId: ConversationId, userId: UserId | undefined): Response;
   scheduleAlarm(): void;
+  /** Applies the sockets' coalesced `delivered` frames before a watermark is read or moved. */
+  flushReceipts(): void;
   /** Older messages from the region's history API; null when unavailable. */
   regionHistory(
     conversationId: ConversationId,
@@ -125,7 +129,7 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
       c.get("userId"),
       request,
     );
-    h.sockets.broadcastLive({ type: "message", message });
+    h.live.add(JSON.stringify(message));
     h.scheduleAlarm();
     return c.json(conversation, 201);
   });
@@ -140,7 +144,7 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
       request.userId,
       request.role ?? "member",
     );
-    h.sockets.broadcastLive({ type: "message", message });
+    h.live.add(JSON.stringify(message));
     h.scheduleAlarm();
     return c.json(conversation, 201);
   });
@@ -153,7 +157,7 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
       target,
     );
     // The removed member's devices see the system message, then lose the conversation.
-    h.sockets.broadcastLive({ type: "message", message });
+    h.live.add(JSON.stringify(message));
     h.sockets.closeUser(removed, closeCodeOf("not_found"), "no longer a member");
     h.scheduleAlarm();
     return c.json(conversation);
@@ -163,7 +167,7 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
     const request = parseWith(SendRequest, await body(c.req.raw));
     const { ack, message } = h.service.send(c.get("conversationId"), c.get("userId"), request);
     if (message) {
-      h.sockets.broadcastLive({ type: "message", message });
+      h.live.add(JSON.stringify(message));
       h.scheduleAlarm();
     }
     return c.json(ack, message ? 201 : 200);
@@ -181,6 +185,7 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
   for (const kind of ["read", "delivered"] as const) {
     app.post(`/${kind}`, async (c) => {
       const { upToSeq } = parseWith(WatermarkRequest, await body(c.req.raw));
+      h.flushReceipts();
       h.sockets.statuses(
         h.service.watermark(c.get("conversationId"), c.get("userId"), kind, upToSeq),
       );

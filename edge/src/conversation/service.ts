@@ -28,7 +28,6 @@ import {
   directInit,
   notFound,
   removeMember,
-  requireMember,
 } from "./domain/membership.ts";
 import { verifyMediaMessage } from "./domain/media.ts";
 import { advance, type ReceiptKind, type StatusChange, statusChanges } from "./domain/receipts.ts";
@@ -52,17 +51,21 @@ export class ConversationService {
   private readonly transaction: <T>(fn: () => T) => T;
   private readonly config: Config;
   private readonly clock: Clock;
+  /** Tells the inbox notifier that some member's inbox view changed (it coalesces per tick). */
+  private readonly inboxChanged: () => void;
 
   constructor(
     store: ConversationStore,
     transaction: <T>(fn: () => T) => T,
     config: Config,
     clock: Clock,
+    inboxChanged: () => void = () => {},
   ) {
     this.store = store;
     this.transaction = transaction;
     this.config = config;
     this.clock = clock;
+    this.inboxChanged = inboxChanged;
   }
 
   /** The metadata, initialising a direct conversation lazily on first use; null if none exists. */
@@ -75,7 +78,12 @@ export class ConversationService {
       this.store.setMeta(init.meta);
       for (const m of init.members) this.store.insertMember(m);
       this.recordMembership(init.meta, [], 0);
-      this.notifyInboxes(init.meta, undefined);
+      // Two rows, once: both people see the (empty) conversation in their list.
+      const view = this.view(init.meta, undefined);
+      for (const m of init.members) {
+        this.store.inbox.put(memberUpdate(view, m.userId, true, 0), this.clock.now());
+      }
+      this.inboxChanged();
       return init.meta;
     });
   }
@@ -87,7 +95,10 @@ export class ConversationService {
     if (pair && !pair.includes(userId)) throw notFound();
     const meta = this.meta(conversationId);
     if (!meta) throw notFound();
-    return { meta, me: requireMember(this.store.members(), userId) };
+    // O(1): the member list lives in memory (see ConversationStore).
+    const me = this.store.member(userId);
+    if (!me) throw notFound();
+    return { meta, me };
   }
 
   members(): Member[] {
@@ -156,6 +167,7 @@ export class ConversationService {
         memberUpdate(this.view(meta, message), userId, true, message.seq - 1),
         this.clock.now(),
       );
+      this.inboxChanged();
       return message;
     });
     return { conversation: this.describe(meta), message };
@@ -180,6 +192,7 @@ export class ConversationService {
         memberUpdate(this.view(meta, message), userId, false, 0),
         this.clock.now(),
       );
+      this.inboxChanged();
       return message;
     });
     return { conversation: this.describe(meta), message, removed: userId };
@@ -229,7 +242,13 @@ export class ConversationService {
     senderId: UserId,
     request: SendRequest,
     connection?: { bucket: Bucket | undefined },
-  ): { ack: SendAck; message: Message | null; connectionBucket?: Bucket | undefined } {
+  ): {
+    ack: SendAck;
+    message: Message | null;
+    /** The message's JSON, made once for storage, outbox and every socket's frame. */
+    body?: string;
+    connectionBucket?: Bucket | undefined;
+  } {
     const { meta, me } = this.access(conversationId, senderId);
     checkSendPolicy(meta, this.store.group.settings(), me);
     checkNotBlocked(meta, this.store.group.blockedBy());
@@ -241,10 +260,14 @@ export class ConversationService {
     if (request.replyToSeq !== undefined && request.replyToSeq > this.store.lastSeq()) {
       throw new ChatError("invalid_request", "replyToSeq is beyond the newest message");
     }
+    let body = "";
     const message = this.transaction(() =>
-      this.appendMessage(senderId, request.clientMsgId, content, request.replyToSeq),
+      this.appendMessage(senderId, request.clientMsgId, content, request.replyToSeq, (text) => {
+        body = text;
+      }),
     );
     return {
+      body,
       ack: {
         clientMsgId: message.clientMsgId,
         seq: message.seq,
@@ -261,12 +284,17 @@ export class ConversationService {
     this.store.media.put(userId, media, this.clock.now());
   }
 
-  /** Assigns the next seq and writes message + outbox event; call inside a transaction. */
+  /**
+   * Assigns the next seq and writes message + outbox event; call inside a transaction. O(1) in the
+   * group's size: the members' inboxes only learn that the conversation changed (see
+   * inbox-notifier.ts), and the message is serialized once for storage, outbox and frame.
+   */
   appendMessage(
     senderId: UserId,
     clientMsgId: string | undefined,
     content: Message["content"],
     replyToSeq?: number,
+    serialized?: (body: string) => void,
   ): Message {
     const meta = this.store.meta()!;
     const seq = this.store.lastSeq() + 1;
@@ -282,15 +310,32 @@ export class ConversationService {
     };
     if (replyToSeq !== undefined) message.replyToSeq = replyToSeq;
     enrichMessage(this.store, message);
-    this.store.insertMessage(message);
+    const body = this.store.insertMessage(message);
     this.store.setLastSeq(seq);
-    this.store.appendOutbox({ type: "message", message }, this.clock.now());
+    this.store.setLastSent(senderId, seq);
+    this.store.appendOutbox({ type: "message", message }, this.clock.now(), messageFrameText(body));
     this.store.trim(this.config.windowSize);
-    this.notifyInboxes(meta, message);
+    serialized?.(body);
+    this.inboxChanged();
     return message;
   }
 
-  // ── inbox notifications (delivered to each member's InboxDO by the alarm) ──
+  // ── inbox views (coalesced and delivered to each member's InboxDO by inbox-notifier.ts) ──
+
+  /** The conversation as every member's inbox should show it now; null before it exists. */
+  inboxView(): ConversationView | null {
+    const meta = this.store.meta();
+    return meta ? this.view(meta, this.store.lastMessage()) : null;
+  }
+
+  /** Each member's read watermark and own newest message (what their unread count derives from). */
+  inboxMembers(): { userId: UserId; readUpTo: number; lastOwnSeq: number }[] {
+    return this.store.receipts().map((r) => ({
+      userId: r.userId,
+      readUpTo: r.readUpTo,
+      lastOwnSeq: this.store.lastSentBy(r.userId),
+    }));
+  }
 
   private view(meta: ConversationMeta, last: Message | undefined): ConversationView {
     return {
@@ -301,15 +346,6 @@ export class ConversationService {
       lastSeq: this.store.lastSeq(),
       last,
     };
-  }
-
-  /** Every member's new view after a message or membership change; call inside a transaction. */
-  private notifyInboxes(meta: ConversationMeta, last: Message | undefined): void {
-    const view = this.view(meta, last);
-    const now = this.clock.now();
-    for (const r of this.store.receipts()) {
-      this.store.inbox.put(memberUpdate(view, r.userId, true, r.readUpTo), now);
-    }
   }
 
   history(conversationId: ConversationId, userId: UserId, query: HistoryQuery): HistoryPage {
@@ -362,7 +398,7 @@ export class ConversationService {
   ): StatusChange[] {
     this.access(conversationId, userId);
     const before = this.store.receipts();
-    const mine = before.find((r) => r.userId === userId)!;
+    const mine = this.store.receipt(userId)!;
     const next = advance(mine, kind, upToSeq, this.store.lastSeq());
     if (!next) return [];
     const after = before.map((r) => (r.userId === userId ? next : r));
@@ -373,13 +409,40 @@ export class ConversationService {
         this.clock.now(),
       );
       if (kind === "read") {
-        const lastSeq = this.store.lastSeq();
-        const last = lastSeq > 0 ? this.store.messagesBetween(lastSeq, lastSeq)[0] : undefined;
-        const view = this.view(this.store.meta()!, last);
+        const view = this.view(this.store.meta()!, this.store.lastMessage());
         this.store.inbox.put(memberUpdate(view, userId, true, next.readUpTo), this.clock.now());
       }
     });
+    if (kind === "read") this.inboxChanged();
     return statusChanges(before, after);
+  }
+
+  /**
+   * Many members' `delivered` watermarks at once (coalesced by receipt-batcher.ts): one
+   * transaction, one outbox event per member that moved, and the status changes computed once.
+   * Members no longer in the group are ignored.
+   */
+  deliveredBatch(
+    conversationId: ConversationId,
+    upTo: ReadonlyMap<UserId, number>,
+  ): StatusChange[] {
+    const lastSeq = this.store.lastSeq();
+    const moved: MemberReceipt[] = [];
+    for (const [userId, seq] of upTo) {
+      const mine = this.store.receipt(userId);
+      const next = mine ? advance(mine, "delivered", seq, lastSeq) : null;
+      if (next) moved.push(next);
+    }
+    if (moved.length === 0) return [];
+    const before = this.store.receipts();
+    const at = this.clock.now();
+    this.transaction(() => {
+      this.store.setReceipts(moved);
+      for (const next of moved) {
+        this.store.appendOutbox({ type: "receipt", conversationId, ...next, at }, at);
+      }
+    });
+    return statusChanges(before, this.store.receipts());
   }
 
   /** Each member's watermarks, and whether they cover `seq`. */
@@ -420,4 +483,9 @@ export class ConversationService {
     if (!userId) throw new ChatError("unauthenticated", "invalid, expired or used ticket");
     return userId;
   }
+}
+
+/** The live `message` frame for a stored message body (the same text encodeFrame would make). */
+export function messageFrameText(body: string): string {
+  return `{"type":"message","message":${body}}`;
 }

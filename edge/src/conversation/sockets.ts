@@ -1,5 +1,7 @@
 // The hibernatable sockets of one conversation: per-socket state in attachments (so it survives
-// hibernation) and fan-out helpers. Sockets are tagged with their user id.
+// hibernation) and fan-out helpers. Sockets are tagged with their user id. The state is also kept
+// in memory (a Map rebuilt from the attachments once after a wake-up), so a broadcast reads no
+// attachment, and a frame is serialized once per broadcast, not once per socket.
 import {
   ChatError,
   encodeFrame,
@@ -32,8 +34,12 @@ export function saveState(ws: WebSocket, state: SocketState): void {
 }
 
 export function sendFrame(ws: WebSocket, frame: ServerFrame): void {
+  sendText(ws, encodeFrame(frame));
+}
+
+function sendText(ws: WebSocket, text: string): void {
   try {
-    ws.send(encodeFrame(frame));
+    ws.send(text);
   } catch {
     // The socket is closing; its close handler cleans up.
   }
@@ -48,31 +54,95 @@ export function sendError(ws: WebSocket, error: unknown, reqId?: RequestId): voi
 
 export class Sockets {
   private readonly ctx: DurableObjectState;
+  /** Every accepted socket's state; undefined until first needed after a (re)start. */
+  private cache: Map<WebSocket, SocketState> | undefined;
   constructor(ctx: DurableObjectState) {
     this.ctx = ctx;
   }
 
+  private states(): Map<WebSocket, SocketState> {
+    if (!this.cache) {
+      // After hibernation the object is new but its sockets are not: read each attachment once.
+      this.cache = new Map();
+      for (const ws of this.ctx.getWebSockets()) {
+        const state = stateOf(ws);
+        if (state) this.cache.set(ws, state);
+      }
+    }
+    return this.cache;
+  }
+
+  /** A socket was accepted (its attachment is already saved). */
+  added(ws: WebSocket, state: SocketState): void {
+    this.states().set(ws, state);
+  }
+
+  /** A socket closed: it gets nothing more. */
+  removed(ws: WebSocket): void {
+    this.cache?.delete(ws);
+  }
+
+  /** The socket's state from memory (the attachment only on a miss). */
+  state(ws: WebSocket): SocketState | null {
+    const states = this.states();
+    let state = states.get(ws);
+    if (!state) {
+      state = stateOf(ws) ?? undefined;
+      if (state) states.set(ws, state);
+    }
+    return state ?? null;
+  }
+
+  /** Persists a changed state (attachment) and keeps memory in step. */
+  save(ws: WebSocket, state: SocketState): void {
+    saveState(ws, state);
+    this.states().set(ws, state);
+  }
+
   all(): { ws: WebSocket; state: SocketState }[] {
     const result: { ws: WebSocket; state: SocketState }[] = [];
-    for (const ws of this.ctx.getWebSockets()) {
-      const state = stateOf(ws);
-      if (state) result.push({ ws, state });
-    }
+    for (const [ws, state] of this.states()) result.push({ ws, state });
     return result;
+  }
+
+  /** Users with a caught-up socket (for the inbox notifier). */
+  liveUsers(): Set<UserId> {
+    const users = new Set<UserId>();
+    for (const state of this.states().values()) if (state.live) users.add(state.userId);
+    return users;
   }
 
   ofUser(userId: UserId): WebSocket[] {
     return this.ctx.getWebSockets(userId);
   }
 
-  /** A live `message` frame to every caught-up socket, the sender's own included. */
-  broadcastLive(frame: ServerFrame): void {
-    for (const { ws, state } of this.all()) if (state.live) sendFrame(ws, frame);
+  /**
+   * A live `message` frame to every caught-up socket, the sender's own included: serialized once
+   * (or given as text), one write per socket.
+   */
+  broadcastLive(frame: ServerFrame | string): void {
+    const text = typeof frame === "string" ? frame : encodeFrame(frame);
+    for (const [ws, state] of this.states()) if (state.live) sendText(ws, text);
+  }
+
+  /** To every caught-up socket, the texts its protocol version calls for (built once per version). */
+  broadcastLiveTexts(textsFor: (v: number) => readonly string[]): void {
+    const byVersion = new Map<number, readonly string[]>();
+    for (const [ws, state] of this.states()) {
+      if (!state.live) continue;
+      let texts = byVersion.get(state.v);
+      if (!texts) {
+        texts = textsFor(state.v);
+        byVersion.set(state.v, texts);
+      }
+      for (const text of texts) sendText(ws, text);
+    }
   }
 
   /** A frame to every socket of users other than `userId` (typing). */
   toOthers(userId: UserId, frame: ServerFrame): void {
-    for (const { ws, state } of this.all()) if (state.userId !== userId) sendFrame(ws, frame);
+    const text = encodeFrame(frame);
+    for (const [ws, state] of this.states()) if (state.userId !== userId) sendText(ws, text);
   }
 
   statuses(changes: StatusChange[]): void {

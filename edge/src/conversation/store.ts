@@ -32,7 +32,19 @@ CREATE TABLE IF NOT EXISTS outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT, msg_seq INTEGER, event TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS user_buckets (user_id TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS last_sent (user_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
 `;
+
+/** The member list and watermarks, loaded once and kept in memory (the DO is single-threaded). */
+interface MemberCache {
+  members: Member[];
+  byId: Map<UserId, Member>;
+  /** In join order, like `members`; replaced (never mutated) on change, so callers may keep one. */
+  receipts: MemberReceipt[];
+  receiptIndex: Map<UserId, number>;
+  /** Each user's newest own message (their own messages count as read in their inbox). */
+  lastSent: Map<UserId, number>;
+}
 
 export interface OutboxRow {
   id: number;
@@ -40,8 +52,15 @@ export interface OutboxRow {
   createdAt: number;
 }
 
+// Hot state (metadata, last seq, members, watermarks) is read from SQLite once and then served from
+// memory; every write goes through this class and updates both. A rolled-back transaction must call
+// dropCache() (the ConversationDO's transaction wrapper does), so memory never runs ahead of disk.
 export class ConversationStore {
   private readonly sql: SqlStorage;
+  private metaCache: ConversationMeta | null | undefined;
+  private lastSeqCache: number | undefined;
+  private memberCache: MemberCache | undefined;
+  private lastMessageCache: Message | null | undefined;
   /** Pending notifications to the members' InboxDOs (same database, same transactions). */
   readonly inbox: InboxOutbox;
   /** Media that regions verified for members: what a media message may reference. */
@@ -59,41 +78,97 @@ export class ConversationStore {
     this.group = new GroupStore(sql);
   }
 
+  /** Forgets what memory holds (after a rolled-back transaction); the next read reloads it. */
+  dropCache(): void {
+    this.metaCache = undefined;
+    this.lastSeqCache = undefined;
+    this.memberCache = undefined;
+    this.lastMessageCache = undefined;
+  }
+
   // ── metadata ──
   meta(): ConversationMeta | null {
-    const raw = this.kvGet<ConversationMeta>("meta", "meta");
-    return raw ?? null;
+    if (this.metaCache === undefined) {
+      this.metaCache = this.kvGet<ConversationMeta>("meta", "meta") ?? null;
+    }
+    return this.metaCache;
   }
   setMeta(meta: ConversationMeta): void {
     this.kvSet("meta", "meta", meta);
+    this.metaCache = meta;
   }
   lastSeq(): number {
-    return this.kvGet<number>("meta", "lastSeq") ?? 0;
+    this.lastSeqCache ??= this.kvGet<number>("meta", "lastSeq") ?? 0;
+    return this.lastSeqCache;
   }
   setLastSeq(seq: number): void {
     this.kvSet("meta", "lastSeq", seq);
+    this.lastSeqCache = seq;
   }
 
   // ── members and receipts ──
-  members(): Member[] {
-    return this.sql
-      .exec<{ user_id: string; role: string; joined_at: number }>(
-        "SELECT user_id, role, joined_at FROM members ORDER BY joined_at, user_id",
+  private loadMembers(): MemberCache {
+    if (this.memberCache) return this.memberCache;
+    const rows = this.sql
+      .exec<{
+        user_id: string;
+        role: string;
+        joined_at: number;
+        delivered_up_to: number;
+        read_up_to: number;
+      }>(
+        `SELECT user_id, role, joined_at, delivered_up_to, read_up_to FROM members
+         ORDER BY joined_at, user_id`,
       )
-      .toArray()
-      .map((r) => ({ userId: r.user_id, role: r.role as MemberRole, joinedAt: r.joined_at }));
+      .toArray();
+    const members = rows.map((r) => ({
+      userId: r.user_id,
+      role: r.role as MemberRole,
+      joinedAt: r.joined_at,
+    }));
+    const receipts = rows.map((r) => ({
+      userId: r.user_id,
+      deliveredUpTo: r.delivered_up_to,
+      readUpTo: r.read_up_to,
+    }));
+    const lastSent = new Map<UserId, number>();
+    for (const r of this.sql
+      .exec<{ user_id: string; seq: number }>("SELECT user_id, seq FROM last_sent")
+      .toArray()) {
+      lastSent.set(r.user_id, r.seq);
+    }
+    this.memberCache = {
+      members,
+      byId: new Map(members.map((m) => [m.userId, m])),
+      receipts,
+      receiptIndex: new Map(receipts.map((r, i) => [r.userId, i])),
+      lastSent,
+    };
+    return this.memberCache;
   }
+  /** The members in join order (shared: do not mutate). */
+  members(): Member[] {
+    return this.loadMembers().members;
+  }
+  member(userId: UserId): Member | undefined {
+    return this.loadMembers().byId.get(userId);
+  }
+  /** Every member's watermarks in join order (a snapshot: later changes make a new array). */
   receipts(): MemberReceipt[] {
-    return this.sql
-      .exec<{ user_id: string; delivered_up_to: number; read_up_to: number }>(
-        "SELECT user_id, delivered_up_to, read_up_to FROM members ORDER BY joined_at, user_id",
-      )
-      .toArray()
-      .map((r) => ({
-        userId: r.user_id,
-        deliveredUpTo: r.delivered_up_to,
-        readUpTo: r.read_up_to,
-      }));
+    return this.loadMembers().receipts;
+  }
+  receipt(userId: UserId): MemberReceipt | undefined {
+    const cache = this.loadMembers();
+    const i = cache.receiptIndex.get(userId);
+    return i === undefined ? undefined : cache.receipts[i];
+  }
+  /** The seq of the user's own newest message (0 if none). */
+  lastSentBy(userId: UserId): number {
+    return this.loadMembers().lastSent.get(userId) ?? 0;
+  }
+  setLastSent(userId: UserId, seq: number): void {
+    this.sql.exec("INSERT OR REPLACE INTO last_sent (user_id, seq) VALUES (?, ?)", userId, seq);
+    this.memberCache?.lastSent.set(userId, seq);
   }
   insertMember(member: Member): void {
     this.sql.exec(
@@ -102,17 +177,33 @@ export class ConversationStore {
       member.role,
       member.joinedAt,
     );
+    this.memberCache = undefined; // membership changes are rare: reload in join order
   }
   deleteMember(userId: UserId): void {
     this.sql.exec("DELETE FROM members WHERE user_id = ?", userId);
+    this.memberCache = undefined;
   }
   setReceipt(receipt: MemberReceipt): void {
-    this.sql.exec(
-      "UPDATE members SET delivered_up_to = ?, read_up_to = ? WHERE user_id = ?",
-      receipt.deliveredUpTo,
-      receipt.readUpTo,
-      receipt.userId,
-    );
+    this.setReceipts([receipt]);
+  }
+  /** Several members' watermarks at once (memory's snapshot is copied once, not per member). */
+  setReceipts(receipts: readonly MemberReceipt[]): void {
+    for (const receipt of receipts) {
+      this.sql.exec(
+        "UPDATE members SET delivered_up_to = ?, read_up_to = ? WHERE user_id = ?",
+        receipt.deliveredUpTo,
+        receipt.readUpTo,
+        receipt.userId,
+      );
+    }
+    const cache = this.memberCache;
+    if (!cache) return;
+    const next = cache.receipts.slice();
+    for (const receipt of receipts) {
+      const i = cache.receiptIndex.get(receipt.userId);
+      if (i !== undefined) next[i] = receipt;
+    }
+    cache.receipts = next;
   }
 
   // ── messages ──
@@ -128,13 +219,15 @@ export class ConversationStore {
       ? { clientMsgId, seq: row.seq, messageId: row.message_id, serverTs: row.server_ts }
       : null;
   }
-  insertMessage(message: Message): void {
+  /** Stores a message; returns its JSON (serialized once, reused for the outbox and the frame). */
+  insertMessage(message: Message): string {
+    const body = JSON.stringify(message);
     this.sql.exec(
       "INSERT INTO messages (seq, sender_id, client_msg_id, body) VALUES (?, ?, ?, ?)",
       message.seq,
       message.senderId,
       message.clientMsgId,
-      JSON.stringify(message),
+      body,
     );
     this.sql.exec(
       "INSERT INTO sends (sender_id, client_msg_id, seq, message_id, server_ts) VALUES (?, ?, ?, ?, ?)",
@@ -144,6 +237,16 @@ export class ConversationStore {
       message.messageId,
       message.serverTs,
     );
+    this.lastMessageCache = message;
+    return body;
+  }
+  /** The newest message, if the window holds it (kept in memory for the inbox's view). */
+  lastMessage(): Message | undefined {
+    if (this.lastMessageCache === undefined) {
+      const seq = this.lastSeq();
+      this.lastMessageCache = seq > 0 ? (this.messagesBetween(seq, seq)[0] ?? null) : null;
+    }
+    return this.lastMessageCache ?? undefined;
   }
   /** Messages with fromSeq <= seq <= toSeq, ascending. */
   messagesBetween(fromSeq: number, toSeq: number): Message[] {
@@ -190,12 +293,13 @@ export class ConversationStore {
   }
 
   // ── outbox ──
-  appendOutbox(event: RegionEvent, now: number): void {
+  /** `text` is the event's JSON when the caller already has it (a message is serialized once). */
+  appendOutbox(event: RegionEvent, now: number, text: string = JSON.stringify(event)): void {
     const msgSeq = event.type === "message" ? event.message.seq : null;
     this.sql.exec(
       "INSERT INTO outbox (msg_seq, event, created_at) VALUES (?, ?, ?)",
       msgSeq,
-      JSON.stringify(event),
+      text,
       now,
     );
   }

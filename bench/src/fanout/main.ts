@@ -1,0 +1,267 @@
+// Fan-out benchmark: the product's edge (root wrangler.toml) beside the platform floor (a
+// broadcast-only Durable Object, bench/floor) under the same wrangler/workerd, driven by the same
+// driver in the same run. N members of one group, each on its own WebSocket; message i is sent at
+// t0 + i / rate by member i mod N; latency = send → each member's delivery (the sender's own
+// included). Each case runs with silent members and with every member answering each frame with
+// `delivered` (as the SDK does). The driver is spread over worker threads and reports its own CPU
+// and event-loop utilisation; a case where it saturated says so (`driver_saturated`).
+//
+// stdout: one JSON line per case ({"bench":"fanout",...}) and one for the conversation's ceiling
+// ({"bench":"fanout-ceiling",...}); progress on stderr. Usage:
+//   npm run bench -- fanout [--quick] [--smoke] [--seconds 3] [--threads 2] [--cases 10x50,50x20]
+//                           [--no-ceiling]
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
+import { serviceKeys, startEdge, UNLIMITED_RATES } from "@edge-chat/e2e";
+import { PROTOCOL_VERSION } from "@edge-chat/protocol";
+import { unstable_startWorker } from "wrangler";
+import type { CaseTask, DriverReport, FromDriver, SocketTask, ToDriver } from "./messages.ts";
+import { combine, fanoutLine, saturated, type Side } from "./report.ts";
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    smoke: { type: "boolean", default: false },
+    seconds: { type: "string" },
+    threads: { type: "string" },
+    cases: { type: "string" },
+    "no-ceiling": { type: "boolean", default: false },
+  },
+});
+const FULL = "10x50,50x20,200x50,250x20,1024x5,100x200";
+const QUICK = "10x50,50x20,200x50,100x200";
+const SMOKE = "3x10";
+const cases = (values.cases ?? (values.smoke ? SMOKE : values.quick ? QUICK : FULL))
+  .split(",")
+  .map((c) => {
+    const [members, rate] = c.split("x").map(Number);
+    if (!members || !rate) throw new Error(`bad case ${c} (want MEMBERSxRATE)`);
+    return { members, rate };
+  });
+const seconds = Number(values.seconds ?? (values.smoke ? 0.5 : values.quick ? 1.5 : 3));
+const threadCount = Number(values.threads ?? Math.max(2, availableParallelism()));
+const ceiling = !values["no-ceiling"] && !values.smoke;
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+const log = (text: string) => process.stderr.write(`[fanout] ${text}\n`);
+
+// ── the driver threads ──
+
+const threads = Array.from(
+  { length: threadCount },
+  (_, threadId) =>
+    new Worker(fileURLToPath(new URL("./driver.ts", import.meta.url)), {
+      workerData: { threadId },
+    }),
+);
+function ask(thread: Worker, message: ToDriver, want: FromDriver["kind"]): Promise<FromDriver> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (reply: FromDriver) => {
+      thread.off("message", onMessage);
+      if (reply.kind === "failed") reject(new Error(reply.error));
+      else if (reply.kind !== want) reject(new Error(`driver said ${reply.kind}`));
+      else resolve(reply);
+    };
+    thread.on("message", onMessage);
+    thread.postMessage(message);
+  });
+}
+
+interface Target {
+  kind: "floor" | "product";
+  /** The sockets of one fresh group (or room) of `members`. */
+  prepare(members: number, label: string): Promise<SocketTask[]>;
+}
+
+let caseCounter = 0;
+async function runCase(
+  target: Target,
+  members: number,
+  rate: number,
+  delivered: boolean,
+  runSeconds: number,
+): Promise<{ side: Side; count: number }> {
+  const count = Math.max(1, Math.round(rate * runSeconds));
+  const caseId = `c${++caseCounter}`;
+  const sockets = await target.prepare(members, `${caseId}-${members}x${rate}`);
+  const base: Omit<CaseTask, "sockets"> = {
+    caseId,
+    target: target.kind,
+    members,
+    rate,
+    count,
+    delivered,
+    drainMs: 6_000,
+  };
+  await Promise.all(
+    threads.map((thread, t) =>
+      ask(
+        thread,
+        {
+          kind: "open",
+          task: { ...base, sockets: sockets.filter((_, k) => k % threadCount === t) },
+        },
+        "ready",
+      ),
+    ),
+  );
+  const t0 = performance.timeOrigin + performance.now() + 200;
+  const reports = await Promise.all(
+    threads.map(async (thread) => {
+      const reply = await ask(thread, { kind: "go", t0 }, "report");
+      return (reply as { report: DriverReport }).report;
+    }),
+  );
+  return { side: combine(reports), count };
+}
+
+// ── the two servers ──
+
+async function startFloor() {
+  const worker = await unstable_startWorker({
+    config: fileURLToPath(new URL("../../floor/wrangler.toml", import.meta.url)),
+    dev: {
+      server: { hostname: "127.0.0.1", port: 0 },
+      inspector: false,
+      watch: false,
+      logLevel: "warn",
+    },
+  });
+  await worker.ready;
+  const base = (await worker.url).origin.replace(/^http/, "ws");
+  const target: Target = {
+    kind: "floor",
+    async prepare(members, label) {
+      return Array.from({ length: members }, (_, index) => ({ index, url: `${base}/${label}` }));
+    },
+  };
+  return { target, dispose: () => worker.dispose() };
+}
+
+async function pool<T>(count: number, limit: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        out[i] = await fn(i);
+      }
+    }),
+  );
+  return out;
+}
+
+async function startProduct(maxMembers: number) {
+  // No region (the outbox accumulates; this measures the edge), rate limits lifted, and a window
+  // larger than any case so trimming never runs.
+  const edge = await startEdge({
+    regions: [],
+    signingKey: serviceKeys().signingKey,
+    vars: { ...UNLIMITED_RATES, WINDOW_SIZE: "100000" },
+  });
+  const http = edge.baseUrl;
+  const ws = http.replace(/^http/, "ws");
+  const run = Date.now().toString(36);
+  log(`product edge at ${http}; minting ${maxMembers} users`);
+  const users = await pool(maxMembers, 16, async (i) => {
+    const userId = `fan-${run}-${i}`;
+    const res = await fetch(`${http}/dev/tokens`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ userId }),
+    });
+    if (!res.ok) throw new Error(`dev token: ${res.status}`);
+    return { userId, token: ((await res.json()) as { token: string }).token };
+  });
+  const target: Target = {
+    kind: "product",
+    async prepare(members, label) {
+      const group = users.slice(0, members);
+      const res = await fetch(`${http}/v1/conversations/groups`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          authorization: `Bearer ${group[0]!.token}`,
+        },
+        body: JSON.stringify({ name: label, memberIds: group.slice(1).map((u) => u.userId) }),
+      });
+      if (res.status !== 201) throw new Error(`create group: ${res.status} ${await res.text()}`);
+      const { conversationId } = (await res.json()) as { conversationId: string };
+      // A new group tells every member's inbox once (one InboxDO each, created on first use):
+      // a one-off cost of creating the group, left out of the measurement by waiting for it.
+      const last = group.at(-1)!;
+      for (let tries = 0; tries < 600; tries++) {
+        const list = await fetch(`${http}/v1/conversations`, {
+          headers: { authorization: `Bearer ${last.token}` },
+        });
+        const body = (await list.json()) as { conversations: { conversationId: string }[] };
+        if (body.conversations.some((c) => c.conversationId === conversationId)) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return group.map((u, index) => ({
+        index,
+        url: `${ws}/v1/conversations/${encodeURIComponent(conversationId)}/ws?v=${PROTOCOL_VERSION}`,
+        headers: { authorization: `Bearer ${u.token}` },
+      }));
+    },
+  };
+  return { target, dispose: () => edge.dispose() };
+}
+
+// ── the run ──
+
+const floor = await startFloor();
+const product = await startProduct(Math.max(...cases.map((c) => c.members), ceiling ? 100 : 0));
+try {
+  for (const { members, rate } of cases) {
+    for (const delivered of [false, true]) {
+      const what = `${members} members x ${rate} msg/s, ${delivered ? "with" : "no"} delivered acks`;
+      log(`${what}: floor`);
+      const f = await runCase(floor.target, members, rate, delivered, seconds);
+      log(`${what}: product`);
+      const p = await runCase(product.target, members, rate, delivered, seconds);
+      const line = fanoutLine({ members, rate, delivered, count: p.count }, p.side, f.side);
+      console.log(JSON.stringify(line));
+    }
+  }
+  if (ceiling) {
+    // The conversation's ceiling: step the inbound rate with 100 members (silent) until a step
+    // loses a delivery or its p99 passes 1 s; the last clean step is the ceiling.
+    const steps = values.quick ? [250, 500, 1000] : [250, 500, 750, 1000, 1250, 1500, 2000];
+    let best = 0;
+    let limitedBy = "none (every step passed)";
+    let driverSaturated = false;
+    const stepsOut: { rate: number; p99_ms: number; lost: number; driver_saturated: boolean }[] =
+      [];
+    for (const rate of steps) {
+      log(`ceiling: 100 members x ${rate} msg/s`);
+      const { side, count } = await runCase(product.target, 100, rate, false, 2);
+      const lost = 100 * count - side.deliveries;
+      const sat = saturated(side);
+      stepsOut.push({ rate, p99_ms: Math.round(side.p99), lost, driver_saturated: sat });
+      if (lost > 0 || side.p99 > 1000) {
+        limitedBy =
+          lost > 0 ? `loss at ${rate} msg/s` : `p99 ${Math.round(side.p99)} ms at ${rate}`;
+        driverSaturated = sat;
+        break;
+      }
+      best = rate;
+    }
+    console.log(
+      JSON.stringify({
+        bench: "fanout-ceiling",
+        members: 100,
+        ceiling_msgs_per_s: best,
+        limited_by: limitedBy,
+        driver_saturated_at_limit: driverSaturated,
+        steps: stepsOut,
+      }),
+    );
+  }
+} finally {
+  await Promise.all(threads.map((t) => t.terminate()));
+  await product.dispose();
+  await floor.dispose();
+}

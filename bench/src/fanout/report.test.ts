@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { combine, fanoutLine, lineProblems, quantile } from "./report.ts";
+
+const report = (latencies: number[], unique: number) => ({
+  threadId: 0,
+  latencies: Float64Array.from(latencies),
+  sendLag: Float64Array.from([0, 1]),
+  unique,
+  duplicates: 0,
+  errors: 0,
+  frames: unique,
+  elu: 0.2,
+  cpuMs: 100,
+  wallMs: 1000,
+});
+
+describe("fan-out figures", () => {
+  it("quantiles by nearest rank", () => {
+    expect(quantile([5, 1, 3, 2, 4], 0.5)).toBe(3);
+    expect(quantile([5, 1, 3, 2, 4], 0.99)).toBe(5);
+    expect(quantile([], 0.5)).toBeNaN();
+  });
+
+  it("combines threads and makes a well-formed line", () => {
+    const product = combine([report([1, 2, 3], 3), report([10], 1)]);
+    const floor = combine([report([1, 1, 1, 2], 4)]);
+    expect(product).toMatchObject({ p50: 3, p99: 10, deliveries: 4, driverCpuPct: 20 });
+    const line = fanoutLine({ members: 2, rate: 10, delivered: false, count: 2 }, product, floor);
+    expect(line).toMatchObject({
+      expected: 4,
+      deliveries: 4,
+      ratio_p99: 5,
+      driver_saturated: false,
+    });
+    expect(lineProblems(line)).toEqual([]);
+    expect(lineProblems({ ...line, p99_ms: "x" })).toEqual(["p99_ms"]);
+  });
+});

@@ -1,0 +1,133 @@
+// The fan-out benchmark's figures: percentiles over every thread's deliveries, the JSON line the
+// issue specifies (one per case), and its validation (used by the smoke test). Pure.
+import type { DriverReport } from "./messages.ts";
+
+/** The q-quantile (0…1) of `values` by nearest rank; NaN when empty. */
+export function quantile(values: ArrayLike<number>, q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+export interface Side {
+  p50: number;
+  p99: number;
+  deliveries: number;
+  duplicates: number;
+  errors: number;
+  frames: number;
+  /** Highest event-loop utilisation of any driver thread. */
+  driverElu: number;
+  /** The driver's CPU over the case, in percent of one core (all threads). */
+  driverCpuPct: number;
+  /** How late the driver sent (p99, ms): large means the driver, not the server, was behind. */
+  sendLagP99: number;
+}
+
+export function combine(reports: readonly DriverReport[]): Side {
+  const latencies = concat(reports.map((r) => r.latencies));
+  const wall = Math.max(...reports.map((r) => r.wallMs));
+  return {
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    deliveries: reports.reduce((s, r) => s + r.unique, 0),
+    duplicates: reports.reduce((s, r) => s + r.duplicates, 0),
+    errors: reports.reduce((s, r) => s + r.errors, 0),
+    frames: reports.reduce((s, r) => s + r.frames, 0),
+    driverElu: Math.max(...reports.map((r) => r.elu)),
+    driverCpuPct: (100 * reports.reduce((s, r) => s + r.cpuMs, 0)) / wall,
+    sendLagP99: quantile(concat(reports.map((r) => r.sendLag)), 0.99),
+  };
+}
+
+function concat(parts: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/** A driver thread counts as saturated above this event-loop utilisation, or when it sent late. */
+const SATURATED_ELU = 0.9;
+const SATURATED_LAG_MS = 50;
+
+export function saturated(side: Side): boolean {
+  return side.driverElu > SATURATED_ELU || side.sendLagP99 > SATURATED_LAG_MS;
+}
+
+const round = (n: number) => (Number.isFinite(n) ? Math.round(n * 100) / 100 : null);
+
+export interface FanoutLine {
+  bench: "fanout";
+  members: number;
+  rate: number;
+  delivered: boolean;
+  p50_ms: number | null;
+  p99_ms: number | null;
+  floor_p50_ms: number | null;
+  floor_p99_ms: number | null;
+  ratio_p99: number | null;
+  deliveries: number;
+  expected: number;
+  floor_deliveries: number;
+  frames: number;
+  floor_frames: number;
+  driver_cpu_pct: number | null;
+  driver_elu: number | null;
+  driver_saturated: boolean;
+  errors: number;
+}
+
+export function fanoutLine(
+  c: { members: number; rate: number; delivered: boolean; count: number },
+  product: Side,
+  floor: Side,
+): FanoutLine {
+  return {
+    bench: "fanout",
+    members: c.members,
+    rate: c.rate,
+    delivered: c.delivered,
+    p50_ms: round(product.p50),
+    p99_ms: round(product.p99),
+    floor_p50_ms: round(floor.p50),
+    floor_p99_ms: round(floor.p99),
+    ratio_p99: round(product.p99 / floor.p99),
+    deliveries: product.deliveries,
+    expected: c.members * c.count,
+    floor_deliveries: floor.deliveries,
+    frames: product.frames,
+    floor_frames: floor.frames,
+    driver_cpu_pct: round(Math.max(product.driverCpuPct, floor.driverCpuPct)),
+    driver_elu: round(Math.max(product.driverElu, floor.driverElu)),
+    driver_saturated: saturated(product) || saturated(floor),
+    errors: product.errors + floor.errors,
+  };
+}
+
+/** The problems with one output line (empty when it is a well-formed fanout line). */
+export function lineProblems(line: unknown): string[] {
+  if (typeof line !== "object" || line === null) return ["not an object"];
+  const l = line as Record<string, unknown>;
+  const problems: string[] = [];
+  if (l.bench !== "fanout" && l.bench !== "fanout-ceiling") problems.push("bench");
+  const numbers =
+    l.bench === "fanout"
+      ? ["members", "rate", "deliveries", "expected", "floor_deliveries", "frames", "errors"]
+      : ["members", "ceiling_msgs_per_s"];
+  for (const key of numbers) {
+    if (typeof l[key] !== "number" || !Number.isFinite(l[key])) problems.push(key);
+  }
+  if (l.bench === "fanout") {
+    for (const key of ["p50_ms", "p99_ms", "floor_p50_ms", "floor_p99_ms", "ratio_p99"]) {
+      if (l[key] !== null && typeof l[key] !== "number") problems.push(key);
+    }
+    for (const key of ["delivered", "driver_saturated"]) {
+      if (typeof l[key] !== "boolean") problems.push(key);
+    }
+  }
+  return problems;
+}

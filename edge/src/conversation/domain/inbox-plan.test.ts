@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import type { InboxUpdate } from "@edge-chat/protocol";
+import type { ConversationView } from "../../inbox/domain/snapshot.ts";
+import { planInboxUpdates, type SentMark } from "./inbox-plan.ts";
+
+const view: ConversationView = {
+  conversationId: "g:plan",
+  kind: "group",
+  name: "plan",
+  createdAt: 1,
+  lastSeq: 10,
+  last: {
+    conversationId: "g:plan",
+    seq: 10,
+    messageId: "m10",
+    clientMsgId: "c10",
+    senderId: "b",
+    content: { kind: "text", text: "ten" },
+    serverTs: 100,
+  },
+};
+const member = (userId: string, readUpTo = 0, lastOwnSeq = 0) => ({ userId, readUpTo, lastOwnSeq });
+const base = {
+  view,
+  targeted: new Map<string, InboxUpdate>(),
+  sent: new Map<string, SentMark>(),
+  live: () => false,
+  now: 1000,
+  liveRefreshMs: 5000,
+  max: 100,
+};
+
+describe("planInboxUpdates", () => {
+  it("tells each inbox that is behind once, with own messages counted as read", () => {
+    const plan = planInboxUpdates({
+      ...base,
+      members: [member("a", 3, 7), member("b", 0, 10), member("c", 9)],
+      sent: new Map([["c", { lastSeq: 10, readUpTo: 9, at: 0 }]]),
+    });
+    expect(plan.updates.map((u) => [u.userId, u.lastSeq, u.readUpTo])).toEqual([
+      ["a", 10, 7],
+      ["b", 10, 10],
+    ]);
+    expect(plan).toMatchObject({ more: false, liveDueAt: undefined });
+  });
+
+  it("defers live watchers until their refresh, but never a targeted change", () => {
+    const targeted = new Map<string, InboxUpdate>([
+      ["b", { ...planInboxUpdates({ ...base, members: [member("b")] }).updates[0]!, readUpTo: 10 }],
+      [
+        "gone",
+        { ...planInboxUpdates({ ...base, members: [member("gone")] }).updates[0]!, member: false },
+      ],
+    ]);
+    const sent = new Map([
+      ["a", { lastSeq: 8, readUpTo: 0, at: 500 }],
+      ["b", { lastSeq: 8, readUpTo: 0, at: 500 }],
+    ]);
+    const plan = planInboxUpdates({
+      ...base,
+      members: [member("a"), member("b")],
+      targeted,
+      sent,
+      live: () => true,
+    });
+    expect(plan.updates.map((u) => [u.userId, u.member, u.readUpTo])).toEqual([
+      ["b", true, 10],
+      ["gone", false, 0],
+    ]);
+    expect(plan.liveDueAt).toBe(5500);
+    // Past the refresh the watcher is told too.
+    const later = planInboxUpdates({
+      ...base,
+      now: 5500,
+      members: [member("a")],
+      sent,
+      live: () => true,
+    });
+    expect(later.updates.map((u) => u.userId)).toEqual(["a"]);
+  });
+
+  it("stops at max and says more is due", () => {
+    const plan = planInboxUpdates({
+      ...base,
+      max: 2,
+      members: [member("a"), member("b"), member("c")],
+    });
+    expect(plan.updates).toHaveLength(2);
+    expect(plan.more).toBe(true);
+  });
+});

@@ -1,0 +1,84 @@
+// Which members' InboxDOs a ConversationDO tells what, at one coalescing tick. A message costs the
+// conversation nothing per member: it only makes the conversation "dirty"; at most once per tick the
+// DO compares each member's current view (newest message, their read watermark raised to their own
+// newest message) with what it last told that member's inbox, and sends one update to each inbox
+// that is behind. Members watching the conversation on a live socket already see every message, so
+// their inbox is refreshed at a slower cadence (and as soon as their socket closes). Pure.
+import type { InboxUpdate, UserId } from "@edge-chat/protocol";
+import { type ConversationView, memberUpdate } from "../../inbox/domain/snapshot.ts";
+
+/** What the DO last told one member's InboxDO (memory only; lost on eviction, then resent). */
+export interface SentMark {
+  lastSeq: number;
+  readUpTo: number;
+  at: number;
+}
+
+export interface PlanInput {
+  view: ConversationView;
+  /** Current members with their read watermark and the seq of their own newest message. */
+  members: readonly { userId: UserId; readUpTo: number; lastOwnSeq: number }[];
+  /** Pending targeted updates (joins, removals, reads), at most one per user. */
+  targeted: ReadonlyMap<UserId, InboxUpdate>;
+  sent: ReadonlyMap<UserId, SentMark>;
+  /** Users with a caught-up socket on this conversation right now. */
+  live: (userId: UserId) => boolean;
+  now: number;
+  liveRefreshMs: number;
+  /** Most updates in one tick (the rest stay due). */
+  max: number;
+}
+
+export interface Plan {
+  updates: InboxUpdate[];
+  /** More updates are due right away (the tick hit `max`). */
+  more: boolean;
+  /** When the earliest deferred live member falls due; undefined if none was deferred. */
+  liveDueAt: number | undefined;
+}
+
+/** Merges a targeted update into the member's current view: the newest body, the highest watermark. */
+function merge(current: InboxUpdate, targeted: InboxUpdate | undefined): InboxUpdate {
+  if (!targeted) return current;
+  const newer = targeted.lastSeq > current.lastSeq ? targeted : current;
+  return { ...newer, readUpTo: Math.max(current.readUpTo, targeted.readUpTo) };
+}
+
+export function planInboxUpdates(input: PlanInput): Plan {
+  const { view, sent, now } = input;
+  const updates: InboxUpdate[] = [];
+  let liveDueAt: number | undefined;
+  let more = false;
+  const push = (update: InboxUpdate): boolean => {
+    if (updates.length >= input.max) {
+      more = true;
+      return false;
+    }
+    updates.push(update);
+    return true;
+  };
+  const members = new Set<UserId>();
+  for (const m of input.members) {
+    members.add(m.userId);
+    const targeted = input.targeted.get(m.userId);
+    const update = merge(
+      memberUpdate(view, m.userId, true, Math.max(m.readUpTo, m.lastOwnSeq)),
+      targeted,
+    );
+    const mark = sent.get(m.userId);
+    if (!targeted && mark && mark.lastSeq >= update.lastSeq && mark.readUpTo >= update.readUpTo) {
+      continue; // the inbox already has this
+    }
+    if (!targeted && mark && input.live(m.userId) && now < mark.at + input.liveRefreshMs) {
+      const due = mark.at + input.liveRefreshMs;
+      liveDueAt = liveDueAt === undefined ? due : Math.min(liveDueAt, due);
+      continue;
+    }
+    if (!push(update)) break;
+  }
+  // Targeted updates for users who are no longer members (their row leaves their list).
+  for (const [userId, update] of input.targeted) {
+    if (!members.has(userId) && !push(update)) break;
+  }
+  return { updates, more, liveDueAt };
+}

@@ -1,0 +1,138 @@
+// Tells the members' InboxDOs about a conversation's changes, coalesced: a message only marks the
+// conversation dirty (O(1), no per-member row, no I/O); the alarm then runs at most one tick per
+// INBOX_TICK_MS and sends each member's inbox the newest view (one RPC per inbox that is behind,
+// whatever the number of messages since the last tick). Members on a live socket of this
+// conversation already see every message, so their inbox is refreshed every LIVE_REFRESH_MS and
+// as soon as their socket closes. Targeted changes (joins, removals, reads) are durable rows of
+// the inbox outbox, written in the transaction of the change and merged into the tick.
+//
+// Staleness bound: an inbox reflects a message within INBOX_TICK_MS plus one RPC (≤ 1 s) for a
+// member not watching the conversation, within LIVE_REFRESH_MS for one who is. Deliveries are
+// idempotent "set to at least" updates, so a retry or a resend after eviction is harmless; the
+// push decision stays in the InboxDO (inbox/service.ts), on the update it receives.
+import { backoffDelay, type InboxUpdate, type UserId } from "@edge-chat/protocol";
+import type { ConversationView } from "../inbox/domain/snapshot.ts";
+import { planInboxUpdates, type SentMark } from "./domain/inbox-plan.ts";
+import type { InboxOutbox } from "./inbox-outbox.ts";
+import type { ConversationStore } from "./store.ts";
+
+/** The coalescing interval: at most one round of inbox RPCs per conversation per tick. */
+export const INBOX_TICK_MS = 500;
+/** How often the inbox of a member watching the conversation live is brought up to date. */
+export const LIVE_REFRESH_MS = 30_000;
+/** Most inbox RPCs in one tick (the next tick follows right away for the rest). */
+const MAX_PER_TICK = 256;
+const SCOPE = "inbox";
+
+export interface InboxNotifierDeps {
+  outbox: InboxOutbox;
+  /** For the durable marks (kv): the seq every inbox has, and the retry state. */
+  store: ConversationStore;
+  view: () => ConversationView | null;
+  members: () => { userId: UserId; readUpTo: number; lastOwnSeq: number }[];
+  /** Users with a caught-up socket on this conversation now. */
+  liveUsers: () => Set<UserId>;
+  deliver: (update: InboxUpdate) => Promise<void>;
+  now: () => number;
+}
+
+export class InboxNotifier {
+  private readonly deps: InboxNotifierDeps;
+  /** What each inbox was last told (memory: after an eviction everyone is told once more). */
+  private readonly sent = new Map<UserId, SentMark>();
+  private dirty: boolean;
+  private lastTickAt = 0;
+  private liveDueAt: number | undefined;
+  private retryAt: number | undefined;
+  private flushedSeq: number;
+
+  constructor(deps: InboxNotifierDeps) {
+    this.deps = deps;
+    const { store, outbox } = deps;
+    this.flushedSeq = store.kvGet<number>(SCOPE, "flushedSeq") ?? 0;
+    this.retryAt = store.kvGet<number>(SCOPE, "retryAt");
+    // Woken after an eviction: anything not yet told to every inbox is due again.
+    this.dirty = store.lastSeq() > this.flushedSeq || outbox.count() > 0;
+  }
+
+  /** Some member's view changed (a message, a read, a join): due at the next tick. O(1). */
+  changed(): void {
+    this.dirty = true;
+  }
+
+  /** When the alarm should next tick; undefined when every inbox is up to date. O(1). */
+  dueAt(now: number): number | undefined {
+    const dirty = this.dirty
+      ? Math.max(now, this.lastTickAt + INBOX_TICK_MS, this.retryAt ?? 0)
+      : undefined;
+    if (dirty === undefined) return this.liveDueAt;
+    return this.liveDueAt === undefined ? dirty : Math.min(dirty, this.liveDueAt);
+  }
+
+  /** One tick: every inbox that is behind gets one update. */
+  async tick(): Promise<{ delivered: number; failed: number }> {
+    const { deps } = this;
+    const now = deps.now();
+    this.lastTickAt = now;
+    this.dirty = false;
+    this.liveDueAt = undefined;
+    const view = deps.view();
+    if (!view) return { delivered: 0, failed: 0 };
+    const pending = deps.outbox.head(MAX_PER_TICK);
+    const versions = new Map(pending.map((p) => [p.update.userId, p.version]));
+    const live = deps.liveUsers();
+    const plan = planInboxUpdates({
+      view,
+      members: deps.members(),
+      targeted: new Map(pending.map((p) => [p.update.userId, p.update])),
+      sent: this.sent,
+      live: (userId) => live.has(userId),
+      now,
+      liveRefreshMs: LIVE_REFRESH_MS,
+      max: MAX_PER_TICK,
+    });
+    let failed = 0;
+    await Promise.all(
+      plan.updates.map(async (update) => {
+        try {
+          await deps.deliver(update);
+          const version = versions.get(update.userId);
+          if (version !== undefined) deps.outbox.delivered(update.userId, version);
+          if (update.member) {
+            this.sent.set(update.userId, {
+              lastSeq: update.lastSeq,
+              readUpTo: update.readUpTo,
+              at: now,
+            });
+          } else this.sent.delete(update.userId);
+        } catch (error) {
+          failed++;
+          console.warn(`inbox update for ${update.userId} failed`, String(error));
+        }
+      }),
+    );
+    if (failed > 0 || plan.more || pending.length === MAX_PER_TICK) this.dirty = true;
+    this.liveDueAt = plan.liveDueAt;
+    this.recordOutcome(failed, view.lastSeq, plan.liveDueAt === undefined && !this.dirty);
+    return { delivered: plan.updates.length - failed, failed };
+  }
+
+  private recordOutcome(failed: number, lastSeq: number, allTold: boolean): void {
+    const { store } = this.deps;
+    if (failed > 0) {
+      const attempts = (store.kvGet<number>(SCOPE, "attempts") ?? 0) + 1;
+      this.retryAt = this.deps.now() + backoffDelay(attempts - 1);
+      store.kvSet(SCOPE, "attempts", attempts);
+      store.kvSet(SCOPE, "retryAt", this.retryAt);
+    } else if (this.retryAt !== undefined) {
+      this.retryAt = undefined;
+      store.kvDelete(SCOPE, "attempts");
+      store.kvDelete(SCOPE, "retryAt");
+    }
+    // Durable only once every inbox has the seq, so a wake-up after eviction knows nothing is owed.
+    if (allTold && lastSeq > this.flushedSeq) {
+      this.flushedSeq = lastSeq;
+      store.kvSet(SCOPE, "flushedSeq", lastSeq);
+    }
+  }
+}

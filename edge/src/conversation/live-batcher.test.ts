@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { BATCH_WINDOW_MS, LiveBatcher } from "./live-batcher.ts";
+
+/** What a v1 and a v2 socket would be sent, frame by frame. */
+function fakeSockets() {
+  const sent: Record<1 | 2, string[]> = { 1: [], 2: [] };
+  return {
+    sent,
+    broadcastLiveTexts(textsFor: (v: number) => readonly string[]) {
+      for (const v of [1, 2] as const) sent[v].push(...textsFor(v));
+    },
+  };
+}
+const body = (seq: number) => JSON.stringify({ seq });
+
+describe("LiveBatcher", () => {
+  afterEach(() => vi.useRealTimers());
+
+  it("sends a lone message at once, and what comes within the window as one v2 frame", () => {
+    vi.useFakeTimers();
+    let now = 1000;
+    const sockets = fakeSockets();
+    const batcher = new LiveBatcher(sockets, () => now);
+    batcher.add(body(1));
+    expect(sockets.sent[2]).toEqual(['{"type":"message","message":{"seq":1}}']);
+    now += 2;
+    batcher.add(body(2));
+    batcher.add(body(3));
+    expect(sockets.sent[2]).toHaveLength(1); // waiting for the window to end
+    vi.advanceTimersByTime(BATCH_WINDOW_MS);
+    expect(sockets.sent[2].slice(1)).toEqual([
+      '{"type":"messages","messages":[{"seq":2},{"seq":3}]}',
+    ]);
+    // v1 sockets keep one frame per message, in order.
+    expect(sockets.sent[1]).toEqual(
+      [1, 2, 3].map((s) => `{"type":"message","message":{"seq":${s}}}`),
+    );
+    // Quiet again: the next message goes at once.
+    now += 1000;
+    batcher.add(body(4));
+    expect(sockets.sent[2].at(-1)).toBe('{"type":"message","message":{"seq":4}}');
+  });
+
+  it("flush() sends what is pending right away (before a replay or a new socket)", () => {
+    vi.useFakeTimers();
+    const sockets = fakeSockets();
+    const batcher = new LiveBatcher(sockets, () => 5);
+    batcher.add(body(1));
+    batcher.add(body(2));
+    batcher.flush();
+    expect(sockets.sent[1]).toHaveLength(2);
+    vi.advanceTimersByTime(BATCH_WINDOW_MS);
+    expect(sockets.sent[1]).toHaveLength(2); // the timer found nothing left
+  });
+});
