@@ -20,8 +20,11 @@ CREATE TABLE IF NOT EXISTS reply_quotes (
 
 export class ChangesStore {
   private readonly sql: SqlStorage;
-  constructor(sql: SqlStorage) {
+  /** Tells the ConversationStore a window row changed, so its in-memory newest message reloads. */
+  private readonly messageChanged: () => void;
+  constructor(sql: SqlStorage, messageChanged: () => void) {
     this.sql = sql;
+    this.messageChanged = messageChanged;
     sql.exec(CHANGES_SCHEMA);
   }
 
@@ -39,6 +42,7 @@ export class ChangesStore {
       JSON.stringify(message),
       message.seq,
     );
+    this.messageChanged();
   }
 
   // ── edit history: the original text (version_seq = the target's seq) and each edit's ──

@@ -5,8 +5,11 @@ import { DEFAULT_SETTINGS, type GroupSettings } from "./domain/group-admin.ts";
 
 export class GroupStore {
   private readonly sql: SqlStorage;
-  constructor(sql: SqlStorage) {
+  /** Tells the ConversationStore the members table changed, so its in-memory members reload. */
+  private readonly membersChanged: () => void;
+  constructor(sql: SqlStorage, membersChanged: () => void) {
     this.sql = sql;
+    this.membersChanged = membersChanged;
   }
 
   settings(): GroupSettings {
@@ -38,5 +41,6 @@ export class GroupStore {
   }
   setRole(userId: UserId, role: MemberRole): void {
     this.sql.exec("UPDATE members SET role = ? WHERE user_id = ?", role, userId);
+    this.membersChanged();
   }
 }

@@ -158,6 +158,7 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
     );
     // The removed member's devices see the system message, then lose the conversation.
     h.live.add(JSON.stringify(message));
+    h.live.flush(); // nothing held back in a batch may reach the removed sockets after they close
     h.sockets.closeUser(removed, closeCodeOf("not_found"), "no longer a member");
     h.scheduleAlarm();
     return c.json(conversation);

@@ -74,8 +74,13 @@ export class ConversationStore {
     sql.exec(SCHEMA + TICKETS_SCHEMA + INBOX_OUTBOX_SCHEMA);
     this.inbox = new InboxOutbox(sql);
     this.media = new VerifiedMediaStore(sql);
-    this.changes = new ChangesStore(sql);
-    this.group = new GroupStore(sql);
+    // Both write rows this class keeps in memory: each tells it which cache to drop.
+    this.changes = new ChangesStore(sql, () => {
+      this.lastMessageCache = undefined;
+    });
+    this.group = new GroupStore(sql, () => {
+      this.memberCache = undefined;
+    });
   }
 
   /** Forgets what memory holds (after a rolled-back transaction); the next read reloads it. */
