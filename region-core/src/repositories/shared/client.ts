@@ -5,6 +5,7 @@
 import { ChatError, ErrorResponse } from "@edge-chat/protocol";
 import { z } from "zod";
 import type { Repositories } from "../ports.ts";
+import { parseWire } from "./wire.ts";
 
 const Layout = z.object({
   regions: z.array(z.string()),
@@ -19,7 +20,12 @@ async function request(url: string, init?: RequestInit): Promise<unknown> {
     // A store that is down is a passing outage to the region: its callers retry.
     throw new ChatError("unavailable", "the embedded store is unreachable");
   }
-  const body: unknown = await response.json().catch(() => null);
+  let body: unknown = null;
+  try {
+    body = parseWire(await response.text());
+  } catch {
+    // Not JSON (a proxy's error page, a cut connection): judged by the status below.
+  }
   if (response.ok) return body;
   const error = ErrorResponse.safeParse(body);
   if (error.success) throw new ChatError(error.data.error.code, error.data.error.message);

@@ -16,6 +16,7 @@ import { errorResponse, readJson } from "../../http/errors.ts";
 import { memoryRepositories } from "../memory.ts";
 import type { Repositories } from "../ports.ts";
 import { ReplicatedStore, UnknownTarget } from "./replicated.ts";
+import { stringifyWire } from "./wire.ts";
 
 export interface SharedStoreOptions {
   regions: readonly string[];
@@ -73,7 +74,7 @@ export function sharedStoreApp(store: ReplicatedStore): Hono {
     const { region, repository, method } = c.req.param();
     const result = await store.call(region, repository, method, body.data.args);
     // `undefined` (a write's answer) has no JSON form: the key is simply absent.
-    return c.json({ result });
+    return c.body(stringifyWire({ result }), 200, { "content-type": "application/json" });
   });
   return app;
 }
