@@ -62,7 +62,7 @@ export function instrumentConsumer(consumer: EventConsumer, metrics: Metrics): E
 }
 
 /** Methods that only read; everything else a repository does is a write. */
-const READS = new Set(["get", "list", "page"]);
+const READS = new Set(["get", "getMany", "list", "page", "memberState", "memberStates", "states"]);
 
 /**
  * Every repository method timed under `op` = "<repository>.<method>". A stored message also
@@ -77,10 +77,18 @@ export function instrumentRepositories(repositories: Repositories, metrics: Metr
   }
   const result = wrapped as unknown as Repositories;
   const insert = result.messages.insert.bind(result.messages);
+  const insertMany = result.messages.insertMany.bind(result.messages);
+  const stored = (message: Message) =>
+    metrics.endToEnd.observe(Math.max(0, Date.now() - message.serverTs) / 1000);
   result.messages = Object.assign(Object.create(result.messages) as object, {
     async insert(message: Message) {
       await insert(message);
-      metrics.endToEnd.observe(Math.max(0, Date.now() - message.serverTs) / 1000);
+      stored(message);
+    },
+    // The persister's path: one batch per coalesced step, each message's end to end recorded.
+    async insertMany(messages: readonly Message[]) {
+      await insertMany(messages);
+      for (const message of messages) stored(message);
     },
   }) as Repositories["messages"];
   return result;

@@ -111,11 +111,11 @@ describe("region metrics after traffic (real Kafka and Cassandra)", () => {
     expect(
       sample(text, "region_storage_duration_seconds_count", {
         ...region_,
-        op: "messages.insert",
+        op: "messages.insertMany",
         kind: "write",
         outcome: "ok",
       }),
-    ).toBe(5);
+    ).toBeGreaterThanOrEqual(1); // the persister writes each coalesced step's rows as one batch
     expect(
       sample(text, "region_storage_duration_seconds_count", {
         ...region_,
