@@ -155,7 +155,9 @@ async function send(from: Client, conversationId: string, texts: string[]): Prom
   }
 }
 
-describe("geo-routing from request.cf", () => {
+// Retried: in a full `npm test` on two cores a region's ingest can be slow enough for the edge to
+// fail a batch over (correct behaviour, but not what these cases assert); seen once in a CI-style run.
+describe("geo-routing from request.cf", { retry: 2 }, () => {
   it.each([
     { name: "Paris", cf: PARIS, nearest: "eu-west" },
     { name: "New York", cf: NEW_YORK, nearest: "us-east" },
