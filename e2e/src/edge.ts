@@ -1,6 +1,9 @@
 // The edge Worker (the repository's root wrangler.toml) in workerd, started from Node with wrangler's
 // `unstable_startWorker` on a random loopback port, with the settings of one run passed as bindings:
 // the region catalog, the service signing key, the window size and rate limits.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { localRegionCatalog } from "@edge-chat/geo-router";
 import type { JWK } from "jose";
@@ -16,7 +19,13 @@ export interface EdgeOptions {
   vars?: Record<string, string>;
   /** Listen port (default: a random one); fixed, so a restarted edge comes back at the same URL. */
   port?: number;
-  /** Directory for the Durable Objects' storage (default: wrangler's .wrangler/state). */
+  /**
+   * Directory for the Durable Objects' storage, owned by the caller (a restarted edge passes the same
+   * one). Default: a fresh directory of this edge's own, removed on dispose. Never wrangler's shared
+   * .wrangler/state: every edge started from it runs the alarms of objects other edges left there,
+   * so one test's unflushed outboxes would be sent to another test's regions, and concurrent
+   * workerd processes on the same SQLite files fail alarms with SQLITE_BUSY.
+   */
   persistTo?: string;
 }
 
@@ -50,6 +59,8 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
     SERVICE_SIGNING_KEY: JSON.stringify(options.signingKey),
     ...options.vars,
   };
+  const ownDir =
+    options.persistTo === undefined ? mkdtempSync(join(tmpdir(), "edge-chat-edge-")) : undefined;
   const worker = await unstable_startWorker({
     config: CONFIG,
     bindings: Object.fromEntries(
@@ -57,7 +68,7 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
     ),
     dev: {
       server: { hostname: "127.0.0.1", port: options.port ?? 0 },
-      ...(options.persistTo === undefined ? {} : { persist: options.persistTo }),
+      persist: options.persistTo ?? ownDir,
       inspector: false,
       watch: false,
       logLevel: "warn",
@@ -73,7 +84,10 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
         `${baseUrl}${path}`,
         init as Parameters<typeof worker.fetch>[1],
       )) as unknown as Response,
-    dispose: () => worker.dispose(),
+    dispose: async () => {
+      await worker.dispose();
+      if (ownDir !== undefined) rmSync(ownDir, { recursive: true, force: true });
+    },
   };
 }
 
