@@ -3,16 +3,10 @@
 // for the notifier. The one hook for "which of the user's devices are connected right now" is
 // `connectedDevices` (presence heartbeats from any socket, inbox or conversation): those devices get
 // the message on their socket and are skipped by the notifier.
-import {
-  type DeviceId,
-  type PushBatch,
-  type PushEvent,
-  type PushNotification,
-  type UserId,
-  withRetry,
-} from "@edge-chat/protocol";
+import type { DeviceId, PushBatch, PushEvent, PushNotification, UserId } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
 import { callRegion } from "../region/call.ts";
+import { refusalOf } from "./push-outbox.ts";
 
 export type ConnectedDevices = (userId: UserId) => Promise<DeviceId[]>;
 
@@ -42,33 +36,27 @@ export function pushEventOf(
   return event;
 }
 
+/** One attempt per call (callRegion fails over across regions); the push outbox retries. */
 export function regionPushSender(
   config: Config,
   now: () => number,
   connectedDevices: ConnectedDevices,
   fetcher?: typeof fetch,
-): { send(notification: PushNotification): Promise<void> } {
+): { send(notification: PushNotification, pushId: string): Promise<void> } {
   return {
-    async send(notification) {
+    async send(notification, pushId) {
       // Presence is advisory: if it cannot be read, push to every device rather than to none.
+      // Read at each attempt: a device that connected while the region was down needs no push.
       const skip = await connectedDevices(notification.userId).catch(() => []);
-      const batch: PushBatch = { events: [pushEventOf(notification, crypto.randomUUID(), skip)] };
-      await withRetry(
-        async () => {
-          const response = await callRegion(
-            { config, now, ...(fetcher ? { fetcher } : {}) },
-            "POST",
-            "/v1/push",
-            batch,
-          );
-          await response.body?.cancel();
-          if (!response.ok) throw new Error(`region refused the push: ${response.status}`);
-        },
-        {
-          policy: { initialDelayMs: 200, factor: 2, maxDelayMs: 2_000, maxAttempts: 4 },
-          sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        },
+      const batch: PushBatch = { events: [pushEventOf(notification, pushId, skip)] };
+      const response = await callRegion(
+        { config, now, ...(fetcher ? { fetcher } : {}) },
+        "POST",
+        "/v1/push",
+        batch,
       );
+      await response.body?.cancel();
+      if (!response.ok) throw refusalOf("region", response.status);
     },
   };
 }
