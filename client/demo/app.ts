@@ -215,7 +215,8 @@ async function openConversation(conversationId: string): Promise<void> {
   $("layout").classList.add("chatting");
   list.group = !peer;
   location.hash = encodeURIComponent(conversationId);
-  const current = client.open(conversationId);
+  // Delivered receipts name this device, so a push later skips it for what it already showed.
+  const current = client.open(conversationId, { deviceId: localDeviceId(me) });
   session = current;
   renderSidebar();
   setState("connecting");

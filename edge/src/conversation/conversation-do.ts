@@ -22,6 +22,7 @@ import { InboxNotifier } from "./inbox-notifier.ts";
 import { LiveBatcher } from "./live-batcher.ts";
 import { ReceiptBatcher } from "./receipt-batcher.ts";
 import { expiredTypists, nextTypingExpiry } from "./domain/typing.ts";
+import { DeviceReceipts } from "./device-receipts.ts";
 import { FrameGate } from "./frame-gate.ts";
 import { decodeOrReply, type FrameContext, handleFrame, replay, stopTyping } from "./frames.ts";
 import { createInternalApp } from "./internal-app.ts";
@@ -42,6 +43,8 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly receipts: ReceiptBatcher;
   private readonly live: LiveBatcher;
   private readonly app: ReturnType<typeof createInternalApp>;
+  /** Each device's own delivered watermark (for pushes to the devices that lack a message). */
+  private readonly deviceReceipts: DeviceReceipts;
   /** The global per-user limit on write frames, in each socket's arrival order. */
   private readonly gate: FrameGate;
   private alarmAt: number | undefined;
@@ -93,11 +96,17 @@ export class ConversationDO extends DurableObject<Env> {
       },
     });
     this.live = new LiveBatcher(this.sockets, () => Date.now());
+    this.deviceReceipts = new DeviceReceipts(
+      ctx.storage.sql,
+      (fn) => ctx.storage.transactionSync(fn),
+      () => store.lastSeq(),
+    );
     this.receipts = new ReceiptBatcher({
       conversationId: () => this.conversationId(),
       apply: (conversationId, upTo) => this.service.deliveredBatch(conversationId, upTo),
       statuses: (changes) => this.sockets.statuses(changes),
       applied: () => this.scheduleAlarm(),
+      applyDevices: (upTo) => this.deviceReceipts.record(upTo),
     });
     this.app = createInternalApp({
       service: this.service,
@@ -219,6 +228,12 @@ export class ConversationDO extends DurableObject<Env> {
     const read = Math.min(...others.map((r) => r.readUpTo));
     if (delivered > 0) sendFrame(ws, { type: "status", status: "delivered", upToSeq: delivered });
     if (read > 0) sendFrame(ws, { type: "status", status: "read", upToSeq: read });
+  }
+
+  /** RPC from a member's InboxDO about to push: how far each of the member's devices received. */
+  async deliveredByDevice(userId: UserId): Promise<Record<string, number>> {
+    this.receipts.flush();
+    return this.deviceReceipts.of(userId);
   }
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {

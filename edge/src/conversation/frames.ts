@@ -72,7 +72,7 @@ function dispatch(ctx: FrameContext, ws: WebSocket, state: SocketState, frame: C
       onSend(ctx, ws, state, frame);
       break;
     case "delivered":
-      ctx.receipts.delivered(state.userId, frame.upToSeq);
+      ctx.receipts.delivered(state.userId, frame.upToSeq, frame.deviceId);
       break;
     case "read":
       ctx.receipts.flush();

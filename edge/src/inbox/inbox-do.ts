@@ -13,6 +13,7 @@ import {
   parseWith,
   type Presence,
   PROTOCOL_VERSION,
+  type PushNotification,
   type TicketResponse,
   toErrorBody,
   type UserId,
@@ -23,6 +24,7 @@ import type { Env } from "../env.ts";
 import { errorResponse } from "../http/errors.ts";
 import { USER_HEADER } from "../http/internal.ts";
 import { PushOutbox } from "./push-outbox.ts";
+import { devicesToSkip } from "./push-skip.ts";
 import { type PushSender, pushSenderFor } from "./push-sender.ts";
 import { InboxService } from "./service.ts";
 import { InboxStore } from "./store.ts";
@@ -60,13 +62,31 @@ export class InboxDO extends DurableObject<Env> {
       this.config,
       () => Date.now(),
     );
-    // The push hook: devices with a live presence heartbeat (any socket) get no push.
+    const sender = pushSenderFor(this.config, () => Date.now());
+    // Each attempt names the devices to skip as they are now: one that connected, or received the
+    // message, while the push waited in the outbox needs no push.
+    this.pushSender = {
+      send: async (notification, pushId) =>
+        sender.send({ ...notification, skipDeviceIds: await this.skips(notification) }, pushId),
+    };
+  }
+
+  /**
+   * Devices with a live presence heartbeat (any socket) and devices whose own delivered watermark
+   * (in the ConversationDO) covers the push. Both are advisory: if either cannot be read, the push
+   * goes to more devices rather than to fewer.
+   */
+  private async skips(notification: PushNotification): Promise<string[]> {
     const presence = sharedStateFor(this.config).presence;
-    this.pushSender = pushSenderFor(
-      this.config,
-      () => Date.now(),
-      (userId) => presence.onlineDevices(userId, Date.now()),
-    );
+    const conversations = this.env.CONVERSATIONS;
+    const [connected, delivered] = await Promise.all([
+      presence.onlineDevices(notification.userId, Date.now()).catch(() => []),
+      conversations
+        .get(conversations.idFromName(notification.conversationId))
+        .deliveredByDevice(notification.userId)
+        .catch((): Record<string, number> => ({})),
+    ]);
+    return devicesToSkip(connected, delivered, notification);
   }
 
   /** Connected device sockets, leaving out one that is closing. */

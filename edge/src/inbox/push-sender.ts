@@ -9,7 +9,7 @@ import type { PushNotification } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
 import { signServiceToken } from "../outbox/service-token.ts";
 import { refusalOf } from "./push-outbox.ts";
-import { type ConnectedDevices, regionPushSender } from "./region-push.ts";
+import { regionPushSender } from "./region-push.ts";
 
 export interface PushSender {
   /** `pushId` stays the same over retries of one push. */
@@ -48,13 +48,9 @@ export const logPushSender: PushSender = {
  * PUSH_WEBHOOK_URL (kept for integrations that want the raw notification) wins; otherwise, with a
  * region catalog, pushes take the region path to the notifier; with neither they are only logged.
  */
-export function pushSenderFor(
-  config: Config,
-  now: () => number,
-  connectedDevices: ConnectedDevices = async () => [],
-): PushSender {
+export function pushSenderFor(config: Config, now: () => number): PushSender {
   const url = config.push.webhookUrl;
   if (url) return webhookPushSender(url, config.serviceSigningKey, now);
-  if (config.regions.length > 0) return regionPushSender(config, now, connectedDevices);
+  if (config.regions.length > 0) return regionPushSender(config, now);
   return logPushSender;
 }
