@@ -7,11 +7,13 @@
 // after Bob mutes the conversation, the next message is suppressed by the notifier. Then the region
 // goes down while a push is due: the InboxDO's push outbox keeps it, and the device gets it once
 // the region is back. The region stores through the shared embedded store (as under `npm start`),
-// so its device registry outlives the restart.
+// so its device registry outlives the restart. Last, a device whose SDK acked a message under its
+// device id gets no push for it, while the user's other device does.
 import { createECDH } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEdge, startEdge, UNLIMITED_RATES } from "../src/edge.ts";
 import { serviceKeys } from "../src/keys.ts";
+import { chatUser } from "../src/users.ts";
 import { until } from "../src/ports.ts";
 import { RegionProcess } from "../src/region.ts";
 // The local push endpoints are region-core's test support (the provider tests use them too).
@@ -217,5 +219,49 @@ describe("push across the edge, region-core and a Web Push service", () => {
       senderId: carol,
       preview: "while the region is down",
     });
+  });
+
+  it("skips the device that already received the message (its delivered frame named it)", async () => {
+    const erin = await chatUser(edge.baseUrl, "erin");
+    const frank = await chatUser(edge.baseUrl, "frank");
+    const laptopSub = web.subscribe();
+    const phoneSub = web.subscribe();
+    const laptop = await frank.client.registerDevice({
+      name: "laptop",
+      role: "companion",
+      push: { platform: "web", subscription: laptopSub.subscription },
+    });
+    await frank.client.registerDevice({
+      name: "phone",
+      role: "phone",
+      push: { platform: "web", subscription: phoneSub.subscription },
+    });
+    const { conversationId } = await erin.client.createDirect(frank.userId);
+
+    // Frank's laptop has the chat open (no presence heartbeats): the SDK acks what it receives
+    // under the laptop's device id. Erin sees "delivered", so the device's watermark is stored.
+    const onLaptop = await frank.open(conversationId, { deviceId: laptop.deviceId });
+    const erinSession = await erin.open(conversationId);
+    let delivered = 0;
+    erinSession.on("status", (s) => {
+      if (s.status === "delivered") delivered = Math.max(delivered, s.upToSeq);
+    });
+    await erinSession.sendText("seen on the laptop");
+    await until(() => delivered >= 1, "erin to see delivered");
+    onLaptop.close();
+
+    // Frank's inbox now takes the message: the push goes to the phone only.
+    await until(() => web.received.some((r) => r.id === phoneSub.id), "the phone's push", {
+      timeoutMs: 60_000,
+    });
+    expect(web.received.find((r) => r.id === phoneSub.id)?.payload).toMatchObject({
+      conversationId,
+      lastSeq: 1,
+      preview: "seen on the laptop",
+    });
+    // One event for both devices: the laptop was skipped in the same decision.
+    expect(web.received.some((r) => r.id === laptopSub.id)).toBe(false);
+    erin.closeAll();
+    frank.closeAll();
   });
 });
