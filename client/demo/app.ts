@@ -101,8 +101,16 @@ async function signIn(userId: string): Promise<void> {
     if (!session) setState(state);
   });
   const redraw = () => renderSidebar();
-  inbox.on("list", redraw);
-  inbox.on("update", redraw);
+  // Presence labels once the list is known and for a chat that just appeared (the interval below
+  // only refreshes every 20 s: a new group would show nobody online until then).
+  inbox.on("list", () => {
+    refreshPresence();
+    redraw();
+  });
+  inbox.on("update", (entry) => {
+    if (!presenceAsked.has(entry.conversationId)) refreshPresence([entry]);
+    redraw();
+  });
   inbox.on("removed", redraw);
   inbox.on("presence", (presence) => {
     if (presence.userId === peer) showPresence(presence);
@@ -128,10 +136,13 @@ async function signIn(userId: string): Promise<void> {
 
 /** Who is online in each listed conversation (the first 20), for the sidebar. */
 const presenceLabels = new Map<string, string>();
-function refreshPresence(): void {
+/** Conversations whose presence was asked for at least once. */
+const presenceAsked = new Set<string>();
+function refreshPresence(entries = inbox?.conversations.slice(0, 20) ?? []): void {
   if (!inbox || !client) return;
   const api = client;
-  for (const entry of inbox.conversations.slice(0, 20)) {
+  for (const entry of entries) {
+    presenceAsked.add(entry.conversationId);
     api
       .conversationPresence(entry.conversationId)
       .then((members) => {
@@ -215,7 +226,8 @@ async function openConversation(conversationId: string): Promise<void> {
   $("layout").classList.add("chatting");
   list.group = !peer;
   location.hash = encodeURIComponent(conversationId);
-  const current = client.open(conversationId);
+  // Delivered receipts name this device, so a push later skips it for what it already showed.
+  const current = client.open(conversationId, { deviceId: localDeviceId(me) });
   session = current;
   renderSidebar();
   setState("connecting");

@@ -214,6 +214,16 @@ describe("ConversationSession: ordered, exactly-once delivery", () => {
     await quiet.session.markRead(3);
     expect(q.sentOf("delivered")).toEqual([]);
     expect(q.sentOf("read")).toEqual([{ type: "read", upToSeq: 3 }]);
+
+    // With this device's id, the server keeps a watermark for the device (push skipping).
+    const named = setup({ deviceId: "laptop-1" });
+    const d = await named.welcome(0, 2);
+    d.push(batch([1, 2], false));
+    await vi.waitFor(() =>
+      expect(d.sentOf("delivered")).toEqual([
+        { type: "delivered", upToSeq: 2, deviceId: "laptop-1" },
+      ]),
+    );
   });
 
   it("reports status changes of my messages and ignores undecodable frames", async () => {

@@ -3,6 +3,7 @@
 // and HTTP history for what is older than the edge keeps), and hands the app every message exactly
 // once, in seq order, with no gap. Sends go through the outbox, so they survive disconnects.
 import {
+  type ClientFrameOf,
   ChatError,
   type ClientFrame,
   ClientMsgId,
@@ -63,6 +64,11 @@ export interface SessionOptions {
   lastSeq?: Watermark;
   /** Tell the server "delivered" for every message received. Default true. */
   autoDelivered?: boolean;
+  /**
+   * This device's id (the one it registers and sends presence heartbeats with). Delivered frames
+   * carry it, so a later push skips this device for the messages it already received.
+   */
+  deviceId?: string;
   backoff?: BackoffOptions;
   /** Ping interval that detects dead connections; 0 disables. Default 25 s. */
   heartbeatMs?: number;
@@ -99,6 +105,7 @@ export class ConversationSession {
   readonly #typists: RemoteTypists;
   readonly #localTyping: LocalTyping;
   readonly #autoDelivered: boolean;
+  readonly #deviceId: string | undefined;
   readonly #ready: Promise<void>;
 
   #userId: UserId | undefined;
@@ -122,6 +129,7 @@ export class ConversationSession {
     );
     this.#localTyping = new LocalTyping(options.typingRefreshMs);
     this.#autoDelivered = options.autoDelivered ?? true;
+    this.#deviceId = options.deviceId;
     this.#connection = new ReconnectingSocket(
       deps.WebSocketImpl,
       {
@@ -218,7 +226,7 @@ export class ConversationSession {
 
   /** Everything up to `upToSeq` reached this device (sent for you unless autoDelivered is off). */
   async markDelivered(upToSeq: Seq): Promise<void> {
-    if (this.#frame({ type: "delivered", upToSeq })) {
+    if (this.#frame(this.#delivered(upToSeq))) {
       this.#deliveredSent = Math.max(this.#deliveredSent, upToSeq);
       return;
     }
@@ -497,13 +505,19 @@ export class ConversationSession {
   }
 
   /** Acknowledges receipt once per burst of messages rather than once per message. */
+  #delivered(upToSeq: Seq): ClientFrameOf<"delivered"> {
+    return this.#deviceId === undefined
+      ? { type: "delivered", upToSeq }
+      : { type: "delivered", upToSeq, deviceId: this.#deviceId };
+  }
+
   #scheduleDelivered(): void {
     if (!this.#autoDelivered || this.#deliveredScheduled) return;
     this.#deliveredScheduled = true;
     queueMicrotask(() => {
       this.#deliveredScheduled = false;
       const upToSeq = this.#sequencer.lastSeq;
-      if (upToSeq > this.#deliveredSent && this.#frame({ type: "delivered", upToSeq })) {
+      if (upToSeq > this.#deliveredSent && this.#frame(this.#delivered(upToSeq))) {
         this.#deliveredSent = upToSeq;
       }
     });

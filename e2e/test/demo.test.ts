@@ -1,7 +1,8 @@
 // The demo web app in headless chromium (Debian's, driven by playwright-core) against the real edge
-// Worker in workerd serving it: two users chat, ticks go to read, typing shows, a reload keeps the
-// user signed in and in the chat, an unknown chat id is refused kindly, and the page works at phone
-// width without sideways scrolling. Screenshots are kept in e2e/test/artifacts/ (gitignored).
+// Worker in workerd serving it: two users chat, ticks go to read, typing shows, a new group shows
+// its members' presence in the list at once, a reload keeps the user signed in and in the chat, an
+// unknown chat id is refused kindly, and the page works at phone width without sideways scrolling.
+// Screenshots are kept in e2e/test/artifacts/ (gitignored).
 import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
@@ -85,6 +86,18 @@ describe("the demo in a browser", () => {
     await a.waitForSelector(`#typing:text("${bob} is typing")`);
     await b.fill("#text", "hi alice!");
     await b.press("#text", "Enter");
+    await a.waitForSelector(".msg:not(.mine) .body:text('hi alice!')");
+    // A group appears in Bob's list with who of its members is online (Alice's page heartbeats).
+    await a.click("#new-group");
+    await a.fill("#group-name", `team ${suffix}`);
+    await a.fill("#group-members", bob);
+    await a.click("#group-form button[type=submit]");
+    const group = b.locator("#conversations .conversation", { hasText: `team ${suffix}` });
+    await group.locator(".presence", { hasText: "1 online" }).waitFor();
+    await a
+      .locator("#conversations .conversation", { hasText: bob })
+      .filter({ hasNotText: `team ${suffix}` })
+      .click();
     await a.waitForSelector(".msg:not(.mine) .body:text('hi alice!')");
     await shot(a, "demo-desktop-alice");
     await shot(b, "demo-desktop-bob");

@@ -4,17 +4,27 @@
 // browser devices through the edge; one has a live presence heartbeat (connected), one's
 // subscription has expired; Alice writes while Bob has no inbox socket open. Only the offline
 // device gets the push, the connected one gets none, the expired one is removed from the registry;
-// after Bob mutes the conversation, the next message is suppressed by the notifier.
+// after Bob mutes the conversation, the next message is suppressed by the notifier. Then the region
+// goes down while a push is due: the InboxDO's push outbox keeps it, and the device gets it once
+// the region is back. The region stores through the shared embedded store (as under `npm start`),
+// so its device registry outlives the restart. Last, a device whose SDK acked a message under its
+// device id gets no push for it, while the user's other device does.
 import { createECDH } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEdge, startEdge, UNLIMITED_RATES } from "../src/edge.ts";
 import { serviceKeys } from "../src/keys.ts";
+import { chatUser } from "../src/users.ts";
 import { until } from "../src/ports.ts";
 import { RegionProcess } from "../src/region.ts";
 // The local push endpoints are region-core's test support (the provider tests use them too).
 import { startWebPushService } from "../../region-core/test/push/endpoints.ts";
+import {
+  type RunningSharedStore,
+  startSharedStore,
+} from "../../region-core/src/repositories/shared/server.ts";
 
 let web: Awaited<ReturnType<typeof startWebPushService>>;
+let store: RunningSharedStore;
 let region: RegionProcess;
 let edge: RunningEdge;
 
@@ -35,10 +45,12 @@ beforeAll(async () => {
   const keys = serviceKeys();
   const vapid = vapidKeys();
   web = await startWebPushService();
+  store = await startSharedStore({ regions: ["eu-west"] });
   region = await RegionProcess.create({
     regionId: "eu-west",
     env: {
       ADAPTERS: "embedded",
+      EMBEDDED_STORE_URL: store.url,
       SERVICE_JWKS: JSON.stringify(keys.jwks),
       VAPID_PUBLIC_KEY: vapid.publicKey,
       VAPID_PRIVATE_KEY: vapid.privateKey,
@@ -56,6 +68,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await edge?.dispose();
   await region?.stop();
+  await store?.stop();
   await web?.close();
 });
 
@@ -158,5 +171,97 @@ describe("push across the edge, region-core and a Web Push service", () => {
     expect(web.received.some((r) => (r.payload as { preview?: string }).preview === "muted?")).toBe(
       false,
     );
+  });
+
+  it("keeps a push due while the region is down and delivers it once the region is back", async () => {
+    const run = Math.random().toString(36).slice(2, 8);
+    const [carol, dave] = [`carol-${run}`, `dave-${run}`];
+    const asCarol = as(await token(carol));
+    const asDave = as(await token(dave));
+    const phone = web.subscribe();
+    const registered = await asDave("POST", "/v1/devices", {
+      name: "phone",
+      push: { platform: "web", subscription: phone.subscription },
+    });
+    expect(registered.status).toBe(201);
+    const direct = await asCarol("POST", "/v1/conversations/direct", { peerId: dave });
+    const conversationId = direct.body.conversationId as string;
+
+    await region.stop();
+    const sent = await asCarol("POST", `/v1/conversations/${conversationId}/messages`, {
+      clientMsgId: "outage-1",
+      content: { kind: "text", text: "while the region is down" },
+    });
+    expect(sent.status).toBeLessThan(300);
+    // Dave's list shows the message: his InboxDO took the update, and with it decided the push
+    // (one transaction), which now waits in its outbox while every attempt fails.
+    await until(
+      async () => {
+        const list = await asDave("GET", "/v1/conversations");
+        return list.body?.conversations?.some(
+          (c: { conversationId: string; lastSeq: number }) =>
+            c.conversationId === conversationId && c.lastSeq === 1,
+        );
+      },
+      "dave's inbox to take the message",
+      { timeoutMs: 60_000 },
+    );
+    expect(web.received.some((r) => r.id === phone.id)).toBe(false);
+
+    await region.start();
+    await until(() => web.received.some((r) => r.id === phone.id), "the push after the outage", {
+      timeoutMs: 120_000,
+    });
+    expect(web.received.filter((r) => r.id === phone.id)).toHaveLength(1);
+    expect(web.received.find((r) => r.id === phone.id)?.payload).toMatchObject({
+      conversationId,
+      count: 1,
+      senderId: carol,
+      preview: "while the region is down",
+    });
+  });
+
+  it("skips the device that already received the message (its delivered frame named it)", async () => {
+    const erin = await chatUser(edge.baseUrl, "erin");
+    const frank = await chatUser(edge.baseUrl, "frank");
+    const laptopSub = web.subscribe();
+    const phoneSub = web.subscribe();
+    const laptop = await frank.client.registerDevice({
+      name: "laptop",
+      role: "companion",
+      push: { platform: "web", subscription: laptopSub.subscription },
+    });
+    await frank.client.registerDevice({
+      name: "phone",
+      role: "phone",
+      push: { platform: "web", subscription: phoneSub.subscription },
+    });
+    const { conversationId } = await erin.client.createDirect(frank.userId);
+
+    // Frank's laptop has the chat open (no presence heartbeats): the SDK acks what it receives
+    // under the laptop's device id. Erin sees "delivered", so the device's watermark is stored.
+    const onLaptop = await frank.open(conversationId, { deviceId: laptop.deviceId });
+    const erinSession = await erin.open(conversationId);
+    let delivered = 0;
+    erinSession.on("status", (s) => {
+      if (s.status === "delivered") delivered = Math.max(delivered, s.upToSeq);
+    });
+    await erinSession.sendText("seen on the laptop");
+    await until(() => delivered >= 1, "erin to see delivered");
+    onLaptop.close();
+
+    // Frank's inbox now takes the message: the push goes to the phone only.
+    await until(() => web.received.some((r) => r.id === phoneSub.id), "the phone's push", {
+      timeoutMs: 60_000,
+    });
+    expect(web.received.find((r) => r.id === phoneSub.id)?.payload).toMatchObject({
+      conversationId,
+      lastSeq: 1,
+      preview: "seen on the laptop",
+    });
+    // One event for both devices: the laptop was skipped in the same decision.
+    expect(web.received.some((r) => r.id === laptopSub.id)).toBe(false);
+    erin.closeAll();
+    frank.closeAll();
   });
 });

@@ -1,7 +1,8 @@
 // Push notifications through the real path: messages for a user with no inbox socket connected
 // make their InboxDO POST a signed PushNotification to the webhook (a fake in Node behind Miniflare's
 // outbound service, verifying the service token), collapsed per conversation (PUSH_COLLAPSE_MS is
-// 1.5 s in tests), never for the user's own messages or while a device is connected.
+// 1.5 s in tests), never for the user's own messages or while a device is connected; a push due
+// while its receiver is down waits in the InboxDO's outbox and is delivered when it is back.
 import type { PushNotification } from "@edge-chat/protocol";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -10,7 +11,13 @@ import { connectInbox, listUntil, rowOf } from "./support/inbox-client.ts";
 
 async function pushesOf(userId: string) {
   const res = await fetch(`http://push.test/__control/pushes?userId=${userId}`);
-  return (await res.json()) as { pushes: PushNotification[]; rejected: number };
+  return (await res.json()) as { pushes: PushNotification[]; rejected: number; refused: number };
+}
+/** Takes the push receiver down (503) or back up, for this user's pushes only. */
+async function receiverDown(userId: string, down: boolean) {
+  await fetch(`http://push.test/__control/down?userId=${userId}&down=${down ? 1 : 0}`, {
+    method: "POST",
+  });
 }
 let n = 0;
 const send = (userId: string, id: string, text: string) =>
@@ -18,7 +25,8 @@ const send = (userId: string, id: string, text: string) =>
     clientMsgId: `p${++n}`,
     content: { kind: "text", text },
   });
-const decided = (userId: string) => env.INBOXES.get(env.INBOXES.idFromName(userId)).pushesDecided();
+const inbox = (userId: string) => env.INBOXES.get(env.INBOXES.idFromName(userId));
+const decided = (userId: string) => inbox(userId).pushesDecided();
 
 describe("push", () => {
   it("pushes to offline users, collapsed per conversation, never own messages", async () => {
@@ -75,5 +83,34 @@ describe("push", () => {
     await device.next("inbox_update", (f) => f.entry.lastSeq === 5);
     expect(await decided(a!)).toBe(2);
     device.close();
+  });
+
+  it("keeps a push while its receiver is down and delivers it once it is back", async () => {
+    const [a, b] = users(2, "pd");
+    await receiverDown(a!, true);
+    const direct = (await api(a!, "POST", "/v1/conversations/direct", { peerId: b })).body
+      .conversationId as string;
+    await send(b!, direct, "during the outage");
+    // Decided, refused (at least twice: retried), and still waiting in the inbox's outbox.
+    await eventually(async () => (await pushesOf(a!)).refused >= 2, "refused retries", 60_000);
+    expect(await decided(a!)).toBe(1);
+    expect(await inbox(a!).pushesPending()).toBe(1);
+    expect((await pushesOf(a!)).pushes).toEqual([]);
+
+    await receiverDown(a!, false);
+    await eventually(
+      async () => (await pushesOf(a!)).pushes.length === 1,
+      "push after the outage",
+      60_000,
+    );
+    expect((await pushesOf(a!)).pushes[0]).toMatchObject({
+      userId: a,
+      conversationId: direct,
+      count: 1,
+      preview: "during the outage",
+    });
+    await eventually(async () => (await inbox(a!).pushesPending()) === 0, "outbox drained");
+    // Delivered once: the row left the outbox with the confirmation.
+    expect((await pushesOf(a!)).pushes).toHaveLength(1);
   });
 });

@@ -5,6 +5,7 @@ import { z } from "zod";
 import {
   ClientMsgId,
   ConversationId,
+  PresenceDeviceId,
   RequestId,
   Seq,
   Timestamp,
@@ -29,8 +30,16 @@ export const SendFrame = z.object({
   content: UserContent,
   replyToSeq: Seq.optional(),
 });
-/** A device received everything up to `upToSeq`. */
-export const DeliveredFrame = z.object({ type: z.literal("delivered"), reqId, upToSeq: Seq });
+/**
+ * A device received everything up to `upToSeq`. With its `deviceId` (the one it heartbeats and
+ * registers with) the device's own watermark rises too, and a later push skips that device.
+ */
+export const DeliveredFrame = z.object({
+  type: z.literal("delivered"),
+  reqId,
+  upToSeq: Seq,
+  deviceId: PresenceDeviceId.optional(),
+});
 /** The member read everything up to `upToSeq`. */
 export const ReadFrame = z.object({ type: z.literal("read"), reqId, upToSeq: Seq });
 /** Typing started (refresh every few seconds while typing) or stopped. */

@@ -59,3 +59,13 @@ export function directMembers(conversationId: ConversationId): [UserId, UserId] 
   const match = /^d:([^:]+):([^:]+)$/.exec(conversationId);
   return match ? [match[1]!, match[2]!] : null;
 }
+
+/**
+ * A device's own id for presence, delivery receipts and push skipping: its registry id once
+ * registered, else any stable client id.
+ */
+export const PresenceDeviceId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, "device ids use letters, digits, _ and -");

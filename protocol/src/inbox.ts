@@ -5,7 +5,14 @@
 import { z } from "zod";
 import { decodeTextFrame, parseJson, parseWith } from "./codec.ts";
 import { ErrorBody } from "./errors.ts";
-import { ConversationId, RequestId, Timestamp, UserId, Watermark } from "./ids.ts";
+import {
+  ConversationId,
+  PresenceDeviceId,
+  RequestId,
+  Timestamp,
+  UserId,
+  Watermark,
+} from "./ids.ts";
 import { LIMITS } from "./limits.ts";
 
 /** Longest text preview carried in an inbox row, in characters. */
@@ -154,5 +161,7 @@ export const PushNotification = z.object({
   /** Unread messages in the conversation, for a badge. */
   unread: Watermark,
   at: Timestamp,
+  /** Devices that need no push: connected now, or already delivered up to lastSeq. */
+  skipDeviceIds: z.array(PresenceDeviceId).max(64).optional(),
 });
 export type PushNotification = z.infer<typeof PushNotification>;

@@ -2,20 +2,13 @@
 // HTTP bodies, the push event the edge emits on the region path (Kafka topic for push, keyed by user
 // id), and the payload a phone finally receives. The notifier in region-core consumes PushEvent.
 import { z } from "zod";
-import { ConversationId, Timestamp, UserId, Watermark } from "./ids.ts";
+import { ConversationId, PresenceDeviceId, Timestamp, UserId, Watermark } from "./ids.ts";
 import { INBOX_PREVIEW_CHARS, LastMessageKind, Presence } from "./inbox.ts";
 import { LIMITS } from "./limits.ts";
 
 /** A device id chosen by the server at registration (a UUID). */
 export const DeviceId = z.string().uuid();
 export type DeviceId = z.infer<typeof DeviceId>;
-
-/** A device's own id for presence: its registry id once registered, else any stable client id. */
-export const PresenceDeviceId = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9_-]+$/, "device ids use letters, digits, _ and -");
 
 /** URL-safe base64 without padding, as browsers give the Web Push keys. */
 const base64Url = z.string().regex(/^[A-Za-z0-9_-]+$/, "URL-safe base64 without padding");

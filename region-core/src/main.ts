@@ -61,19 +61,21 @@ interface Adapters {
 
 async function embeddedAdapters(config: Config): Promise<Adapters> {
   const log = new EmbeddedLog({ partitions: config.kafka.partitions });
+  // With the shared store (npm start), the regions share messages and the device registry.
+  const shared = config.embeddedStoreUrl
+    ? await sharedStoreRepositories(config.embeddedStoreUrl, config.regionId)
+    : undefined;
   return {
     publisher: log.publisher(config.kafka.topic),
     deadLetters: log.publisher(config.kafka.dlqTopic),
     consumer: () => log.consumer(config.kafka.topic, config.kafka.groupId),
-    repositories: config.embeddedStoreUrl
-      ? await sharedStoreRepositories(config.embeddedStoreUrl, config.regionId)
-      : memoryRepositories(),
+    repositories: shared ?? memoryRepositories(),
     push: {
       publisher: log.publisher(config.push.topic),
       deadLetters: log.publisher(config.push.dlqTopic),
       consumer: () => log.consumer(config.push.topic, config.push.notifier.groupId),
-      devices: memoryDevices(),
-      settings: memoryNotificationSettings(),
+      devices: shared?.devices ?? memoryDevices(),
+      settings: shared?.notificationSettings ?? memoryNotificationSettings(),
     },
     close: async () => {},
   };

@@ -22,8 +22,11 @@ import { InboxNotifier } from "./inbox-notifier.ts";
 import { LiveBatcher } from "./live-batcher.ts";
 import { ReceiptBatcher } from "./receipt-batcher.ts";
 import { expiredTypists, nextTypingExpiry } from "./domain/typing.ts";
-import { type FrameContext, handleMessage, replay, stopTyping } from "./frames.ts";
+import { DeviceReceipts } from "./device-receipts.ts";
+import { FrameGate } from "./frame-gate.ts";
+import { decodeOrReply, type FrameContext, handleFrame, replay, stopTyping } from "./frames.ts";
 import { createInternalApp } from "./internal-app.ts";
+import { sharedStateFor } from "../shared/index.ts";
 import { ConversationService } from "./service.ts";
 import { MessageChanges } from "./changes-service.ts";
 import { GroupAdmin } from "./group-service.ts";
@@ -40,6 +43,10 @@ export class ConversationDO extends DurableObject<Env> {
   private readonly receipts: ReceiptBatcher;
   private readonly live: LiveBatcher;
   private readonly app: ReturnType<typeof createInternalApp>;
+  /** Each device's own delivered watermark (for pushes to the devices that lack a message). */
+  private readonly deviceReceipts: DeviceReceipts;
+  /** The global per-user limit on write frames, in each socket's arrival order. */
+  private readonly gate: FrameGate;
   private alarmAt: number | undefined;
   /** Latency points from the alarm path only (outbox and inbox flushing), sent once per alarm. */
   private readonly metrics: EdgeMetrics;
@@ -71,6 +78,10 @@ export class ConversationDO extends DurableObject<Env> {
       clock: { now: () => Date.now(), uuid: () => crypto.randomUUID() },
     });
     this.sockets = new Sockets(ctx);
+    this.gate = new FrameGate(
+      () => sharedStateFor(this.config).userLimiter,
+      () => Date.now(),
+    );
     this.metrics = edgeMetrics(env);
     this.inbox = new InboxNotifier({
       outbox: store.inbox,
@@ -85,11 +96,17 @@ export class ConversationDO extends DurableObject<Env> {
       },
     });
     this.live = new LiveBatcher(this.sockets, () => Date.now());
+    this.deviceReceipts = new DeviceReceipts(
+      ctx.storage.sql,
+      (fn) => ctx.storage.transactionSync(fn),
+      () => store.lastSeq(),
+    );
     this.receipts = new ReceiptBatcher({
       conversationId: () => this.conversationId(),
       apply: (conversationId, upTo) => this.service.deliveredBatch(conversationId, upTo),
       statuses: (changes) => this.sockets.statuses(changes),
       applied: () => this.scheduleAlarm(),
+      applyDevices: (upTo) => this.deviceReceipts.record(upTo),
     });
     this.app = createInternalApp({
       service: this.service,
@@ -213,10 +230,22 @@ export class ConversationDO extends DurableObject<Env> {
     if (read > 0) sendFrame(ws, { type: "status", status: "read", upToSeq: read });
   }
 
-  override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): void {
+  /** RPC from a member's InboxDO about to push: how far each of the member's devices received. */
+  async deliveredByDevice(userId: UserId): Promise<Record<string, number>> {
+    this.receipts.flush();
+    return this.deviceReceipts.of(userId);
+  }
+
+  override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const state = this.sockets.state(ws);
     if (!state) return;
-    handleMessage(this.frameContext(), ws, state, data);
+    const frame = decodeOrReply(ws, data);
+    if (!frame) return;
+    await this.gate.admit(ws, state.userId, frame, () => {
+      // Read again: a frame queued behind others runs with the state they left.
+      const current = this.sockets.state(ws);
+      if (current) handleFrame(this.frameContext(), ws, current, frame);
+    });
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
@@ -224,6 +253,7 @@ export class ConversationDO extends DurableObject<Env> {
     // A typist that vanishes still owes the others a "stop".
     if (state?.typingUntil !== undefined) stopTyping(this.frameContext(), ws, state);
     this.sockets.removed(ws);
+    this.gate.forget(ws);
     // A member who stops watching gets their inbox brought up to date at the next tick.
     if (state?.live) {
       this.inbox.changed();

@@ -42,19 +42,23 @@ function reqIdOf(data: string | ArrayBuffer): RequestId | undefined {
   }
 }
 
-export function handleMessage(
+/** Decodes a client frame; an invalid one is answered with its error frame here (undefined). */
+export function decodeOrReply(ws: WebSocket, data: string | ArrayBuffer): ClientFrame | undefined {
+  try {
+    return decodeClientFrame(data);
+  } catch (error) {
+    sendError(ws, error, reqIdOf(data));
+    return undefined;
+  }
+}
+
+/** Runs one decoded frame; a failure becomes its error frame. */
+export function handleFrame(
   ctx: FrameContext,
   ws: WebSocket,
   state: SocketState,
-  data: string | ArrayBuffer,
+  frame: ClientFrame,
 ): void {
-  let frame: ClientFrame;
-  try {
-    frame = decodeClientFrame(data);
-  } catch (error) {
-    sendError(ws, error, reqIdOf(data));
-    return;
-  }
   try {
     dispatch(ctx, ws, state, frame);
   } catch (error) {
@@ -68,7 +72,7 @@ function dispatch(ctx: FrameContext, ws: WebSocket, state: SocketState, frame: C
       onSend(ctx, ws, state, frame);
       break;
     case "delivered":
-      ctx.receipts.delivered(state.userId, frame.upToSeq);
+      ctx.receipts.delivered(state.userId, frame.upToSeq, frame.deviceId);
       break;
     case "read":
       ctx.receipts.flush();

@@ -6,7 +6,9 @@
 // computed once. Anything that reads watermarks (read, info, the HTTP receipt routes) flushes
 // first, so order is kept. Bound: a delivered watermark is durable within RECEIPT_TICK_MS of its
 // frame; if the object dies inside that window the device's next `delivered` carries it again.
+// A frame that names its device raises that device's own watermark the same way (device-receipts.ts).
 import type { ConversationId, UserId } from "@edge-chat/protocol";
+import type { DeviceDelivered } from "./device-receipts.ts";
 import type { StatusChange } from "./domain/receipts.ts";
 
 export const RECEIPT_TICK_MS = 25;
@@ -17,11 +19,14 @@ export interface ReceiptBatcherDeps {
   statuses: (changes: StatusChange[]) => void;
   /** After applying: the outbox has new events (the alarm decides when to flush them). */
   applied: () => void;
+  /** Stores devices' own watermarks (one transaction per tick). */
+  applyDevices: (upTo: DeviceDelivered[]) => void;
 }
 
 export class ReceiptBatcher {
   private readonly deps: ReceiptBatcherDeps;
   private pending = new Map<UserId, number>();
+  private devices = new Map<string, DeviceDelivered>();
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(deps: ReceiptBatcherDeps) {
@@ -29,9 +34,16 @@ export class ReceiptBatcher {
   }
 
   /** A member's device got everything up to `upToSeq`. O(1). */
-  delivered(userId: UserId, upToSeq: number): void {
+  delivered(userId: UserId, upToSeq: number, deviceId?: string): void {
     const current = this.pending.get(userId);
     if (current === undefined || upToSeq > current) this.pending.set(userId, upToSeq);
+    if (deviceId !== undefined) {
+      const key = `${userId}\n${deviceId}`;
+      const device = this.devices.get(key);
+      if (device === undefined || upToSeq > device.upToSeq) {
+        this.devices.set(key, { userId, deviceId, upToSeq });
+      }
+    }
     this.timer ??= setTimeout(() => this.flush(), RECEIPT_TICK_MS);
   }
 
@@ -39,6 +51,15 @@ export class ReceiptBatcher {
   flush(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
+    if (this.devices.size > 0) {
+      const devices = [...this.devices.values()];
+      this.devices = new Map();
+      try {
+        this.deps.applyDevices(devices);
+      } catch (error) {
+        console.error("device receipts failed", error);
+      }
+    }
     if (this.pending.size === 0) return;
     const pending = this.pending;
     this.pending = new Map();

@@ -13,6 +13,7 @@ import {
   parseWith,
   type Presence,
   PROTOCOL_VERSION,
+  type PushNotification,
   type TicketResponse,
   toErrorBody,
   type UserId,
@@ -22,6 +23,8 @@ import { type Config, loadConfig } from "../config.ts";
 import type { Env } from "../env.ts";
 import { errorResponse } from "../http/errors.ts";
 import { USER_HEADER } from "../http/internal.ts";
+import { PushOutbox } from "./push-outbox.ts";
+import { devicesToSkip } from "./push-skip.ts";
 import { type PushSender, pushSenderFor } from "./push-sender.ts";
 import { InboxService } from "./service.ts";
 import { InboxStore } from "./store.ts";
@@ -45,24 +48,45 @@ function send(ws: WebSocket, frame: InboxServerFrame): void {
 export class InboxDO extends DurableObject<Env> {
   private readonly config: Config;
   private readonly service: InboxService;
+  private readonly pushOutbox: PushOutbox;
   private readonly pushSender: PushSender;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.config = loadConfig(env);
+    this.pushOutbox = new PushOutbox(ctx.storage.sql);
     this.service = new InboxService(
       new InboxStore(ctx.storage.sql),
+      this.pushOutbox,
       (fn) => ctx.storage.transactionSync(fn),
       this.config,
       () => Date.now(),
     );
-    // The push hook: devices with a live presence heartbeat (any socket) get no push.
+    const sender = pushSenderFor(this.config, () => Date.now());
+    // Each attempt names the devices to skip as they are now: one that connected, or received the
+    // message, while the push waited in the outbox needs no push.
+    this.pushSender = {
+      send: async (notification, pushId) =>
+        sender.send({ ...notification, skipDeviceIds: await this.skips(notification) }, pushId),
+    };
+  }
+
+  /**
+   * Devices with a live presence heartbeat (any socket) and devices whose own delivered watermark
+   * (in the ConversationDO) covers the push. Both are advisory: if either cannot be read, the push
+   * goes to more devices rather than to fewer.
+   */
+  private async skips(notification: PushNotification): Promise<string[]> {
     const presence = sharedStateFor(this.config).presence;
-    this.pushSender = pushSenderFor(
-      this.config,
-      () => Date.now(),
-      (userId) => presence.onlineDevices(userId, Date.now()),
-    );
+    const conversations = this.env.CONVERSATIONS;
+    const [connected, delivered] = await Promise.all([
+      presence.onlineDevices(notification.userId, Date.now()).catch(() => []),
+      conversations
+        .get(conversations.idFromName(notification.conversationId))
+        .deliveredByDevice(notification.userId)
+        .catch((): Record<string, number> => ({})),
+    ]);
+    return devicesToSkip(connected, delivered, notification);
   }
 
   /** Connected device sockets, leaving out one that is closing. */
@@ -79,12 +103,12 @@ export class InboxDO extends DurableObject<Env> {
   /** From a ConversationDO: one member's view of one conversation ("set to at least"). */
   async applyUpdate(raw: InboxUpdate): Promise<void> {
     const update = parseWith(InboxUpdate, raw);
-    const { change, push } = this.service.apply(update, this.devices().length > 0);
+    const { change } = this.service.apply(update, this.devices().length > 0);
     if (change?.kind === "update") this.broadcast({ type: "inbox_update", entry: change.entry });
     if (change?.kind === "removed") {
       this.broadcast({ type: "inbox_removed", conversationId: change.conversationId });
     }
-    if (push) this.ctx.waitUntil(this.deliver([push]));
+    // A decided push is in the outbox, due at once: the alarm sends it.
     await this.scheduleAlarm();
   }
 
@@ -111,6 +135,11 @@ export class InboxDO extends DurableObject<Env> {
   /** How many pushes this inbox has decided to send (for operators and tests). */
   async pushesDecided(): Promise<number> {
     return this.service.pushesDecided();
+  }
+
+  /** Decided pushes still waiting in the outbox for the push sender to confirm them. */
+  async pushesPending(): Promise<number> {
+    return this.service.pushesPending();
   }
 
   // ── device sockets ──
@@ -201,20 +230,10 @@ export class InboxDO extends DurableObject<Env> {
 
   // ── pushes ──
 
-  private async deliver(pushes: Awaited<ReturnType<InboxService["duePushes"]>>): Promise<void> {
-    for (const push of pushes) {
-      try {
-        await this.pushSender.send(push);
-      } catch (error) {
-        // Best effort: a lost push is not a lost message (the inbox still counts it as unread).
-        console.warn("push delivery failed", String(error));
-      }
-    }
-  }
-
   override async alarm(): Promise<void> {
-    const due = this.service.duePushes(this.devices().length > 0);
-    await this.deliver(due);
+    // Collapse windows that ended queue their pushes; then the outbox sends what is due.
+    this.service.duePushes(this.devices().length > 0);
+    await this.pushOutbox.flush(this.pushSender, () => Date.now());
     await this.scheduleAlarm();
   }
 

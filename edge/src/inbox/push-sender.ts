@@ -2,14 +2,18 @@
 // default a due push takes the region path (region-push.ts: POST /v1/push → push topic → the
 // notifier, which delivers through Web Push, APNs and FCM). The webhook sender POSTs the
 // PushNotification JSON to PUSH_WEBHOOK_URL with the edge's service token instead, when set.
-// Without either pushes are only counted and logged.
-import { ChatError, type PushNotification } from "@edge-chat/protocol";
+// Without either pushes are only counted and logged. Senders only try once: the InboxDO's push
+// outbox (push-outbox.ts) keeps each push until a sender confirms it, and retries. A sender throws
+// a retriable error for what may pass (a network error, a 5xx) and a non-retriable one for a 4xx.
+import type { PushNotification } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
 import { signServiceToken } from "../outbox/service-token.ts";
-import { type ConnectedDevices, regionPushSender } from "./region-push.ts";
+import { refusalOf } from "./push-outbox.ts";
+import { regionPushSender } from "./region-push.ts";
 
 export interface PushSender {
-  send(notification: PushNotification): Promise<void>;
+  /** `pushId` stays the same over retries of one push. */
+  send(notification: PushNotification, pushId: string): Promise<void>;
 }
 
 export function webhookPushSender(
@@ -27,7 +31,7 @@ export function webhookPushSender(
         body: JSON.stringify(notification),
       });
       await res.body?.cancel();
-      if (!res.ok) throw new ChatError("unavailable", `push webhook answered ${res.status}`);
+      if (!res.ok) throw refusalOf("push webhook", res.status);
     },
   };
 }
@@ -44,13 +48,9 @@ export const logPushSender: PushSender = {
  * PUSH_WEBHOOK_URL (kept for integrations that want the raw notification) wins; otherwise, with a
  * region catalog, pushes take the region path to the notifier; with neither they are only logged.
  */
-export function pushSenderFor(
-  config: Config,
-  now: () => number,
-  connectedDevices: ConnectedDevices = async () => [],
-): PushSender {
+export function pushSenderFor(config: Config, now: () => number): PushSender {
   const url = config.push.webhookUrl;
   if (url) return webhookPushSender(url, config.serviceSigningKey, now);
-  if (config.regions.length > 0) return regionPushSender(config, now, connectedDevices);
+  if (config.regions.length > 0) return regionPushSender(config, now);
   return logPushSender;
 }

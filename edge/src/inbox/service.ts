@@ -1,6 +1,7 @@
 // The inbox's use cases over its store: merge an update from a ConversationDO (and decide whether a
 // push is due), list the conversations, presence and its privacy rule, tickets. Each runs in one
-// storage transaction and returns what the DO must tell sockets or the push sender. No sockets here.
+// storage transaction and returns what the DO must tell sockets. A decided push is written to the
+// push outbox in the transaction that decides it (the DO's alarm sends it). No sockets here.
 import {
   type ConversationId,
   directConversationId,
@@ -15,6 +16,7 @@ import { newTicket } from "../auth/tickets.ts";
 import type { Config } from "../config.ts";
 import { type InboxRow, listOf, mergeUpdate, toEntry, unreadOf } from "./domain/entries.ts";
 import { decidePush } from "./domain/push.ts";
+import type { PushOutbox } from "./push-outbox.ts";
 import type { InboxStore } from "./store.ts";
 
 export interface ApplyResult {
@@ -28,17 +30,20 @@ export interface ApplyResult {
 
 export class InboxService {
   private readonly store: InboxStore;
+  private readonly pushes: PushOutbox;
   private readonly transaction: <T>(fn: () => T) => T;
   private readonly config: Config;
   private readonly now: () => number;
 
   constructor(
     store: InboxStore,
+    pushes: PushOutbox,
     transaction: <T>(fn: () => T) => T,
     config: Config,
     now: () => number,
   ) {
     this.store = store;
+    this.pushes = pushes;
     this.transaction = transaction;
     this.config = config;
     this.now = now;
@@ -69,7 +74,7 @@ export class InboxService {
     });
   }
 
-  /** Collapsed pushes whose window has passed (from the alarm). */
+  /** Collapsed pushes whose window has passed (from the alarm); they are queued in the outbox. */
   duePushes(online: boolean): PushNotification[] {
     const owner = this.owner();
     if (!owner) return [];
@@ -87,11 +92,15 @@ export class InboxService {
     });
   }
 
+  /** When the alarm is next needed: a collapse window ends, or a queued push is due. */
   nextPushDue(): number | undefined {
-    return this.store.nextPushDue();
+    const times = [this.store.nextPushDue(), this.pushes.nextDue()].filter(
+      (t): t is number => t !== undefined,
+    );
+    return times.length > 0 ? Math.min(...times) : undefined;
   }
 
-  /** Runs the pure push rule and records its outcome; call inside a transaction. */
+  /** Runs the pure push rule, records its outcome and queues the push; call inside a transaction. */
   private decide(owner: UserId, row: InboxRow, online: boolean): PushNotification | null {
     const now = this.now();
     const state = this.store.pushState(row.conversationId);
@@ -120,6 +129,7 @@ export class InboxService {
     if (row.lastSenderId !== undefined) push.lastSenderId = row.lastSenderId;
     if (row.lastMessageKind !== undefined) push.lastMessageKind = row.lastMessageKind;
     if (row.preview !== undefined) push.preview = row.preview;
+    this.pushes.put(crypto.randomUUID(), push, now);
     return push;
   }
 
@@ -160,6 +170,11 @@ export class InboxService {
 
   pushesDecided(): number {
     return this.store.kvGet<number>("pushes") ?? 0;
+  }
+
+  /** Decided pushes not yet confirmed by the push sender. */
+  pushesPending(): number {
+    return this.pushes.count();
   }
 
   issueTicket(userId: UserId): { ticket: string; expiresAt: number } {

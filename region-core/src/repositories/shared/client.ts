@@ -4,7 +4,7 @@
 // /layout, so this client follows the repository ports without listing them.
 import { ChatError, ErrorResponse } from "@edge-chat/protocol";
 import { z } from "zod";
-import type { Repositories } from "../ports.ts";
+import type { StoreReplica } from "./replica.ts";
 import { parseWire } from "./wire.ts";
 
 const Layout = z.object({
@@ -36,7 +36,7 @@ async function request(url: string, init?: RequestInit): Promise<unknown> {
 export async function sharedStoreRepositories(
   baseUrl: string,
   region: string,
-): Promise<Repositories> {
+): Promise<StoreReplica> {
   const layout = Layout.parse(await request(`${baseUrl}/layout`));
   if (!layout.regions.includes(region)) {
     throw new ChatError(
@@ -65,5 +65,5 @@ export async function sharedStoreRepositories(
     ]),
   );
   // The layout is the in-memory repositories' own, which implement these ports.
-  return repositories as unknown as Repositories;
+  return repositories as unknown as StoreReplica;
 }

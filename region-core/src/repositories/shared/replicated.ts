@@ -5,7 +5,7 @@
 // Cassandra does by write timestamp, so replicas that applied the same writes in different orders
 // agree. Generic over the repository ports: a method is dispatched by name, so ports can grow
 // without this file changing.
-import type { Repositories } from "../ports.ts";
+import type { StoreReplica } from "./replica.ts";
 
 /**
  * Methods named like this only read; everything else is treated as a write and replicated. A read
@@ -19,7 +19,7 @@ export interface ReplicatedStoreOptions {
   /** The regions (datacenters), each with its own replica; named up front, as a cluster's are. */
   regions: readonly string[];
   /** Builds one replica's repositories (the in-memory ones). */
-  replica: () => Repositories;
+  replica: () => StoreReplica;
   /** Delay before a write reaches the other regions' replicas; 0 applies it to all at once. */
   replicationDelayMs: number;
 }
@@ -30,7 +30,7 @@ export class UnknownTarget extends Error {}
 type Invoke = (...args: unknown[]) => Promise<unknown>;
 
 export class ReplicatedStore {
-  readonly #replicas = new Map<string, Repositories>();
+  readonly #replicas = new Map<string, StoreReplica>();
   readonly #options: ReplicatedStoreOptions;
   /** Writes waiting to reach other replicas, oldest first, so flush() can apply them in order. */
   readonly #pending = new Set<{ apply: () => Promise<unknown>; timer: NodeJS.Timeout }>();
@@ -97,13 +97,13 @@ export class ReplicatedStore {
     this.#pending.add(write);
   }
 
-  #replica(region: string): Repositories {
+  #replica(region: string): StoreReplica {
     const replica = this.#replicas.get(region);
     if (!replica) throw new UnknownTarget(`region ${region}`);
     return replica;
   }
 
-  #method(replica: Repositories, repository: string, method: string): Invoke {
+  #method(replica: StoreReplica, repository: string, method: string): Invoke {
     const target = Object.hasOwn(replica, repository)
       ? (replica as unknown as Record<string, Record<string, unknown>>)[repository]
       : undefined;

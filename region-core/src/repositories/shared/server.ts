@@ -13,8 +13,7 @@ import { ChatError } from "@edge-chat/protocol";
 import { Hono } from "hono";
 import { z } from "zod";
 import { errorResponse, readJson } from "../../http/errors.ts";
-import { memoryRepositories } from "../memory.ts";
-import type { Repositories } from "../ports.ts";
+import { type StoreReplica, storeReplica } from "./replica.ts";
 import { ReplicatedStore, UnknownTarget } from "./replicated.ts";
 import { stringifyWire } from "./wire.ts";
 
@@ -33,7 +32,7 @@ export interface RunningSharedStore {
 }
 
 /** Each repository's method names, read off the in-memory implementation the replicas use. */
-export function repositoryLayout(repositories: Repositories): Record<string, string[]> {
+export function repositoryLayout(repositories: StoreReplica): Record<string, string[]> {
   return Object.fromEntries(
     Object.entries(repositories).map(([name, repository]) => {
       const methods = new Set<string>();
@@ -51,7 +50,7 @@ export function repositoryLayout(repositories: Repositories): Record<string, str
 const CallBody = z.object({ args: z.array(z.unknown()).max(16) });
 
 export function sharedStoreApp(store: ReplicatedStore): Hono {
-  const layout = repositoryLayout(memoryRepositories());
+  const layout = repositoryLayout(storeReplica());
   const app = new Hono();
   app.onError((error, c) =>
     errorResponse(
@@ -82,7 +81,7 @@ export function sharedStoreApp(store: ReplicatedStore): Hono {
 export async function startSharedStore(options: SharedStoreOptions): Promise<RunningSharedStore> {
   const store = new ReplicatedStore({
     regions: options.regions,
-    replica: memoryRepositories,
+    replica: storeReplica,
     replicationDelayMs: options.replicationDelayMs ?? 0,
   });
   const app = sharedStoreApp(store);
