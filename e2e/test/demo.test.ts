@@ -3,18 +3,16 @@
 // user signed in and in the chat, an unknown chat id is refused kindly, and the page works at phone
 // width without sideways scrolling. Screenshots are kept in e2e/test/artifacts/ (gitignored).
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../../tools/metrics/test/browser.ts";
 import { type RunningEdge, serviceKeys, startEdge, UNLIMITED_RATES } from "../src/index.ts";
+import { openDirect, shot, signIn as signInAt } from "./browser-support.ts";
 
-const ARTIFACTS = new URL("./artifacts/", import.meta.url).pathname;
 let edge: RunningEdge;
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   // The Worker serves client/demo/public as its assets: build the page first.
   execFileSync("npm", ["run", "build:demo", "-w", "client"], { stdio: "ignore" });
   // No region: the demo's behaviour lives at the edge (the outbox just accumulates).
@@ -31,16 +29,7 @@ afterAll(async () => {
   await edge?.dispose();
 });
 
-async function signIn(page: Page, userId: string): Promise<void> {
-  await page.goto(edge.baseUrl);
-  await page.fill("#user-id", userId);
-  await page.click("#login-form button[type=submit]");
-  await page.waitForSelector("#layout:not([hidden])");
-  await page.waitForSelector('#state[data-state="open"]');
-}
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
+const signIn = (page: Page, userId: string) => signInAt(page, edge.baseUrl, userId);
 
 describe("the demo in a browser", () => {
   it("lets two people chat like in a chat app, on a desktop and on a phone", async () => {
@@ -57,10 +46,7 @@ describe("the demo in a browser", () => {
     expect(await a.textContent("#state")).toBe("connected");
 
     // New chat → the form clears and the conversation opens.
-    await a.click("#new-direct");
-    await a.fill("#peer-id", bob);
-    await a.click("#direct-form button[type=submit]");
-    await a.waitForSelector("#conversation:not([hidden])");
+    await openDirect(a, bob);
     expect(await a.textContent("#title")).toBe(bob);
     expect(await a.isHidden("#direct-form")).toBe(true);
     await a.fill("#text", "hello bob");

@@ -197,6 +197,8 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
       res.end();
       return;
     }
+    // The reader may have gone already (a browser cancelling a media request).
+    if (res.destroyed) return;
     await pipeline(createReadStream(file, { start, end }), res);
   }
 
