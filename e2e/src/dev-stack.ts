@@ -16,8 +16,10 @@ export interface DevStack {
   /** The edge (and the demo page), e.g. http://127.0.0.1:41234 */
   edgeUrl: string;
   regionUrls: string[];
-  /** The embedded object store (what the CDN-shaped cache fronts). */
+  /** The embedded object store. */
   mediaStoreUrl: string;
+  /** The local CDN in front of it, which downloads are signed for. */
+  mediaCacheUrl: string;
   logFile: string;
   stop(): Promise<void>;
 }
@@ -29,8 +31,8 @@ export async function startDevStack({
   env?: Record<string, string>;
   timeoutMs?: number;
 } = {}): Promise<DevStack> {
-  const [edge, euWest, usEast, apSoutheast, collector, mediaStore] = await Promise.all(
-    Array.from({ length: 6 }, () => freePort()),
+  const [edge, euWest, usEast, apSoutheast, collector, mediaStore, mediaCache] = await Promise.all(
+    Array.from({ length: 7 }, () => freePort()),
   );
   const regionPorts = [euWest!, usEast!, apSoutheast!];
   const mediaDir = mkdtempSync(join(tmpdir(), "edge-chat-devstack-media-"));
@@ -46,6 +48,7 @@ export async function startDevStack({
       AP_SOUTHEAST_PORT: String(apSoutheast),
       COLLECTOR_PORT: String(collector),
       MEDIA_STORE_PORT: String(mediaStore),
+      MEDIA_CACHE_PORT: String(mediaCache),
       MEDIA_STORE_DIR: mediaDir,
       EMBEDDED_STORE_PORT: "0",
       ...env,
@@ -66,6 +69,7 @@ export async function startDevStack({
     edgeUrl: `http://127.0.0.1:${edge}`,
     regionUrls: regionPorts.map((port) => `http://127.0.0.1:${port}`),
     mediaStoreUrl: `http://127.0.0.1:${mediaStore}`,
+    mediaCacheUrl: `http://127.0.0.1:${mediaCache}`,
     logFile,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
@@ -81,13 +85,12 @@ export async function startDevStack({
       async () => {
         if (child.exitCode !== null) throw new Error("npm start exited");
         const answers = await Promise.all(
-          [
-            `${stack.edgeUrl}/health`,
-            ...stack.regionUrls.map((url) => `${url}/health`),
-            // Any answer from the store means it listens (it refuses the unsigned request).
-          ].map(async (url) => (await fetch(url)).status === 200),
+          [`${stack.edgeUrl}/health`, ...stack.regionUrls.map((url) => `${url}/health`)].map(
+            async (url) => (await fetch(url)).status === 200,
+          ),
         );
-        await fetch(stack.mediaStoreUrl);
+        // Any answer from the store and the cache means they listen (both refuse unsigned requests).
+        await Promise.all([fetch(stack.mediaStoreUrl), fetch(stack.mediaCacheUrl)]);
         return answers.every(Boolean);
       },
       "npm start to serve the edge, the regions and the object store",

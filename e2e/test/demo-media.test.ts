@@ -18,7 +18,8 @@ let files: MediaFiles;
 
 beforeAll(async () => {
   files = await makeMediaFiles(`demo-${process.pid}`);
-  stack = await startDevStack();
+  // Cached objects stay fresh for the whole test, however slow the machine.
+  stack = await startDevStack({ env: { MEDIA_CACHE_TTL_MS: "600000" } });
   browser = await launchBrowser();
 });
 
@@ -79,6 +80,16 @@ describe("the demo under npm start: media between two browsers", () => {
       },
     );
     await openDirect(b, alice);
+    // Downloads are signed for the local CDN; what it answered Bob's pictures with.
+    const bobsPictures: Array<string | null> = [];
+    b.on("response", (response) => {
+      if (
+        response.request().resourceType() === "image" &&
+        response.url().includes("/edge-chat-media/")
+      ) {
+        bobsPictures.push(response.headers()["x-cache"] ?? null);
+      }
+    });
 
     for (const [file, kind] of [
       [files.photo, "image"],
@@ -112,6 +123,11 @@ describe("the demo under npm start: media between two browsers", () => {
     }));
     // The region's thumbnail (320 px wide), not the 800×500 original.
     expect(thumb).toEqual({ width: 320, height: 200 });
+    // Alice's page fetched the thumbnail first: Bob's copy came from the cache, not the store.
+    expect(bobsPictures).toContain("Hit");
+    expect(
+      new URL((await b.locator("#messages .media.image img").getAttribute("src"))!).origin,
+    ).toBe(stack.mediaCacheUrl);
     expect(await b.locator("#messages .media.video video").getAttribute("poster")).toMatch(/^http/);
 
     // The voice note's metadata loads from its signed URL: about 2 s.

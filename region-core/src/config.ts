@@ -84,6 +84,9 @@ const Env = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_FORCE_PATH_STYLE: bool.optional(),
   S3_SIGN_CONTENT_LENGTH: bool.default(true),
+  // Downloads signed for another host than uploads: the local CDN cache (npm start) in front of
+  // the store, which checks the same signatures.
+  S3_DOWNLOAD_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   MEDIA_UPLOAD_URL_TTL_SECONDS: int(1, 3600).default(300),
   MEDIA_DOWNLOAD_URL_TTL_SECONDS: int(1, 3600).default(300),
   MEDIA_VIDEO_POSTERS: bool.default(true),
@@ -145,6 +148,8 @@ export interface MediaConfig {
     forcePathStyle: boolean;
     /** Bind each upload URL to its exact size (versitygw, MinIO and AWS S3 all verify it). */
     signContentLength: boolean;
+    /** Absent: downloads are signed for `endpoint` too. */
+    downloadEndpoint?: string;
   };
   uploadTtlSeconds: number;
   downloadTtlSeconds: number;
@@ -347,6 +352,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         ...(s3Credentials ? { credentials: s3Credentials } : {}),
         forcePathStyle: e.S3_FORCE_PATH_STYLE ?? local?.forcePathStyle ?? false,
         signContentLength: e.S3_SIGN_CONTENT_LENGTH,
+        ...(e.S3_DOWNLOAD_ENDPOINT !== undefined
+          ? { downloadEndpoint: e.S3_DOWNLOAD_ENDPOINT }
+          : {}),
       },
       uploadTtlSeconds: e.MEDIA_UPLOAD_URL_TTL_SECONDS,
       downloadTtlSeconds: e.MEDIA_DOWNLOAD_URL_TTL_SECONDS,

@@ -43,7 +43,7 @@ interface ObjectMeta {
   lastModified: number;
 }
 
-class S3Error extends Error {
+export class S3Error extends Error {
   readonly status: number;
   readonly code: string;
   constructor(status: number, code: string, message: string) {
@@ -55,7 +55,7 @@ class S3Error extends Error {
 
 const xmlEscape = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function sendError(res: ServerResponse, error: S3Error, head: boolean): void {
+export function sendError(res: ServerResponse, error: S3Error, head: boolean): void {
   res.statusCode = error.status;
   if (head) {
     res.end();
@@ -74,6 +74,20 @@ function target(rawPath: string): { bucket: string; key: string | undefined } {
   if (slash < 0) return { bucket: decodeURIComponent(path), key: undefined };
   const key = decodeURIComponent(path.slice(slash + 1));
   return { bucket: decodeURIComponent(path.slice(0, slash)), key: key === "" ? undefined : key };
+}
+
+/** CORS for a browser page on an allowed origin (`*` allows any). */
+export function allowOrigin(
+  req: IncomingMessage,
+  res: ServerResponse,
+  origins: readonly string[],
+): void {
+  const origin = req.headers.origin;
+  if (!origin) return;
+  if (!origins.includes("*") && !origins.includes(origin)) return;
+  res.setHeader("access-control-allow-origin", origin);
+  res.setHeader("vary", "Origin");
+  res.setHeader("access-control-expose-headers", "etag, content-length, content-type, x-cache");
 }
 
 /** `bytes=a-b`, `bytes=a-`, `bytes=-n` → inclusive [start, end], or null if unsatisfiable. */
@@ -105,14 +119,8 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     }
   }
 
-  function cors(req: IncomingMessage, res: ServerResponse): void {
-    const origin = req.headers.origin;
-    if (!origin) return;
-    if (!options.corsOrigins.includes("*") && !options.corsOrigins.includes(origin)) return;
-    res.setHeader("access-control-allow-origin", origin);
-    res.setHeader("vary", "Origin");
-    res.setHeader("access-control-expose-headers", "etag, content-length, content-type");
-  }
+  const cors = (req: IncomingMessage, res: ServerResponse) =>
+    allowOrigin(req, res, options.corsOrigins);
 
   async function putObject(req: IncomingMessage, res: ServerResponse, file: string, hash: string) {
     const declared = Number(req.headers["content-length"]);
