@@ -6,6 +6,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -128,6 +129,30 @@ export function s3MediaStore(config: MediaConfig["s3"]): MediaStore {
         await client.send(
           new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
         );
+      } catch (error) {
+        throw unavailable(error);
+      }
+    },
+    async list({ prefix, next, limit = 1000 }) {
+      try {
+        const out = await client.send(
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: prefix,
+            MaxKeys: limit,
+            ...(next !== undefined ? { ContinuationToken: next } : {}),
+          }),
+        );
+        return {
+          objects: (out.Contents ?? []).flatMap((o) =>
+            o.Key === undefined
+              ? []
+              : [{ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified?.getTime() ?? 0 }],
+          ),
+          ...(out.IsTruncated && out.NextContinuationToken
+            ? { next: out.NextContinuationToken }
+            : {}),
+        };
       } catch (error) {
         throw unavailable(error);
       }

@@ -1,12 +1,12 @@
 // The embedded object store for `npm start`: the subset of the S3 API that edge-chat uses (path-style
-// PUT/GET/HEAD/DELETE of objects, HEAD/PUT of a bucket, Range reads, CORS for the demo page), with
+// PUT/GET/HEAD/DELETE of objects, HEAD/PUT of a bucket, ListObjectsV2, Range reads, CORS for the demo page), with
 // SigV4 checked on every request, presigned or header-signed. So region-core talks to it through the
 // same AWS SDK adapter as to a real S3 server, and the same contract tests run against both.
 // Objects live in a directory: one data file and one metadata file per object, named by a hash of
 // bucket and key (no path a key can escape through).
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -35,6 +35,9 @@ export interface RunningStore {
 }
 
 interface ObjectMeta {
+  /** Bucket and key, for listing (the file name is a hash of them). */
+  bucket?: string;
+  key?: string;
   contentType: string;
   /** x-amz-meta-* headers of the PUT, names in lower case. */
   userMetadata?: Record<string, string>;
@@ -122,7 +125,13 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
   const cors = (req: IncomingMessage, res: ServerResponse) =>
     allowOrigin(req, res, options.corsOrigins);
 
-  async function putObject(req: IncomingMessage, res: ServerResponse, file: string, hash: string) {
+  async function putObject(
+    req: IncomingMessage,
+    res: ServerResponse,
+    at: { bucket: string; key: string; file: string },
+    hash: string,
+  ) {
+    const { file } = at;
     const declared = Number(req.headers["content-length"]);
     if (!Number.isInteger(declared))
       throw new S3Error(411, "MissingContentLength", "length needed");
@@ -160,6 +169,8 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
         ),
       );
       const meta: ObjectMeta = {
+        bucket: at.bucket,
+        key: at.key,
         contentType: req.headers["content-type"] ?? "binary/octet-stream",
         userMetadata,
         size,
@@ -175,6 +186,36 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     } finally {
       await rm(tmp, { force: true });
     }
+  }
+
+  /**
+   * ListObjectsV2, in key order: a scan of every object's metadata per page, which is fine for a
+   * local store (the upload sweeper lists rarely). The continuation token is the last key sent.
+   */
+  async function listObjects(res: ServerResponse, bucket: string, query: URLSearchParams) {
+    const prefix = query.get("prefix") ?? "";
+    const after = query.get("continuation-token") ?? query.get("start-after") ?? "";
+    const maxKeys = Math.min(1000, Math.max(1, Number(query.get("max-keys") ?? 1000) || 1000));
+    const metas: ObjectMeta[] = [];
+    for (const name of await readdir(options.dir)) {
+      if (!name.endsWith(".meta")) continue;
+      const meta = await readMeta(join(options.dir, name.slice(0, -".meta".length)));
+      if (meta?.bucket !== bucket || meta.key === undefined) continue;
+      if (meta.key.startsWith(prefix) && meta.key > after) metas.push(meta);
+    }
+    metas.sort((a, b) => (a.key! < b.key! ? -1 : 1));
+    const page = metas.slice(0, maxKeys);
+    const truncated = metas.length > page.length;
+    const contents = page
+      .map(
+        (m) =>
+          `<Contents><Key>${xmlEscape(m.key!)}</Key><LastModified>${new Date(m.lastModified).toISOString()}</LastModified><ETag>${xmlEscape(m.etag)}</ETag><Size>${m.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`,
+      )
+      .join("");
+    res.setHeader("content-type", "application/xml");
+    res.end(
+      `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${xmlEscape(bucket)}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents}${truncated ? `<NextContinuationToken>${xmlEscape(page.at(-1)!.key!)}</NextContinuationToken>` : ""}</ListBucketResult>`,
+    );
   }
 
   async function getObject(req: IncomingMessage, res: ServerResponse, file: string, head: boolean) {
@@ -252,7 +293,10 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
         res.end();
         return;
       }
-      throw new S3Error(501, "NotImplemented", "bucket listing is not supported");
+      if (method === "GET" && url.searchParams.get("list-type") === "2") {
+        return listObjects(res, bucket, url.searchParams);
+      }
+      throw new S3Error(501, "NotImplemented", "only ListObjectsV2 lists a bucket");
     }
     const file = fileOf(bucket, key);
     switch (method) {
@@ -260,7 +304,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
         if (req.headers["x-amz-copy-source"]) {
           throw new S3Error(501, "NotImplemented", "copy is not supported");
         }
-        return putObject(req, res, file, verdict.payloadHash);
+        return putObject(req, res, { bucket, key, file }, verdict.payloadHash);
       case "GET":
       case "HEAD":
         return getObject(req, res, file, head);
