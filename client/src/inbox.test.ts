@@ -87,6 +87,37 @@ describe("InboxSession", () => {
     expect(t.inbox.unreadTotal).toBe(1);
   });
 
+  it("tells the server a direct chat's new messages reached this device, once per seq", async () => {
+    const t = setup();
+    const delivered = () =>
+      t.requests
+        .filter((r) => r.method === "POST" && r.path.endsWith("/delivered"))
+        .map((r) => [r.path, r.body]);
+    // The welcome's unread direct chat is acknowledged; read ones and groups are not.
+    const s = await t.welcome(0, [
+      makeEntry("d:alice:bob", 2, 1),
+      makeEntry("d:alice:carol", 4, 4),
+      makeEntry("g:team", 9, 3),
+    ]);
+    await vi.waitFor(() =>
+      expect(delivered()).toEqual([["/v1/conversations/d:alice:bob/delivered", { upToSeq: 2 }]]),
+    );
+    // The same seq again (a read watermark moved) asks nothing; a newer message does.
+    s.push({ type: "inbox_update", entry: makeEntry("d:alice:bob", 2, 1) });
+    s.push({ type: "inbox_update", entry: makeEntry("d:alice:bob", 5, 1) });
+    await vi.waitFor(() => expect(delivered()).toHaveLength(2));
+    expect(delivered()[1]).toEqual(["/v1/conversations/d:alice:bob/delivered", { upToSeq: 5 }]);
+    expect(t.events.errors).toEqual([]);
+
+    const off = setup({ autoDelivered: false });
+    const quiet = await off.welcome(0, [makeEntry("d:alice:bob", 2, 1)]);
+    quiet.push({ type: "inbox_update", entry: makeEntry("d:alice:bob", 3, 1) });
+    // A request made after the frames goes out after anything the frames would have sent.
+    await off.client.listConversations().catch(() => undefined);
+    expect(off.requests.some((r) => r.path === "/v1/conversations")).toBe(true);
+    expect(off.requests.filter((r) => r.path.endsWith("/delivered"))).toEqual([]);
+  });
+
   it("drops a removed conversation and reports it once", async () => {
     const t = setup();
     const s = await t.welcome(0, [makeEntry("g:team", 9, 4), makeEntry("d:alice:bob", 2, 2)]);

@@ -49,6 +49,12 @@ export interface InboxOptions {
   heartbeatMs?: number;
   /** How long a ping waits for its pong. Default 15 s. */
   requestTimeoutMs?: number;
+  /**
+   * Tell the server "delivered" when the list shows a direct chat's new messages, so the sender
+   * sees a double tick once the message reached this device, with the chat open or not. Default
+   * true. Groups are left to their open sessions: there it would be a request per member.
+   */
+  autoDelivered?: boolean;
 }
 
 export interface InboxDeps {
@@ -62,8 +68,14 @@ export class InboxSession {
   readonly #requests: PendingRequests;
   readonly #connection: ReconnectingSocket;
   #userId: UserId | undefined;
+  readonly #api: HttpApi;
+  readonly #autoDelivered: boolean;
+  /** The delivered watermark asked for per conversation (so each seq is acknowledged once). */
+  readonly #deliveredSent = new Map<ConversationId, number>();
 
   constructor(deps: InboxDeps, options: InboxOptions = {}) {
+    this.#api = deps.api;
+    this.#autoDelivered = options.autoDelivered ?? true;
     this.#requests = new PendingRequests(options.requestTimeoutMs);
     this.#connection = new ReconnectingSocket(
       deps.WebSocketImpl,
@@ -149,10 +161,12 @@ export class InboxSession {
         this.#list.replace(frame.conversations);
         this.#connection.opened();
         this.#events.emit("list", this.#list.entries());
+        for (const entry of frame.conversations) this.#delivered(entry);
         break;
       case "inbox_update":
         this.#list.upsert(frame.entry);
         this.#events.emit("update", frame.entry);
+        this.#delivered(frame.entry);
         break;
       case "inbox_removed":
         if (this.#list.remove(frame.conversationId)) {
@@ -171,6 +185,20 @@ export class InboxSession {
         this.#onErrorFrame(frame);
         break;
     }
+  }
+
+  /** Acknowledges a direct chat's unread messages as delivered to this device (best effort). */
+  #delivered(entry: InboxEntry): void {
+    if (!this.#autoDelivered || entry.kind !== "direct" || entry.unread === 0) return;
+    const { conversationId, lastSeq } = entry;
+    if ((this.#deliveredSent.get(conversationId) ?? 0) >= lastSeq) return;
+    this.#deliveredSent.set(conversationId, lastSeq);
+    this.#api.markDelivered(conversationId, lastSeq).catch(() => {
+      // Not acknowledged: the next update or welcome tries again.
+      if (this.#deliveredSent.get(conversationId) === lastSeq) {
+        this.#deliveredSent.delete(conversationId);
+      }
+    });
   }
 
   #onErrorFrame(frame: InboxServerFrameOf<"error">): void {

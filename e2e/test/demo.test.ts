@@ -56,6 +56,10 @@ describe("the demo in a browser", () => {
     // Bob sees the chat in his list with an unread badge, opens it: no sender name in a direct chat.
     const entry = b.locator("#conversations .conversation", { hasText: alice });
     await entry.locator(".badge").waitFor();
+    // It reached Bob's device (his inbox socket) with the chat closed: a grey double tick.
+    await a.waitForSelector('.msg.mine .ticks.delivered[title="delivered"]');
+    expect(await a.textContent(".msg.mine .ticks")).toBe("✓✓");
+    await shot(a, "demo-delivered-grey-ticks");
     // Alice is online: a green dot beside her name in Bob's list.
     await entry.locator(".dot.online").waitFor();
     expect(await entry.locator(".preview").textContent()).toBe("hello bob");
