@@ -3,6 +3,7 @@ import { PROTOCOL_VERSION } from "@edge-chat/protocol";
 import { describe, expect, it, vi } from "vitest";
 import { ChatClient } from "./client.ts";
 import type { InboxEvents, InboxOptions } from "./inbox.ts";
+import { TYPING_EXPIRY_MS } from "./typing.ts";
 import { type FakeSocket, fakeFetch, fakeWebSockets, ticketBody } from "./test-support/fakes.ts";
 import { makeEntry } from "./test-support/messages.ts";
 
@@ -116,6 +117,33 @@ describe("InboxSession", () => {
     await off.client.listConversations().catch(() => undefined);
     expect(off.requests.some((r) => r.path === "/v1/conversations")).toBe(true);
     expect(off.requests.filter((r) => r.path.endsWith("/delivered"))).toEqual([]);
+  });
+
+  it("follows who types in a direct chat, for the list", async () => {
+    const t = setup();
+    const typing: InboxEvents["typing"][] = [];
+    t.inbox.on("typing", (change) => typing.push(change));
+    const s = await t.welcome(0);
+    const frame = { type: "typing", conversationId: "d:alice:bob", userId: "bob" } as const;
+    s.push({ ...frame, state: "start" });
+    expect(t.inbox.typists("d:alice:bob")).toEqual(["bob"]);
+    // A refresh changes nothing; the stop clears it.
+    s.push({ ...frame, state: "start" });
+    s.push({ ...frame, state: "stop" });
+    expect(t.inbox.typists("d:alice:bob")).toEqual([]);
+    expect(typing).toEqual([
+      { conversationId: "d:alice:bob", typists: ["bob"] },
+      { conversationId: "d:alice:bob", typists: [] },
+    ]);
+    // A start whose stop never comes expires by itself.
+    vi.useFakeTimers();
+    try {
+      s.push({ ...frame, state: "start" });
+      vi.advanceTimersByTime(TYPING_EXPIRY_MS + 1);
+      expect(t.inbox.typists("d:alice:bob")).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("drops a removed conversation and reports it once", async () => {

@@ -63,6 +63,12 @@ describe("the demo in a browser", () => {
     // Alice is online: a green dot beside her name in Bob's list.
     await entry.locator(".dot.online").waitFor();
     expect(await entry.locator(".preview").textContent()).toBe("hello bob");
+    // Alice types with Bob's chat closed: "typing…" in his list, gone when she stops.
+    await a.type("#text", "still th");
+    await entry.locator('.preview.typing:text("typing…")').waitFor();
+    await shot(b, "demo-list-typing");
+    await a.fill("#text", "");
+    await entry.locator('.preview:not(.typing):text("hello bob")').waitFor();
     await entry.click();
     await b.waitForSelector(".msg:not(.mine) .body:text('hello bob')");
     expect(await b.locator(".msg .sender").count()).toBe(0);
