@@ -8,8 +8,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { MediaStore } from "../ports.ts";
-import { type Credentials, verifySigV4 } from "../store-server/sigv4.ts";
-import { allowOrigin, parseRange, S3Error, sendError } from "../store-server/server.ts";
+import type { Credentials } from "../store-server/sigv4.ts";
+import {
+  allowOrigin,
+  parseRange,
+  S3Error,
+  sendError,
+  verifiedRequest,
+} from "../store-server/server.ts";
 
 export interface CdnCacheOptions {
   host: string;
@@ -110,20 +116,8 @@ export async function startCdnCache(options: CdnCacheOptions): Promise<RunningCd
     if (method !== "GET" && method !== "HEAD") {
       throw new S3Error(405, "MethodNotAllowed", "the cache only serves downloads");
     }
-    const url = new URL(req.url ?? "/", "http://cache.invalid");
-    const rawPath = (req.url ?? "/").split("?")[0]!;
     // The signature first, every time: a cached object is never served on a bad or stale URL.
-    const verdict = verifySigV4(
-      {
-        method,
-        rawPath,
-        query: [...url.searchParams],
-        headers: req.headers as Record<string, string | undefined>,
-      },
-      options.credentials,
-      now(),
-    );
-    if (!verdict.ok) throw new S3Error(403, verdict.code, verdict.message);
+    const { rawPath } = verifiedRequest(req, options.credentials, now());
     const prefix = `/${encodeURIComponent(options.bucket)}/`;
     if (!rawPath.startsWith(prefix) || rawPath.length === prefix.length) {
       throw new S3Error(404, "NoSuchKey", "The specified key does not exist.");

@@ -93,6 +93,28 @@ export function allowOrigin(
   res.setHeader("access-control-expose-headers", "etag, content-length, content-type, x-cache");
 }
 
+/** The request's URL parts once its SigV4 signature (query or header) checks out; 403 if not. */
+export function verifiedRequest(
+  req: IncomingMessage,
+  credentials: readonly Credentials[],
+  now: number,
+): { url: URL; rawPath: string; payloadHash: string } {
+  const url = new URL(req.url ?? "/", "http://store.invalid");
+  const rawPath = (req.url ?? "/").split("?")[0]!;
+  const verdict = verifySigV4(
+    {
+      method: req.method ?? "GET",
+      rawPath,
+      query: [...url.searchParams],
+      headers: req.headers as Record<string, string | undefined>,
+    },
+    credentials,
+    now,
+  );
+  if (!verdict.ok) throw new S3Error(403, verdict.code, verdict.message);
+  return { url, rawPath, payloadHash: verdict.payloadHash };
+}
+
 /** `bytes=a-b`, `bytes=a-`, `bytes=-n` → inclusive [start, end], or null if unsatisfiable. */
 export function parseRange(header: string, size: number): [number, number] | null | undefined {
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
@@ -266,19 +288,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
       res.end();
       return;
     }
-    const url = new URL(req.url ?? "/", "http://store.invalid");
-    const rawPath = (req.url ?? "/").split("?")[0]!;
-    const verdict = verifySigV4(
-      {
-        method,
-        rawPath,
-        query: [...url.searchParams],
-        headers: req.headers as Record<string, string | undefined>,
-      },
-      options.credentials,
-      now(),
-    );
-    if (!verdict.ok) throw new S3Error(403, verdict.code, verdict.message);
+    const { url, rawPath, payloadHash } = verifiedRequest(req, options.credentials, now());
     const { bucket, key } = target(rawPath);
     if (!buckets.has(bucket)) {
       if (method === "PUT" && key === undefined) {
@@ -304,7 +314,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
         if (req.headers["x-amz-copy-source"]) {
           throw new S3Error(501, "NotImplemented", "copy is not supported");
         }
-        return putObject(req, res, { bucket, key, file }, verdict.payloadHash);
+        return putObject(req, res, { bucket, key, file }, payloadHash);
       case "GET":
       case "HEAD":
         return getObject(req, res, file, head);
