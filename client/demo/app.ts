@@ -112,6 +112,7 @@ async function signIn(userId: string): Promise<void> {
     redraw();
   });
   inbox.on("removed", redraw);
+  inbox.on("typing", redraw);
   inbox.on("presence", (presence) => {
     if (presence.userId === peer) showPresence(presence);
     presences.set(presence.userId, presence.online);
@@ -175,6 +176,20 @@ function renderSidebar(): void {
     (entry) => presenceLabels.get(entry.conversationId),
   );
   document.title = inbox.unreadTotal > 0 ? `(${inbox.unreadTotal}) edge-chat` : "edge-chat";
+  showListTyping();
+}
+
+/** "typing…" instead of the preview in the list while a direct chat's peer types (the inbox's frames). */
+function showListTyping(): void {
+  if (!inbox) return;
+  const rows = $("conversations").children;
+  inbox.conversations.forEach((entry, index) => {
+    const preview = rows[index]?.querySelector<HTMLElement>(".preview");
+    const typing = inbox!.typists(entry.conversationId).length > 0;
+    if (!preview) return;
+    preview.classList.toggle("typing", typing);
+    if (typing) preview.textContent = "typing…";
+  });
 }
 
 /** Asks the presence of direct peers not asked yet (the inbox socket reports changes after). */
@@ -410,6 +425,8 @@ function progress(fraction: number | undefined): void {
   const bar = $<HTMLProgressElement>("upload-progress");
   bar.hidden = fraction === undefined;
   if (fraction !== undefined) bar.value = fraction;
+  // The last fraction stays readable after the bar hides (a browser test checks it reached 1).
+  if (fraction !== undefined) bar.dataset.last = fraction.toFixed(2);
 }
 
 /** A video's size from its metadata, for when the region can make no poster frame. */

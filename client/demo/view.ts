@@ -72,7 +72,9 @@ export class MessageList {
   update(message: Message): void {
     const row = this.#rows.get(message.clientMsgId);
     const body = row?.element.querySelector(".body");
-    if (!row || !body || message.content.kind === "image") return;
+    // A media bubble keeps its element (rewriting the text would drop the player or picture).
+    const kind = message.content.kind;
+    if (!row || !body || kind === "image" || kind === "audio" || kind === "video") return;
     const reactions = (message.reactions ?? []).map((r) => `${r.emoji}${r.count}`).join(" ");
     const quote = message.quote
       ? `↪ ${message.quote.deleted ? "deleted" : (message.quote.excerpt ?? message.quote.kind)} · `

@@ -3,6 +3,7 @@ import { PROTOCOL_VERSION } from "@edge-chat/protocol";
 import { describe, expect, it, vi } from "vitest";
 import { ChatClient } from "./client.ts";
 import type { InboxEvents, InboxOptions } from "./inbox.ts";
+import { TYPING_EXPIRY_MS } from "./typing.ts";
 import { type FakeSocket, fakeFetch, fakeWebSockets, ticketBody } from "./test-support/fakes.ts";
 import { makeEntry } from "./test-support/messages.ts";
 
@@ -85,6 +86,64 @@ describe("InboxSession", () => {
     s.push({ type: "inbox_update", entry: joined });
     expect(ids(t.inbox.conversations)).toEqual(["g:new", "d:alice:bob", "g:team"]);
     expect(t.inbox.unreadTotal).toBe(1);
+  });
+
+  it("tells the server a direct chat's new messages reached this device, once per seq", async () => {
+    const t = setup();
+    const delivered = () =>
+      t.requests
+        .filter((r) => r.method === "POST" && r.path.endsWith("/delivered"))
+        .map((r) => [r.path, r.body]);
+    // The welcome's unread direct chat is acknowledged; read ones and groups are not.
+    const s = await t.welcome(0, [
+      makeEntry("d:alice:bob", 2, 1),
+      makeEntry("d:alice:carol", 4, 4),
+      makeEntry("g:team", 9, 3),
+    ]);
+    await vi.waitFor(() =>
+      expect(delivered()).toEqual([["/v1/conversations/d:alice:bob/delivered", { upToSeq: 2 }]]),
+    );
+    // The same seq again (a read watermark moved) asks nothing; a newer message does.
+    s.push({ type: "inbox_update", entry: makeEntry("d:alice:bob", 2, 1) });
+    s.push({ type: "inbox_update", entry: makeEntry("d:alice:bob", 5, 1) });
+    await vi.waitFor(() => expect(delivered()).toHaveLength(2));
+    expect(delivered()[1]).toEqual(["/v1/conversations/d:alice:bob/delivered", { upToSeq: 5 }]);
+    expect(t.events.errors).toEqual([]);
+
+    const off = setup({ autoDelivered: false });
+    const quiet = await off.welcome(0, [makeEntry("d:alice:bob", 2, 1)]);
+    quiet.push({ type: "inbox_update", entry: makeEntry("d:alice:bob", 3, 1) });
+    // A request made after the frames goes out after anything the frames would have sent.
+    await off.client.listConversations().catch(() => undefined);
+    expect(off.requests.some((r) => r.path === "/v1/conversations")).toBe(true);
+    expect(off.requests.filter((r) => r.path.endsWith("/delivered"))).toEqual([]);
+  });
+
+  it("follows who types in a direct chat, for the list", async () => {
+    const t = setup();
+    const typing: InboxEvents["typing"][] = [];
+    t.inbox.on("typing", (change) => typing.push(change));
+    const s = await t.welcome(0);
+    const frame = { type: "typing", conversationId: "d:alice:bob", userId: "bob" } as const;
+    s.push({ ...frame, state: "start" });
+    expect(t.inbox.typists("d:alice:bob")).toEqual(["bob"]);
+    // A refresh changes nothing; the stop clears it.
+    s.push({ ...frame, state: "start" });
+    s.push({ ...frame, state: "stop" });
+    expect(t.inbox.typists("d:alice:bob")).toEqual([]);
+    expect(typing).toEqual([
+      { conversationId: "d:alice:bob", typists: ["bob"] },
+      { conversationId: "d:alice:bob", typists: [] },
+    ]);
+    // A start whose stop never comes expires by itself.
+    vi.useFakeTimers();
+    try {
+      s.push({ ...frame, state: "start" });
+      vi.advanceTimersByTime(TYPING_EXPIRY_MS + 1);
+      expect(t.inbox.typists("d:alice:bob")).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("drops a removed conversation and reports it once", async () => {

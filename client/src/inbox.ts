@@ -27,6 +27,7 @@ import { newRequestId } from "./ids.ts";
 import { ConversationList } from "./inbox-list.ts";
 import { PendingRequests } from "./requests.ts";
 import { inboxSocketUrl, type WebSocketConstructor } from "./socket.ts";
+import { RemoteTypists } from "./typing.ts";
 
 export type InboxPong = InboxServerFrameOf<"pong">;
 
@@ -39,6 +40,8 @@ export interface InboxEvents {
   removed: { conversationId: ConversationId };
   /** A direct-chat peer came online or went offline. */
   presence: Presence;
+  /** Who is typing in a direct chat changed (for the list's "typing…"). */
+  typing: { conversationId: ConversationId; typists: UserId[] };
   state: StateChange;
   error: ChatError;
 }
@@ -49,6 +52,12 @@ export interface InboxOptions {
   heartbeatMs?: number;
   /** How long a ping waits for its pong. Default 15 s. */
   requestTimeoutMs?: number;
+  /**
+   * Tell the server "delivered" when the list shows a direct chat's new messages, so the sender
+   * sees a double tick once the message reached this device, with the chat open or not. Default
+   * true. Groups are left to their open sessions: there it would be a request per member.
+   */
+  autoDelivered?: boolean;
 }
 
 export interface InboxDeps {
@@ -62,8 +71,16 @@ export class InboxSession {
   readonly #requests: PendingRequests;
   readonly #connection: ReconnectingSocket;
   #userId: UserId | undefined;
+  readonly #api: HttpApi;
+  readonly #autoDelivered: boolean;
+  /** The delivered watermark asked for per conversation (so each seq is acknowledged once). */
+  readonly #deliveredSent = new Map<ConversationId, number>();
+  /** Direct chats' typists, each expiring without a refresh (a stop frame may never come). */
+  readonly #typing = new Map<ConversationId, RemoteTypists>();
 
   constructor(deps: InboxDeps, options: InboxOptions = {}) {
+    this.#api = deps.api;
+    this.#autoDelivered = options.autoDelivered ?? true;
     this.#requests = new PendingRequests(options.requestTimeoutMs);
     this.#connection = new ReconnectingSocket(
       deps.WebSocketImpl,
@@ -71,8 +88,10 @@ export class InboxSession {
         ticket: async () => (await deps.api.inboxTicket()).ticket,
         url: (ticket) => inboxSocketUrl(deps.api.baseUrl, ticket),
         onData: (data) => this.#onData(data),
-        onDisconnect: () =>
-          this.#requests.rejectAll(new ChatError("unavailable", "the connection was lost")),
+        onDisconnect: () => {
+          this.#requests.rejectAll(new ChatError("unavailable", "the connection was lost"));
+          for (const typists of this.#typing.values()) typists.clear();
+        },
         onState: (change) => this.#events.emit("state", change),
         onError: (error) => this.#events.emit("error", error),
         onStop: (error) =>
@@ -109,6 +128,11 @@ export class InboxSession {
   /** One row of the list. */
   conversation(conversationId: ConversationId): InboxEntry | undefined {
     return this.#list.get(conversationId);
+  }
+
+  /** Who is typing in a direct chat, as far as this inbox knows. */
+  typists(conversationId: ConversationId): UserId[] {
+    return this.#typing.get(conversationId)?.typists ?? [];
   }
 
   /** Unread messages over all conversations. */
@@ -149,10 +173,12 @@ export class InboxSession {
         this.#list.replace(frame.conversations);
         this.#connection.opened();
         this.#events.emit("list", this.#list.entries());
+        for (const entry of frame.conversations) this.#delivered(entry);
         break;
       case "inbox_update":
         this.#list.upsert(frame.entry);
         this.#events.emit("update", frame.entry);
+        this.#delivered(frame.entry);
         break;
       case "inbox_removed":
         if (this.#list.remove(frame.conversationId)) {
@@ -164,6 +190,9 @@ export class InboxSession {
         this.#events.emit("presence", presence);
         break;
       }
+      case "typing":
+        this.#onTyping(frame);
+        break;
       case "pong":
         this.#requests.resolve(frame.reqId, frame);
         break;
@@ -171,6 +200,34 @@ export class InboxSession {
         this.#onErrorFrame(frame);
         break;
     }
+  }
+
+  #onTyping(frame: InboxServerFrameOf<"typing">): void {
+    const { conversationId } = frame;
+    let typists = this.#typing.get(conversationId);
+    if (!typists) {
+      typists = new RemoteTypists((change) => {
+        if (change.typists.length === 0) this.#typing.delete(conversationId);
+        this.#events.emit("typing", { conversationId, typists: change.typists });
+      });
+      this.#typing.set(conversationId, typists);
+    }
+    if (frame.state === "start") typists.started(frame.userId);
+    else typists.stopped(frame.userId);
+  }
+
+  /** Acknowledges a direct chat's unread messages as delivered to this device (best effort). */
+  #delivered(entry: InboxEntry): void {
+    if (!this.#autoDelivered || entry.kind !== "direct" || entry.unread === 0) return;
+    const { conversationId, lastSeq } = entry;
+    if ((this.#deliveredSent.get(conversationId) ?? 0) >= lastSeq) return;
+    this.#deliveredSent.set(conversationId, lastSeq);
+    this.#api.markDelivered(conversationId, lastSeq).catch(() => {
+      // Not acknowledged: the next update or welcome tries again.
+      if (this.#deliveredSent.get(conversationId) === lastSeq) {
+        this.#deliveredSent.delete(conversationId);
+      }
+    });
   }
 
   #onErrorFrame(frame: InboxServerFrameOf<"error">): void {

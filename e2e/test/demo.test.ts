@@ -4,18 +4,16 @@
 // unknown chat id is refused kindly, and the page works at phone width without sideways scrolling.
 // Screenshots are kept in e2e/test/artifacts/ (gitignored).
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../../tools/metrics/test/browser.ts";
 import { type RunningEdge, serviceKeys, startEdge, UNLIMITED_RATES } from "../src/index.ts";
+import { openDirect, shot, signIn as signInAt } from "./browser-support.ts";
 
-const ARTIFACTS = new URL("./artifacts/", import.meta.url).pathname;
 let edge: RunningEdge;
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   // The Worker serves client/demo/public as its assets: build the page first.
   execFileSync("npm", ["run", "build:demo", "-w", "client"], { stdio: "ignore" });
   // No region: the demo's behaviour lives at the edge (the outbox just accumulates).
@@ -32,16 +30,7 @@ afterAll(async () => {
   await edge?.dispose();
 });
 
-async function signIn(page: Page, userId: string): Promise<void> {
-  await page.goto(edge.baseUrl);
-  await page.fill("#user-id", userId);
-  await page.click("#login-form button[type=submit]");
-  await page.waitForSelector("#layout:not([hidden])");
-  await page.waitForSelector('#state[data-state="open"]');
-}
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: `${ARTIFACTS}${name}.png`, fullPage: true });
+const signIn = (page: Page, userId: string) => signInAt(page, edge.baseUrl, userId);
 
 describe("the demo in a browser", () => {
   it("lets two people chat like in a chat app, on a desktop and on a phone", async () => {
@@ -58,10 +47,7 @@ describe("the demo in a browser", () => {
     expect(await a.textContent("#state")).toBe("connected");
 
     // New chat → the form clears and the conversation opens.
-    await a.click("#new-direct");
-    await a.fill("#peer-id", bob);
-    await a.click("#direct-form button[type=submit]");
-    await a.waitForSelector("#conversation:not([hidden])");
+    await openDirect(a, bob);
     expect(await a.textContent("#title")).toBe(bob);
     expect(await a.isHidden("#direct-form")).toBe(true);
     await a.fill("#text", "hello bob");
@@ -71,9 +57,19 @@ describe("the demo in a browser", () => {
     // Bob sees the chat in his list with an unread badge, opens it: no sender name in a direct chat.
     const entry = b.locator("#conversations .conversation", { hasText: alice });
     await entry.locator(".badge").waitFor();
+    // It reached Bob's device (his inbox socket) with the chat closed: a grey double tick.
+    await a.waitForSelector('.msg.mine .ticks.delivered[title="delivered"]');
+    expect(await a.textContent(".msg.mine .ticks")).toBe("✓✓");
+    await shot(a, "demo-delivered-grey-ticks");
     // Alice is online: a green dot beside her name in Bob's list.
     await entry.locator(".dot.online").waitFor();
     expect(await entry.locator(".preview").textContent()).toBe("hello bob");
+    // Alice types with Bob's chat closed: "typing…" in his list, gone when she stops.
+    await a.type("#text", "still th");
+    await entry.locator('.preview.typing:text("typing…")').waitFor();
+    await shot(b, "demo-list-typing");
+    await a.fill("#text", "");
+    await entry.locator('.preview:not(.typing):text("hello bob")').waitFor();
     await entry.click();
     await b.waitForSelector(".msg:not(.mine) .body:text('hello bob')");
     expect(await b.locator(".msg .sender").count()).toBe(0);

@@ -1,7 +1,8 @@
 // Typing indicators: broadcast to the others, never stored, expiring after TYPING_TTL_MS (1 s in
 // tests), and a "stop" reaches the others even when the typist vanishes.
 import { describe, expect, it } from "vitest";
-import { api, connect, createGroup, users } from "./support/client.ts";
+import { api, connect, createGroup, eventually, users } from "./support/client.ts";
+import { connectInbox, listUntil, rowOf } from "./support/inbox-client.ts";
 
 describe("typing", () => {
   it("start and stop reach the other members only", async () => {
@@ -22,6 +23,36 @@ describe("typing", () => {
       ["system"],
     );
     for (const s of [sa, sb, sc]) s!.close();
+  });
+
+  it("a direct chat's typing reaches the peer's inbox socket too (the list's typing…)", async () => {
+    const [a, b] = users(2, "ti");
+    const direct = await api(a!, "POST", "/v1/conversations/direct", { peerId: b });
+    const id = direct.body.conversationId as string;
+    // b's inbox relays typing only for a chat it lists (a peer's, checked there).
+    await listUntil(b!, (l) => rowOf(l, id) !== undefined, "b lists the chat");
+    const sa = await connect(a!, id);
+    const inbox = await connectInbox(b!);
+    sa.send({ type: "typing", state: "start" });
+    expect(await inbox.next("typing")).toEqual({
+      type: "typing",
+      conversationId: id,
+      userId: a,
+      state: "start",
+    });
+    sa.send({ type: "typing", state: "stop" });
+    await inbox.next("typing", (t) => t.state === "stop");
+    // A group's typing stays in the conversation: b's inbox hears nothing of it.
+    const group = await createGroup(a!, [b!]);
+    const [sg, sb] = await Promise.all([connect(a!, group), connect(b!, group)]);
+    sg.send({ type: "typing", state: "start" });
+    await sb.next("typing");
+    sa.send({ type: "typing", state: "start" });
+    const directStarts = () =>
+      inbox.of("typing").filter((t) => t.conversationId === id && t.state === "start").length;
+    await eventually(async () => directStarts() === 2, "the second direct start");
+    expect(inbox.of("typing").filter((t) => t.conversationId === group)).toEqual([]);
+    for (const s of [sa, sg, sb, inbox]) s.close();
   });
 
   it("expires without a refresh", async () => {

@@ -19,6 +19,9 @@ describe("inbox frames", () => {
     expect(update).toEqual({ type: "inbox_update", entry });
     const presence = { type: "presence", userId: "bob", online: false, lastSeenAt: 5 };
     expect(decodeInboxServerFrame(JSON.stringify(presence))).toEqual(presence);
+    const typing = { type: "typing", conversationId: "d:alice:bob", userId: "bob", state: "stop" };
+    expect(decodeInboxServerFrame(JSON.stringify(typing))).toEqual(typing);
+    expect(() => decodeInboxServerFrame(JSON.stringify({ ...typing, state: "maybe" }))).toThrow();
     // The conversation socket's union is unchanged: inbox frames are not conversation frames.
     expect(ServerFrame.safeParse({ type: "inbox_update", entry }).success).toBe(false);
     expect(() => decodeInboxServerFrame(JSON.stringify({ type: "welcome" }))).toThrow();

@@ -111,6 +111,17 @@ export const InboxRemovedFrame = z.object({
 });
 /** A direct-chat peer came online or went offline. */
 export const PresenceFrame = z.object({ type: z.literal("presence"), ...Presence.shape });
+/**
+ * A direct-chat peer started or stopped typing there, for the list's "typing…" (direct chats only:
+ * in a group it would be a call per member per typing frame).
+ */
+export const InboxTypingFrame = z.object({
+  type: z.literal("typing"),
+  conversationId: ConversationId,
+  userId: UserId,
+  state: z.enum(["start", "stop"]),
+});
+export type InboxTypingFrame = z.infer<typeof InboxTypingFrame>;
 export const InboxPongFrame = z.object({
   type: z.literal("pong"),
   reqId: RequestId.optional(),
@@ -127,6 +138,7 @@ export const InboxServerFrame = z.discriminatedUnion("type", [
   InboxUpdateFrame,
   InboxRemovedFrame,
   PresenceFrame,
+  InboxTypingFrame,
   InboxPongFrame,
   InboxErrorFrame,
 ]);

@@ -113,6 +113,18 @@ describe("loadConfig", () => {
     );
   });
 
+  it("sweeps raw uploads a day after their PUT by default, and only after their URL is long gone", () => {
+    expect(loadConfig({}).media.sweep).toEqual({ maxAgeSeconds: 86_400, intervalSeconds: 3600 });
+    expect(loadConfig({ MEDIA_UPLOAD_MAX_AGE_SECONDS: "601" }).media.sweep.maxAgeSeconds).toBe(601);
+    expect(() => loadConfig({ MEDIA_UPLOAD_MAX_AGE_SECONDS: "600" })).toThrow(
+      /MEDIA_UPLOAD_MAX_AGE_SECONDS/,
+    );
+    expect(loadConfig({ S3_DOWNLOAD_ENDPOINT: "http://127.0.0.1:8793" }).media.s3).toMatchObject({
+      endpoint: "http://127.0.0.1:8792",
+      downloadEndpoint: "http://127.0.0.1:8793",
+    });
+  });
+
   it("refuses real adapters without service keys", () => {
     expect(() => loadConfig({ ADAPTERS: "real" })).toThrow(/SERVICE_JWKS/);
   });

@@ -84,8 +84,14 @@ const Env = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_FORCE_PATH_STYLE: bool.optional(),
   S3_SIGN_CONTENT_LENGTH: bool.default(true),
+  // Downloads signed for another host than uploads: the local CDN cache (npm start) in front of
+  // the store, which checks the same signatures.
+  S3_DOWNLOAD_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   MEDIA_UPLOAD_URL_TTL_SECONDS: int(1, 3600).default(300),
   MEDIA_DOWNLOAD_URL_TTL_SECONDS: int(1, 3600).default(300),
+  // Raw uploads (never what a message references) are deleted this long after their PUT.
+  MEDIA_UPLOAD_MAX_AGE_SECONDS: int(60, 30 * 24 * 3600).default(24 * 3600),
+  MEDIA_SWEEP_INTERVAL_SECONDS: int(0, 24 * 3600).default(3600),
   MEDIA_VIDEO_POSTERS: bool.default(true),
   // Downloads through CloudFront (terraform/modules/region/cdn.tf): all three, or none.
   MEDIA_CDN_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -145,9 +151,13 @@ export interface MediaConfig {
     forcePathStyle: boolean;
     /** Bind each upload URL to its exact size (versitygw, MinIO and AWS S3 all verify it). */
     signContentLength: boolean;
+    /** Absent: downloads are signed for `endpoint` too. */
+    downloadEndpoint?: string;
   };
   uploadTtlSeconds: number;
   downloadTtlSeconds: number;
+  /** Raw uploads older than maxAgeSeconds are deleted every intervalSeconds (0: never). */
+  sweep: { maxAgeSeconds: number; intervalSeconds: number };
   /** Make a poster frame for each video (ffmpeg from the npm registry). */
   videoPosters: boolean;
   /** Absent: download URLs are the store's own presigned URLs. */
@@ -287,6 +297,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.ADAPTERS === "real" && keys.kind === "none") {
     throw new ChatError("invalid_request", "ADAPTERS=real needs SERVICE_JWKS or SERVICE_JWKS_URL");
   }
+  // An upload must outlive its URL, or a slow upload could be swept before it is verified.
+  if (e.MEDIA_UPLOAD_MAX_AGE_SECONDS <= 2 * e.MEDIA_UPLOAD_URL_TTL_SECONDS) {
+    throw new ChatError(
+      "invalid_request",
+      "MEDIA_UPLOAD_MAX_AGE_SECONDS must exceed twice MEDIA_UPLOAD_URL_TTL_SECONDS",
+    );
+  }
   if (e.KAFKA_HEARTBEAT_INTERVAL_MS * 3 > e.KAFKA_SESSION_TIMEOUT_MS) {
     throw new ChatError(
       "invalid_request",
@@ -347,9 +364,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         ...(s3Credentials ? { credentials: s3Credentials } : {}),
         forcePathStyle: e.S3_FORCE_PATH_STYLE ?? local?.forcePathStyle ?? false,
         signContentLength: e.S3_SIGN_CONTENT_LENGTH,
+        ...(e.S3_DOWNLOAD_ENDPOINT !== undefined
+          ? { downloadEndpoint: e.S3_DOWNLOAD_ENDPOINT }
+          : {}),
       },
       uploadTtlSeconds: e.MEDIA_UPLOAD_URL_TTL_SECONDS,
       downloadTtlSeconds: e.MEDIA_DOWNLOAD_URL_TTL_SECONDS,
+      sweep: {
+        maxAgeSeconds: e.MEDIA_UPLOAD_MAX_AGE_SECONDS,
+        intervalSeconds: e.MEDIA_SWEEP_INTERVAL_SECONDS,
+      },
       videoPosters: e.MEDIA_VIDEO_POSTERS,
       ...(e.MEDIA_CDN_URL && e.MEDIA_CDN_KEY_PAIR_ID && e.MEDIA_CDN_PRIVATE_KEY
         ? {

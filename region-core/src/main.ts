@@ -20,6 +20,7 @@ import type { EventConsumer, EventPublisher } from "./events/ports.ts";
 import { instrumentConsumer, instrumentPublisher, instrumentRepositories } from "./instrument.ts";
 import { withCdnDownloads } from "./media/cdn.ts";
 import { s3MediaStore } from "./media/s3.ts";
+import { startUploadSweeper } from "./media/sweeper.ts";
 import { ffmpegPath, ffmpegVideoProbe } from "./media/verify/poster.ts";
 import { createMetrics, type Metrics } from "./metrics.ts";
 import { Persister } from "./persister/persister.ts";
@@ -186,6 +187,15 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
 
   const s3 = s3MediaStore(config.media.s3);
   const store = config.media.cdn ? withCdnDownloads(s3, config.media.cdn) : s3;
+  const sweeper =
+    config.media.sweep.intervalSeconds > 0
+      ? startUploadSweeper({
+          store: s3,
+          maxAgeMs: config.media.sweep.maxAgeSeconds * 1000,
+          intervalMs: config.media.sweep.intervalSeconds * 1000,
+          log: (line) => console.log(`region-core ${config.regionId}: ${line}`),
+        })
+      : null;
   const ffmpeg = config.media.videoPosters ? ffmpegPath() : null;
   if (config.media.videoPosters && !ffmpeg) {
     console.warn("region-core: no ffmpeg package for this platform; videos get no poster frame");
@@ -255,6 +265,7 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
       await notifier?.stop();
       push.close();
       await adapters.close();
+      sweeper?.stop();
       store.close();
     })();
     return stopping;

@@ -112,12 +112,23 @@ if (existsSync(`${root}/client/demo/app.ts`)) {
 // one bucket would; MEDIA_STORE=s3 uses the harness's versitygw (npm run services -- up) instead.
 const mediaStorePort = Number(process.env.MEDIA_STORE_PORT ?? 8792);
 const embeddedStore = (process.env.MEDIA_STORE ?? "embedded") === "embedded";
-const mediaEnv = { S3_ENDPOINT: `http://127.0.0.1:${embeddedStore ? mediaStorePort : 19000}` };
+const mediaStoreUrl = `http://127.0.0.1:${embeddedStore ? mediaStorePort : 19000}`;
 if (embeddedStore) {
   run("media-store", ["region-core/src/media/store-server/main.ts"], {
     MEDIA_STORE_PORT: String(mediaStorePort),
   });
 }
+// Downloads go through a local CDN, as CloudFront fronts the bucket in production: a caching proxy
+// that checks the regions' signed URLs itself and reads each object from the store once.
+const mediaCachePort = Number(process.env.MEDIA_CACHE_PORT ?? 8793);
+run("media-cdn", ["region-core/src/media/cdn-cache/main.ts"], {
+  MEDIA_CACHE_PORT: String(mediaCachePort),
+  MEDIA_CACHE_ORIGIN: mediaStoreUrl,
+});
+const mediaEnv = {
+  S3_ENDPOINT: mediaStoreUrl,
+  S3_DOWNLOAD_ENDPOINT: `http://127.0.0.1:${mediaCachePort}`,
+};
 // A VAPID key pair per run for Web Push (the demo's subscriptions are re-made when it changes).
 const vapid = createECDH("prime256v1");
 vapid.generateKeys();

@@ -5,6 +5,7 @@ import {
   ChatError,
   closeCodeOf,
   type ConversationId,
+  directMembers,
   negotiateVersion,
   PROTOCOL_VERSION,
   type ServerFrame,
@@ -156,7 +157,26 @@ export class ConversationDO extends DurableObject<Env> {
       live: this.live,
       now: () => Date.now(),
       scheduleAlarm: () => this.scheduleAlarm(),
+      typingToInbox: (userId, state) => this.typingToInbox(userId, state),
     };
+  }
+
+  /**
+   * A direct chat's typing also reaches the peer's inbox (the list's "typing…"): one call per
+   * typing frame, which the SDK sends at most every few seconds. Groups are left out (a call per
+   * member per frame); their open sessions show typing as before.
+   */
+  private typingToInbox(userId: UserId, state: "start" | "stop"): void {
+    const conversationId = this.conversationId();
+    const peer = directMembers(conversationId)?.find((member) => member !== userId);
+    if (!peer) return;
+    const inboxes = this.env.INBOXES;
+    this.ctx.waitUntil(
+      inboxes
+        .get(inboxes.idFromName(peer))
+        .peerTyping(peer, { type: "typing", conversationId, userId, state })
+        .catch((error: unknown) => console.warn("typing to inbox failed", String(error))),
+    );
   }
 
   /** Accepts a member's socket (hibernatable), says welcome, and replays from `since` if given. */

@@ -7,6 +7,7 @@ import {
   decodeClientFrame,
   LIMITS,
   type RequestId,
+  type UserId,
 } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
 import type { LiveBatcher } from "./live-batcher.ts";
@@ -29,6 +30,8 @@ export interface FrameContext {
   receipts: ReceiptBatcher;
   /** Asks the DO to (re)compute its alarm (typing expiry, outbox flush). */
   scheduleAlarm: () => void;
+  /** Tells a direct chat's peer's inbox that a member started or stopped typing (best effort). */
+  typingToInbox?: (userId: UserId, state: "start" | "stop") => void;
 }
 
 /** Best effort: the reqId of a frame that failed validation, so its error can still be matched. */
@@ -172,6 +175,7 @@ function onTyping(
     state.typingUntil = ctx.now() + ctx.config.typingTtlMs;
     ctx.sockets.save(ws, state);
     ctx.sockets.toOthers(state.userId, { type: "typing", userId: state.userId, state: "start" });
+    ctx.typingToInbox?.(state.userId, "start");
     ctx.scheduleAlarm();
   } else {
     stopTyping(ctx, ws, state);
@@ -188,5 +192,6 @@ export function stopTyping(ctx: FrameContext, ws: WebSocket, state: SocketState)
     .some((s) => s.ws !== ws && s.state.userId === state.userId && s.state.typingUntil);
   if (wasTyping && !otherDeviceTyping) {
     ctx.sockets.toOthers(state.userId, { type: "typing", userId: state.userId, state: "stop" });
+    ctx.typingToInbox?.(state.userId, "stop");
   }
 }

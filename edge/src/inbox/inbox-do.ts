@@ -8,6 +8,7 @@ import {
   type InboxEntry,
   decodeInboxClientFrame,
   type InboxServerFrame,
+  type InboxTypingFrame,
   InboxUpdate,
   negotiateVersion,
   parseWith,
@@ -130,6 +131,13 @@ export class InboxDO extends DurableObject<Env> {
     if (presence.userId === owner) return;
     const shared = this.service.presenceFor(owner, presence.userId, false);
     if (shared) this.broadcast({ type: "presence", ...presence });
+  }
+
+  /** A direct-chat peer typing there: tell this user's devices (if they are still peers). */
+  async peerTyping(owner: UserId, frame: InboxTypingFrame): Promise<void> {
+    if (frame.userId === owner) return;
+    const shared = this.service.presenceFor(owner, frame.userId, false);
+    if (shared) this.broadcast(frame);
   }
 
   /** How many pushes this inbox has decided to send (for operators and tests). */

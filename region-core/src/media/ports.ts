@@ -16,6 +16,14 @@ export interface StoredObject {
   metadata: Record<string, string>;
 }
 
+/** One object of a listing. */
+export interface ListedObject {
+  key: string;
+  size: number;
+  /** Epoch ms. */
+  lastModified: number;
+}
+
 export interface MediaStore {
   /** Resolves when the store answers for the bucket; throws unavailable otherwise. */
   checkReachable(): Promise<void>;
@@ -37,6 +45,11 @@ export interface MediaStore {
   /** The whole object, or null when there is no such object. */
   read(key: string): Promise<Uint8Array | null>;
   put(key: string, body: Uint8Array, contentType: string): Promise<void>;
+  /** One page of the objects under `prefix`, in key order; `next` continues it. */
+  list(input: { prefix: string; next?: string; limit?: number }): Promise<{
+    objects: ListedObject[];
+    next?: string;
+  }>;
   delete(key: string): Promise<void>;
   close(): void;
 }

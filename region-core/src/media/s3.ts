@@ -6,6 +6,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -33,9 +34,9 @@ function unavailable(error: unknown): ChatError {
   return new ChatError("unavailable", "object storage is unavailable", { cause: error });
 }
 
-export function s3MediaStore(config: MediaConfig["s3"]): MediaStore {
-  const client = new S3Client({
-    ...(config.endpoint !== undefined ? { endpoint: config.endpoint } : {}),
+function s3Client(config: MediaConfig["s3"], endpoint: string | undefined): S3Client {
+  return new S3Client({
+    ...(endpoint !== undefined ? { endpoint } : {}),
     ...(config.region !== undefined ? { region: config.region } : {}),
     forcePathStyle: config.forcePathStyle,
     ...(config.credentials ? { credentials: config.credentials } : {}),
@@ -46,6 +47,13 @@ export function s3MediaStore(config: MediaConfig["s3"]): MediaStore {
     // A store that is not there should fail fast, not hold a request for the SDK's retries.
     maxAttempts: 2,
   });
+}
+
+export function s3MediaStore(config: MediaConfig["s3"]): MediaStore {
+  const client = s3Client(config, config.endpoint);
+  // Downloads may be signed for a cache in front of the store (the local CDN), which checks them.
+  const downloads =
+    config.downloadEndpoint !== undefined ? s3Client(config, config.downloadEndpoint) : client;
   // The presigner leaves content-type unsigned by default; signing it (and the length) is what
   // binds the URL to the object the ticket was issued for.
   const signed = new Set(["content-type", ...(config.signContentLength ? ["content-length"] : [])]);
@@ -90,7 +98,7 @@ export function s3MediaStore(config: MediaConfig["s3"]): MediaStore {
       return { url, headers };
     },
     async signDownload({ key, expiresInSeconds }) {
-      return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: key }), {
+      return getSignedUrl(downloads, new GetObjectCommand({ Bucket: bucket, Key: key }), {
         expiresIn: expiresInSeconds,
       });
     },
@@ -125,6 +133,30 @@ export function s3MediaStore(config: MediaConfig["s3"]): MediaStore {
         throw unavailable(error);
       }
     },
+    async list({ prefix, next, limit = 1000 }) {
+      try {
+        const out = await client.send(
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: prefix,
+            MaxKeys: limit,
+            ...(next !== undefined ? { ContinuationToken: next } : {}),
+          }),
+        );
+        return {
+          objects: (out.Contents ?? []).flatMap((o) =>
+            o.Key === undefined
+              ? []
+              : [{ key: o.Key, size: o.Size ?? 0, lastModified: o.LastModified?.getTime() ?? 0 }],
+          ),
+          ...(out.IsTruncated && out.NextContinuationToken
+            ? { next: out.NextContinuationToken }
+            : {}),
+        };
+      } catch (error) {
+        throw unavailable(error);
+      }
+    },
     async delete(key) {
       try {
         await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
@@ -132,6 +164,9 @@ export function s3MediaStore(config: MediaConfig["s3"]): MediaStore {
         throw unavailable(error);
       }
     },
-    close: () => client.destroy(),
+    close: () => {
+      client.destroy();
+      if (downloads !== client) downloads.destroy();
+    },
   };
 }

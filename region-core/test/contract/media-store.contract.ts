@@ -5,6 +5,8 @@ import { randomUUID } from "node:crypto";
 import { ChatError } from "@edge-chat/protocol";
 import { describe, expect, it } from "vitest";
 import type { MediaStore } from "../../src/media/ports.ts";
+import { sweepUploads } from "../../src/media/sweeper.ts";
+import { uploadMetadata } from "../../src/media/verify/index.ts";
 
 export interface StoreFactory {
   /** A store on a reachable server. */
@@ -153,6 +155,62 @@ export function mediaStoreContract(name: string, factory: () => StoreFactory): v
       expect(await store.head(k)).toEqual({ size: 5, contentType: "video/mp4", metadata: {} });
       await store.delete(k);
       expect(await store.head(k)).toBeNull();
+      store.close();
+    });
+
+    it("lists the objects under a prefix in key order, page by page", async () => {
+      const store = factory().store();
+      const prefix = `c/list-${randomUUID()}/`;
+      const keys = ["a", "b", "c", "d", "e"].map((k) => `${prefix}${k}`);
+      for (const k of keys.toReversed()) await store.put(k, bytes(3), "image/png");
+      await store.put(`c/other-${randomUUID()}/a`, bytes(3), "image/png");
+      const seen: string[] = [];
+      let next: string | undefined;
+      do {
+        const page = await store.list({ prefix, limit: 2, ...(next ? { next } : {}) });
+        expect(page.objects.length).toBeLessThanOrEqual(2);
+        for (const o of page.objects) {
+          expect(o.size).toBe(3);
+          expect(Math.abs(o.lastModified - Date.now())).toBeLessThan(10 * 60_000);
+        }
+        seen.push(...page.objects.map((o) => o.key));
+        next = page.next;
+      } while (next);
+      expect(seen).toEqual(keys);
+      store.close();
+    });
+
+    it("sweeps raw uploads older than the age, keeping the region's objects and fresh uploads", async () => {
+      const store = factory().store();
+      const prefix = `c/sweep-${randomUUID()}/`;
+      const upload = async (k: string) => {
+        const body = bytes(10);
+        const up = await store.signUpload({
+          key: k,
+          mime: "image/png",
+          size: body.length,
+          metadata: uploadMetadata({ userId: "alice", conversationId: "g:x", size: body.length }),
+          expiresInSeconds: 60,
+        });
+        expect((await putWith(up.url, up.headers, body)).status).toBe(200);
+      };
+      await upload(`${prefix}abandoned`);
+      await store.put(`${prefix}published`, bytes(10), "image/png");
+      const maxAgeMs = 3600_000;
+      // As seen an hour later: the upload is too old, the region's own copy stays.
+      const later = await sweepUploads({
+        store,
+        prefix,
+        maxAgeMs,
+        now: () => Date.now() + maxAgeMs + 60_000,
+      });
+      expect(later).toEqual({ seen: 2, deleted: 1 });
+      expect(await store.head(`${prefix}abandoned`)).toBeNull();
+      expect(await store.head(`${prefix}published`)).not.toBeNull();
+      // A fresh upload is left for its owner to verify.
+      await upload(`${prefix}fresh`);
+      expect(await sweepUploads({ store, prefix, maxAgeMs })).toEqual({ seen: 2, deleted: 0 });
+      expect(await store.head(`${prefix}fresh`)).not.toBeNull();
       store.close();
     });
 

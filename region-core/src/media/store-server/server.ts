@@ -1,12 +1,12 @@
 // The embedded object store for `npm start`: the subset of the S3 API that edge-chat uses (path-style
-// PUT/GET/HEAD/DELETE of objects, HEAD/PUT of a bucket, Range reads, CORS for the demo page), with
+// PUT/GET/HEAD/DELETE of objects, HEAD/PUT of a bucket, ListObjectsV2, Range reads, CORS for the demo page), with
 // SigV4 checked on every request, presigned or header-signed. So region-core talks to it through the
 // same AWS SDK adapter as to a real S3 server, and the same contract tests run against both.
 // Objects live in a directory: one data file and one metadata file per object, named by a hash of
 // bucket and key (no path a key can escape through).
 import { createHash, randomUUID } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -35,6 +35,9 @@ export interface RunningStore {
 }
 
 interface ObjectMeta {
+  /** Bucket and key, for listing (the file name is a hash of them). */
+  bucket?: string;
+  key?: string;
   contentType: string;
   /** x-amz-meta-* headers of the PUT, names in lower case. */
   userMetadata?: Record<string, string>;
@@ -43,7 +46,7 @@ interface ObjectMeta {
   lastModified: number;
 }
 
-class S3Error extends Error {
+export class S3Error extends Error {
   readonly status: number;
   readonly code: string;
   constructor(status: number, code: string, message: string) {
@@ -55,7 +58,7 @@ class S3Error extends Error {
 
 const xmlEscape = (text: string) => text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function sendError(res: ServerResponse, error: S3Error, head: boolean): void {
+export function sendError(res: ServerResponse, error: S3Error, head: boolean): void {
   res.statusCode = error.status;
   if (head) {
     res.end();
@@ -74,6 +77,42 @@ function target(rawPath: string): { bucket: string; key: string | undefined } {
   if (slash < 0) return { bucket: decodeURIComponent(path), key: undefined };
   const key = decodeURIComponent(path.slice(slash + 1));
   return { bucket: decodeURIComponent(path.slice(0, slash)), key: key === "" ? undefined : key };
+}
+
+/** CORS for a browser page on an allowed origin (`*` allows any). */
+export function allowOrigin(
+  req: IncomingMessage,
+  res: ServerResponse,
+  origins: readonly string[],
+): void {
+  const origin = req.headers.origin;
+  if (!origin) return;
+  if (!origins.includes("*") && !origins.includes(origin)) return;
+  res.setHeader("access-control-allow-origin", origin);
+  res.setHeader("vary", "Origin");
+  res.setHeader("access-control-expose-headers", "etag, content-length, content-type, x-cache");
+}
+
+/** The request's URL parts once its SigV4 signature (query or header) checks out; 403 if not. */
+export function verifiedRequest(
+  req: IncomingMessage,
+  credentials: readonly Credentials[],
+  now: number,
+): { url: URL; rawPath: string; payloadHash: string } {
+  const url = new URL(req.url ?? "/", "http://store.invalid");
+  const rawPath = (req.url ?? "/").split("?")[0]!;
+  const verdict = verifySigV4(
+    {
+      method: req.method ?? "GET",
+      rawPath,
+      query: [...url.searchParams],
+      headers: req.headers as Record<string, string | undefined>,
+    },
+    credentials,
+    now,
+  );
+  if (!verdict.ok) throw new S3Error(403, verdict.code, verdict.message);
+  return { url, rawPath, payloadHash: verdict.payloadHash };
 }
 
 /** `bytes=a-b`, `bytes=a-`, `bytes=-n` → inclusive [start, end], or null if unsatisfiable. */
@@ -105,16 +144,16 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     }
   }
 
-  function cors(req: IncomingMessage, res: ServerResponse): void {
-    const origin = req.headers.origin;
-    if (!origin) return;
-    if (!options.corsOrigins.includes("*") && !options.corsOrigins.includes(origin)) return;
-    res.setHeader("access-control-allow-origin", origin);
-    res.setHeader("vary", "Origin");
-    res.setHeader("access-control-expose-headers", "etag, content-length, content-type");
-  }
+  const cors = (req: IncomingMessage, res: ServerResponse) =>
+    allowOrigin(req, res, options.corsOrigins);
 
-  async function putObject(req: IncomingMessage, res: ServerResponse, file: string, hash: string) {
+  async function putObject(
+    req: IncomingMessage,
+    res: ServerResponse,
+    at: { bucket: string; key: string; file: string },
+    hash: string,
+  ) {
+    const { file } = at;
     const declared = Number(req.headers["content-length"]);
     if (!Number.isInteger(declared))
       throw new S3Error(411, "MissingContentLength", "length needed");
@@ -152,6 +191,8 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
         ),
       );
       const meta: ObjectMeta = {
+        bucket: at.bucket,
+        key: at.key,
         contentType: req.headers["content-type"] ?? "binary/octet-stream",
         userMetadata,
         size,
@@ -167,6 +208,36 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
     } finally {
       await rm(tmp, { force: true });
     }
+  }
+
+  /**
+   * ListObjectsV2, in key order: a scan of every object's metadata per page, which is fine for a
+   * local store (the upload sweeper lists rarely). The continuation token is the last key sent.
+   */
+  async function listObjects(res: ServerResponse, bucket: string, query: URLSearchParams) {
+    const prefix = query.get("prefix") ?? "";
+    const after = query.get("continuation-token") ?? query.get("start-after") ?? "";
+    const maxKeys = Math.min(1000, Math.max(1, Number(query.get("max-keys") ?? 1000) || 1000));
+    const metas: ObjectMeta[] = [];
+    for (const name of await readdir(options.dir)) {
+      if (!name.endsWith(".meta")) continue;
+      const meta = await readMeta(join(options.dir, name.slice(0, -".meta".length)));
+      if (meta?.bucket !== bucket || meta.key === undefined) continue;
+      if (meta.key.startsWith(prefix) && meta.key > after) metas.push(meta);
+    }
+    metas.sort((a, b) => (a.key! < b.key! ? -1 : 1));
+    const page = metas.slice(0, maxKeys);
+    const truncated = metas.length > page.length;
+    const contents = page
+      .map(
+        (m) =>
+          `<Contents><Key>${xmlEscape(m.key!)}</Key><LastModified>${new Date(m.lastModified).toISOString()}</LastModified><ETag>${xmlEscape(m.etag)}</ETag><Size>${m.size}</Size><StorageClass>STANDARD</StorageClass></Contents>`,
+      )
+      .join("");
+    res.setHeader("content-type", "application/xml");
+    res.end(
+      `<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${xmlEscape(bucket)}</Name><Prefix>${xmlEscape(prefix)}</Prefix><KeyCount>${page.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${truncated}</IsTruncated>${contents}${truncated ? `<NextContinuationToken>${xmlEscape(page.at(-1)!.key!)}</NextContinuationToken>` : ""}</ListBucketResult>`,
+    );
   }
 
   async function getObject(req: IncomingMessage, res: ServerResponse, file: string, head: boolean) {
@@ -197,6 +268,8 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
       res.end();
       return;
     }
+    // The reader may have gone already (a browser cancelling a media request).
+    if (res.destroyed) return;
     await pipeline(createReadStream(file, { start, end }), res);
   }
 
@@ -215,19 +288,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
       res.end();
       return;
     }
-    const url = new URL(req.url ?? "/", "http://store.invalid");
-    const rawPath = (req.url ?? "/").split("?")[0]!;
-    const verdict = verifySigV4(
-      {
-        method,
-        rawPath,
-        query: [...url.searchParams],
-        headers: req.headers as Record<string, string | undefined>,
-      },
-      options.credentials,
-      now(),
-    );
-    if (!verdict.ok) throw new S3Error(403, verdict.code, verdict.message);
+    const { url, rawPath, payloadHash } = verifiedRequest(req, options.credentials, now());
     const { bucket, key } = target(rawPath);
     if (!buckets.has(bucket)) {
       if (method === "PUT" && key === undefined) {
@@ -242,7 +303,10 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
         res.end();
         return;
       }
-      throw new S3Error(501, "NotImplemented", "bucket listing is not supported");
+      if (method === "GET" && url.searchParams.get("list-type") === "2") {
+        return listObjects(res, bucket, url.searchParams);
+      }
+      throw new S3Error(501, "NotImplemented", "only ListObjectsV2 lists a bucket");
     }
     const file = fileOf(bucket, key);
     switch (method) {
@@ -250,7 +314,7 @@ export async function startEmbeddedStore(options: EmbeddedStoreOptions): Promise
         if (req.headers["x-amz-copy-source"]) {
           throw new S3Error(501, "NotImplemented", "copy is not supported");
         }
-        return putObject(req, res, file, verdict.payloadHash);
+        return putObject(req, res, { bucket, key, file }, payloadHash);
       case "GET":
       case "HEAD":
         return getObject(req, res, file, head);

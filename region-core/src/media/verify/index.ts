@@ -147,6 +147,11 @@ export function uploadMetadata(ticket: {
   return { owner: ticket.userId, conversation: ticket.conversationId, size: String(ticket.size) };
 }
 
+/** Whether an object is a client's upload (it carries its ticket), not one the region wrote. */
+export function isRawUpload(metadata: Record<string, string>): boolean {
+  return ticketOf(metadata) !== null;
+}
+
 function ticketOf(metadata: Record<string, string>) {
   const get = (name: string) => metadata[name] ?? metadata[`x-amz-meta-${name}`];
   const ownerId = get("owner");
