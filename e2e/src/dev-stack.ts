@@ -36,6 +36,7 @@ export async function startDevStack({
   );
   const regionPorts = [euWest!, usEast!, apSoutheast!];
   const mediaDir = mkdtempSync(join(tmpdir(), "edge-chat-devstack-media-"));
+  const stateDir = mkdtempSync(join(tmpdir(), "edge-chat-devstack-state-"));
   const logFile = join(tmpdir(), `edge-chat-devstack-${process.pid}-${edge}.log`);
   const log = createWriteStream(logFile);
   const child: ChildProcess = spawn(process.execPath, ["tools/dev/start.ts"], {
@@ -50,6 +51,7 @@ export async function startDevStack({
       MEDIA_STORE_PORT: String(mediaStore),
       MEDIA_CACHE_PORT: String(mediaCache),
       MEDIA_STORE_DIR: mediaDir,
+      EDGE_STATE_DIR: stateDir,
       EMBEDDED_STORE_PORT: "0",
       ...env,
     },
@@ -78,6 +80,7 @@ export async function startDevStack({
       }
       log.end();
       rmSync(mediaDir, { recursive: true, force: true });
+      rmSync(stateDir, { recursive: true, force: true });
     },
   };
   try {

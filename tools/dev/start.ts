@@ -201,6 +201,9 @@ run(
     `REGIONS:${JSON.stringify(catalog)}`,
     "--var",
     `METRICS_COLLECTOR_URL:http://127.0.0.1:${collectorPort}`,
+    // The Durable Objects' storage: wrangler's .wrangler/state unless given (tests give their own,
+    // since a second edge on the same files would run this one's alarms against its own regions).
+    ...(process.env.EDGE_STATE_DIR ? ["--persist-to", process.env.EDGE_STATE_DIR] : []),
   ],
   {
     // Offline there is no Request.cf data to fetch; Miniflare's placeholder is used without the noise,
