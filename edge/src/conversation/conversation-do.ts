@@ -21,8 +21,10 @@ import { flushOutbox, outboxDueAt, rememberLocation } from "../outbox/flusher.ts
 import { InboxNotifier } from "./inbox-notifier.ts";
 import { LiveBatcher } from "./live-batcher.ts";
 import { ReceiptBatcher } from "./receipt-batcher.ts";
+import type { ConversationRpc } from "./rpc.ts";
 import { expiredTypists, nextTypingExpiry } from "./domain/typing.ts";
-import { type FrameContext, handleMessage, replay, stopTyping } from "./frames.ts";
+import type { FrameContext } from "./frame-context.ts";
+import { handleMessage, replay, stopTyping } from "./frames.ts";
 import { createInternalApp } from "./internal-app.ts";
 import { ConversationService } from "./service.ts";
 import { MessageChanges } from "./changes-service.ts";
@@ -30,7 +32,7 @@ import { GroupAdmin } from "./group-service.ts";
 import { type SocketState, Sockets, sendFrame } from "./sockets.ts";
 import { ConversationStore } from "./store.ts";
 
-export class ConversationDO extends DurableObject<Env> {
+export class ConversationDO extends DurableObject<Env> implements ConversationRpc {
   private readonly config: Config;
   private readonly store: ConversationStore;
   private readonly service: ConversationService;

@@ -23,6 +23,7 @@ import type { Env } from "../env.ts";
 import { errorResponse } from "../http/errors.ts";
 import { USER_HEADER } from "../http/internal.ts";
 import { type PushSender, pushSenderFor } from "./push-sender.ts";
+import type { InboxRpc } from "./rpc.ts";
 import { InboxService } from "./service.ts";
 import { InboxStore } from "./store.ts";
 import { sharedStateFor } from "../shared/index.ts";
@@ -42,7 +43,7 @@ function send(ws: WebSocket, frame: InboxServerFrame): void {
   }
 }
 
-export class InboxDO extends DurableObject<Env> {
+export class InboxDO extends DurableObject<Env> implements InboxRpc {
   private readonly config: Config;
   private readonly service: InboxService;
   private readonly pushSender: PushSender;
