@@ -17,7 +17,8 @@ import { type Config, loadConfig } from "../config.ts";
 import type { Env } from "../env.ts";
 import { type EdgeMetrics, edgeMetrics } from "../metrics/recorder.ts";
 import { fetchRegionHistory } from "../region/history.ts";
-import { flushOutbox, outboxDueAt, rememberLocation } from "../outbox/flusher.ts";
+import { flushOutbox, outboxDueAt } from "../outbox/flusher.ts";
+import { storedRouting } from "../region/router-state.ts";
 import { InboxNotifier } from "./inbox-notifier.ts";
 import { LiveBatcher } from "./live-batcher.ts";
 import { ReceiptBatcher } from "./receipt-batcher.ts";
@@ -106,7 +107,7 @@ export class ConversationDO extends DurableObject<Env> implements ConversationRp
       upgrade: (request, conversationId, userId) => this.upgrade(request, conversationId, userId),
       scheduleAlarm: () => this.scheduleAlarm(),
       flushReceipts: () => this.receipts.flush(),
-      rememberLocation: (location) => rememberLocation(this.store, location),
+      rememberLocation: (location) => storedRouting(this.store).rememberLocation(location),
       regionHistory: (conversationId, request) =>
         fetchRegionHistory(
           { config: this.config, store: this.store, now: () => Date.now() },

@@ -5,7 +5,7 @@
 // Without either pushes are only counted and logged.
 import { ChatError, type PushNotification } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
-import { signServiceToken } from "../outbox/service-token.ts";
+import { signServiceToken } from "../region/service-token.ts";
 import { type ConnectedDevices, regionPushSender } from "./region-push.ts";
 
 export interface PushSender {
