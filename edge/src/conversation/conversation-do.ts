@@ -100,10 +100,10 @@ export class ConversationDO
       upgrade: (request, conversationId, userId) => this.upgrade(request, userId, conversationId),
       scheduleAlarm: () => this.scheduleAlarm(),
       flushReceipts: () => this.receipts.flush(),
-      rememberLocation: (location) => storedRouting(this.store).rememberLocation(location),
+      rememberLocation: (location) => storedRouting(this.store.kv).rememberLocation(location),
       regionHistory: (conversationId, request) =>
         fetchRegionHistory(
-          { config: this.config, store: this.store, now: () => Date.now() },
+          { config: this.config, kv: this.store.kv, now: () => Date.now() },
           conversationId,
           request,
         ),

@@ -3,14 +3,7 @@
 // every region fails records the attempt so the alarm retries with jittered backoff. All state
 // (outbox rows, attempts, the router's health and breaker state, the sticky region) lives in the
 // DO's storage, so it survives eviction and restarts.
-import {
-  backoffDelay,
-  type ConversationId,
-  DEFAULT_RETRY,
-  type IngestBatch,
-  LIMITS,
-  type RetryPolicy,
-} from "@edge-chat/protocol";
+import { type ConversationId, type IngestBatch, LIMITS } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
 import type { ConversationStore } from "../conversation/store.ts";
 import type { EdgeMetrics } from "../metrics/recorder.ts";
@@ -18,15 +11,6 @@ import { postBatch } from "./ingest-client.ts";
 import { RegionClient } from "../region/client.ts";
 import { storedRouting } from "../region/router-state.ts";
 import { flushDueAt, type OutboxSnapshot } from "./policy.ts";
-
-const SCOPE = "outbox";
-/**
- * Retry delays after every region failed. Capped at 5 s rather than the default 30 s: the wait
- * after a region returns is up to one full delay, and acknowledged messages sit in the outbox for
- * all of it (the chaos suite's Kafka restart measured 31 s of drain behind the 30 s cap). A failed
- * attempt costs one refused request per conversation with pending events.
- */
-const RETRY: RetryPolicy = { ...DEFAULT_RETRY, maxDelayMs: 5_000 };
 
 /** Most batches one alarm sends before yielding (the alarm reschedules itself for the rest). */
 const MAX_BATCHES_PER_RUN = 20;
@@ -47,7 +31,7 @@ export type FlushOutcome =
   | { kind: "failed"; batches: number; events: number; retryAt: number };
 
 export function outboxSnapshot(store: ConversationStore): OutboxSnapshot {
-  return { ...store.outboxStats(), retryAt: store.kvGet<number>(SCOPE, "retryAt") };
+  return { ...store.regionOutbox.stats(), retryAt: store.regionOutbox.retry.retryAt() };
 }
 
 /** When the alarm should next flush; undefined when nothing is due (or no region is configured). */
@@ -61,7 +45,8 @@ export async function flushOutbox(
   conversationId: ConversationId,
 ): Promise<FlushOutcome> {
   const { store, config, metrics } = deps;
-  const routing = storedRouting(store);
+  const outbox = store.regionOutbox;
+  const routing = storedRouting(store.kv);
   const client = new RegionClient({
     config,
     state: routing.state,
@@ -79,7 +64,7 @@ export async function flushOutbox(
   let batches = 0;
   let events = 0;
   while (batches < MAX_BATCHES_PER_RUN) {
-    const rows = store.outboxHead(Math.min(config.outbox.batchSize, LIMITS.maxBatchEvents));
+    const rows = outbox.head(Math.min(config.outbox.batchSize, LIMITS.maxBatchEvents));
     if (rows.length === 0) break;
     const batch: IngestBatch = {
       batchId: deps.uuid(),
@@ -94,21 +79,17 @@ export async function flushOutbox(
       ));
     } catch (error) {
       console.warn("outbox flush failed everywhere", String(error));
-      const attempts = (store.kvGet<number>(SCOPE, "attempts") ?? 0) + 1;
-      const retryAt = deps.now() + backoffDelay(attempts - 1, RETRY);
-      store.kvSet(SCOPE, "attempts", attempts);
-      store.kvSet(SCOPE, "retryAt", retryAt);
+      const retryAt = outbox.retry.failed(deps.now());
       return { kind: "failed", batches, events, retryAt };
     }
     metrics?.record({ stage: "outbox_age", ms: deps.now() - rows[0]!.createdAt, region: regionId });
     routing.setWriter(regionId);
     // Only a confirmed batch leaves the outbox; a crash before this line resends it (idempotent).
-    store.deleteOutboxUpTo(rows[rows.length - 1]!.id);
-    store.kvSet(SCOPE, "attempts", 0);
+    outbox.deleteUpTo(rows[rows.length - 1]!.id);
+    outbox.retry.succeeded();
     batches++;
     events += rows.length;
   }
-  if (store.kvGet<number>(SCOPE, "retryAt") !== undefined) store.kvDelete(SCOPE, "retryAt");
   // Messages held back only because they were unsent can now leave the window.
   if (batches > 0) store.trim(config.windowSize);
   return batches === 0 ? { kind: "idle" } : { kind: "flushed", batches, events };

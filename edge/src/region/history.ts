@@ -5,7 +5,8 @@
 import { type ConversationId, RegionHistoryPage, type UserId } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
 import { RegionClient, regionAnswer, regionApiUrl } from "./client.ts";
-import { type RoutingKv, storedRouting } from "./router-state.ts";
+import type { TypedKv } from "../storage/kv.ts";
+import { storedRouting } from "./router-state.ts";
 
 export interface RegionHistoryRequest {
   userId: UserId;
@@ -15,11 +16,11 @@ export interface RegionHistoryRequest {
 }
 
 export async function fetchRegionHistory(
-  deps: { config: Config; store: RoutingKv; now: () => number; fetcher?: typeof fetch },
+  deps: { config: Config; kv: TypedKv; now: () => number; fetcher?: typeof fetch },
   conversationId: ConversationId,
   request: RegionHistoryRequest,
 ): Promise<RegionHistoryPage | null> {
-  const routing = storedRouting(deps.store);
+  const routing = storedRouting(deps.kv);
   const client = new RegionClient({ ...deps, state: routing.state });
   if (!client.configured) return null;
   const params = new URLSearchParams({ userId: request.userId, limit: String(request.limit) });

@@ -5,6 +5,7 @@
 // InboxDO, which have no such stream, keep one state per isolate.
 import type { ClientLocation, RouterState } from "@edge-chat/geo-router";
 import type { Config } from "../config.ts";
+import { kvKey, type TypedKv } from "../storage/kv.ts";
 
 export interface RouterStateStore {
   /** What was last saved (the router re-validates it), undefined when nothing was. */
@@ -22,13 +23,9 @@ export function isolateRouterState(config: Config): RouterStateStore {
   };
 }
 
-/** The slice of a Durable Object's key-value storage the stored routing needs. */
-export interface RoutingKv {
-  kvGet<T>(scope: string, key: string): T | undefined;
-  kvSet(scope: string, key: string, value: unknown): void;
-}
-
-const SCOPE = "router";
+const STATE = kvKey<unknown>("router:state");
+const LOCATION = kvKey<ClientLocation>("router:location");
+const WRITER = kvKey<string>("router:region");
 
 /** A conversation's routing, kept in its Durable Object's storage. */
 export interface StoredRouting {
@@ -41,22 +38,22 @@ export interface StoredRouting {
   setWriter(regionId: string): void;
 }
 
-export function storedRouting(kv: RoutingKv): StoredRouting {
+export function storedRouting(kv: TypedKv): StoredRouting {
   return {
     state: {
-      load: () => kv.kvGet(SCOPE, "state"),
-      save: (state) => kv.kvSet(SCOPE, "state", state),
+      load: () => kv.get(STATE),
+      save: (state) => kv.set(STATE, state),
     },
-    location: () => kv.kvGet<ClientLocation>(SCOPE, "location") ?? {},
+    location: () => kv.get(LOCATION) ?? {},
     rememberLocation(location) {
-      const current = kv.kvGet<ClientLocation>(SCOPE, "location");
+      const current = kv.get(LOCATION);
       if (JSON.stringify(current) !== JSON.stringify(location)) {
-        kv.kvSet(SCOPE, "location", location);
+        kv.set(LOCATION, location);
       }
     },
-    writer: () => kv.kvGet<string>(SCOPE, "region"),
+    writer: () => kv.get(WRITER),
     setWriter(regionId) {
-      if (kv.kvGet<string>(SCOPE, "region") !== regionId) kv.kvSet(SCOPE, "region", regionId);
+      if (kv.get(WRITER) !== regionId) kv.set(WRITER, regionId);
     },
   };
 }
