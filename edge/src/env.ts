@@ -1,10 +1,12 @@
 // The Worker's bindings as wrangler.toml declares them: raw strings, parsed once by config.ts.
-import type { ConversationDO } from "./conversation/conversation-do.ts";
-import type { InboxDO } from "./inbox/inbox-do.ts";
+// The Durable Object namespaces are typed by the objects' RPC interfaces, not their classes, so
+// this file (imported nearly everywhere) stays a leaf and forms no import circle.
+import type { ConversationRpc } from "./conversation/rpc.ts";
+import type { InboxRpc } from "./inbox/rpc.ts";
 
 export interface Env {
-  CONVERSATIONS: DurableObjectNamespace<ConversationDO>;
-  INBOXES: DurableObjectNamespace<InboxDO>;
+  CONVERSATIONS: DurableObjectNamespace<ConversationRpc>;
+  INBOXES: DurableObjectNamespace<InboxRpc>;
   ENVIRONMENT?: string;
   JWT_ISSUER?: string;
   JWT_AUDIENCE?: string;

@@ -8,7 +8,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.ts";
-import { InboxNotifier } from "../src/conversation/inbox-notifier.ts";
+import { INBOX_FLUSHED_SEQ, InboxNotifier } from "../src/conversation/inbox-notifier.ts";
 import { ConversationService } from "../src/conversation/service.ts";
 import { ConversationStore } from "../src/conversation/store.ts";
 import { api, connect, createGroup, eventually, users } from "./support/client.ts";
@@ -129,7 +129,7 @@ describe("inbox outbox", () => {
         ["d", 42],
       ]);
       expect(notifier.dueAt(now)).toBeUndefined();
-      expect(store.kvGet<number>("inbox", "flushedSeq")).toBe(42);
+      expect(store.kv.get(INBOX_FLUSHED_SEQ)).toBe(42);
     });
   });
 

@@ -94,7 +94,7 @@ describe("outbox", () => {
     const state = await ingested(id);
     expect(state.failuresLeft).toBe(0);
     expect(messageSeqs(eventsOf(state.batches))).toEqual(range(1, 5));
-    // The failures are in the geo-router's state (kept in DO storage); the retry counter is reset.
+    // The failures are in the geo-router's state (kept in DO storage); the retry state is cleared.
     const router = await sql<{ value: string }>(
       id,
       "SELECT value FROM kv WHERE key = 'router:state'",
@@ -104,7 +104,7 @@ describe("outbox", () => {
       id,
       "SELECT value FROM kv WHERE key = 'outbox:attempts'",
     );
-    expect(attempts[0]!.value).toBe("0");
+    expect(attempts).toEqual([]);
     // With failover, the first failure at test-a sent the same batch on to test-b.
     expect(state.batches.map((x) => x.region)).toContain("test-b");
   });
@@ -203,6 +203,8 @@ describe("outbox", () => {
     // As after a long outage: the 20th failure in a row (the uncapped delay would be minutes).
     await sql(id, "INSERT OR REPLACE INTO kv (key, value) VALUES ('outbox:attempts', '19')");
     await sql(id, "DELETE FROM kv WHERE key = 'outbox:retryAt'");
+    // The object keeps its retry state in memory too: a fresh one reads the edited storage.
+    await evictDurableObject(stubOf(id));
     const before = Date.now();
     await runDurableObjectAlarm(stubOf(id));
     const [row] = await sql<{ value: string }>(
@@ -225,7 +227,7 @@ describe("outbox", () => {
     const check = await runInDurableObject(stubOf(id), (_i, state) => {
       const store = new ConversationStore(state.storage.sql);
       const now = Date.now();
-      const stats = store.outboxStats();
+      const stats = store.regionOutbox.stats();
       const config = loadConfig(env);
       return { count: stats.count, due: outboxDueAt({ store, config }, now), now, config };
     });

@@ -3,7 +3,7 @@
 // hide goes only to the member's own devices.
 import type { ClientFrameOf } from "@edge-chat/protocol";
 import type { ChangeResult } from "./changes-service.ts";
-import type { FrameContext } from "./frames.ts";
+import type { FrameContext } from "./frame-context.ts";
 import { type SocketState, sendFrame } from "./sockets.ts";
 
 export type ChangeFrame = ClientFrameOf<"edit" | "delete" | "react" | "hide">;

@@ -18,7 +18,7 @@ import {
 } from "@edge-chat/protocol";
 import { type Context, Hono } from "hono";
 import type { ChangeResult } from "./changes-service.ts";
-import type { InternalHandlers } from "./internal-app.ts";
+import type { InternalHandlers } from "./internal-handlers.ts";
 import { sendFrame } from "./sockets.ts";
 
 type Vars = { userId: UserId; conversationId: ConversationId };

@@ -1,31 +1,29 @@
-// ConversationDO: one per conversation (idFromName(conversationId)). Thin on purpose: each platform
-// event (fetch, webSocketMessage, webSocketClose, alarm) is handed to the service and frame handlers,
-// which decide; this class only owns the platform objects.
+// ConversationDO: one per conversation (idFromName(conversationId)). Thin on purpose: SocketObject
+// owns the platform's socket methods, and each event (a request, a frame, a close, the alarm) is
+// handed to the service and frame handlers, which decide; this class only wires them.
 import {
   ChatError,
-  closeCodeOf,
   type ConversationId,
   directMembers,
-  negotiateVersion,
-  PROTOCOL_VERSION,
-  type ServerFrame,
-  toErrorBody,
   type UserId,
   Watermark,
 } from "@edge-chat/protocol";
-import { DurableObject } from "cloudflare:workers";
 import { type Config, loadConfig } from "../config.ts";
 import type { Env } from "../env.ts";
 import { type EdgeMetrics, edgeMetrics } from "../metrics/recorder.ts";
 import { fetchRegionHistory } from "../region/history.ts";
-import { flushOutbox, outboxDueAt, rememberLocation } from "../outbox/flusher.ts";
+import { flushOutbox, outboxDueAt } from "../outbox/flusher.ts";
+import { storedRouting } from "../region/router-state.ts";
+import { type SocketIdentity, SocketObject } from "../sockets/socket-object.ts";
 import { InboxNotifier } from "./inbox-notifier.ts";
 import { LiveBatcher } from "./live-batcher.ts";
 import { ReceiptBatcher } from "./receipt-batcher.ts";
+import type { ConversationRpc } from "./rpc.ts";
 import { expiredTypists, nextTypingExpiry } from "./domain/typing.ts";
 import { DeviceReceipts } from "./device-receipts.ts";
+import type { FrameContext } from "./frame-context.ts";
 import { FrameGate } from "./frame-gate.ts";
-import { decodeOrReply, type FrameContext, handleFrame, replay, stopTyping } from "./frames.ts";
+import { decodeOrReply, handleFrame, replay, stopTyping } from "./frames.ts";
 import { createInternalApp } from "./internal-app.ts";
 import { sharedStateFor } from "../shared/index.ts";
 import { ConversationService } from "./service.ts";
@@ -34,7 +32,10 @@ import { GroupAdmin } from "./group-service.ts";
 import { type SocketState, Sockets, sendFrame } from "./sockets.ts";
 import { ConversationStore } from "./store.ts";
 
-export class ConversationDO extends DurableObject<Env> {
+export class ConversationDO
+  extends SocketObject<Env, SocketState, ConversationId>
+  implements ConversationRpc
+{
   private readonly config: Config;
   private readonly store: ConversationStore;
   private readonly service: ConversationService;
@@ -119,13 +120,13 @@ export class ConversationDO extends DurableObject<Env> {
       }),
       sockets: this.sockets,
       live: this.live,
-      upgrade: (request, conversationId, userId) => this.upgrade(request, conversationId, userId),
+      upgrade: (request, conversationId, userId) => this.upgrade(request, userId, conversationId),
       scheduleAlarm: () => this.scheduleAlarm(),
       flushReceipts: () => this.receipts.flush(),
-      rememberLocation: (location) => rememberLocation(this.store, location),
+      rememberLocation: (location) => storedRouting(this.store.kv).rememberLocation(location),
       regionHistory: (conversationId, request) =>
         fetchRegionHistory(
-          { config: this.config, store: this.store, now: () => Date.now() },
+          { config: this.config, kv: this.store.kv, now: () => Date.now() },
           conversationId,
           request,
         ),
@@ -179,63 +180,74 @@ export class ConversationDO extends DurableObject<Env> {
     );
   }
 
-  /** Accepts a member's socket (hibernatable), says welcome, and replays from `since` if given. */
-  private upgrade(
-    request: Request,
-    conversationId: ConversationId,
-    headerUser: UserId | undefined,
-  ): Response {
-    const url = new URL(request.url);
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    let state: SocketState;
-    let since: number | undefined;
-    try {
-      const ticket = url.searchParams.get("ticket");
-      const userId = headerUser ?? (ticket ? this.service.consumeTicket(ticket) : undefined);
-      if (!userId) throw new ChatError("unauthenticated", "missing credentials");
-      this.service.access(conversationId, userId);
-      const v = negotiateVersion(Number(url.searchParams.get("v") ?? PROTOCOL_VERSION));
-      if (v === null || !Number.isInteger(v)) {
-        throw new ChatError("unsupported_version", `this server speaks up to v${PROTOCOL_VERSION}`);
-      }
-      const sinceRaw = url.searchParams.get("since");
-      if (sinceRaw !== null) {
-        const parsed = Watermark.safeParse(Number(sinceRaw));
-        if (!parsed.success || sinceRaw === "") {
-          throw new ChatError("invalid_request", "since must be a seq (0 or more)");
-        }
-        since = parsed.data;
-      }
-      state = { userId, v, live: since === undefined, bucket: undefined, typingUntil: undefined };
-    } catch (error) {
-      // Refusals still complete the upgrade so a browser can read why: one error frame, then close.
-      server.accept();
-      const body = toErrorBody(error);
-      server.send(JSON.stringify({ type: "error", ...body } satisfies ServerFrame));
-      server.close(closeCodeOf(body.code), body.message.slice(0, 120));
-      return new Response(null, { status: 101, webSocket: client });
-    }
+  /** RPC from a member's InboxDO about to push: how far each of the member's devices received. */
+  async deliveredByDevice(userId: UserId): Promise<Record<string, number>> {
+    this.receipts.flush();
+    return this.deviceReceipts.of(userId);
+  }
 
+  // ── sockets (the upgrade, refusals and close reciprocation are SocketObject's) ──
+
+  protected override consumeTicket(ticket: string): UserId {
+    return this.service.consumeTicket(ticket);
+  }
+
+  /** A member may connect; `since` (a seq) asks for a replay first, the socket is live after. */
+  protected override admit(
+    { userId, v }: SocketIdentity,
+    url: URL,
+    conversationId: ConversationId,
+  ): SocketState {
+    this.service.access(conversationId, userId);
+    let since: number | undefined;
+    const sinceRaw = url.searchParams.get("since");
+    if (sinceRaw !== null) {
+      const parsed = Watermark.safeParse(Number(sinceRaw));
+      if (!parsed.success || sinceRaw === "") {
+        throw new ChatError("invalid_request", "since must be a seq (0 or more)");
+      }
+      since = parsed.data;
+    }
     // Messages still waiting in the batch belong to the sockets already here (the newcomer's
-    // welcome and replay cover them).
+    // welcome and replay cover them): the last step before the socket is accepted.
     this.live.flush();
-    this.ctx.acceptWebSocket(server, [state.userId]);
-    this.sockets.save(server, state);
-    sendFrame(server, {
+    return { userId, v, live: since === undefined, bucket: undefined, typingUntil: undefined };
+  }
+
+  protected override tagsOf(state: SocketState): string[] {
+    return [state.userId];
+  }
+
+  protected override stateOf(ws: WebSocket): SocketState | null {
+    return this.sockets.state(ws);
+  }
+
+  protected override saveState(ws: WebSocket, state: SocketState): void {
+    this.sockets.save(ws, state);
+  }
+
+  /** Says welcome and where the member's own messages stand, then replays from `since` if given. */
+  protected override onConnect(
+    ws: WebSocket,
+    state: SocketState,
+    url: URL,
+    conversationId: ConversationId,
+  ): void {
+    sendFrame(ws, {
       type: "welcome",
       v: state.v,
       conversationId,
       userId: state.userId,
       lastSeq: this.service.lastSeq(),
     });
-    this.sendOwnStatus(server, state.userId);
+    this.sendOwnStatus(ws, state.userId);
     const hidden = this.changes.hidden(conversationId, state.userId);
-    if (hidden.length > 0) sendFrame(server, { type: "hidden", seqs: hidden });
+    if (hidden.length > 0) sendFrame(ws, { type: "hidden", seqs: hidden });
     // Same turn as the accept: no message can slip between the replay and going live.
-    if (since !== undefined)
-      replay(this.frameContext(), server, state, since, undefined, undefined);
-    return new Response(null, { status: 101, webSocket: client });
+    if (!state.live) {
+      const since = Number(url.searchParams.get("since"));
+      replay(this.frameContext(), ws, state, since, undefined, undefined);
+    }
   }
 
   /** On connect, where the member's own messages stand (delivered/read by the others). */
@@ -250,15 +262,11 @@ export class ConversationDO extends DurableObject<Env> {
     if (read > 0) sendFrame(ws, { type: "status", status: "read", upToSeq: read });
   }
 
-  /** RPC from a member's InboxDO about to push: how far each of the member's devices received. */
-  async deliveredByDevice(userId: UserId): Promise<Record<string, number>> {
-    this.receipts.flush();
-    return this.deviceReceipts.of(userId);
-  }
-
-  override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
-    const state = this.sockets.state(ws);
-    if (!state) return;
+  protected override async onFrame(
+    ws: WebSocket,
+    state: SocketState,
+    data: string | ArrayBuffer,
+  ): Promise<void> {
     const frame = decodeOrReply(ws, data);
     if (!frame) return;
     await this.gate.admit(ws, state.userId, frame, () => {
@@ -268,8 +276,7 @@ export class ConversationDO extends DurableObject<Env> {
     });
   }
 
-  override webSocketClose(ws: WebSocket, code: number): void {
-    const state = this.sockets.state(ws);
+  protected override onClose(ws: WebSocket, state: SocketState | null): void {
     // A typist that vanishes still owes the others a "stop".
     if (state?.typingUntil !== undefined) stopTyping(this.frameContext(), ws, state);
     this.sockets.removed(ws);
@@ -279,18 +286,9 @@ export class ConversationDO extends DurableObject<Env> {
       this.inbox.changed();
       this.scheduleAlarm();
     }
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
-    } catch {
-      // Already closed.
-    }
   }
 
-  override webSocketError(ws: WebSocket): void {
-    this.webSocketClose(ws, 1011);
-  }
-
-  override async alarm(): Promise<void> {
+  protected override async onAlarm(): Promise<void> {
     this.alarmAt = undefined;
     const now = Date.now();
     if (this.store.meta()) {

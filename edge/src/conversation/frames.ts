@@ -3,36 +3,13 @@
 import {
   type ClientFrame,
   type ClientFrameOf,
-  type ConversationId,
   decodeClientFrame,
   LIMITS,
   type RequestId,
-  type UserId,
 } from "@edge-chat/protocol";
-import type { Config } from "../config.ts";
-import type { LiveBatcher } from "./live-batcher.ts";
-import type { ReceiptBatcher } from "./receipt-batcher.ts";
-import type { ConversationService } from "./service.ts";
-import type { MessageChanges } from "./changes-service.ts";
 import { onChangeFrame } from "./changes-frames.ts";
-import { type SocketState, type Sockets, sendError, sendFrame } from "./sockets.ts";
-
-export interface FrameContext {
-  conversationId: ConversationId;
-  service: ConversationService;
-  changes: MessageChanges;
-  sockets: Sockets;
-  config: Config;
-  now: () => number;
-  /** Batches live messages under load (see live-batcher.ts). */
-  live: LiveBatcher;
-  /** Coalesces `delivered` frames (see receipt-batcher.ts). */
-  receipts: ReceiptBatcher;
-  /** Asks the DO to (re)compute its alarm (typing expiry, outbox flush). */
-  scheduleAlarm: () => void;
-  /** Tells a direct chat's peer's inbox that a member started or stopped typing (best effort). */
-  typingToInbox?: (userId: UserId, state: "start" | "stop") => void;
-}
+import type { FrameContext } from "./frame-context.ts";
+import { type SocketState, sendError, sendFrame } from "./sockets.ts";
 
 /** Best effort: the reqId of a frame that failed validation, so its error can still be matched. */
 function reqIdOf(data: string | ArrayBuffer): RequestId | undefined {

@@ -10,10 +10,11 @@
 // member not watching the conversation, within LIVE_REFRESH_MS for one who is. Deliveries are
 // idempotent "set to at least" updates, so a retry or a resend after eviction is harmless; the
 // push decision stays in the InboxDO (inbox/service.ts), on the update it receives.
-import { backoffDelay, type InboxUpdate, type UserId } from "@edge-chat/protocol";
+import type { InboxUpdate, UserId } from "@edge-chat/protocol";
 import type { ConversationView } from "../inbox/domain/snapshot.ts";
 import { planInboxUpdates, type SentMark } from "./domain/inbox-plan.ts";
 import type { InboxOutbox } from "./inbox-outbox.ts";
+import { kvKey } from "../storage/kv.ts";
 import type { ConversationStore } from "./store.ts";
 
 /** The coalescing interval: at most one round of inbox RPCs per conversation per tick. */
@@ -22,7 +23,8 @@ export const INBOX_TICK_MS = 500;
 export const LIVE_REFRESH_MS = 30_000;
 /** Most inbox RPCs in one tick (the next tick follows right away for the rest). */
 const MAX_PER_TICK = 256;
-const SCOPE = "inbox";
+/** The newest seq every member's inbox has been told of. */
+export const INBOX_FLUSHED_SEQ = kvKey<number>("inbox:flushedSeq");
 
 export interface InboxNotifierDeps {
   outbox: InboxOutbox;
@@ -43,14 +45,12 @@ export class InboxNotifier {
   private dirty: boolean;
   private lastTickAt = 0;
   private liveDueAt: number | undefined;
-  private retryAt: number | undefined;
   private flushedSeq: number;
 
   constructor(deps: InboxNotifierDeps) {
     this.deps = deps;
     const { store, outbox } = deps;
-    this.flushedSeq = store.kvGet<number>(SCOPE, "flushedSeq") ?? 0;
-    this.retryAt = store.kvGet<number>(SCOPE, "retryAt");
+    this.flushedSeq = store.kv.get(INBOX_FLUSHED_SEQ) ?? 0;
     // Woken after an eviction: anything not yet told to every inbox is due again.
     this.dirty = store.lastSeq() > this.flushedSeq || outbox.count() > 0;
   }
@@ -63,7 +63,7 @@ export class InboxNotifier {
   /** When the alarm should next tick; undefined when every inbox is up to date. O(1). */
   dueAt(now: number): number | undefined {
     const dirty = this.dirty
-      ? Math.max(now, this.lastTickAt + INBOX_TICK_MS, this.retryAt ?? 0)
+      ? Math.max(now, this.lastTickAt + INBOX_TICK_MS, this.deps.outbox.retry.retryAt() ?? 0)
       : undefined;
     if (dirty === undefined) return this.liveDueAt;
     return this.liveDueAt === undefined ? dirty : Math.min(dirty, this.liveDueAt);
@@ -118,21 +118,13 @@ export class InboxNotifier {
   }
 
   private recordOutcome(failed: number, lastSeq: number, allTold: boolean): void {
-    const { store } = this.deps;
-    if (failed > 0) {
-      const attempts = (store.kvGet<number>(SCOPE, "attempts") ?? 0) + 1;
-      this.retryAt = this.deps.now() + backoffDelay(attempts - 1);
-      store.kvSet(SCOPE, "attempts", attempts);
-      store.kvSet(SCOPE, "retryAt", this.retryAt);
-    } else if (this.retryAt !== undefined) {
-      this.retryAt = undefined;
-      store.kvDelete(SCOPE, "attempts");
-      store.kvDelete(SCOPE, "retryAt");
-    }
+    const { store, outbox } = this.deps;
+    if (failed > 0) outbox.retry.failed(this.deps.now());
+    else outbox.retry.succeeded();
     // Durable only once every inbox has the seq, so a wake-up after eviction knows nothing is owed.
     if (allTold && lastSeq > this.flushedSeq) {
       this.flushedSeq = lastSeq;
-      store.kvSet(SCOPE, "flushedSeq", lastSeq);
+      store.kv.set(INBOX_FLUSHED_SEQ, lastSeq);
     }
   }
 }

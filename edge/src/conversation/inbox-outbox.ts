@@ -6,6 +6,8 @@
 // watermark only rises); a row is deleted after a delivery only if no newer update replaced it
 // meanwhile (`version`).
 import type { InboxUpdate, UserId } from "@edge-chat/protocol";
+import type { TypedKv } from "../storage/kv.ts";
+import { RetryState } from "../storage/retry-state.ts";
 
 export const INBOX_OUTBOX_SCHEMA = `
 CREATE TABLE IF NOT EXISTS inbox_outbox (
@@ -21,8 +23,11 @@ export interface PendingInboxUpdate {
 
 export class InboxOutbox {
   private readonly sql: SqlStorage;
-  constructor(sql: SqlStorage) {
+  /** After a failed delivery round: when the notifier may try again (key scope "inbox"). */
+  readonly retry: RetryState;
+  constructor(sql: SqlStorage, kv: TypedKv) {
     this.sql = sql;
+    this.retry = new RetryState(kv, "inbox");
   }
 
   /** Records (or coalesces into) the member's pending update. Updates arrive in seq order. */

@@ -10,7 +10,6 @@ import {
   HistoryQuery,
   parseJson,
   parseWith,
-  type RegionHistoryPage,
   SendRequest,
   type TicketResponse,
   UserId,
@@ -20,33 +19,12 @@ import type { ClientLocation } from "@edge-chat/geo-router";
 import { Hono } from "hono";
 import { errorResponse } from "../http/errors.ts";
 import { CONVERSATION_HEADER, LOCATION_HEADER, USER_HEADER } from "../http/internal.ts";
-import type { RegionHistoryRequest } from "../region/history.ts";
+import type { InternalHandlers } from "./internal-handlers.ts";
 import { mediaInternalRoutes } from "./media-internal.ts";
 import { changesInternalRoutes } from "./changes-internal.ts";
 import { groupInternalRoutes } from "./group-internal.ts";
 
 type Vars = { userId: UserId; conversationId: ConversationId };
-
-export interface InternalHandlers {
-  service: import("./service.ts").ConversationService;
-  changes: import("./changes-service.ts").MessageChanges;
-  group: import("./group-service.ts").GroupAdmin;
-  sockets: import("./sockets.ts").Sockets;
-  /** Live messages go out through the batcher, so system messages keep their place in order. */
-  live: import("./live-batcher.ts").LiveBatcher;
-  /** The WebSocket upgrade (handled by the DO itself). */
-  upgrade(request: Request, conversationId: ConversationId, userId: UserId | undefined): Response;
-  scheduleAlarm(): void;
-  /** Applies the sockets' coalesced `delivered` frames before a watermark is read or moved. */
-  flushReceipts(): void;
-  /** Older messages from the region's history API; null when unavailable. */
-  regionHistory(
-    conversationId: ConversationId,
-    request: RegionHistoryRequest,
-  ): Promise<RegionHistoryPage | null>;
-  /** Records the caller's location (set by the Worker from request.cf). */
-  rememberLocation(location: ClientLocation): void;
-}
 
 /** Fills a page the window could not complete from the region's history; keeps the hint on failure. */
 async function completeFromRegion(

@@ -12,7 +12,7 @@ import {
   VerifiedMedia,
 } from "@edge-chat/protocol";
 import { Hono } from "hono";
-import type { InternalHandlers } from "./internal-app.ts";
+import type { InternalHandlers } from "./internal-handlers.ts";
 
 type Vars = { userId: UserId; conversationId: ConversationId };
 

@@ -10,6 +10,8 @@ import type {
   UserId,
 } from "@edge-chat/protocol";
 import { consumeTicket, insertTicket, TICKETS_SCHEMA } from "../auth/tickets.ts";
+import { REGION_OUTBOX_SCHEMA, RegionOutbox } from "../outbox/region-outbox.ts";
+import { KV_SCHEMA, kvKey, SqlKv } from "../storage/kv.ts";
 import { INBOX_OUTBOX_SCHEMA, InboxOutbox } from "./inbox-outbox.ts";
 import { VerifiedMediaStore } from "./verified-media.ts";
 import { ChangesStore } from "./changes-store.ts";
@@ -28,12 +30,12 @@ CREATE TABLE IF NOT EXISTS sends (
   sender_id TEXT NOT NULL, client_msg_id TEXT NOT NULL, seq INTEGER NOT NULL,
   message_id TEXT NOT NULL, server_ts INTEGER NOT NULL, PRIMARY KEY (sender_id, client_msg_id));
 CREATE INDEX IF NOT EXISTS sends_seq ON sends (seq);
-CREATE TABLE IF NOT EXISTS outbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, msg_seq INTEGER, event TEXT NOT NULL, created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS user_buckets (user_id TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS last_sent (user_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
 `;
+
+const META = kvKey<ConversationMeta>("meta:meta");
+const LAST_SEQ = kvKey<number>("meta:lastSeq");
 
 /** The member list and watermarks, loaded once and kept in memory (the DO is single-threaded). */
 interface MemberCache {
@@ -46,12 +48,6 @@ interface MemberCache {
   lastSent: Map<UserId, number>;
 }
 
-export interface OutboxRow {
-  id: number;
-  event: RegionEvent;
-  createdAt: number;
-}
-
 // Hot state (metadata, last seq, members, watermarks) is read from SQLite once and then served from
 // memory; every write goes through this class and updates both. A rolled-back transaction must call
 // dropCache() (the ConversationDO's transaction wrapper does), so memory never runs ahead of disk.
@@ -61,6 +57,10 @@ export class ConversationStore {
   private lastSeqCache: number | undefined;
   private memberCache: MemberCache | undefined;
   private lastMessageCache: Message | null | undefined;
+  /** Small typed JSON values (metadata, retry and router state). */
+  readonly kv: SqlKv;
+  /** Events bound for the regions (same database, same transactions). */
+  readonly regionOutbox: RegionOutbox;
   /** Pending notifications to the members' InboxDOs (same database, same transactions). */
   readonly inbox: InboxOutbox;
   /** Media that regions verified for members: what a media message may reference. */
@@ -71,8 +71,10 @@ export class ConversationStore {
   readonly group: GroupStore;
   constructor(sql: SqlStorage) {
     this.sql = sql;
-    sql.exec(SCHEMA + TICKETS_SCHEMA + INBOX_OUTBOX_SCHEMA);
-    this.inbox = new InboxOutbox(sql);
+    sql.exec(SCHEMA + KV_SCHEMA + REGION_OUTBOX_SCHEMA + TICKETS_SCHEMA + INBOX_OUTBOX_SCHEMA);
+    this.kv = new SqlKv(sql);
+    this.regionOutbox = new RegionOutbox(sql, this.kv);
+    this.inbox = new InboxOutbox(sql, this.kv);
     this.media = new VerifiedMediaStore(sql);
     // Both write rows this class keeps in memory: each tells it which cache to drop.
     this.changes = new ChangesStore(sql, () => {
@@ -89,25 +91,27 @@ export class ConversationStore {
     this.lastSeqCache = undefined;
     this.memberCache = undefined;
     this.lastMessageCache = undefined;
+    this.regionOutbox.retry.dropCache();
+    this.inbox.retry.dropCache();
   }
 
   // ── metadata ──
   meta(): ConversationMeta | null {
     if (this.metaCache === undefined) {
-      this.metaCache = this.kvGet<ConversationMeta>("meta", "meta") ?? null;
+      this.metaCache = this.kv.get(META) ?? null;
     }
     return this.metaCache;
   }
   setMeta(meta: ConversationMeta): void {
-    this.kvSet("meta", "meta", meta);
+    this.kv.set(META, meta);
     this.metaCache = meta;
   }
   lastSeq(): number {
-    this.lastSeqCache ??= this.kvGet<number>("meta", "lastSeq") ?? 0;
+    this.lastSeqCache ??= this.kv.get(LAST_SEQ) ?? 0;
     return this.lastSeqCache;
   }
   setLastSeq(seq: number): void {
-    this.kvSet("meta", "lastSeq", seq);
+    this.kv.set(LAST_SEQ, seq);
     this.lastSeqCache = seq;
   }
 
@@ -282,55 +286,24 @@ export class ConversationStore {
     return row.s ?? this.lastSeq() + 1;
   }
   /**
-   * Keeps the newest `window` messages, but never drops one still waiting in the outbox. The
-   * idempotency keys are kept ten windows long, so a late resend still finds its ack.
+   * Keeps the newest `window` messages, but never drops one still waiting in the region outbox.
+   * The idempotency keys are kept ten windows long, so a late resend still finds its ack.
    */
   trim(window: number): void {
     const cutoff = this.lastSeq() - window;
     if (cutoff <= 0) return;
+    const unsent = this.regionOutbox.oldestMessageSeq();
     this.sql.exec(
-      `DELETE FROM messages WHERE seq <= ?
-         AND seq < COALESCE((SELECT MIN(msg_seq) FROM outbox WHERE msg_seq IS NOT NULL), ?)`,
+      "DELETE FROM messages WHERE seq <= ? AND seq < ?",
       cutoff,
-      Number.MAX_SAFE_INTEGER,
+      unsent ?? Number.MAX_SAFE_INTEGER,
     );
     this.sql.exec("DELETE FROM sends WHERE seq <= ?", this.lastSeq() - 10 * window);
   }
 
-  // ── outbox ──
-  /** `text` is the event's JSON when the caller already has it (a message is serialized once). */
-  appendOutbox(event: RegionEvent, now: number, text: string = JSON.stringify(event)): void {
-    const msgSeq = event.type === "message" ? event.message.seq : null;
-    this.sql.exec(
-      "INSERT INTO outbox (msg_seq, event, created_at) VALUES (?, ?, ?)",
-      msgSeq,
-      text,
-      now,
-    );
-  }
-  outboxHead(limit: number): OutboxRow[] {
-    return this.sql
-      .exec<{ id: number; event: string; created_at: number }>(
-        "SELECT id, event, created_at FROM outbox ORDER BY id LIMIT ?",
-        limit,
-      )
-      .toArray()
-      .map((r) => ({
-        id: r.id,
-        event: JSON.parse(r.event) as RegionEvent,
-        createdAt: r.created_at,
-      }));
-  }
-  outboxStats(): { count: number; oldestCreatedAt: number | undefined } {
-    const row = this.sql
-      .exec<{ n: number; oldest: number | null }>(
-        "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox",
-      )
-      .one();
-    return { count: row.n, oldestCreatedAt: row.oldest ?? undefined };
-  }
-  deleteOutboxUpTo(id: number): void {
-    this.sql.exec("DELETE FROM outbox WHERE id <= ?", id);
+  /** Appends to the region outbox (kept here for the send path's callers; see region-outbox.ts). */
+  appendOutbox(event: RegionEvent, now: number, text?: string): void {
+    this.regionOutbox.append(event, now, text);
   }
 
   // ── tickets ──
@@ -359,23 +332,5 @@ export class ConversationStore {
       bucket.tokens,
       bucket.updatedAt,
     );
-  }
-
-  // ── small JSON values (metadata, flusher and breaker state) ──
-  kvGet<T>(scope: string, key: string): T | undefined {
-    const row = this.sql
-      .exec<{ value: string }>("SELECT value FROM kv WHERE key = ?", `${scope}:${key}`)
-      .toArray()[0];
-    return row ? (JSON.parse(row.value) as T) : undefined;
-  }
-  kvSet(scope: string, key: string, value: unknown): void {
-    this.sql.exec(
-      "INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)",
-      `${scope}:${key}`,
-      JSON.stringify(value),
-    );
-  }
-  kvDelete(scope: string, key: string): void {
-    this.sql.exec("DELETE FROM kv WHERE key = ?", `${scope}:${key}`);
   }
 }

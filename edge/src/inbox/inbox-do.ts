@@ -4,22 +4,18 @@
 // to InboxService and then apply its effects (frames to sockets, pushes, peers' presence).
 import {
   ChatError,
-  closeCodeOf,
   type InboxEntry,
   decodeInboxClientFrame,
   type InboxServerFrame,
   type InboxTypingFrame,
   InboxUpdate,
-  negotiateVersion,
   parseWith,
   type Presence,
-  PROTOCOL_VERSION,
   type PushNotification,
   type TicketResponse,
   toErrorBody,
   type UserId,
 } from "@edge-chat/protocol";
-import { DurableObject } from "cloudflare:workers";
 import { type Config, loadConfig } from "../config.ts";
 import type { Env } from "../env.ts";
 import { errorResponse } from "../http/errors.ts";
@@ -27,14 +23,14 @@ import { USER_HEADER } from "../http/internal.ts";
 import { PushOutbox } from "./push-outbox.ts";
 import { devicesToSkip } from "./push-skip.ts";
 import { type PushSender, pushSenderFor } from "./push-sender.ts";
+import type { InboxRpc } from "./rpc.ts";
 import { InboxService } from "./service.ts";
 import { InboxStore } from "./store.ts";
 import { sharedStateFor } from "../shared/index.ts";
+import { type SocketIdentity, SocketObject } from "../sockets/socket-object.ts";
 
-interface DeviceState {
-  userId: UserId;
-  v: number;
-}
+/** A device socket's attachment: who, and the negotiated protocol version. */
+type DeviceState = SocketIdentity;
 
 const OPEN = 1;
 
@@ -46,7 +42,7 @@ function send(ws: WebSocket, frame: InboxServerFrame): void {
   }
 }
 
-export class InboxDO extends DurableObject<Env> {
+export class InboxDO extends SocketObject<Env, DeviceState> implements InboxRpc {
   private readonly config: Config;
   private readonly service: InboxService;
   private readonly pushOutbox: PushOutbox;
@@ -153,45 +149,32 @@ export class InboxDO extends DurableObject<Env> {
   // ── device sockets ──
 
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+    if (!SocketObject.isUpgrade(request)) {
       return errorResponse(new ChatError("invalid_request", "expected a WebSocket upgrade"));
     }
-    const url = new URL(request.url);
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
-    let state: DeviceState;
-    try {
-      const ticket = url.searchParams.get("ticket");
-      const headerUser = request.headers.get(USER_HEADER) ?? undefined;
-      const userId = headerUser ?? (ticket ? this.service.consumeTicket(ticket) : null);
-      if (!userId) throw new ChatError("unauthenticated", "invalid, expired or used ticket");
-      const v = negotiateVersion(Number(url.searchParams.get("v") ?? PROTOCOL_VERSION));
-      if (v === null || !Number.isInteger(v)) {
-        throw new ChatError("unsupported_version", `this server speaks up to v${PROTOCOL_VERSION}`);
-      }
-      state = { userId, v };
-    } catch (error) {
-      // As on conversation sockets: complete the upgrade, say why, close.
-      server.accept();
-      const body = toErrorBody(error);
-      send(server, { type: "error", ...body });
-      server.close(closeCodeOf(body.code), body.message.slice(0, 120));
-      return new Response(null, { status: 101, webSocket: client });
-    }
-    const wasOnline = this.devices().length > 0;
-    this.ctx.acceptWebSocket(server);
-    server.serializeAttachment(state);
-    send(server, {
+    return this.upgrade(request, request.headers.get(USER_HEADER) ?? undefined, undefined);
+  }
+
+  protected override consumeTicket(ticket: string): UserId | null {
+    return this.service.consumeTicket(ticket);
+  }
+
+  /** Any device of the owner may connect (the Worker sent it to the owner's inbox). */
+  protected override admit(identity: SocketIdentity): DeviceState {
+    return identity;
+  }
+
+  protected override onConnect(ws: WebSocket, state: DeviceState): void {
+    send(ws, {
       type: "inbox_welcome",
       v: state.v,
       userId: state.userId,
       conversations: this.service.list(state.userId),
     });
-    if (!wasOnline) this.announce(state.userId, true);
-    return new Response(null, { status: 101, webSocket: client });
+    if (this.devices(ws).length === 0) this.announce(state.userId, true);
   }
 
-  override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): void {
+  protected override onFrame(ws: WebSocket, _state: DeviceState, data: string | ArrayBuffer): void {
     try {
       const frame = decodeInboxClientFrame(data);
       const pong: InboxServerFrame = { type: "pong", serverTs: Date.now() };
@@ -203,21 +186,11 @@ export class InboxDO extends DurableObject<Env> {
     }
   }
 
-  override webSocketClose(ws: WebSocket, code: number): void {
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
-    } catch {
-      // Already closed.
-    }
-    const state = ws.deserializeAttachment() as DeviceState | null;
+  protected override onClose(ws: WebSocket, state: DeviceState | null): void {
     if (state && this.devices(ws).length === 0) {
       this.service.wentOffline();
       this.announce(state.userId, false);
     }
-  }
-
-  override webSocketError(ws: WebSocket): void {
-    this.webSocketClose(ws, 1011);
   }
 
   /** Best effort: tell the user's direct-chat peers (their InboxDOs) that presence changed. */
@@ -238,7 +211,7 @@ export class InboxDO extends DurableObject<Env> {
 
   // ── pushes ──
 
-  override async alarm(): Promise<void> {
+  protected override async onAlarm(): Promise<void> {
     // Collapse windows that ended queue their pushes; then the outbox sends what is due.
     this.service.duePushes(this.devices().length > 0);
     await this.pushOutbox.flush(this.pushSender, () => Date.now());

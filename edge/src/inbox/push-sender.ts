@@ -7,7 +7,7 @@
 // a retriable error for what may pass (a network error, a 5xx) and a non-retriable one for a 4xx.
 import type { PushNotification } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
-import { signServiceToken } from "../outbox/service-token.ts";
+import { signServiceToken } from "../region/service-token.ts";
 import { refusalOf } from "./push-outbox.ts";
 import { regionPushSender } from "./region-push.ts";
 

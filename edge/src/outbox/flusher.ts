@@ -1,32 +1,16 @@
-// Flushes a ConversationDO's outbox to a region: batches in order, deletes rows only after a 2xx
-// IngestResult, tries the geo-router's ranked regions in turn, and when all fail records the attempt
-// so the alarm retries with jittered backoff. All state (outbox rows, attempts, the router's health
-// and breaker state) lives in the DO's storage, so it survives eviction and restarts.
-import type { ClientLocation } from "@edge-chat/geo-router";
-import {
-  backoffDelay,
-  type ConversationId,
-  DEFAULT_RETRY,
-  type IngestBatch,
-  LIMITS,
-  type RetryPolicy,
-} from "@edge-chat/protocol";
+// Flushes a ConversationDO's region outbox: batches in order, deletes rows only after a 2xx
+// IngestResult, sent through the one region client (which ranks, signs and fails over), and when
+// every region fails records the attempt so the alarm retries with jittered backoff. All state
+// (outbox rows, attempts, the router's health and breaker state, the sticky region) lives in the
+// DO's storage, so it survives eviction and restarts.
+import { type ConversationId, type IngestBatch, LIMITS } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
 import type { ConversationStore } from "../conversation/store.ts";
 import type { EdgeMetrics } from "../metrics/recorder.ts";
 import { postBatch } from "./ingest-client.ts";
+import { RegionClient } from "../region/client.ts";
+import { storedRouting } from "../region/router-state.ts";
 import { flushDueAt, type OutboxSnapshot } from "./policy.ts";
-import { rankRegions, routerFor } from "./region.ts";
-import { signServiceToken } from "./service-token.ts";
-
-const SCOPE = "outbox";
-/**
- * Retry delays after every region failed. Capped at 5 s rather than the default 30 s: the wait
- * after a region returns is up to one full delay, and acknowledged messages sit in the outbox for
- * all of it (the chaos suite's Kafka restart measured 31 s of drain behind the 30 s cap). A failed
- * attempt costs one refused request per conversation with pending events.
- */
-const RETRY: RetryPolicy = { ...DEFAULT_RETRY, maxDelayMs: 5_000 };
 
 /** Most batches one alarm sends before yielding (the alarm reschedules itself for the rest). */
 const MAX_BATCHES_PER_RUN = 20;
@@ -47,7 +31,7 @@ export type FlushOutcome =
   | { kind: "failed"; batches: number; events: number; retryAt: number };
 
 export function outboxSnapshot(store: ConversationStore): OutboxSnapshot {
-  return { ...store.outboxStats(), retryAt: store.kvGet<number>(SCOPE, "retryAt") };
+  return { ...store.regionOutbox.stats(), retryAt: store.regionOutbox.retry.retryAt() };
 }
 
 /** When the alarm should next flush; undefined when nothing is due (or no region is configured). */
@@ -56,86 +40,56 @@ export function outboxDueAt(deps: Pick<FlushDeps, "store" | "config">, now: numb
   return flushDueAt(outboxSnapshot(deps.store), deps.config.outbox, now);
 }
 
-/** Remembers where the conversation's clients are, so flushing prefers the nearest region. */
-export function rememberLocation(store: ConversationStore, location: ClientLocation): void {
-  const current = store.kvGet<ClientLocation>("router", "location");
-  if (JSON.stringify(current) !== JSON.stringify(location)) {
-    store.kvSet("router", "location", location);
-  }
-}
-
 export async function flushOutbox(
   deps: FlushDeps,
   conversationId: ConversationId,
 ): Promise<FlushOutcome> {
-  const { store, config } = deps;
-  const router = routerFor(config);
-  if (!router) return { kind: "no_region" };
-  const location = store.kvGet<ClientLocation>("router", "location") ?? {};
+  const { store, config, metrics } = deps;
+  const outbox = store.regionOutbox;
+  const routing = storedRouting(store.kv);
+  const client = new RegionClient({
+    config,
+    state: routing.state,
+    now: deps.now,
+    ...(deps.fetcher ? { fetcher: deps.fetcher } : {}),
+    onAttempt: ({ regionId, ms, ok }) =>
+      metrics?.record({
+        stage: "region_call",
+        ms,
+        region: regionId,
+        ...(ok ? {} : { outcome: "error" as const }),
+      }),
+  });
+  if (!client.configured) return { kind: "no_region" };
   let batches = 0;
   let events = 0;
   while (batches < MAX_BATCHES_PER_RUN) {
-    const rows = store.outboxHead(Math.min(config.outbox.batchSize, LIMITS.maxBatchEvents));
+    const rows = outbox.head(Math.min(config.outbox.batchSize, LIMITS.maxBatchEvents));
     if (rows.length === 0) break;
     const batch: IngestBatch = {
       batchId: deps.uuid(),
       conversationId,
       events: rows.map((r) => r.event),
     };
-    // Read the router state fresh for every batch: other events may have run during the awaits.
-    let state = router.restoreState(store.kvGet("router", "state"));
-    let delivered = false;
-    let token: string | undefined;
+    let regionId: string;
     try {
-      token = await signServiceToken(config.serviceSigningKey, deps.now());
+      ({ regionId } = await client.call(
+        { what: "outbox flush", location: routing.location(), stickTo: routing.writer() },
+        ({ region, token, fetcher }) => postBatch(region.ingestUrl, batch, token, fetcher),
+      ));
     } catch (error) {
-      console.error("outbox cannot sign service tokens", String(error));
-    }
-    const lastRegion = store.kvGet<string>("router", "region");
-    for (const candidate of token
-      ? rankRegions(router, state, location, deps.now(), lastRegion)
-      : []) {
-      const id = candidate.region.id;
-      state = router.recordAttempt(state, id, deps.now());
-      const started = deps.now();
-      try {
-        await postBatch(candidate.region.ingestUrl, batch, token!, deps.fetcher);
-        state = router.recordSuccess(state, id, deps.now() - started, deps.now());
-        deps.metrics?.record({ stage: "region_call", ms: deps.now() - started, region: id });
-        deps.metrics?.record({
-          stage: "outbox_age",
-          ms: deps.now() - rows[0]!.createdAt,
-          region: id,
-        });
-        if (id !== lastRegion) store.kvSet("router", "region", id);
-        delivered = true;
-        break;
-      } catch (error) {
-        state = router.recordFailure(state, id, deps.now());
-        deps.metrics?.record({
-          stage: "region_call",
-          ms: deps.now() - started,
-          region: id,
-          outcome: "error",
-        });
-        console.warn(`outbox flush to ${id} failed`, String(error));
-      }
-    }
-    store.kvSet("router", "state", state);
-    if (!delivered) {
-      const attempts = (store.kvGet<number>(SCOPE, "attempts") ?? 0) + 1;
-      const retryAt = deps.now() + backoffDelay(attempts - 1, RETRY);
-      store.kvSet(SCOPE, "attempts", attempts);
-      store.kvSet(SCOPE, "retryAt", retryAt);
+      console.warn("outbox flush failed everywhere", String(error));
+      const retryAt = outbox.retry.failed(deps.now());
       return { kind: "failed", batches, events, retryAt };
     }
+    metrics?.record({ stage: "outbox_age", ms: deps.now() - rows[0]!.createdAt, region: regionId });
+    routing.setWriter(regionId);
     // Only a confirmed batch leaves the outbox; a crash before this line resends it (idempotent).
-    store.deleteOutboxUpTo(rows[rows.length - 1]!.id);
-    store.kvSet(SCOPE, "attempts", 0);
+    outbox.deleteUpTo(rows[rows.length - 1]!.id);
+    outbox.retry.succeeded();
     batches++;
     events += rows.length;
   }
-  if (store.kvGet<number>(SCOPE, "retryAt") !== undefined) store.kvDelete(SCOPE, "retryAt");
   // Messages held back only because they were unsent can now leave the window.
   if (batches > 0) store.trim(config.windowSize);
   return batches === 0 ? { kind: "idle" } : { kind: "flushed", batches, events };

@@ -111,9 +111,9 @@ export class InboxSocket {
 
 export async function connectInbox(
   userId: string | null,
-  options: { ticket?: string; waitWelcome?: boolean } = {},
+  options: { ticket?: string; waitWelcome?: boolean; v?: number } = {},
 ): Promise<InboxSocket> {
-  const params = new URLSearchParams({ v: "1" });
+  const params = new URLSearchParams({ v: String(options.v ?? 1) });
   if (options.ticket) params.set("ticket", options.ticket);
   const headers: Record<string, string> = { Upgrade: "websocket" };
   if (userId) headers.authorization = `Bearer ${await tokenFor(userId)}`;

@@ -2,14 +2,19 @@
 // ADAPTERS=embedded, with the Cassandra adapter's rules: edits and reactions versioned by their
 // seq, a delete final. A delete also scrubs the stored rows of `messages` (target, edits' text).
 import type { ConversationId, Message, UserId } from "@edge-chat/protocol";
-import type { MemoryMessages } from "./memory.ts";
 import type { ChangeState, MessageChangesRepository } from "./ports.ts";
+
+/** The one thing a delete needs of the in-memory `messages` table (kept narrow so this file does
+ * not import memory.ts, which builds it: no import circle). */
+export interface FinalizableMessages {
+  finalize(conversationId: ConversationId, seq: number, content: Message["content"]): Promise<void>;
+}
 
 export class MemoryMessageChanges implements MessageChangesRepository {
   private readonly state = new Map<string, ChangeState>();
-  private readonly messages: MemoryMessages;
+  private readonly messages: FinalizableMessages;
 
-  constructor(messages: MemoryMessages) {
+  constructor(messages: FinalizableMessages) {
     this.messages = messages;
   }
 
