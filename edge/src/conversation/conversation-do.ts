@@ -89,12 +89,17 @@ export class ConversationDO extends DurableObject<Env> {
       members: () => this.service.inboxMembers(),
       liveUsers: () => this.sockets.liveUsers(),
       now: () => Date.now(),
+      record: (point) => this.metrics.record(point),
       deliver: async (update) => {
         const inboxes = this.env.INBOXES;
         await inboxes.get(inboxes.idFromName(update.userId)).applyUpdate(update);
       },
     });
-    this.live = new LiveBatcher(this.sockets, () => Date.now());
+    this.live = new LiveBatcher(
+      this.sockets,
+      () => Date.now(),
+      (ms) => this.metrics.record({ stage: "fanout", ms }),
+    );
     this.receipts = new ReceiptBatcher({
       conversationId: () => this.conversationId(),
       apply: (conversationId, upTo) => this.service.deliveredBatch(conversationId, upTo),
