@@ -7,6 +7,7 @@ import {
   utf8ByteLength,
 } from "./codec.ts";
 import { ChatError, closeCodeOf, toErrorBody } from "./errors.ts";
+import { ClientFrame } from "./frames.ts";
 import { HistoryQuery } from "./http.ts";
 import { LIMITS } from "./limits.ts";
 import { negotiateVersion } from "./version.ts";
@@ -132,5 +133,30 @@ describe("utf8ByteLength", () => {
       ["\u{10FFFF}", 4],
     ];
     for (const [text, bytes] of cases) expect(utf8ByteLength(text)).toBe(bytes);
+  });
+});
+
+describe("decodeClientFrame's delivered fast path", () => {
+  it("gives what the schema gives for the canonical text, and defers everything else", () => {
+    const full = (text: string) => parseWith(ClientFrame, JSON.parse(text));
+    for (const seq of [1, 9, 10, 123456, 999_999_999_999_999]) {
+      const text = `{"type":"delivered","upToSeq":${seq}}`;
+      expect(decodeClientFrame(text)).toEqual(full(text));
+    }
+    // Not canonical: the full decoder answers (accepting or with its typed error).
+    expect(decodeClientFrame('{"upToSeq":5,"type":"delivered"}')).toEqual({
+      type: "delivered",
+      upToSeq: 5,
+    });
+    expect(decodeClientFrame('{"type":"delivered","upToSeq":5,"reqId":"r1"}')).toEqual({
+      type: "delivered",
+      upToSeq: 5,
+      reqId: "r1",
+    });
+    for (const bad of ["0", "01", "-1", "1.5", "9007199254740993", '"7"']) {
+      expect(codeOf(() => decodeClientFrame(`{"type":"delivered","upToSeq":${bad}}`))).toBe(
+        "invalid_request",
+      );
+    }
   });
 });

@@ -5,9 +5,10 @@ import { z } from "zod";
 /**
  * region_call: one ingest POST to a region (by region and outcome); outbox_age: how old the
  * oldest event of a batch was when a region confirmed it; inbox_staleness: how old a member's
- * pending inbox update was when its InboxDO took it.
+ * pending inbox update was when its InboxDO took it; fanout: from a message's ack to the last
+ * socket write of the frame that carried it (one point per frame built, not per socket).
  */
-export const EdgeStage = z.enum(["region_call", "outbox_age", "inbox_staleness"]);
+export const EdgeStage = z.enum(["region_call", "outbox_age", "inbox_staleness", "fanout"]);
 export type EdgeStage = z.infer<typeof EdgeStage>;
 
 export const EdgeMetricPoint = z.object({

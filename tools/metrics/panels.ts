@@ -13,7 +13,7 @@ export interface Panel {
   by?: string[];
   unit?: string;
   /** Production source: the regions' Prometheus, or the edge's Analytics Engine stage. */
-  edgeStage?: "region_call" | "outbox_age" | "inbox_staleness";
+  edgeStage?: "region_call" | "outbox_age" | "inbox_staleness" | "fanout";
 }
 
 export const PANELS: Panel[] = [
@@ -84,6 +84,13 @@ export const PANELS: Panel[] = [
     kind: "quantiles",
     metric: "edge_inbox_staleness_seconds",
     edgeStage: "inbox_staleness",
+  },
+  {
+    title: "Fan-out",
+    help: "a message's ack to the last socket write of its frame",
+    kind: "quantiles",
+    metric: "edge_fanout_seconds",
+    edgeStage: "fanout",
   },
   {
     title: "Throughput",

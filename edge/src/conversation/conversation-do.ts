@@ -92,12 +92,17 @@ export class ConversationDO
       members: () => this.service.inboxMembers(),
       liveUsers: () => this.sockets.liveUsers(),
       now: () => Date.now(),
+      record: (point) => this.metrics.record(point),
       deliver: async (update) => {
         const inboxes = this.env.INBOXES;
         await inboxes.get(inboxes.idFromName(update.userId)).applyUpdate(update);
       },
     });
-    this.live = new LiveBatcher(this.sockets, () => Date.now());
+    this.live = new LiveBatcher(
+      this.sockets,
+      () => Date.now(),
+      (ms) => this.metrics.record({ stage: "fanout", ms }),
+    );
     this.deviceReceipts = new DeviceReceipts(
       ctx.storage.sql,
       (fn) => ctx.storage.transactionSync(fn),
@@ -147,8 +152,13 @@ export class ConversationDO
     return meta.conversationId;
   }
 
+  /**
+   * The handlers' context: made once (its closures cost an allocation each, per frame otherwise);
+   * only after the conversation exists, since it carries the id.
+   */
+  private frameContextCache: FrameContext | undefined;
   private frameContext(): FrameContext {
-    return {
+    this.frameContextCache ??= {
       conversationId: this.conversationId(),
       service: this.service,
       changes: this.changes,
@@ -160,6 +170,7 @@ export class ConversationDO
       scheduleAlarm: () => this.scheduleAlarm(),
       typingToInbox: (userId, state) => this.typingToInbox(userId, state),
     };
+    return this.frameContextCache;
   }
 
   /**
@@ -293,7 +304,7 @@ export class ConversationDO
     const now = Date.now();
     if (this.store.meta()) {
       const ctx = this.frameContext();
-      const entries = this.sockets.all();
+      const entries = this.sockets.typing();
       for (const userId of expiredTypists(
         entries.map((e) => ({ userId: e.state.userId, typingUntil: e.state.typingUntil })),
         now,
@@ -332,7 +343,9 @@ export class ConversationDO
   private scheduleAlarm(): void {
     const now = Date.now();
     const typing = nextTypingExpiry(
-      this.sockets.all().map((e) => ({ userId: e.state.userId, typingUntil: e.state.typingUntil })),
+      this.sockets
+        .typing()
+        .map((e) => ({ userId: e.state.userId, typingUntil: e.state.typingUntil })),
     );
     const outbox = outboxDueAt({ store: this.store, config: this.config }, now);
     const inbox = this.inbox.dueAt(now);

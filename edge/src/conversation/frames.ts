@@ -165,7 +165,7 @@ export function stopTyping(ctx: FrameContext, ws: WebSocket, state: SocketState)
   state.typingUntil = undefined;
   ctx.sockets.save(ws, state);
   const otherDeviceTyping = ctx.sockets
-    .all()
+    .typing()
     .some((s) => s.ws !== ws && s.state.userId === state.userId && s.state.typingUntil);
   if (wasTyping && !otherDeviceTyping) {
     ctx.sockets.toOthers(state.userId, { type: "typing", userId: state.userId, state: "stop" });

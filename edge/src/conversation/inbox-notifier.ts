@@ -10,7 +10,7 @@
 // member not watching the conversation, within LIVE_REFRESH_MS for one who is. Deliveries are
 // idempotent "set to at least" updates, so a retry or a resend after eviction is harmless; the
 // push decision stays in the InboxDO (inbox/service.ts), on the update it receives.
-import type { InboxUpdate, UserId } from "@edge-chat/protocol";
+import { type EdgeMetricPoint, type InboxUpdate, type UserId } from "@edge-chat/protocol";
 import type { ConversationView } from "../inbox/domain/snapshot.ts";
 import { planInboxUpdates, type SentMark } from "./domain/inbox-plan.ts";
 import type { InboxOutbox } from "./inbox-outbox.ts";
@@ -36,6 +36,8 @@ export interface InboxNotifierDeps {
   liveUsers: () => Set<UserId>;
   deliver: (update: InboxUpdate) => Promise<void>;
   now: () => number;
+  /** Records the inbox staleness (one point per tick that delivered; never per message). */
+  record?: (point: EdgeMetricPoint) => void;
 }
 
 export class InboxNotifier {
@@ -43,6 +45,8 @@ export class InboxNotifier {
   /** What each inbox was last told (memory: after an eviction everyone is told once more). */
   private readonly sent = new Map<UserId, SentMark>();
   private dirty: boolean;
+  /** When the oldest change not yet delivered was made (what inbox_staleness measures). */
+  private dirtySince: number | undefined;
   private lastTickAt = 0;
   private liveDueAt: number | undefined;
   private flushedSeq: number;
@@ -53,11 +57,13 @@ export class InboxNotifier {
     this.flushedSeq = store.kv.get(INBOX_FLUSHED_SEQ) ?? 0;
     // Woken after an eviction: anything not yet told to every inbox is due again.
     this.dirty = store.lastSeq() > this.flushedSeq || outbox.count() > 0;
+    if (this.dirty) this.dirtySince = deps.now();
   }
 
   /** Some member's view changed (a message, a read, a join): due at the next tick. O(1). */
   changed(): void {
     this.dirty = true;
+    this.dirtySince ??= this.deps.now();
   }
 
   /** When the alarm should next tick; undefined when every inbox is up to date. O(1). */
@@ -76,6 +82,8 @@ export class InboxNotifier {
     this.lastTickAt = now;
     this.dirty = false;
     this.liveDueAt = undefined;
+    const since = this.dirtySince;
+    this.dirtySince = undefined;
     const view = deps.view();
     if (!view) return { delivered: 0, failed: 0 };
     const pending = deps.outbox.head(MAX_PER_TICK);
@@ -111,7 +119,15 @@ export class InboxNotifier {
         }
       }),
     );
-    if (failed > 0 || plan.more || pending.length === MAX_PER_TICK) this.dirty = true;
+    if (failed > 0 || plan.more || pending.length === MAX_PER_TICK) {
+      this.dirty = true;
+      // What is still owed is as old as the oldest change this tick could not settle.
+      if (since !== undefined) this.dirtySince = Math.min(since, this.dirtySince ?? since);
+    }
+    // The age of the oldest coalesced change once the inboxes have it (after the RPCs returned).
+    if (since !== undefined && plan.updates.length > failed) {
+      deps.record?.({ stage: "inbox_staleness", ms: Math.max(0, deps.now() - since) });
+    }
     this.liveDueAt = plan.liveDueAt;
     this.recordOutcome(failed, view.lastSeq, plan.liveDueAt === undefined && !this.dirty);
     return { delivered: plan.updates.length - failed, failed };

@@ -52,4 +52,23 @@ describe("LiveBatcher", () => {
     vi.advanceTimersByTime(BATCH_WINDOW_MS);
     expect(sockets.sent[1]).toHaveLength(2); // the timer found nothing left
   });
+
+  it("records one fan-out point per frame built: the oldest message's wait from its ack", () => {
+    vi.useFakeTimers();
+    let now = 1000;
+    const points: number[] = [];
+    const batcher = new LiveBatcher(
+      fakeSockets(),
+      () => now,
+      (ms) => points.push(ms),
+    );
+    batcher.add(body(1)); // quiet: written in the turn of its ack
+    now += 3;
+    batcher.add(body(2));
+    now += 5;
+    batcher.add(body(3));
+    now += 8; // the window (16 ms after the first flush) ends
+    vi.advanceTimersByTime(BATCH_WINDOW_MS);
+    expect(points).toEqual([0, 13]);
+  });
 });

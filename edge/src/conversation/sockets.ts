@@ -56,6 +56,8 @@ export class Sockets {
   private readonly ctx: DurableObjectState;
   /** Every accepted socket's state; undefined until first needed after a (re)start. */
   private cache: Map<WebSocket, SocketState> | undefined;
+  /** The sockets whose device is typing: the alarm's planning reads these, not every socket. */
+  private readonly typists = new Set<WebSocket>();
   constructor(ctx: DurableObjectState) {
     this.ctx = ctx;
   }
@@ -66,20 +68,28 @@ export class Sockets {
       this.cache = new Map();
       for (const ws of this.ctx.getWebSockets()) {
         const state = stateOf(ws);
-        if (state) this.cache.set(ws, state);
+        if (state) this.track(ws, state);
       }
     }
     return this.cache;
   }
 
+  private track(ws: WebSocket, state: SocketState): void {
+    this.cache?.set(ws, state);
+    if (state.typingUntil !== undefined) this.typists.add(ws);
+    else this.typists.delete(ws);
+  }
+
   /** A socket was accepted (its attachment is already saved). */
   added(ws: WebSocket, state: SocketState): void {
-    this.states().set(ws, state);
+    this.states();
+    this.track(ws, state);
   }
 
   /** A socket closed: it gets nothing more. */
   removed(ws: WebSocket): void {
     this.cache?.delete(ws);
+    this.typists.delete(ws);
   }
 
   /** The socket's state from memory (the attachment only on a miss). */
@@ -88,7 +98,7 @@ export class Sockets {
     let state = states.get(ws);
     if (!state) {
       state = stateOf(ws) ?? undefined;
-      if (state) states.set(ws, state);
+      if (state) this.track(ws, state);
     }
     return state ?? null;
   }
@@ -96,7 +106,19 @@ export class Sockets {
   /** Persists a changed state (attachment) and keeps memory in step. */
   save(ws: WebSocket, state: SocketState): void {
     saveState(ws, state);
-    this.states().set(ws, state);
+    this.states();
+    this.track(ws, state);
+  }
+
+  /** The sockets of typing devices (O(typists), not O(sockets): the alarm plans from these). */
+  typing(): { ws: WebSocket; state: SocketState }[] {
+    this.states();
+    const result: { ws: WebSocket; state: SocketState }[] = [];
+    for (const ws of this.typists) {
+      const state = this.cache?.get(ws);
+      if (state) result.push({ ws, state });
+    }
+    return result;
   }
 
   all(): { ws: WebSocket; state: SocketState }[] {

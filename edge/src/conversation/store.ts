@@ -61,6 +61,7 @@ export class ConversationStore {
   readonly kv: SqlKv;
   /** Events bound for the regions (same database, same transactions). */
   readonly regionOutbox: RegionOutbox;
+  private readonly buckets = new Map<UserId, Bucket | undefined>();
   /** Pending notifications to the members' InboxDOs (same database, same transactions). */
   readonly inbox: InboxOutbox;
   /** Media that regions verified for members: what a media message may reference. */
@@ -93,6 +94,8 @@ export class ConversationStore {
     this.lastMessageCache = undefined;
     this.regionOutbox.retry.dropCache();
     this.inbox.retry.dropCache();
+    this.group.dropCache();
+    this.buckets.clear();
   }
 
   // ── metadata ──
@@ -316,14 +319,19 @@ export class ConversationStore {
   }
 
   // ── rate-limit buckets per user ──
+  // Read on every send: kept in memory once read (written through to SQLite, so a limit survives
+  // an eviction). The map holds one small entry per member who sent since the object woke up.
   userBucket(userId: UserId): Bucket | undefined {
+    if (this.buckets.has(userId)) return this.buckets.get(userId);
     const row = this.sql
       .exec<{ tokens: number; updated_at: number }>(
         "SELECT tokens, updated_at FROM user_buckets WHERE user_id = ?",
         userId,
       )
       .toArray()[0];
-    return row ? { tokens: row.tokens, updatedAt: row.updated_at } : undefined;
+    const bucket = row ? { tokens: row.tokens, updatedAt: row.updated_at } : undefined;
+    this.buckets.set(userId, bucket);
+    return bucket;
   }
   setUserBucket(userId: UserId, bucket: Bucket): void {
     this.sql.exec(
@@ -332,5 +340,6 @@ export class ConversationStore {
       bucket.tokens,
       bucket.updatedAt,
     );
+    this.buckets.set(userId, bucket);
   }
 }

@@ -1,0 +1,76 @@
+import type { EdgeMetricPoint, InboxUpdate } from "@edge-chat/protocol";
+import { describe, expect, it } from "vitest";
+import { InboxNotifier } from "./inbox-notifier.ts";
+import type { InboxOutbox } from "./inbox-outbox.ts";
+import type { ConversationStore } from "./store.ts";
+
+/** A notifier over in-memory stand-ins for its storage (the storage itself is tested in workerd). */
+function setup(fail: () => boolean) {
+  let now = 10_000;
+  let lastSeq = 0;
+  const kv = new Map<string, unknown>();
+  const store = {
+    kvGet: (scope: string, key: string) => kv.get(`${scope}:${key}`),
+    kvSet: (scope: string, key: string, value: unknown) => kv.set(`${scope}:${key}`, value),
+    kvDelete: (scope: string, key: string) => kv.delete(`${scope}:${key}`),
+    lastSeq: () => lastSeq,
+  } as unknown as ConversationStore;
+  const outbox = { count: () => 0, head: () => [], delivered: () => {} } as unknown as InboxOutbox;
+  const points: EdgeMetricPoint[] = [];
+  const delivered: InboxUpdate[] = [];
+  const notifier = new InboxNotifier({
+    outbox,
+    store,
+    view: () => ({
+      conversationId: "g:c",
+      kind: "group",
+      name: undefined,
+      createdAt: 1,
+      lastSeq,
+      last: undefined,
+    }),
+    members: () => [{ userId: "u1", readUpTo: 0, lastOwnSeq: 0 }],
+    liveUsers: () => new Set(),
+    now: () => now,
+    record: (point) => points.push(point),
+    deliver: async (update) => {
+      now += 4; // the RPC's round trip
+      if (fail()) throw new Error("inbox unreachable");
+      delivered.push(update);
+    },
+  });
+  const message = () => {
+    lastSeq++;
+    notifier.changed();
+  };
+  return { notifier, points, delivered, message, advance: (ms: number) => (now += ms) };
+}
+
+describe("InboxNotifier staleness", () => {
+  it("records the age of the oldest coalesced change when the inboxes have it, once per tick", async () => {
+    const { notifier, points, delivered, message, advance } = setup(() => false);
+    message();
+    advance(100);
+    message();
+    advance(300);
+    await notifier.tick();
+    expect(delivered.map((u) => u.lastSeq)).toEqual([2]);
+    expect(points).toEqual([{ stage: "inbox_staleness", ms: 404 }]);
+    await notifier.tick(); // nothing changed since: nothing delivered, nothing recorded
+    expect(points).toHaveLength(1);
+  });
+
+  it("keeps the oldest change's age across a failed tick", async () => {
+    let failing = true;
+    const { notifier, points, message, advance } = setup(() => failing);
+    message();
+    advance(500);
+    await notifier.tick();
+    expect(points).toEqual([]);
+    failing = false;
+    advance(1000);
+    message();
+    await notifier.tick();
+    expect(points).toEqual([{ stage: "inbox_staleness", ms: 1508 }]);
+  });
+});
