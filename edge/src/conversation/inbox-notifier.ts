@@ -10,11 +10,11 @@
 // member not watching the conversation, within LIVE_REFRESH_MS for one who is. Deliveries are
 // idempotent "set to at least" updates, so a retry or a resend after eviction is harmless; the
 // push decision stays in the InboxDO (inbox/service.ts), on the update it receives.
-import { type EdgeMetricPoint, type InboxUpdate, type UserId } from "@edge-chat/protocol";
+import type { EdgeMetricPoint, InboxUpdate, UserId } from "@edge-chat/protocol";
 import type { ConversationView } from "../inbox/domain/snapshot.ts";
+import { kvKey } from "../storage/kv.ts";
 import { planInboxUpdates, type SentMark } from "./domain/inbox-plan.ts";
 import type { InboxOutbox } from "./inbox-outbox.ts";
-import { kvKey } from "../storage/kv.ts";
 import type { ConversationStore } from "./store.ts";
 
 /** The coalescing interval: at most one round of inbox RPCs per conversation per tick. */
