@@ -27,6 +27,8 @@ import { createInternalApp } from "./internal-app.ts";
 import { ConversationService } from "./service.ts";
 import { MessageChanges } from "./changes-service.ts";
 import { GroupAdmin } from "./group-service.ts";
+import { InviteStore } from "./invite-store.ts";
+import { GroupInvites } from "./invites-service.ts";
 import { type SocketState, Sockets, sendFrame } from "./sockets.ts";
 import { ConversationStore } from "./store.ts";
 
@@ -49,16 +51,17 @@ export class ConversationDO extends DurableObject<Env> {
     this.config = loadConfig(env);
     const store = new ConversationStore(ctx.storage.sql);
     this.store = store;
+    const transaction = <T>(fn: () => T): T => {
+      try {
+        return ctx.storage.transactionSync(fn);
+      } catch (error) {
+        store.dropCache(); // rolled back: memory must not keep what disk did not
+        throw error;
+      }
+    };
     this.service = new ConversationService(
       store,
-      (fn) => {
-        try {
-          return ctx.storage.transactionSync(fn);
-        } catch (error) {
-          store.dropCache(); // rolled back: memory must not keep what disk did not
-          throw error;
-        }
-      },
+      transaction,
       this.config,
       { now: () => Date.now(), uuid: () => crypto.randomUUID() },
       () => this.inbox.changed(),
@@ -98,6 +101,12 @@ export class ConversationDO extends DurableObject<Env> {
         service: this.service,
         store: this.store,
         transaction: (fn) => ctx.storage.transactionSync(fn),
+      }),
+      invites: new GroupInvites({
+        service: this.service,
+        invites: new InviteStore(ctx.storage.sql),
+        transaction,
+        clock: { now: () => Date.now(), uuid: () => crypto.randomUUID() },
       }),
       sockets: this.sockets,
       live: this.live,

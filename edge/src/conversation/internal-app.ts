@@ -24,6 +24,7 @@ import type { RegionHistoryRequest } from "../region/history.ts";
 import { mediaInternalRoutes } from "./media-internal.ts";
 import { changesInternalRoutes } from "./changes-internal.ts";
 import { groupInternalRoutes } from "./group-internal.ts";
+import { invitesInternalRoutes } from "./invites-internal.ts";
 
 type Vars = { userId: UserId; conversationId: ConversationId };
 
@@ -31,6 +32,7 @@ export interface InternalHandlers {
   service: import("./service.ts").ConversationService;
   changes: import("./changes-service.ts").MessageChanges;
   group: import("./group-service.ts").GroupAdmin;
+  invites: import("./invites-service.ts").GroupInvites;
   sockets: import("./sockets.ts").Sockets;
   /** Live messages go out through the batcher, so system messages keep their place in order. */
   live: import("./live-batcher.ts").LiveBatcher;
@@ -111,6 +113,7 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
 
   app.route("/media", mediaInternalRoutes(h));
   app.route("/messages", changesInternalRoutes(h));
+  app.route("/invites", invitesInternalRoutes(h));
   app.route("/", groupInternalRoutes(h));
 
   app.post("/tickets", (c) => {
