@@ -78,6 +78,8 @@ export const InboxUpdate = z.object({
   preview: z.string().max(INBOX_PREVIEW_CHARS).optional(),
   /** The member's read watermark, raised to their own newest message. */
   readUpTo: Watermark,
+  /** The newest seq whose message mentions this member (a mention overrides mute for push). */
+  mentionSeq: Watermark.optional(),
 });
 export type InboxUpdate = z.infer<typeof InboxUpdate>;
 
@@ -154,5 +156,7 @@ export const PushNotification = z.object({
   /** Unread messages in the conversation, for a badge. */
   unread: Watermark,
   at: Timestamp,
+  /** A message this push covers mentions the recipient: it is sent even if they muted the chat. */
+  mentioned: z.boolean().optional(),
 });
 export type PushNotification = z.infer<typeof PushNotification>;

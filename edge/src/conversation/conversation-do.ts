@@ -84,7 +84,10 @@ export class ConversationDO extends DurableObject<Env> {
       now: () => Date.now(),
       deliver: async (update) => {
         const inboxes = this.env.INBOXES;
-        await inboxes.get(inboxes.idFromName(update.userId)).applyUpdate(update);
+        // The member's newest mention rides along, so their inbox can push through a mute.
+        const mentionSeq = store.changes.mentions.seqOf(update.userId);
+        const full = mentionSeq === undefined ? update : { ...update, mentionSeq };
+        await inboxes.get(inboxes.idFromName(update.userId)).applyUpdate(full);
       },
     });
     this.live = new LiveBatcher(this.sockets, () => Date.now());

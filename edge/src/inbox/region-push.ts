@@ -39,6 +39,7 @@ export function pushEventOf(
   if (notification.lastMessageKind !== undefined)
     event.lastMessageKind = notification.lastMessageKind;
   if (notification.preview !== undefined) event.preview = notification.preview;
+  if (notification.mentioned) event.mentioned = true;
   return event;
 }
 

@@ -120,6 +120,7 @@ export class InboxService {
     if (row.lastSenderId !== undefined) push.lastSenderId = row.lastSenderId;
     if (row.lastMessageKind !== undefined) push.lastMessageKind = row.lastMessageKind;
     if (row.preview !== undefined) push.preview = row.preview;
+    if (decision.mentioned) push.mentioned = true;
     return push;
   }
 
