@@ -136,8 +136,6 @@ export function createApp(): Hono<AppEnv> {
     ["get", ""],
     ["patch", ""],
     ["put", "/members/:userId/role"],
-    ["post", "/block"],
-    ["delete", "/block"],
     ["post", "/members"],
     ["delete", "/members/:userId"],
     ["post", "/messages"],
