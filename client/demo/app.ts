@@ -508,3 +508,40 @@ $("messages").addEventListener("click", (event) => {
   };
   act().catch((error: unknown) => showError(error));
 });
+
+// Mute: minutes, empty for "until I unmute", "u" to unmute (a mention still notifies).
+$("mute").addEventListener("click", () => {
+  const current = session;
+  if (!client || !current) return;
+  const choice = prompt("Mute for how many minutes? (empty: until unmuted, u: unmute)");
+  if (choice === null) return;
+  const api = client;
+  const act = async () => {
+    if (choice.trim() === "u") await api.unmute(current.conversationId);
+    else if (choice.trim() === "") await api.mute(current.conversationId);
+    else await api.mute(current.conversationId, Date.now() + Number(choice) * 60_000);
+  };
+  act().catch(showError);
+});
+
+// Invite: an admin makes a token and copies it; anyone pastes it under "Join".
+$("invite").addEventListener("click", () => {
+  const current = session;
+  if (!client || !current) return;
+  client
+    .createInvite(current.conversationId)
+    .then(async ({ token }) => {
+      await navigator.clipboard?.writeText(token).catch(() => undefined);
+      prompt("Invite token (copied): share it, then Join with it", token);
+    })
+    .catch(showError);
+});
+
+$("join-invite").addEventListener("click", () => {
+  const token = prompt("Invite token")?.trim();
+  if (!client || !token) return;
+  client
+    .joinByInvite(token)
+    .then((c) => openConversation(c.conversationId))
+    .catch(showError);
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorFromResponse, fetchDevToken, HttpApi } from "./http-api.ts";
+import { errorFromResponse, fetchDevToken, HttpApi, withMute } from "./http-api.ts";
 import { fakeFetch } from "./test-support/fakes.ts";
 import { makeEntry, makeMessage, uuidFor } from "./test-support/messages.ts";
 
@@ -186,5 +186,33 @@ describe("HttpApi", () => {
       path: "/dev/tokens",
       body: { userId: "alice" },
     });
+  });
+});
+
+describe("withMute", () => {
+  it("mutes for a time or for good, unmutes, and keeps every other setting", () => {
+    const base = { previews: false, muted: { "g:other": {} } };
+    expect(withMute(base, "g:team", 500)).toEqual({
+      previews: false,
+      muted: { "g:other": {}, "g:team": { until: 500 } },
+    });
+    expect(withMute(base, "g:team", null).muted["g:team"]).toEqual({});
+    expect(withMute(base, "g:other", undefined)).toEqual({ previews: false, muted: {} });
+    expect(base.muted).toEqual({ "g:other": {} });
+  });
+
+  it("HttpApi.mute reads the settings and writes them back with the conversation muted", async () => {
+    let stored: unknown = { previews: true, muted: {} };
+    const { http } = api((request) => {
+      if (request.path !== "/v1/notification-settings") return [404, undefined];
+      if (request.method === "PUT") stored = request.body;
+      return [200, stored];
+    });
+    await http.mute("g:team");
+    expect(stored).toEqual({ previews: true, muted: { "g:team": {} } });
+    await http.mute("g:team", 99);
+    expect(stored).toEqual({ previews: true, muted: { "g:team": { until: 99 } } });
+    await http.unmute("g:team");
+    expect(stored).toEqual({ previews: true, muted: {} });
   });
 });

@@ -14,6 +14,10 @@ import {
   type RegisterDeviceRequest,
   type UpdateDeviceRequest,
   type CreateGroupRequest,
+  CreatedInvite,
+  type CreateInviteRequest,
+  InviteList,
+  type InviteSummary,
   type DeleteRequest,
   EditHistory,
   type EditRequest,
@@ -260,6 +264,43 @@ export class HttpApi implements MediaTickets {
     return this.#call(NotificationSettings, "PUT", "/v1/notification-settings", settings);
   }
 
+  /**
+   * Mutes a conversation's pushes until `until` (ms since the epoch) or, without it, until unmuted.
+   * Messages still arrive and count as unread; a message that mentions me is pushed anyway.
+   */
+  async mute(conversationId: ConversationId, until?: number): Promise<NotificationSettings> {
+    const settings = await this.notificationSettings();
+    return this.setNotificationSettings(withMute(settings, conversationId, until ?? null));
+  }
+
+  async unmute(conversationId: ConversationId): Promise<NotificationSettings> {
+    const settings = await this.notificationSettings();
+    return this.setNotificationSettings(withMute(settings, conversationId, undefined));
+  }
+
+  /** Group admins: a new invite link; its `token` is shown only now. */
+  createInvite(
+    conversationId: ConversationId,
+    request: CreateInviteRequest = {},
+  ): Promise<CreatedInvite> {
+    return this.#call(CreatedInvite, "POST", `${conv(conversationId)}/invites`, request);
+  }
+
+  /** Group admins: the group's invite links, newest first (without tokens). */
+  async invites(conversationId: ConversationId): Promise<InviteSummary[]> {
+    return (await this.#call(InviteList, "GET", `${conv(conversationId)}/invites`)).invites;
+  }
+
+  async revokeInvite(conversationId: ConversationId, inviteId: string): Promise<void> {
+    const path = `${conv(conversationId)}/invites/${encodeURIComponent(inviteId)}`;
+    await this.#call(undefined, "DELETE", path);
+  }
+
+  /** Joins the group an invite token names; returns the group. */
+  joinByInvite(token: string): Promise<Conversation> {
+    return this.#call(Conversation, "POST", "/v1/invites/join", { token });
+  }
+
   /** A signed upload URL for one object of the conversation (members only). */
   mediaUploadTicket(
     conversationId: ConversationId,
@@ -374,4 +415,19 @@ export function errorFromResponse(status: number, body: unknown, headers?: Heade
     `HTTP ${status}`,
     Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {},
   );
+}
+
+/**
+ * Pure: the settings with one conversation muted until `until`, muted for good (null), or unmuted
+ * (undefined); everything else is kept.
+ */
+export function withMute(
+  settings: NotificationSettings,
+  conversationId: ConversationId,
+  until: number | null | undefined,
+): NotificationSettings {
+  const muted = { ...settings.muted };
+  if (until === undefined) delete muted[conversationId];
+  else muted[conversationId] = until === null ? {} : { until };
+  return { ...settings, muted };
 }

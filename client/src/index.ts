@@ -12,6 +12,7 @@ export {
   HttpApi,
   type HttpApiOptions,
   type MediaTickets,
+  withMute,
 } from "./http-api.ts";
 export { newClientMsgId } from "./ids.ts";
 export {

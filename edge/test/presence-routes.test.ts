@@ -5,6 +5,7 @@
 // Retry-After while another IP is unaffected.
 import { describe, expect, it } from "vitest";
 import { api, createGroup, users } from "./support/client.ts";
+import { connectInbox, listUntil, rowOf } from "./support/inbox-client.ts";
 
 const beat = (userId: string, deviceId: string, offline = false) =>
   api(userId, "POST", "/v1/presence/heartbeat", { deviceId, offline });
@@ -83,5 +84,54 @@ describe("global per-IP limit", () => {
       },
     );
     expect(res.status).toBe(200);
+  });
+});
+
+describe("presence and blocks", () => {
+  it("a block hides presence and last seen between the two, in groups too, until lifted", async () => {
+    const [a, b, c] = users(3, "pb");
+    const group = await createGroup(a!, [b!, c!]);
+    const direct = (await api(a!, "POST", "/v1/conversations/direct", { peerId: b })).body
+      .conversationId as string;
+    for (const u of [a!, b!, c!]) expect((await beat(u, `${u}-phone`)).status).toBe(204);
+    const seenBy = async (viewer: string) =>
+      (await api(viewer, "GET", `/v1/conversations/${group}/presence`)).body.presence;
+    expect(await seenBy(b!)).toEqual([
+      { userId: a, online: true },
+      { userId: c, online: true },
+    ]);
+    expect((await api(a!, "POST", `/v1/conversations/${direct}/block`)).status).toBe(204);
+    expect(await seenBy(b!)).toEqual([
+      { userId: a, online: false },
+      { userId: c, online: true },
+    ]);
+    expect(await seenBy(a!)).toEqual([
+      { userId: b, online: false },
+      { userId: c, online: true },
+    ]);
+    expect(await seenBy(c!)).toEqual([
+      { userId: a, online: true },
+      { userId: b, online: true },
+    ]);
+    // The direct peer's presence route says the same (no 404: that would reveal the block).
+    await listUntil(a!, (l) => rowOf(l, direct) !== undefined, "a's inbox has the direct chat");
+    const peer = await api(b!, "GET", `/v1/users/${a}/presence`);
+    expect([peer.status, peer.body]).toEqual([200, { userId: a, online: false }]);
+    // The live presence frames of the blocker's devices reach the blocked peer's inbox hidden.
+    await listUntil(b!, (l) => rowOf(l, direct) !== undefined, "b's inbox has the direct chat");
+    const watcher = await connectInbox(b!);
+    const phone = await connectInbox(a!);
+    expect(await watcher.next("presence", (f) => f.userId === a)).toMatchObject({
+      userId: a,
+      online: false,
+    });
+    expect(watcher.of("presence").filter((f) => f.userId === a && f.online)).toEqual([]);
+    phone.close();
+    watcher.close();
+    expect((await api(a!, "DELETE", `/v1/conversations/${direct}/block`)).status).toBe(204);
+    expect((await seenBy(b!))[0]).toEqual({ userId: a, online: true });
+    // A refused block (not a direct chat) mirrors nothing.
+    expect((await api(a!, "POST", `/v1/conversations/${group}/block`)).status).toBe(400);
+    expect((await seenBy(b!))[0]).toEqual({ userId: a, online: true });
   });
 });

@@ -114,3 +114,25 @@ describe("push", () => {
     expect((await pushesOf(a!)).pushes).toHaveLength(1);
   });
 });
+
+describe("push and mentions", () => {
+  it("a push covering a message that mentions the recipient says so (it overrides mute)", async () => {
+    const [a, b, c] = users(3, "pm");
+    const g = await createGroup(a!, [b!, c!]);
+    await send(a!, g, `hello @${b} and everyone`);
+    let forB: PushNotification[] = [];
+    let forC: PushNotification[] = [];
+    await eventually(
+      async () => {
+        forB = (await pushesOf(b!)).pushes.filter((p) => p.lastSeq >= 2);
+        forC = (await pushesOf(c!)).pushes.filter((p) => p.lastSeq >= 2);
+        return forB.length === 1 && forC.length === 1;
+      },
+      "mention pushes",
+      60_000,
+    );
+    expect(forB[0]).toMatchObject({ conversationId: g, lastSeq: 2, mentioned: true });
+    expect(forC[0]).toMatchObject({ conversationId: g, lastSeq: 2 });
+    expect(forC[0]).not.toHaveProperty("mentioned");
+  });
+});

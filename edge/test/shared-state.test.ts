@@ -62,6 +62,25 @@ function presenceContract(name: string, make: (ttlMs: number) => PresenceStore):
       await store.setHidden(a, false);
       expect(await store.read([a], t0 + 1)).toEqual([{ userId: a, online: true }]);
     });
+
+    it("hides presence both ways between a blocker and the blocked, from them only", async () => {
+      const store = make(60_000);
+      const [a, b, c] = [user(), user(), user()];
+      const t0 = Date.now();
+      for (const u of [a, b, c]) await store.heartbeat(u, "phone", t0);
+      await store.setBlocked(a, b, true);
+      const online = (u: string) => ({ userId: u, online: true });
+      const hidden = (u: string) => ({ userId: u, online: false });
+      expect(await store.read([a, c], t0 + 1, b)).toEqual([hidden(a), online(c)]);
+      expect(await store.read([b, c], t0 + 1, a)).toEqual([hidden(b), online(c)]);
+      expect(await store.read([a, b], t0 + 1, c)).toEqual([online(a), online(b)]);
+      expect(await store.read([a], t0 + 1)).toEqual([online(a)]);
+      expect([...(await store.blockedAmong(b, [a, c]))]).toEqual([a]);
+      expect([...(await store.blockedAmong(a, [b, c]))]).toEqual([b]);
+      await store.setBlocked(a, b, false);
+      expect(await store.read([a], t0 + 1, b)).toEqual([online(a)]);
+      expect((await store.blockedAmong(a, [b])).size).toBe(0);
+    });
   });
 }
 

@@ -85,6 +85,8 @@ export const InboxUpdate = z.object({
   preview: z.string().max(INBOX_PREVIEW_CHARS).optional(),
   /** The member's read watermark, raised to their own newest message. */
   readUpTo: Watermark,
+  /** The newest seq whose message mentions this member (a mention overrides mute for push). */
+  mentionSeq: Watermark.optional(),
 });
 export type InboxUpdate = z.infer<typeof InboxUpdate>;
 
@@ -175,5 +177,7 @@ export const PushNotification = z.object({
   at: Timestamp,
   /** Devices that need no push: connected now, or already delivered up to lastSeq. */
   skipDeviceIds: z.array(PresenceDeviceId).max(64).optional(),
+  /** A message this push covers mentions the recipient: it is sent even if they muted the chat. */
+  mentioned: z.boolean().optional(),
 });
 export type PushNotification = z.infer<typeof PushNotification>;

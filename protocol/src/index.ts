@@ -7,6 +7,7 @@ export * from "./errors.ts";
 export * from "./frames.ts";
 export * from "./http.ts";
 export * from "./inbox.ts";
+export * from "./invites.ts";
 export * from "./ids.ts";
 export * from "./json-text.ts";
 export * from "./limits.ts";

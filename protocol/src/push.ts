@@ -111,6 +111,8 @@ export const PushEvent = z.object({
   at: Timestamp,
   // Presence ids: registry ids for registered devices, any client id for the others.
   skipDeviceIds: z.array(PresenceDeviceId).max(64).default([]),
+  /** A covered message mentions the recipient: the notifier sends it through a mute. */
+  mentioned: z.boolean().optional(),
 });
 export type PushEvent = z.infer<typeof PushEvent>;
 

@@ -164,6 +164,8 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
     metrics,
   );
 
+  const s3 = s3MediaStore(config.media.s3);
+  const store = config.media.cdn ? withCdnDownloads(s3, config.media.cdn) : s3;
   const persister = config.persister.enabled
     ? new Persister({
         consumer: adapters.consumer(),
@@ -172,6 +174,7 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
         metrics,
         concurrency: config.persister.concurrency,
         maxUnknownAttempts: config.persister.maxUnknownAttempts,
+        media: s3,
       })
     : null;
   // The consumer joins its group in the background: ingest needs only the producer, and a join can
@@ -185,8 +188,6 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
       })
     : Promise.resolve();
 
-  const s3 = s3MediaStore(config.media.s3);
-  const store = config.media.cdn ? withCdnDownloads(s3, config.media.cdn) : s3;
   const sweeper =
     config.media.sweep.intervalSeconds > 0
       ? startUploadSweeper({

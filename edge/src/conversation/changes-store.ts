@@ -3,6 +3,7 @@
 // deleted for everyone (outliving the window, so an old deleted message stays deleted), the seqs
 // each member hid for themself, and which replies quote which message (to scrub quotes on delete).
 import type { Message, Seq, UserId } from "@edge-chat/protocol";
+import { MentionMarks } from "./mention-marks.ts";
 
 export const CHANGES_SCHEMA = `
 CREATE TABLE IF NOT EXISTS message_versions (
@@ -20,12 +21,15 @@ CREATE TABLE IF NOT EXISTS reply_quotes (
 
 export class ChangesStore {
   private readonly sql: SqlStorage;
+  /** Who was last mentioned where (for push: a mention overrides mute). */
+  readonly mentions: MentionMarks;
   /** Tells the ConversationStore a window row changed, so its in-memory newest message reloads. */
   private readonly messageChanged: () => void;
   constructor(sql: SqlStorage, messageChanged: () => void) {
     this.sql = sql;
     this.messageChanged = messageChanged;
     sql.exec(CHANGES_SCHEMA);
+    this.mentions = new MentionMarks(sql);
   }
 
   /** One message of the window, or undefined when it was trimmed (or never existed). */

@@ -29,6 +29,8 @@ import { sharedStateFor } from "../shared/index.ts";
 import { ConversationService } from "./service.ts";
 import { MessageChanges } from "./changes-service.ts";
 import { GroupAdmin } from "./group-service.ts";
+import { InviteStore } from "./invite-store.ts";
+import { GroupInvites } from "./invites-service.ts";
 import { type SocketState, Sockets, sendFrame } from "./sockets.ts";
 import { ConversationStore } from "./store.ts";
 
@@ -58,16 +60,17 @@ export class ConversationDO
     this.config = loadConfig(env);
     const store = new ConversationStore(ctx.storage.sql);
     this.store = store;
+    const transaction = <T>(fn: () => T): T => {
+      try {
+        return ctx.storage.transactionSync(fn);
+      } catch (error) {
+        store.dropCache(); // rolled back: memory must not keep what disk did not
+        throw error;
+      }
+    };
     this.service = new ConversationService(
       store,
-      (fn) => {
-        try {
-          return ctx.storage.transactionSync(fn);
-        } catch (error) {
-          store.dropCache(); // rolled back: memory must not keep what disk did not
-          throw error;
-        }
-      },
+      transaction,
       this.config,
       { now: () => Date.now(), uuid: () => crypto.randomUUID() },
       () => this.inbox.changed(),
@@ -95,7 +98,10 @@ export class ConversationDO
       record: (point) => this.metrics.record(point),
       deliver: async (update) => {
         const inboxes = this.env.INBOXES;
-        await inboxes.get(inboxes.idFromName(update.userId)).applyUpdate(update);
+        // The member's newest mention rides along, so their inbox can push through a mute.
+        const mentionSeq = store.changes.mentions.seqOf(update.userId);
+        const full = mentionSeq === undefined ? update : { ...update, mentionSeq };
+        await inboxes.get(inboxes.idFromName(update.userId)).applyUpdate(full);
       },
     });
     this.live = new LiveBatcher(
@@ -122,6 +128,12 @@ export class ConversationDO
         service: this.service,
         store: this.store,
         transaction: (fn) => ctx.storage.transactionSync(fn),
+      }),
+      invites: new GroupInvites({
+        service: this.service,
+        invites: new InviteStore(ctx.storage.sql),
+        transaction,
+        clock: { now: () => Date.now(), uuid: () => crypto.randomUUID() },
       }),
       sockets: this.sockets,
       live: this.live,

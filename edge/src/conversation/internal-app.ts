@@ -23,6 +23,7 @@ import type { InternalHandlers } from "./internal-handlers.ts";
 import { mediaInternalRoutes } from "./media-internal.ts";
 import { changesInternalRoutes } from "./changes-internal.ts";
 import { groupInternalRoutes } from "./group-internal.ts";
+import { invitesInternalRoutes } from "./invites-internal.ts";
 
 type Vars = { userId: UserId; conversationId: ConversationId };
 
@@ -89,6 +90,7 @@ export function createInternalApp(h: InternalHandlers): Hono<{ Variables: Vars }
 
   app.route("/media", mediaInternalRoutes(h));
   app.route("/messages", changesInternalRoutes(h));
+  app.route("/invites", invitesInternalRoutes(h));
   app.route("/", groupInternalRoutes(h));
 
   app.post("/tickets", (c) => {

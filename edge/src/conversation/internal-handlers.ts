@@ -5,6 +5,7 @@ import type { ConversationId, RegionHistoryPage, UserId } from "@edge-chat/proto
 import type { RegionHistoryRequest } from "../region/history.ts";
 import type { MessageChanges } from "./changes-service.ts";
 import type { GroupAdmin } from "./group-service.ts";
+import type { GroupInvites } from "./invites-service.ts";
 import type { LiveBatcher } from "./live-batcher.ts";
 import type { ConversationService } from "./service.ts";
 import type { Sockets } from "./sockets.ts";
@@ -13,6 +14,7 @@ export interface InternalHandlers {
   service: ConversationService;
   changes: MessageChanges;
   group: GroupAdmin;
+  invites: GroupInvites;
   sockets: Sockets;
   /** Live messages go out through the batcher, so system messages keep their place in order. */
   live: LiveBatcher;

@@ -15,5 +15,8 @@ export function enrichMessage(store: ConversationStore, message: Message): void 
     }
   }
   const mentions = mentionsIn(message, () => store.members());
-  if (mentions) message.mentions = mentions;
+  if (mentions) {
+    message.mentions = mentions;
+    store.changes.mentions.record(mentions, message.seq);
+  }
 }

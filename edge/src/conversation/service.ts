@@ -15,6 +15,7 @@ import {
   type Message,
   type SendAck,
   type SendRequest,
+  type SystemEvent,
   type UserId,
   type VerifiedMedia,
 } from "@edge-chat/protocol";
@@ -155,16 +156,28 @@ export class ConversationService {
   ): { conversation: Conversation; message: Message } {
     const { meta } = this.access(conversationId, actor);
     const change = addMember(meta, this.store.members(), actor, userId, role, this.clock.now());
+    return this.admit(meta, actor, change.member, change.event);
+  }
+
+  /**
+   * Writes a new member with the system message that records it (added by an admin, or joined by
+   * an invite: `actor` is who the message is from), in one transaction with `alsoInTransaction`.
+   */
+  admit(
+    meta: ConversationMeta,
+    actor: UserId,
+    member: Member,
+    event: SystemEvent,
+    alsoInTransaction?: () => void,
+  ): { conversation: Conversation; message: Message } {
     const message = this.transaction(() => {
-      this.store.insertMember(change.member);
-      const message = this.appendMessage(actor, undefined, {
-        kind: "system",
-        system: change.event,
-      });
+      alsoInTransaction?.();
+      this.store.insertMember(member);
+      const message = this.appendMessage(actor, undefined, { kind: "system", system: event });
       this.recordMembership(meta, [], message.seq);
       // A newcomer's list counts only what happened since they joined: the join itself.
       this.store.inbox.put(
-        memberUpdate(this.view(meta, message), userId, true, message.seq - 1),
+        memberUpdate(this.view(meta, message), member.userId, true, message.seq - 1),
         this.clock.now(),
       );
       this.inboxChanged();

@@ -6,6 +6,8 @@ import {
   CreateDirectRequest,
   CreateGroupRequest,
   directConversationId,
+  inviteConversationId,
+  JoinInviteRequest,
   parseWith,
   UserId,
 } from "@edge-chat/protocol";
@@ -120,14 +122,20 @@ export function createApp(): Hono<AppEnv> {
     return forward(c, newGroupId(), "/group", c.get("userId"), body, true);
   });
 
+  // The token names its group: the group's DO checks the token's secret (see protocol/invites.ts).
+  app.post("/v1/invites/join", async (c) => {
+    const body = parseWith(JoinInviteRequest, await jsonBody(c.req.raw));
+    const conversationId = inviteConversationId(body.token);
+    if (!conversationId) throw new ChatError("not_found", "no such invite");
+    return forward(c, conversationId, "/invites/join", c.get("userId"), body);
+  });
+
   // Everything else under a conversation goes to its DO as-is (path after the id).
   const passthrough = [
     ["post", "/tickets"],
     ["get", ""],
     ["patch", ""],
     ["put", "/members/:userId/role"],
-    ["post", "/block"],
-    ["delete", "/block"],
     ["post", "/members"],
     ["delete", "/members/:userId"],
     ["post", "/messages"],
@@ -140,6 +148,9 @@ export function createApp(): Hono<AppEnv> {
     ["put", "/messages/:seq/reaction"],
     ["get", "/messages/:seq/edits"],
     ["get", "/messages/:seq/reactions"],
+    ["post", "/invites"],
+    ["get", "/invites"],
+    ["delete", "/invites/:inviteId"],
   ] as const;
   for (const [method, suffix] of passthrough) {
     app[method](`/v1/conversations/:id${suffix}`, async (c) => {

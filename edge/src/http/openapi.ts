@@ -10,6 +10,8 @@ import {
   ConversationPresence,
   CreateDirectRequest,
   CreateGroupRequest,
+  CreatedInvite,
+  CreateInviteRequest,
   DeleteRequest,
   DeviceList,
   DeviceSummary,
@@ -24,6 +26,8 @@ import {
   InboxClientFrame,
   InboxList,
   InboxServerFrame,
+  InviteList,
+  JoinInviteRequest,
   MediaDownloadTicket,
   MediaUploadRequest,
   MediaUploadTicket,
@@ -182,6 +186,42 @@ export const ROUTES: RouteDoc[] = [
     auth: "bearer",
     responses: { 204: null },
     errors: [...CONV, "invalid_request"],
+  },
+  {
+    method: "post",
+    path: "/v1/conversations/{id}/invites",
+    summary:
+      "Creates an invite link (group admins): a token shown once, optionally expiring and limited in uses.",
+    auth: "bearer",
+    request: CreateInviteRequest,
+    responses: { 201: CreatedInvite },
+    errors: [...CONV, "invalid_request", "forbidden", "rate_limited"],
+  },
+  {
+    method: "get",
+    path: "/v1/conversations/{id}/invites",
+    summary: "The group's invite links, newest first, without their tokens (group admins).",
+    auth: "bearer",
+    responses: { 200: InviteList },
+    errors: [...CONV, "forbidden"],
+  },
+  {
+    method: "delete",
+    path: "/v1/conversations/{id}/invites/{inviteId}",
+    summary: "Revokes an invite link (group admins); a system message records it.",
+    auth: "bearer",
+    responses: { 204: null },
+    errors: [...CONV, "invalid_request", "forbidden", "conflict"],
+  },
+  {
+    method: "post",
+    path: "/v1/invites/join",
+    summary:
+      "Joins the group an invite token names. A wrong, revoked, expired or used-up token is not_found; a member gets conflict.",
+    auth: "bearer",
+    request: JoinInviteRequest,
+    responses: { 200: Conversation },
+    errors: [...AUTHED, "invalid_request", "not_found", "conflict", "rate_limited"],
   },
   {
     method: "post",
@@ -489,6 +529,8 @@ const NAMED: Record<string, z.ZodType> = {
   ServerFrame,
   InboxClientFrame,
   InboxServerFrame,
+  InviteList,
+  JoinInviteRequest,
 };
 
 type Json = Record<string, unknown>;

@@ -1,10 +1,12 @@
 // Presence routes: a device's heartbeat (any socket open: inbox or conversation), the caller's
 // last-seen privacy, and the presence of a conversation's members for any member (groups too).
 // Membership is the ConversationDO's answer to GET /v1/conversations/:id as the caller (a
-// non-member gets its 404); the presence itself is one pipelined Redis read for all members.
+// non-member gets its 404); the presence itself is one pipelined Redis read for all members, which
+// also hides the members the caller blocks or is blocked by (the block routes keep that mirror).
 import {
   Conversation,
   type ConversationPresence,
+  directMembers,
   PresenceHeartbeat,
   PresenceSettings,
   parseWith,
@@ -47,9 +49,32 @@ export function presenceRoutes(): Hono<AppEnv> {
     const conversation = parseWith(Conversation, await response.json());
     const others = conversation.members.map((m) => m.userId).filter((id) => id !== viewer);
     const body: ConversationPresence = {
-      presence: await presence(c.env).read(others, Date.now()),
+      presence: await presence(c.env).read(others, Date.now(), viewer),
     };
     return c.json(body);
   });
+
+  // Block and unblock are decided by the direct chat's ConversationDO; once it agrees, the block
+  // is mirrored into the presence store so presence reads hide the pair from each other. Should
+  // the mirror write fail, the caller gets an error and retries (both calls are idempotent).
+  app.use("/v1/conversations/:id/block", requireUser);
+  for (const [method, blocked] of [
+    ["post", true],
+    ["delete", false],
+  ] as const) {
+    app[method]("/v1/conversations/:id/block", async (c) => {
+      const conversationId = conversationIdOf(c.req.param("id"));
+      const viewer = c.get("userId");
+      const stub = c.env.CONVERSATIONS.get(c.env.CONVERSATIONS.idFromName(conversationId));
+      const response = await stub.fetch(
+        internalRequest(c.req.raw, conversationId, "/block", viewer),
+      );
+      const peer = directMembers(conversationId)?.find((id) => id !== viewer);
+      if (response.ok && peer !== undefined) {
+        await presence(c.env).setBlocked(viewer, peer, blocked);
+      }
+      return response;
+    });
+  }
   return app;
 }

@@ -27,6 +27,7 @@ import type { InboxRpc } from "./rpc.ts";
 import { InboxService } from "./service.ts";
 import { InboxStore } from "./store.ts";
 import { sharedStateFor } from "../shared/index.ts";
+import { blockedPresence } from "../presence/ports.ts";
 import { type SocketIdentity, SocketObject } from "../sockets/socket-object.ts";
 
 /** A device socket's attachment: who, and the negotiated protocol version. */
@@ -119,7 +120,15 @@ export class InboxDO extends SocketObject<Env, DeviceState> implements InboxRpc 
 
   /** The owner's presence for `viewer`; null (→ 404) unless they share a direct conversation. */
   async presenceFor(owner: UserId, viewer: UserId): Promise<Presence | null> {
-    return this.service.presenceFor(owner, viewer, this.devices().length > 0);
+    const presence = this.service.presenceFor(owner, viewer, this.devices().length > 0);
+    if (!presence) return null;
+    // A block either way hides presence and last seen (shown like a hidden user, not a 404).
+    const blocked = await this.presenceStore().blockedAmong(owner, [viewer]);
+    return blocked.size > 0 ? blockedPresence(owner) : presence;
+  }
+
+  private presenceStore() {
+    return sharedStateFor(this.config).presence;
   }
 
   /** A direct-chat peer's presence changed: tell this user's devices (if they are still peers). */
@@ -197,15 +206,22 @@ export class InboxDO extends SocketObject<Env, DeviceState> implements InboxRpc 
   private announce(owner: UserId, online: boolean): void {
     const presence = this.service.presence(owner, online);
     const inboxes = this.env.INBOXES;
-    const calls = this.service.directPeers(owner).map(async (peer) => {
-      await inboxes.get(inboxes.idFromName(peer)).peerPresence(peer, presence);
-    });
+    const peers = this.service.directPeers(owner);
+    const fanOut = async () => {
+      // Peers on either side of a block see the owner as hidden (one pipelined read for all).
+      const blocked = await this.presenceStore().blockedAmong(owner, peers);
+      const results = await Promise.allSettled(
+        peers.map(async (peer) => {
+          const shown = blocked.has(peer) ? blockedPresence(owner) : presence;
+          await inboxes.get(inboxes.idFromName(peer)).peerPresence(peer, shown);
+        }),
+      );
+      for (const r of results) {
+        if (r.status === "rejected") console.warn("presence fan-out failed", String(r.reason));
+      }
+    };
     this.ctx.waitUntil(
-      Promise.allSettled(calls).then((results) => {
-        for (const r of results) {
-          if (r.status === "rejected") console.warn("presence fan-out failed", String(r.reason));
-        }
-      }),
+      fanOut().catch((error) => console.warn("presence fan-out failed", String(error))),
     );
   }
 

@@ -26,6 +26,7 @@ export function pushEventOf(notification: PushNotification, pushId: string): Pus
   if (notification.lastMessageKind !== undefined)
     event.lastMessageKind = notification.lastMessageKind;
   if (notification.preview !== undefined) event.preview = notification.preview;
+  if (notification.mentioned) event.mentioned = true;
   return event;
 }
 

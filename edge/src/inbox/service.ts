@@ -129,6 +129,7 @@ export class InboxService {
     if (row.lastSenderId !== undefined) push.lastSenderId = row.lastSenderId;
     if (row.lastMessageKind !== undefined) push.lastMessageKind = row.lastMessageKind;
     if (row.preview !== undefined) push.preview = row.preview;
+    if (decision.mentioned) push.mentioned = true;
     this.pushes.put(crypto.randomUUID(), push, now);
     return push;
   }

@@ -16,10 +16,14 @@ export interface SharedState {
   ipLimiter: GlobalLimiter;
 }
 
-const built = new WeakMap<Config, SharedState>();
+// Keyed by the settings that shape the state, not by the Config object: the Worker and each
+// Durable Object get their own `env` (so their own Config), yet in-isolate stand-ins must be one
+// store for all of them, or a block or heartbeat written by the Worker is unseen by an InboxDO.
+const built = new Map<string, SharedState>();
 
 export function sharedStateFor(config: Config): SharedState {
-  let state = built.get(config);
+  const key = JSON.stringify([config.redis ?? null, config.presenceTtlMs, config.globalRate]);
+  let state = built.get(key);
   if (state) return state;
   const { user, ip, timeoutMs } = config.globalRate;
   if (config.redis) {
@@ -41,6 +45,6 @@ export function sharedStateFor(config: Config): SharedState {
       ipLimiter: memoryLimiter(ip),
     };
   }
-  built.set(config, state);
+  built.set(key, state);
   return state;
 }

@@ -4,11 +4,15 @@
 // persister runs one conversation's steps strictly in order.
 import type { RegionEvent } from "@edge-chat/protocol";
 import type { Repositories } from "../repositories/ports.ts";
-import { applyMessageEffects } from "./changes.ts";
+import { applyMessageEffects, type MediaDeleter } from "./changes.ts";
 import type { Step } from "./coalesce.ts";
 import { planMembership } from "./merge.ts";
 
-export async function applyStep<R>(repos: Repositories, step: Step<R>): Promise<void> {
+export async function applyStep<R>(
+  repos: Repositories,
+  step: Step<R>,
+  media?: MediaDeleter,
+): Promise<void> {
   if (step.kind === "membership") return applyMembership(repos, step.event);
   // Both writes in parallel: the records are committed only once both succeeded, so a failure of
   // either replays the whole step (the head can run ahead of the rows only until that replay).
@@ -18,7 +22,7 @@ export async function applyStep<R>(repos: Repositories, step: Step<R>): Promise<
   ]);
   // Edits, deletions, reactions and reply/mention annotations: one write per change, never per
   // member, and order-proof through their write versions (changes.ts), so in sequence is enough.
-  for (const message of step.messages) await applyMessageEffects(repos, message);
+  for (const message of step.messages) await applyMessageEffects(repos, message, media);
 }
 
 /**

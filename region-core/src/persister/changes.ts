@@ -5,17 +5,30 @@
 import { type ChangeMessage, isChange, type Message } from "@edge-chat/protocol";
 import type { Repositories } from "../repositories/ports.ts";
 
-export async function applyMessageEffects(repos: Repositories, message: Message): Promise<void> {
-  if (isChange(message)) return applyChange(repos, message);
+/** Removes objects from the media store (a delete for everyone takes the message's media too). */
+export interface MediaDeleter {
+  delete(key: string): Promise<void>;
+}
+
+export async function applyMessageEffects(
+  repos: Repositories,
+  message: Message,
+  media?: MediaDeleter,
+): Promise<void> {
+  if (isChange(message)) return applyChange(repos, message, media);
   if (message.quote || message.mentions) await repos.messageChanges.annotate(message);
 }
 
-async function applyChange(repos: Repositories, change: ChangeMessage): Promise<void> {
+async function applyChange(
+  repos: Repositories,
+  change: ChangeMessage,
+  media: MediaDeleter | undefined,
+): Promise<void> {
   switch (change.content.kind) {
     case "edit":
       return applyEdit(repos, change, change.content);
     case "delete":
-      return applyDelete(repos, change, change.content);
+      return applyDelete(repos, change, change.content, media);
     case "reaction":
       return applyReaction(repos, change, change.content);
   }
@@ -36,12 +49,28 @@ async function applyEdit(repos: Repositories, change: Message, edit: ContentOf<"
   });
 }
 
-async function applyDelete(repos: Repositories, change: Message, del: ContentOf<"delete">) {
+/** The object keys a stored message references (the media, its thumbnail and poster). */
+export function mediaKeysOf(message: Message | null | undefined): string[] {
+  const content = message?.content;
+  if (!content || !("media" in content)) return [];
+  const { objectKey, thumbnailKey, posterKey } = content.media;
+  return [objectKey, thumbnailKey, posterKey].filter((k): k is string => k !== undefined);
+}
+
+async function applyDelete(
+  repos: Repositories,
+  change: Message,
+  del: ContentOf<"delete">,
+  media: MediaDeleter | undefined,
+) {
   // The scrub list names rows by seq; which are edits and which replies is read from them.
   const rows = await Promise.all(
     del.scrub.map((seq) => repos.messages.get(change.conversationId, seq)),
   );
   const target = await repos.messages.get(change.conversationId, del.targetSeq);
+  // The objects go before the tombstone: while the row still names them a failed delete is
+  // retried with the step; once tombstoned, a replay finds no keys (S3 deletes are idempotent).
+  if (media) await Promise.all(mediaKeysOf(target).map((key) => media.delete(key)));
   await repos.messageChanges.delete(
     change.conversationId,
     // The target's sender names the deleted quote; an unknown target (older than storage) falls

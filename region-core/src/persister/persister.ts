@@ -15,6 +15,7 @@ import { retryUntilStopped, Stopping } from "../events/stoppable-retry.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Repositories } from "../repositories/ports.ts";
 import { applyStep } from "./apply.ts";
+import type { MediaDeleter } from "./changes.ts";
 import { coalesce, type Step } from "./coalesce.ts";
 import { committableOffset, groupByKey, runBounded } from "./plan.ts";
 import { deadLetterHeaders, decodeRecord, escalate } from "./records.ts";
@@ -38,6 +39,8 @@ export interface PersisterOptions {
   /** Attempts for an unexpected (non-ChatError) failure before it is dead-lettered. */
   maxUnknownAttempts: number;
   retry?: RetryPolicy;
+  /** Where a delete for everyone removes the message's media objects (none: objects are kept). */
+  media?: MediaDeleter;
 }
 
 export class Persister {
@@ -115,7 +118,7 @@ export class Persister {
   private async applyOrSplit(batch: ConsumedBatch, step: Step<Valid>): Promise<void> {
     try {
       await this.retrying((attempt) =>
-        applyStep(this.options.repositories, step).catch((error: unknown) => {
+        applyStep(this.options.repositories, step, this.options.media).catch((error: unknown) => {
           throw escalate(error, attempt, this.options.maxUnknownAttempts);
         }),
       );

@@ -48,6 +48,17 @@ describe("applySettings", () => {
     );
   });
 
+  it("a mention goes through a mute, never through do-not-disturb", () => {
+    const mentioned = { ...event, mentioned: true };
+    expect(applySettings(mentioned, { previews: true, muted: { "g:team": {} } }, 100)).toEqual({
+      kind: "send",
+      event: mentioned,
+    });
+    expect(
+      applySettings(mentioned, { previews: true, doNotDisturb: {}, muted: { "g:team": {} } }, 100),
+    ).toEqual({ kind: "suppress", reason: "do_not_disturb" });
+  });
+
   it("drops sender and text when previews are off", () => {
     const decision = applySettings(event, { previews: false, muted: {} }, 100);
     expect(decision.kind).toBe("send");

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, inject } from "vitest";
 import type { MediaConfig } from "../../src/config.ts";
 import { s3MediaStore } from "../../src/media/s3.ts";
 import { embeddedTestStore, type TestStore, versitygwSettings } from "../media-stores.ts";
+import { mediaDeleteContract } from "./media-delete.contract.ts";
 import { mediaStoreContract } from "./media-store.contract.ts";
 
 const services = inject("services");
@@ -40,3 +41,5 @@ mediaStoreContract(
   "versitygw (real S3 server)",
   factory(() => versitygwSettings(services)),
 );
+mediaDeleteContract("embedded store", () => s3MediaStore(embedded.settings));
+mediaDeleteContract("versitygw (real S3 server)", () => s3MediaStore(versitygwSettings(services)));

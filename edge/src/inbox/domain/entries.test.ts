@@ -18,6 +18,14 @@ const update = (over: Partial<InboxUpdate> = {}): InboxUpdate => ({
 });
 
 describe("mergeUpdate", () => {
+  it("keeps the newest mention whichever update arrives first", () => {
+    const first = mergeUpdate(undefined, update({ mentionSeq: 3 })).row;
+    expect(mergeUpdate(first, update({ lastSeq: 5 })).row.mentionSeq).toBe(3);
+    expect(mergeUpdate(first, update({ lastSeq: 5, mentionSeq: 5 })).row.mentionSeq).toBe(5);
+    expect(mergeUpdate(first, update({ lastSeq: 2, mentionSeq: 2 })).row.mentionSeq).toBe(3);
+    expect(mergeUpdate(undefined, update()).row).not.toHaveProperty("mentionSeq");
+  });
+
   it("a first update creates the row", () => {
     const { row, changed, newMessages } = mergeUpdate(undefined, update());
     expect(changed).toBe(true);

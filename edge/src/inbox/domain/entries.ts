@@ -28,6 +28,9 @@ export function mergeUpdate(stored: InboxRow | undefined, update: InboxUpdate): 
     lastSeq: Math.max(stored.lastSeq, incoming.lastSeq),
     readUpTo: Math.max(stored.readUpTo, incoming.readUpTo),
   };
+  // Like the watermarks, the newest mention only moves forward (the push rule reads it).
+  const mentionSeq = Math.max(stored.mentionSeq ?? 0, incoming.mentionSeq ?? 0);
+  if (mentionSeq > 0) row.mentionSeq = mentionSeq;
   const changed = JSON.stringify(canonical(row)) !== JSON.stringify(canonical(stored));
   return { row, changed, newMessages: Math.max(0, incoming.lastSeq - stored.lastSeq) };
 }

@@ -29,7 +29,21 @@ describe("decidePush", () => {
       kind: "send",
       count: 3,
       state: { lastPushAt: 10_000, pushedUpToSeq: 3 },
+      mentioned: false,
     });
+  });
+
+  it("marks a push mentioned when a message it covers (unread, not pushed before) mentions the owner", () => {
+    const send = (over: Partial<PushInput>) => {
+      const d = decidePush(input(over));
+      return d.kind === "send" && d.mentioned;
+    };
+    expect(send({ row: row({ mentionSeq: 2 }) })).toBe(true);
+    // Mentioned in a message an earlier push covered, or one already read: not this push's news.
+    expect(send({ row: row({ mentionSeq: 2 }), state: { lastPushAt: 0, pushedUpToSeq: 2 } })).toBe(
+      false,
+    );
+    expect(send({ row: row({ mentionSeq: 2, readUpTo: 2 }) })).toBe(false);
   });
 
   it("never pushes while a device is connected, to non-members, or when all is read", () => {
@@ -55,6 +69,7 @@ describe("decidePush", () => {
       kind: "send",
       count: 2,
       state: { lastPushAt: 13_000, pushedUpToSeq: 5 },
+      mentioned: false,
     });
   });
 

@@ -26,7 +26,8 @@ export type PushDecision =
   | { kind: "none" }
   /** Not yet: within the collapse window; decide again at `at`. */
   | { kind: "later"; at: number }
-  | { kind: "send"; count: number; state: PushState };
+  /** `mentioned`: a message this push covers mentions the owner (it overrides mute). */
+  | { kind: "send"; count: number; state: PushState; mentioned: boolean };
 
 export function decidePush(input: PushInput): PushDecision {
   const { owner, row, state, online, now, collapseMs } = input;
@@ -38,5 +39,10 @@ export function decidePush(input: PushInput): PushDecision {
   if (state.lastPushAt !== undefined && now < state.lastPushAt + collapseMs) {
     return { kind: "later", at: state.lastPushAt + collapseMs };
   }
-  return { kind: "send", count: pending, state: { lastPushAt: now, pushedUpToSeq: row.lastSeq } };
+  return {
+    kind: "send",
+    count: pending,
+    state: { lastPushAt: now, pushedUpToSeq: row.lastSeq },
+    mentioned: (row.mentionSeq ?? 0) > Math.max(state.pushedUpToSeq, row.readUpTo),
+  };
 }
