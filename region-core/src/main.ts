@@ -14,9 +14,10 @@ import {
   createKafka,
   ensureTopics,
   kafkaConsumer,
-  kafkaPublisher,
+  mainThreadProducer,
 } from "./events/kafka.ts";
 import type { EventConsumer, EventPublisher } from "./events/ports.ts";
+import { startProducerThread } from "./events/producer-thread.ts";
 import { instrumentConsumer, instrumentPublisher, instrumentRepositories } from "./instrument.ts";
 import { withCdnDownloads } from "./media/cdn.ts";
 import { s3MediaStore } from "./media/s3.ts";
@@ -93,7 +94,13 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
       config.kafka.partitions,
       config.kafka.replicationFactor,
     );
-    const producer = await connectProducer(kafka);
+    const producer =
+      config.kafka.producerThread === "worker"
+        ? await startProducerThread({
+            brokers: config.kafka.brokers,
+            clientId: config.kafka.clientId,
+          })
+        : mainThreadProducer(await connectProducer(kafka));
     return { producer, ms: Date.now() - started };
   })();
   const cassandraReady = (async () => {
@@ -109,8 +116,8 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
     `region-core ${config.regionId}: Kafka producer ready in ${kafkaMs} ms, Cassandra in ${cassandraMs} ms (process up ${Math.round(process.uptime() * 1000)} ms)`,
   );
   return {
-    publisher: kafkaPublisher(producer, config.kafka.topic),
-    deadLetters: kafkaPublisher(producer, config.kafka.dlqTopic),
+    publisher: producer.publisher(config.kafka.topic),
+    deadLetters: producer.publisher(config.kafka.dlqTopic),
     consumer: () =>
       kafkaConsumer(kafka, {
         topic: config.kafka.topic,
@@ -120,8 +127,8 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
       }),
     repositories: cassandra.repositories,
     push: {
-      publisher: kafkaPublisher(producer, config.push.topic),
-      deadLetters: kafkaPublisher(producer, config.push.dlqTopic),
+      publisher: producer.publisher(config.push.topic),
+      deadLetters: producer.publisher(config.push.dlqTopic),
       consumer: () =>
         kafkaConsumer(kafka, {
           topic: config.push.topic,
@@ -132,7 +139,7 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
       settings: cassandraNotificationSettings(cassandra.session),
     },
     close: async () => {
-      await producer.disconnect();
+      await producer.close();
       await cassandra.close();
     },
   };

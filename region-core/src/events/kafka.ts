@@ -67,7 +67,10 @@ export async function connectProducer(kafka: Kafka): Promise<Producer> {
 }
 
 function toBuffer(value: OutgoingRecord["value"]): Buffer | string | null {
-  return value instanceof Uint8Array ? Buffer.from(value) : value;
+  // A view over the same memory, not a copy (values from the producer thread are views already).
+  return value instanceof Uint8Array
+    ? Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+    : value;
 }
 
 /**
@@ -91,6 +94,20 @@ export function kafkaPublisher(producer: Producer, topic: string): EventPublishe
       throw new ChatError("unavailable", "event log unavailable", { cause: error });
     }
   });
+}
+
+/** A connected producer and its publishers, wherever it runs (here, or producer-thread.ts). */
+export interface ProducerHandle {
+  publisher(topic: string): EventPublisher;
+  close(): Promise<void>;
+}
+
+/** The producer on the calling thread (KAFKA_PRODUCER_THREAD=main). */
+export function mainThreadProducer(producer: Producer): ProducerHandle {
+  return {
+    publisher: (topic) => kafkaPublisher(producer, topic),
+    close: () => producer.disconnect(),
+  };
 }
 
 export interface KafkaConsumerSettings {
