@@ -3,6 +3,7 @@
 import { type CqlConfig, CqlError, parseCqlConfig } from "@edge-chat/cql";
 import { ChatError, DEVICE_LIMITS, jsonText } from "@edge-chat/protocol";
 import { z } from "zod";
+import { type KafkaSecurity, SASL_MECHANISMS } from "./events/kafka-security.ts";
 import type { CdnConfig } from "./media/cdn.ts";
 import { FcmServiceAccount } from "./push/providers/fcm.ts";
 
@@ -59,6 +60,16 @@ const Env = z.object({
   // Where the producer runs: "worker", a thread of its own (events/producer-thread.ts: the API and
   // kafkajs's encoding overlap, 2-3x the ingest rate of "main" in bench/src/ingest.ts), or "main".
   KAFKA_PRODUCER_THREAD: z.enum(["worker", "main"]).default("worker"),
+  // Client security (events/kafka-security.ts): TLS with the system's CAs or KAFKA_TLS_CA (PEM),
+  // SASL with a username and password; PLAIN only over TLS.
+  KAFKA_TLS: bool.default(false),
+  KAFKA_TLS_CA: z
+    .string()
+    .refine((pem) => pem.includes("-----BEGIN CERTIFICATE-----"), "must be PEM certificates")
+    .optional(),
+  KAFKA_SASL_MECHANISM: z.enum(["none", ...SASL_MECHANISMS]).default("none"),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
   // The persister's group membership. A member that dies without leaving (SIGKILL, a broker restart
   // that drops its session) holds its partitions until the session times out, so the timeout is
   // the floor of recovery: 6 s is the broker's default group.min.session.timeout.ms. kafkajs
@@ -185,6 +196,7 @@ export interface Config {
     partitions: number;
     replicationFactor: number;
     producerThread: "worker" | "main";
+    security: KafkaSecurity;
     consumer: {
       sessionTimeoutMs: number;
       heartbeatIntervalMs: number;
@@ -291,6 +303,27 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   if (e.ADAPTERS === "real" && keys.kind === "none") {
     throw new ChatError("invalid_request", "ADAPTERS=real needs SERVICE_JWKS or SERVICE_JWKS_URL");
   }
+  if (e.KAFKA_TLS_CA !== undefined && !e.KAFKA_TLS) {
+    throw new ChatError("invalid_request", "KAFKA_TLS_CA needs KAFKA_TLS=true");
+  }
+  if (e.KAFKA_SASL_MECHANISM === "none") {
+    if (e.KAFKA_SASL_USERNAME !== undefined || e.KAFKA_SASL_PASSWORD !== undefined) {
+      throw new ChatError(
+        "invalid_request",
+        "KAFKA_SASL_USERNAME/PASSWORD need KAFKA_SASL_MECHANISM",
+      );
+    }
+  } else if (e.KAFKA_SASL_USERNAME === undefined || e.KAFKA_SASL_PASSWORD === undefined) {
+    throw new ChatError(
+      "invalid_request",
+      "KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD",
+    );
+  } else if (e.KAFKA_SASL_MECHANISM === "plain" && !e.KAFKA_TLS) {
+    throw new ChatError(
+      "invalid_request",
+      "KAFKA_SASL_MECHANISM=plain sends the password as is: it needs KAFKA_TLS=true",
+    );
+  }
   if (e.KAFKA_HEARTBEAT_INTERVAL_MS * 3 > e.KAFKA_SESSION_TIMEOUT_MS) {
     throw new ChatError(
       "invalid_request",
@@ -331,6 +364,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       partitions: e.KAFKA_PARTITIONS,
       replicationFactor: e.KAFKA_REPLICATION_FACTOR,
       producerThread: e.KAFKA_PRODUCER_THREAD,
+      security: kafkaSecurity(e),
       consumer: {
         sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
         heartbeatIntervalMs: e.KAFKA_HEARTBEAT_INTERVAL_MS,
@@ -375,5 +409,20 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     push: pushConfig(e),
+  };
+}
+
+/** The validated Kafka security settings (the cross-checks are in loadConfig). */
+function kafkaSecurity(e: z.infer<typeof Env>): KafkaSecurity {
+  return {
+    tls: e.KAFKA_TLS ? { ca: e.KAFKA_TLS_CA } : null,
+    sasl:
+      e.KAFKA_SASL_MECHANISM === "none"
+        ? null
+        : {
+            mechanism: e.KAFKA_SASL_MECHANISM,
+            username: e.KAFKA_SASL_USERNAME ?? "",
+            password: e.KAFKA_SASL_PASSWORD ?? "",
+          },
   };
 }

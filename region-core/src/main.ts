@@ -85,7 +85,12 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
     "./devices/cassandra.ts"
   );
   const started = Date.now();
-  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId });
+  const kafkaSettings = {
+    brokers: config.kafka.brokers,
+    clientId: config.kafka.clientId,
+    security: config.kafka.security,
+  };
+  const kafka = createKafka(kafkaSettings);
   // Kafka and Cassandra side by side: a restart is as slow as the slower of the two, not their sum.
   const kafkaReady = (async () => {
     await ensureTopics(
@@ -96,10 +101,7 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
     );
     const producer =
       config.kafka.producerThread === "worker"
-        ? await startProducerThread({
-            brokers: config.kafka.brokers,
-            clientId: config.kafka.clientId,
-          })
+        ? await startProducerThread(kafkaSettings)
         : mainThreadProducer(await connectProducer(kafka));
     return { producer, ms: Date.now() - started };
   })();

@@ -4,17 +4,21 @@
 import { ChatError } from "@edge-chat/protocol";
 import { type Consumer, Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
 import { coalescingPublisher } from "./coalescing.ts";
+import { type KafkaSecurity, kafkaClientSecurity } from "./kafka-security.ts";
 import type { BatchHandler, EventConsumer, EventPublisher, OutgoingRecord } from "./ports.ts";
 
 export interface KafkaSettings {
   brokers: string[];
   clientId: string;
+  /** TLS and SASL (plain data: it is handed to the producer thread as is). Unset: plaintext. */
+  security?: KafkaSecurity;
 }
 
 export function createKafka(settings: KafkaSettings): Kafka {
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
+    ...(settings.security ? kafkaClientSecurity(settings.security) : {}),
     logLevel: logLevel.WARN,
     // Connection-level retries stay short: the caller (edge outbox, persister) owns the retry policy.
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
