@@ -57,9 +57,12 @@ const Env = z.object({
   KAFKA_GROUP_ID: z.string().min(1).optional(),
   KAFKA_PARTITIONS: int(1, 1024).default(12),
   KAFKA_REPLICATION_FACTOR: int(1, 7).default(1),
-  // Where the producer runs: "worker", a thread of its own (events/producer-thread.ts: the API and
-  // kafkajs's encoding overlap, 2-3x the ingest rate of "main" in bench/src/ingest.ts), or "main".
-  KAFKA_PRODUCER_THREAD: z.enum(["worker", "main"]).default("worker"),
+  // Where the producer runs: "main", the API's thread, or "worker", a thread of its own
+  // (events/producer-thread.ts). Measured side by side by bench/src/ingest.ts on this project's
+  // shared 2-core machine, "worker" was no faster (0.36-0.45x vs 0.36-0.55x the raw produce: two
+  // more thread hops per batch on an oversubscribed CPU), so "main" stays the default; "worker"
+  // is for hosts with a core to spare.
+  KAFKA_PRODUCER_THREAD: z.enum(["worker", "main"]).default("main"),
   // Client security (events/kafka-security.ts): TLS with the system's CAs or KAFKA_TLS_CA (PEM),
   // SASL with a username and password; PLAIN only over TLS.
   KAFKA_TLS: bool.default(false),
