@@ -9,7 +9,8 @@
 //   ingest         POST /v1/ingest (region-core as a process, ADAPTERS=real), batches of 100, the same
 //                  in-flight counts, in rounds alternating with the raw produce (same machine load):
 //                  events/s as a ratio of the raw produce, with the producer on its own thread
-//                  (KAFKA_PRODUCER_THREAD=worker) and on the API's thread (the default); and a control, the
+//                  (KAFKA_PRODUCER_THREAD=worker-unsafe: see config.ts) and on the API's thread (the
+//                  default); and a control, the
 //                  same API on the embedded in-memory log, for the API's own cost without Kafka;
 //   persist        the persister (a fresh region-core process) draining what ingest published, timed
 //                  from its first applied record to its last: events/s as a ratio of the best raw
@@ -89,7 +90,7 @@ const regionEnv = {
 };
 const ingest = await RegionProcess.create({
   regionId: "bench-ingest",
-  env: { ...regionEnv, PERSISTER_ENABLED: "false", KAFKA_PRODUCER_THREAD: "worker" },
+  env: { ...regionEnv, PERSISTER_ENABLED: "false", KAFKA_PRODUCER_THREAD: "worker-unsafe" },
 });
 await ingest.start();
 const ingestMain = await RegionProcess.create({
@@ -268,7 +269,7 @@ for (const inFlight of IN_FLIGHT) {
   ingestRates.set(inFlight, Math.max(api.opsPerSecond, onMain.opsPerSecond) * batchSize);
   for (const [label, figures] of [
     ["ingest api → kafka (producer on the api's thread, the default)", onMain],
-    ["ingest api → kafka, producer thread (KAFKA_PRODUCER_THREAD=worker)", api],
+    ["ingest api → kafka, producer thread (KAFKA_PRODUCER_THREAD=worker-unsafe)", api],
     ["control: ingest api → embedded log (no Kafka)", ctl],
   ] as const) {
     jsonLine({

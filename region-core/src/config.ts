@@ -57,12 +57,13 @@ const Env = z.object({
   KAFKA_GROUP_ID: z.string().min(1).optional(),
   KAFKA_PARTITIONS: int(1, 1024).default(12),
   KAFKA_REPLICATION_FACTOR: int(1, 7).default(1),
-  // Where the producer runs: "main", the API's thread, or "worker", a thread of its own
+  // Where the producer runs: "main", the API's thread, or a thread of its own
   // (events/producer-thread.ts). Measured side by side by bench/src/ingest.ts on this project's
-  // shared 2-core machine, "worker" was no faster (0.36-0.45x vs 0.36-0.55x the raw produce: two
-  // more thread hops per batch on an oversubscribed CPU), so "main" stays the default; "worker"
-  // is for hosts with a core to spare.
-  KAFKA_PRODUCER_THREAD: z.enum(["worker", "main"]).default("main"),
+  // shared 2-core machine, the thread was no faster (0.36-0.45x vs 0.36-0.55x the raw produce: two
+  // more thread hops per batch on an oversubscribed CPU). It is named "worker-unsafe" because
+  // `npm run test:kafka-cluster` found 40-60 acknowledged records missing after a broker restart
+  // in 3 runs of 3 with it (none in the run with "main"), cause not yet found: for the benchmark only.
+  KAFKA_PRODUCER_THREAD: z.enum(["main", "worker-unsafe"]).default("main"),
   // Client security (events/kafka-security.ts): TLS with the system's CAs or KAFKA_TLS_CA (PEM),
   // SASL with a username and password; PLAIN only over TLS.
   KAFKA_TLS: bool.default(false),
@@ -198,7 +199,7 @@ export interface Config {
     groupId: string;
     partitions: number;
     replicationFactor: number;
-    producerThread: "worker" | "main";
+    producerThread: "main" | "worker-unsafe";
     security: KafkaSecurity;
     consumer: {
       sessionTimeoutMs: number;

@@ -100,7 +100,7 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
       config.kafka.replicationFactor,
     );
     const producer =
-      config.kafka.producerThread === "worker"
+      config.kafka.producerThread === "worker-unsafe"
         ? await startProducerThread(kafkaSettings)
         : mainThreadProducer(await connectProducer(kafka));
     return { producer, ms: Date.now() - started };
