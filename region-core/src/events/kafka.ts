@@ -85,15 +85,24 @@ function toBuffer(value: OutgoingRecord["value"]): Buffer | string | null {
 export function kafkaPublisher(producer: Producer, topic: string): EventPublisher {
   return coalescingPublisher(async (records) => {
     try {
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: records.map((record) => ({
-          key: record.key,
-          value: toBuffer(record.value),
-          headers: record.headers ?? {},
-        })),
-      });
+      // One send per key, so each send has one partition and so one leader. kafkajs 2.2's
+      // sendMessages, retrying a send that spanned several brokers, skips every broker that
+      // already answered: a partition whose leadership moved to one of them (a broker restart)
+      // is never sent, yet the send resolves. test/kafka-replication.test.ts lost acknowledged
+      // records that way. Sends to different leaders still run side by side.
+      await Promise.all(
+        [...groupByKey(records)].map(([key, group]) =>
+          producer.send({
+            topic,
+            acks: -1,
+            messages: group.map((record) => ({
+              key,
+              value: toBuffer(record.value),
+              headers: record.headers ?? {},
+            })),
+          }),
+        ),
+      );
     } catch (error) {
       throw new ChatError("unavailable", "event log unavailable", { cause: error });
     }
@@ -112,6 +121,17 @@ export function mainThreadProducer(producer: Producer): ProducerHandle {
     publisher: (topic) => kafkaPublisher(producer, topic),
     close: () => producer.disconnect(),
   };
+}
+
+/** Records by key, each key's in their order. */
+function groupByKey(records: readonly OutgoingRecord[]): Map<string, OutgoingRecord[]> {
+  const groups = new Map<string, OutgoingRecord[]>();
+  for (const record of records) {
+    const group = groups.get(record.key);
+    if (group) group.push(record);
+    else groups.set(record.key, [record]);
+  }
+  return groups;
 }
 
 export interface KafkaConsumerSettings {
