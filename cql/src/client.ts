@@ -26,9 +26,23 @@ export function createCassandraClient(
           ),
         }
       : {}),
+    ...(config.tls !== null ? { sslOptions: sslOptions(config.tls) } : {}),
     protocolOptions: { maxSchemaAgreementWaitSeconds: config.migrate.schemaAgreementSeconds },
     queryOptions: { consistency: cassandra.types.consistencies.localQuorum },
   });
+}
+
+/**
+ * The driver's TLS options (Node's tls.connect options): the node's certificate must chain to the
+ * given CA, or to a system CA when none is given. Never `rejectUnauthorized: false`.
+ */
+export function sslOptions(tls: NonNullable<CqlConfig["tls"]>): {
+  rejectUnauthorized: true;
+  ca?: string[];
+} {
+  return tls.ca === undefined
+    ? { rejectUnauthorized: true }
+    : { rejectUnauthorized: true, ca: [tls.ca] };
 }
 
 /**

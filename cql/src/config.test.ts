@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { sslOptions } from "./client.ts";
 import { parseCqlConfig, replicationCql } from "./config.ts";
 import { CqlError } from "./errors.ts";
 
@@ -21,6 +22,7 @@ describe("parseCqlConfig", () => {
       keyspace: "edge_chat",
       replication: { dc1: 1, dc2: 1 },
       credentials: null,
+      tls: null,
       migrate: {
         leaseTtlSeconds: 120,
         leaseWaitSeconds: 600,
@@ -75,5 +77,25 @@ describe("parseCqlConfig", () => {
     configError({ MIGRATE_LEASE_TTL_SECONDS: "soon" });
     configError({ MIGRATE_LEASE_WAIT_SECONDS: "0" });
     configError({ CASSANDRA_CONTACT_POINTS: "host:port:9042" });
+  });
+});
+
+describe("client TLS", () => {
+  const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+
+  it("maps CASSANDRA_TLS and CASSANDRA_TLS_CA to verified TLS options", () => {
+    expect(parseCqlConfig({ CASSANDRA_TLS: "false" }).tls).toBeNull();
+    const system = parseCqlConfig({ CASSANDRA_TLS: "true" }).tls!;
+    expect(sslOptions(system)).toEqual({ rejectUnauthorized: true });
+    const own = parseCqlConfig({ CASSANDRA_TLS: "true", CASSANDRA_TLS_CA: pem }).tls!;
+    expect(sslOptions(own)).toEqual({ rejectUnauthorized: true, ca: [pem] });
+  });
+
+  it("refuses a CA without TLS, a CA that is not PEM, and a TLS flag that is not a boolean", () => {
+    expect(configError({ CASSANDRA_TLS_CA: pem }).message).toMatch(/needs CASSANDRA_TLS=true/);
+    expect(configError({ CASSANDRA_TLS: "true", CASSANDRA_TLS_CA: "abc" }).message).toMatch(
+      /must be PEM/,
+    );
+    expect(configError({ CASSANDRA_TLS: "on" }).message).toMatch(/CASSANDRA_TLS/);
   });
 });

@@ -5,6 +5,8 @@
 //   CASSANDRA_KEYSPACE         keyspace name                                          default edge_chat
 //   CASSANDRA_REPLICATION      RF per datacenter, dc:rf,...   default dc1:1,dc2:1 (production: 3 per DC)
 //   CASSANDRA_USERNAME / CASSANDRA_PASSWORD   optional, both or neither (PlainTextAuthProvider)
+//   CASSANDRA_TLS              true: client-to-node TLS, the node's certificate verified   default false
+//   CASSANDRA_TLS_CA           PEM of the CA that signed the nodes' certificates (unset: system CAs)
 //   MIGRATE_LEASE_TTL_SECONDS        lease lifetime, renewed before each migration   default 120
 //   MIGRATE_LEASE_WAIT_SECONDS       how long to wait for another runner's lease     default 600
 //   MIGRATE_SCHEMA_AGREEMENT_SECONDS how long to wait for schema agreement after DDL default 60
@@ -19,6 +21,8 @@ export interface CqlConfig {
   /** Replication factor per datacenter (NetworkTopologyStrategy). */
   readonly replication: Readonly<Record<string, number>>;
   readonly credentials: { readonly username: string; readonly password: string } | null;
+  /** Client-to-node TLS; `ca` is PEM text (undefined: the system's CAs). */
+  readonly tls: { readonly ca: string | undefined } | null;
   readonly migrate: {
     readonly leaseTtlSeconds: number;
     readonly leaseWaitSeconds: number;
@@ -70,6 +74,11 @@ const envSchema = z
       .transform((raw, ctx) => parseReplication(raw, ctx)),
     CASSANDRA_USERNAME: z.string().min(1).optional(),
     CASSANDRA_PASSWORD: z.string().min(1).optional(),
+    CASSANDRA_TLS: z.enum(["true", "false"]).default("false"),
+    CASSANDRA_TLS_CA: z
+      .string()
+      .refine((pem) => pem.includes("-----BEGIN CERTIFICATE-----"), "must be PEM certificates")
+      .optional(),
     MIGRATE_LEASE_TTL_SECONDS: seconds(120),
     MIGRATE_LEASE_WAIT_SECONDS: seconds(600),
     MIGRATE_SCHEMA_AGREEMENT_SECONDS: seconds(60),
@@ -81,6 +90,13 @@ const envSchema = z
         code: "custom",
         path: ["CASSANDRA_USERNAME"],
         message: "set both CASSANDRA_USERNAME and CASSANDRA_PASSWORD, or neither",
+      });
+    }
+    if (env.CASSANDRA_TLS_CA !== undefined && env.CASSANDRA_TLS !== "true") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["CASSANDRA_TLS_CA"],
+        message: "CASSANDRA_TLS_CA needs CASSANDRA_TLS=true",
       });
     }
     if (!Object.hasOwn(env.CASSANDRA_REPLICATION, env.CASSANDRA_LOCAL_DC)) {
@@ -136,6 +152,7 @@ export function parseCqlConfig(env: Env): CqlConfig {
       parsed.CASSANDRA_USERNAME !== undefined && parsed.CASSANDRA_PASSWORD !== undefined
         ? { username: parsed.CASSANDRA_USERNAME, password: parsed.CASSANDRA_PASSWORD }
         : null,
+    tls: parsed.CASSANDRA_TLS === "true" ? { ca: parsed.CASSANDRA_TLS_CA } : null,
     migrate: {
       leaseTtlSeconds: parsed.MIGRATE_LEASE_TTL_SECONDS,
       leaseWaitSeconds: parsed.MIGRATE_LEASE_WAIT_SECONDS,

@@ -14,9 +14,10 @@ import {
   createKafka,
   ensureTopics,
   kafkaConsumer,
-  kafkaPublisher,
+  mainThreadProducer,
 } from "./events/kafka.ts";
 import type { EventConsumer, EventPublisher } from "./events/ports.ts";
+import { startProducerThread } from "./events/producer-thread.ts";
 import { instrumentConsumer, instrumentPublisher, instrumentRepositories } from "./instrument.ts";
 import { withCdnDownloads } from "./media/cdn.ts";
 import { s3MediaStore } from "./media/s3.ts";
@@ -87,7 +88,12 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
     "./devices/cassandra.ts"
   );
   const started = Date.now();
-  const kafka = createKafka({ brokers: config.kafka.brokers, clientId: config.kafka.clientId });
+  const kafkaSettings = {
+    brokers: config.kafka.brokers,
+    clientId: config.kafka.clientId,
+    security: config.kafka.security,
+  };
+  const kafka = createKafka(kafkaSettings);
   // Kafka and Cassandra side by side: a restart is as slow as the slower of the two, not their sum.
   const kafkaReady = (async () => {
     await ensureTopics(
@@ -96,7 +102,10 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
       config.kafka.partitions,
       config.kafka.replicationFactor,
     );
-    const producer = await connectProducer(kafka);
+    const producer =
+      config.kafka.producerThread === "worker-unsafe"
+        ? await startProducerThread(kafkaSettings)
+        : mainThreadProducer(await connectProducer(kafka));
     return { producer, ms: Date.now() - started };
   })();
   const cassandraReady = (async () => {
@@ -112,8 +121,8 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
     `region-core ${config.regionId}: Kafka producer ready in ${kafkaMs} ms, Cassandra in ${cassandraMs} ms (process up ${Math.round(process.uptime() * 1000)} ms)`,
   );
   return {
-    publisher: kafkaPublisher(producer, config.kafka.topic),
-    deadLetters: kafkaPublisher(producer, config.kafka.dlqTopic),
+    publisher: producer.publisher(config.kafka.topic),
+    deadLetters: producer.publisher(config.kafka.dlqTopic),
     consumer: () =>
       kafkaConsumer(kafka, {
         topic: config.kafka.topic,
@@ -123,8 +132,8 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
       }),
     repositories: cassandra.repositories,
     push: {
-      publisher: kafkaPublisher(producer, config.push.topic),
-      deadLetters: kafkaPublisher(producer, config.push.dlqTopic),
+      publisher: producer.publisher(config.push.topic),
+      deadLetters: producer.publisher(config.push.dlqTopic),
       consumer: () =>
         kafkaConsumer(kafka, {
           topic: config.push.topic,
@@ -135,7 +144,7 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
       settings: cassandraNotificationSettings(cassandra.session),
     },
     close: async () => {
-      await producer.disconnect();
+      await producer.close();
       await cassandra.close();
     },
   };

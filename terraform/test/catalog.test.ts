@@ -184,6 +184,65 @@ describe("region module", () => {
   });
 });
 
+describe("client security (#12)", () => {
+  it("makes MSK take SASL/SCRAM over TLS only, and region-core connect that way", () => {
+    const cluster = single(region().resource.aws_msk_cluster, "this");
+    const auth = cluster.client_authentication[0];
+    expect(auth.unauthenticated).toBe(false);
+    expect(auth.sasl[0].scram).toBe(true);
+    expect(cluster.encryption_info[0].encryption_in_transit[0].client_broker).toBe("TLS");
+    const association = single(region().resource.aws_msk_scram_secret_association, "region_core");
+    expect(association.secret_arn_list).toEqual(["${var.kafka_scram_secret_arn}"]);
+    const ports = single(
+      region().resource.aws_vpc_security_group_ingress_rule,
+      "kafka_from_service",
+    );
+    expect(Object.values(ports.for_each as Hcl)).toEqual([9096]);
+
+    const env = locals(region()).region_core_environment as Record<string, string>;
+    expect(env.KAFKA_BROKERS).toBe("${aws_msk_cluster.this.bootstrap_brokers_sasl_scram}");
+    expect(env.KAFKA_TLS).toBe("true");
+    expect(env.KAFKA_SASL_MECHANISM).toBe("scram-sha-512");
+    const secrets = expr(locals(region()).region_core_secrets);
+    for (const name of ["KAFKA_SASL_USERNAME", "KAFKA_SASL_PASSWORD"])
+      expect(secrets).toContain(name);
+    expect(expr(locals(region()).execution_secret_arns)).toContain("var.kafka_scram_secret_arn");
+  });
+
+  it("makes Cassandra require client TLS with the region's keystore, and its clients verify it", () => {
+    const env = locals(region()).region_core_environment as Record<string, string>;
+    expect(env.CASSANDRA_TLS).toBe("true");
+    expect(env.CASSANDRA_TLS_CA).toBe("${var.cassandra_tls_ca_pem}");
+    const template = single(region().resource.aws_launch_template, "cassandra");
+    expect(expr(template.user_data)).toMatch(
+      /keystore_secret\s*=\s*var\.cassandra_tls_keystore_secret_arn/,
+    );
+    const script = readFileSync(
+      join(repoRoot, "terraform/modules/region/templates/cassandra-user-data.sh.tftpl"),
+      "utf8",
+    );
+    for (const setting of ["enabled: true", "optional: false", "keystore: $keystore"]) {
+      expect(script).toContain(setting);
+    }
+    expect(script).toContain('--secret-id "${keystore_secret}"');
+    const policy = single(region().data.aws_iam_policy_document, "cassandra");
+    expect(JSON.stringify(policy.statement)).toContain("${var.cassandra_tls_keystore_secret_arn}");
+  });
+
+  it("wires every production region's secrets, one entry per catalog region", () => {
+    for (const id of geoRouterCatalog.map((entry) => entry.id)) {
+      const block = single(production().module, `region_${id.replaceAll("-", "_")}`);
+      expect(block.kafka_scram_secret_arn).toBe(
+        `\${var.region_secrets["${id}"].kafka_scram_secret_arn}`,
+      );
+      expect(block.cassandra_tls_keystore_secret_arn).toBe(
+        `\${var.region_secrets["${id}"].cassandra_tls_keystore_secret_arn}`,
+      );
+      expect(block.cassandra_tls_ca_pem).toBe("${var.cassandra_tls_ca_pem}");
+    }
+  });
+});
+
 describe("variables", () => {
   it.each(moduleDirs)("every variable of %s has a description and a type", (dir) => {
     const variables = Object.entries((loaded[dir] as Hcl).variable as Hcl);

@@ -1,4 +1,4 @@
-// `npm run services -- up|down|status|lease [--only a,b] [--regions N] [--cassandra-dcs N] [--cassandra-nodes-per-dc N]`
+// `npm run services -- up|down|status|lease [--only a,b] [--regions N] [--cassandra-dcs N] [--cassandra-nodes-per-dc N] [--kafka-brokers N]`
 import { parseArgs } from "node:util";
 import { parseServiceList } from "./config.ts";
 import {
@@ -19,12 +19,14 @@ import type { HealthRow } from "./types.ts";
 ignoreKafkajsTimerWarning();
 
 const USAGE = `usage: npm run services -- <up|down|status|lease> [options]
-       npm run services -- <stop|start|pause|resume> <service | cassandra:nodeN>   one service or node
+       npm run services -- <stop|start|pause|resume> <service | cassandra:nodeN | kafka:brokerN>
   --only cassandra,kafka,redis,upstash,s3   choose services (default: all; upstash implies redis)
   --regions N                               one Cassandra data center per region (dc1..dcN, for
                                             eu-west, us-east, ap-southeast): --cassandra-dcs N
   --cassandra-dcs N                         data centers (default 2, env EDGE_CHAT_CASSANDRA_DCS)
   --cassandra-nodes-per-dc N                nodes per DC (default 1, env EDGE_CHAT_CASSANDRA_NODES_PER_DC)
+  --kafka-brokers N                         KRaft brokers (default 1, env EDGE_CHAT_KAFKA_BROKERS); 3:
+                                            RF 3, min.insync.replicas 2 (use a fresh run dir)
   --since ISO-TIME                          down: only if something was started at/after this time
   --lease PID                               lease: record PID as a user; down: release it first and
                                             stop nothing while other lease holders still run
@@ -57,6 +59,7 @@ async function main(): Promise<number> {
       regions: { type: "string" },
       "cassandra-dcs": { type: "string" },
       "cassandra-nodes-per-dc": { type: "string" },
+      "kafka-brokers": { type: "string" },
       since: { type: "string" },
       lease: { type: "string" },
       json: { type: "boolean", default: false },
@@ -75,6 +78,8 @@ async function main(): Promise<number> {
       values["cassandra-nodes-per-dc"] === undefined
         ? undefined
         : Number(values["cassandra-nodes-per-dc"]),
+    kafkaBrokers:
+      values["kafka-brokers"] === undefined ? undefined : Number(values["kafka-brokers"]),
   };
   const leasePid = values.lease === undefined ? undefined : Number(values.lease);
   if (leasePid !== undefined && !(Number.isInteger(leasePid) && leasePid > 0)) {

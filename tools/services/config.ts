@@ -48,6 +48,9 @@ const envSchema = z.object({
   EDGE_CHAT_KAFKA_PORT: port.default(9092),
   EDGE_CHAT_KAFKA_CONTROLLER_PORT: port.default(9093),
   EDGE_CHAT_KAFKA_HEAP: heap.default("384M"),
+  // 1: one combined broker+controller. 3: a KRaft quorum of three combined nodes (broker N on the
+  // host's address + N-1, e.g. 127.0.0.1..3, same ports), internal topics RF 3, min ISR 2.
+  EDGE_CHAT_KAFKA_BROKERS: count(5).default(1),
   EDGE_CHAT_REDIS_PORT: port.default(16379),
   EDGE_CHAT_UPSTASH_PORT: port.default(18079),
   EDGE_CHAT_UPSTASH_TOKEN: z.string().min(8).default("edge-chat-local-token"),
@@ -83,7 +86,14 @@ export interface ServicesConfig {
   host: string;
   tools: { java: string; mvn: string; go: string | undefined; redisServer: string };
   cassandra: CassandraConfig;
-  kafka: { version: string; port: number; controllerPort: number; heap: string };
+  kafka: {
+    version: string;
+    port: number;
+    controllerPort: number;
+    heap: string;
+    /** Combined broker+controller nodes in the KRaft cluster. */
+    brokers: number;
+  };
   redis: { port: number };
   upstash: { port: number; token: string };
   s3: {
@@ -100,6 +110,7 @@ export interface ServicesConfig {
 export interface ConfigOverrides {
   cassandraDcs?: number | undefined;
   cassandraNodesPerDc?: number | undefined;
+  kafkaBrokers?: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +134,9 @@ export function parseConfig(
     ...(overrides.cassandraNodesPerDc === undefined
       ? {}
       : { EDGE_CHAT_CASSANDRA_NODES_PER_DC: overrides.cassandraNodesPerDc }),
+    ...(overrides.kafkaBrokers === undefined
+      ? {}
+      : { EDGE_CHAT_KAFKA_BROKERS: overrides.kafkaBrokers }),
   });
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
@@ -172,6 +186,7 @@ export function parseConfig(
       port: e.EDGE_CHAT_KAFKA_PORT,
       controllerPort: e.EDGE_CHAT_KAFKA_CONTROLLER_PORT,
       heap: e.EDGE_CHAT_KAFKA_HEAP,
+      brokers: e.EDGE_CHAT_KAFKA_BROKERS,
     },
     redis: { port: e.EDGE_CHAT_REDIS_PORT },
     upstash: { port: e.EDGE_CHAT_UPSTASH_PORT, token: e.EDGE_CHAT_UPSTASH_TOKEN },

@@ -21,7 +21,14 @@ import {
   statusCassandra,
   upCassandra,
 } from "./services/cassandra.ts";
-import { downKafka, kafkaEndpoint, statusKafka, upKafka } from "./services/kafka.ts";
+import {
+  downKafka,
+  downKafkaBroker,
+  kafkaBrokerId,
+  kafkaEndpoint,
+  statusKafka,
+  upKafka,
+} from "./services/kafka.ts";
 import { downRedis, redisEndpoint, statusRedis, upRedis } from "./services/redis.ts";
 import { downS3, s3Endpoint, statusS3, upS3 } from "./services/s3.ts";
 import { downUpstash, statusUpstash, upUpstash, upstashEndpoint } from "./services/upstash.ts";
@@ -129,14 +136,22 @@ export async function stopCassandraNode(
   return stopProcess(cfg.runDir, `cassandra-node${options.node}`, options.graceMs);
 }
 
-/** One service, or one Cassandra node as `cassandra:nodeN`: what `stop`/`start` act on. */
-export type ServiceTarget = ServiceName | `cassandra:node${number}`;
+/**
+ * One service, one Cassandra node as `cassandra:nodeN`, or one Kafka broker as `kafka:brokerN`:
+ * what `stop`/`start` act on.
+ */
+export type ServiceTarget = ServiceName | `cassandra:node${number}` | `kafka:broker${number}`;
 
 export function parseTarget(text: string): ServiceTarget {
   if ((SERVICE_NAMES as readonly string[]).includes(text)) return text as ServiceName;
   if (/^cassandra:node[1-9]$/.test(text)) return text as ServiceTarget;
-  throw new Error(`not a service or Cassandra node: ${text} (e.g. kafka, cassandra:node1)`);
+  if (/^kafka:broker[1-5]$/.test(text)) return text as ServiceTarget;
+  throw new Error(
+    `not a service, Cassandra node or Kafka broker: ${text} (e.g. kafka, cassandra:node1, kafka:broker2)`,
+  );
 }
+
+const brokerOf = (target: ServiceTarget) => Number(target.slice("kafka:broker".length));
 
 /**
  * Stops one service or one Cassandra node, leaving the others running (fault injection for the
@@ -151,6 +166,8 @@ export async function stopTarget(
     const node = target.slice("cassandra:".length);
     return withLock(cfg, () => downCassandraNode(cfg, node));
   }
+  if (target.startsWith("kafka:"))
+    return withLock(cfg, () => downKafkaBroker(cfg, brokerOf(target)));
   return stopServices({ ...options, only: [target as ServiceName] });
 }
 
@@ -166,13 +183,15 @@ export function pauseTarget(
   const cfg = configFrom(options);
   const id = target.startsWith("cassandra:")
     ? `cassandra-${target.slice("cassandra:".length)}`
-    : target;
+    : target.startsWith("kafka:")
+      ? kafkaBrokerId(brokerOf(target))
+      : target;
   return pauseProcess(cfg.runDir, id, paused);
 }
 
-/** Starts one service, or the Cassandra nodes that are down, and waits until healthy. */
+/** Starts one service, or the Cassandra nodes or Kafka brokers that are down; waits until healthy. */
 export async function startTarget(target: ServiceTarget, options: EnsureOptions = {}) {
-  const service = (target.startsWith("cassandra:") ? "cassandra" : target) as ServiceName;
+  const service = target.split(":")[0] as ServiceName;
   return ensureServices({ ...options, only: [service] });
 }
 
@@ -182,7 +201,7 @@ function startedSince(cfg: ServicesConfig, since: Date): boolean {
     "redis",
     "upstash",
     "s3",
-    "kafka",
+    ...Array.from({ length: 5 }, (_, i) => kafkaBrokerId(i + 1)),
     ...Array.from({ length: 9 }, (_, i) => `cassandra-node${i + 1}`),
   ];
   return ids.some((id) => {
@@ -202,7 +221,7 @@ export async function servicesStatus(options: EnsureOptions = {}): Promise<Healt
   const wanted = options.only ? [...options.only] : [...SERVICE_NAMES];
   const rows: HealthRow[] = [];
   if (wanted.includes("cassandra")) rows.push(...(await statusCassandra(cfg)));
-  if (wanted.includes("kafka")) rows.push(await statusKafka(cfg));
+  if (wanted.includes("kafka")) rows.push(...(await statusKafka(cfg)));
   if (wanted.includes("redis")) rows.push(await statusRedis(cfg));
   if (wanted.includes("upstash")) rows.push(await statusUpstash(cfg));
   if (wanted.includes("s3")) rows.push(await statusS3(cfg));

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { exportJWK, generateKeyPair, type JWK, SignJWT, UnsecuredJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { errorResponse } from "../http/errors.ts";
-import { serviceAuth } from "./service-auth.ts";
+import { serviceAuth, serviceTokenVerifier } from "./service-auth.ts";
 
 type Keys = Awaited<ReturnType<typeof generateKeyPair>>;
 let edge: Keys;
@@ -95,5 +95,38 @@ describe("serviceAuth", () => {
       headers: { authorization: `Bearer ${await sign(edge.privateKey)}` },
     });
     expect(res.status).toBe(401);
+  });
+});
+
+describe("serviceTokenVerifier's cache of verified tokens", () => {
+  it("accepts a verified token again only until its own expiry, by the injected clock", async () => {
+    const jwk = (await exportJWK(edge.publicKey)) as JWK & { kty: string };
+    let clock = Date.now();
+    const verify = serviceTokenVerifier({
+      keys: { kind: "jwks", jwks: { keys: [jwk] } },
+      clockSkewSeconds: 5,
+      now: () => clock,
+    });
+    const iat = Math.floor(clock / 1000);
+    const token = await sign(edge.privateKey, { iat, exp: iat + 10 });
+    await verify(token);
+    // Past exp + skew by the cache's clock: the cached entry is dropped and the token re-verified;
+    // jose's own clock still finds it valid, so it is accepted and cached again.
+    clock = (iat + 10 + 5) * 1000 + 1;
+    await verify(token);
+    // A different token (another signature) is not served from the cache.
+    const tampered = `${token.slice(0, -4)}AAAA`;
+    await expect(verify(tampered)).rejects.toMatchObject({ code: "unauthenticated" });
+  });
+
+  it("never caches a refused token", async () => {
+    const jwk = (await exportJWK(edge.publicKey)) as JWK & { kty: string };
+    const verify = serviceTokenVerifier({
+      keys: { kind: "jwks", jwks: { keys: [jwk] } },
+      clockSkewSeconds: 5,
+    });
+    const wrong = await sign(intruder.privateKey);
+    await expect(verify(wrong)).rejects.toMatchObject({ code: "unauthenticated" });
+    await expect(verify(wrong)).rejects.toMatchObject({ code: "unauthenticated" });
   });
 });

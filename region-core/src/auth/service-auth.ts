@@ -15,7 +15,20 @@ import type { ServiceKeys } from "../config.ts";
 export interface ServiceAuthOptions {
   keys: ServiceKeys;
   clockSkewSeconds: number;
+  /** The clock (ms) the verified-token cache expires entries by; jose reads its own. */
+  now?: () => number;
 }
+
+/**
+ * Tokens verified recently, by their exact text. An EdDSA signature check is a large share of an
+ * ingest request's CPU (as much as validating 100 events, in a profile of bench/src/ingest.ts), and
+ * the edge's tokens repeat: EdDSA signatures are deterministic and `iat` has one-second resolution,
+ * so every batch an edge signs within a second carries the same token. An entry lives until the
+ * token's own expiry (never past exp + skew nor iat + TTL + skew, the limits jwtVerify applies);
+ * so a key removed from the set stops working for cached tokens only when they expire (at most
+ * TTL + skew). Bounded: the oldest entry goes first.
+ */
+const VERIFIED_CACHE_SIZE = 1_024;
 
 /** Builds the key lookup once; `null` means no keys are configured, so nothing authenticates. */
 function keyLookup(keys: ServiceKeys): JWTVerifyGetKey | null {
@@ -32,10 +45,17 @@ function keyLookup(keys: ServiceKeys): JWTVerifyGetKey | null {
 /** Verifies a compact JWT; resolves to its subject-less payload or throws ChatError("unauthenticated"). */
 export function serviceTokenVerifier(options: ServiceAuthOptions) {
   const getKey = keyLookup(options.keys);
+  const now = options.now ?? Date.now;
+  const verified = new Map<string, number>();
   return async (token: string): Promise<void> => {
     if (!getKey) throw new ChatError("unauthenticated", "no service keys configured");
+    const until = verified.get(token);
+    if (until !== undefined) {
+      if (now() < until) return;
+      verified.delete(token);
+    }
     try {
-      await jwtVerify(token, getKey, {
+      const { payload } = await jwtVerify(token, getKey, {
         algorithms: [SERVICE_TOKEN.algorithm],
         issuer: SERVICE_TOKEN.issuer,
         audience: SERVICE_TOKEN.audience,
@@ -43,6 +63,15 @@ export function serviceTokenVerifier(options: ServiceAuthOptions) {
         maxTokenAge: SERVICE_TOKEN.ttlSeconds + options.clockSkewSeconds,
         requiredClaims: ["exp", "iat"],
       });
+      const skew = options.clockSkewSeconds;
+      const expires = Math.min(
+        (payload.exp as number) + skew,
+        (payload.iat as number) + SERVICE_TOKEN.ttlSeconds + skew,
+      );
+      if (verified.size >= VERIFIED_CACHE_SIZE) {
+        verified.delete(verified.keys().next().value as string);
+      }
+      verified.set(token, expires * 1000);
     } catch (error) {
       throw new ChatError("unauthenticated", "invalid service token", { cause: error });
     }

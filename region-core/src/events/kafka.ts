@@ -4,17 +4,21 @@
 import { ChatError } from "@edge-chat/protocol";
 import { type Consumer, Kafka, logLevel, Partitioners, type Producer } from "kafkajs";
 import { coalescingPublisher } from "./coalescing.ts";
+import { type KafkaSecurity, kafkaClientSecurity } from "./kafka-security.ts";
 import type { BatchHandler, EventConsumer, EventPublisher, OutgoingRecord } from "./ports.ts";
 
 export interface KafkaSettings {
   brokers: string[];
   clientId: string;
+  /** TLS and SASL (plain data: it is handed to the producer thread as is). Unset: plaintext. */
+  security?: KafkaSecurity;
 }
 
 export function createKafka(settings: KafkaSettings): Kafka {
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
+    ...(settings.security ? kafkaClientSecurity(settings.security) : {}),
     logLevel: logLevel.WARN,
     // Connection-level retries stay short: the caller (edge outbox, persister) owns the retry policy.
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
@@ -67,7 +71,10 @@ export async function connectProducer(kafka: Kafka): Promise<Producer> {
 }
 
 function toBuffer(value: OutgoingRecord["value"]): Buffer | string | null {
-  return value instanceof Uint8Array ? Buffer.from(value) : value;
+  // A view over the same memory, not a copy (values from the producer thread are views already).
+  return value instanceof Uint8Array
+    ? Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+    : value;
 }
 
 /**
@@ -78,19 +85,53 @@ function toBuffer(value: OutgoingRecord["value"]): Buffer | string | null {
 export function kafkaPublisher(producer: Producer, topic: string): EventPublisher {
   return coalescingPublisher(async (records) => {
     try {
-      await producer.send({
-        topic,
-        acks: -1,
-        messages: records.map((record) => ({
-          key: record.key,
-          value: toBuffer(record.value),
-          headers: record.headers ?? {},
-        })),
-      });
+      // One send per key, so each send has one partition and so one leader. kafkajs 2.2's
+      // sendMessages, retrying a send that spanned several brokers, skips every broker that
+      // already answered: a partition whose leadership moved to one of them (a broker restart)
+      // is never sent, yet the send resolves. test/kafka-replication.test.ts lost acknowledged
+      // records that way. Sends to different leaders still run side by side.
+      await Promise.all(
+        [...groupByKey(records)].map(([key, group]) =>
+          producer.send({
+            topic,
+            acks: -1,
+            messages: group.map((record) => ({
+              key,
+              value: toBuffer(record.value),
+              headers: record.headers ?? {},
+            })),
+          }),
+        ),
+      );
     } catch (error) {
       throw new ChatError("unavailable", "event log unavailable", { cause: error });
     }
   });
+}
+
+/** A connected producer and its publishers, wherever it runs (here, or producer-thread.ts). */
+export interface ProducerHandle {
+  publisher(topic: string): EventPublisher;
+  close(): Promise<void>;
+}
+
+/** The producer on the calling thread (KAFKA_PRODUCER_THREAD=main). */
+export function mainThreadProducer(producer: Producer): ProducerHandle {
+  return {
+    publisher: (topic) => kafkaPublisher(producer, topic),
+    close: () => producer.disconnect(),
+  };
+}
+
+/** Records by key, each key's in their order. */
+function groupByKey(records: readonly OutgoingRecord[]): Map<string, OutgoingRecord[]> {
+  const groups = new Map<string, OutgoingRecord[]>();
+  for (const record of records) {
+    const group = groups.get(record.key);
+    if (group) group.push(record);
+    else groups.set(record.key, [record]);
+  }
+  return groups;
 }
 
 export interface KafkaConsumerSettings {

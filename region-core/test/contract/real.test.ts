@@ -12,8 +12,10 @@ import {
   kafkaConsumer,
   kafkaPublisher,
 } from "../../src/events/kafka.ts";
+import { type ProducerThread, startProducerThread } from "../../src/events/producer-thread.ts";
 import { cassandraRepositories } from "../../src/repositories/cassandra/index.ts";
 import { createSession } from "../../src/repositories/cassandra/session.ts";
+import type { EventPublisher } from "../../src/events/ports.ts";
 import type { Repositories } from "../../src/repositories/ports.ts";
 import { cassandraEnv, createKeyspace, deleteTopics, dropKeyspace, RUN } from "../real.ts";
 import { devicesContract } from "./devices.contract.ts";
@@ -28,6 +30,7 @@ let session: ReturnType<typeof createSession>;
 let client: ReturnType<typeof createCassandraClient>;
 let kafka: Kafka;
 let producer: Producer;
+let producerThread: ProducerThread;
 
 beforeAll(async () => {
   await createKeyspace(services, keyspace);
@@ -37,12 +40,17 @@ beforeAll(async () => {
   repositories = cassandraRepositories(session);
   kafka = createKafka({ brokers: services.kafka.brokers, clientId: `contract-${RUN}` });
   producer = await connectProducer(kafka);
+  producerThread = await startProducerThread({
+    brokers: services.kafka.brokers,
+    clientId: `contract-thread-${RUN}`,
+  });
 });
 
 const topics: string[] = [];
 
 afterAll(async () => {
   await producer?.disconnect();
+  await producerThread?.close();
   await deleteTopics(kafka, topics);
   await client?.shutdown();
   await dropKeyspace(services, keyspace);
@@ -55,14 +63,27 @@ devicesContract("cassandra", () => ({
 }));
 messageChangesContract("cassandra", () => repositories);
 
-eventLogContract("kafka", () => ({
-  topic: async () => {
-    const topic = `rc-contract-${RUN}-${randomUUID().slice(0, 6)}`;
-    await ensureTopics(kafka, [topic], 3, 1);
-    topics.push(topic);
-    return topic;
-  },
-  publisher: (topic) => kafkaPublisher(producer, topic),
-  consumer: (topic, groupId) =>
-    kafkaConsumer(kafka, { topic, groupId, partitionsConsumedConcurrently: 2 }),
-}));
+/** Kafka topics and consumers, with the publisher under test. */
+function kafkaLog(publisher: (topic: string) => EventPublisher) {
+  return () => ({
+    topic: async () => {
+      const topic = `rc-contract-${RUN}-${randomUUID().slice(0, 6)}`;
+      await ensureTopics(kafka, [topic], 3, 1);
+      topics.push(topic);
+      return topic;
+    },
+    publisher,
+    consumer: (topic: string, groupId: string) =>
+      kafkaConsumer(kafka, { topic, groupId, partitionsConsumedConcurrently: 2 }),
+  });
+}
+
+eventLogContract(
+  "kafka",
+  kafkaLog((topic) => kafkaPublisher(producer, topic)),
+);
+// The same contract with the producer on its own thread (KAFKA_PRODUCER_THREAD=worker, the default).
+eventLogContract(
+  "kafka, producer thread",
+  kafkaLog((topic) => producerThread.publisher(topic)),
+);

@@ -74,6 +74,11 @@ resource "terraform_data" "catalog_guard" {
       condition     = toset(keys(var.networks)) == toset(local.region_ids)
       error_message = "var.networks must have exactly one entry per catalog region."
     }
+
+    precondition {
+      condition     = toset(keys(var.region_secrets)) == toset(local.region_ids)
+      error_message = "var.region_secrets must have exactly one entry per catalog region."
+    }
   }
 }
 
@@ -99,6 +104,11 @@ module "region_eu_west" {
   metrics_workspace_arn      = module.observability.workspace_arn
   metrics_workspace_region   = module.observability.workspace_region
   metrics_agent_image        = var.metrics_agent_image
+
+  # Client security (kafka.tf, cassandra.tf): SASL/SCRAM + TLS to MSK, TLS to Cassandra.
+  kafka_scram_secret_arn            = var.region_secrets["eu-west"].kafka_scram_secret_arn
+  cassandra_tls_ca_pem              = var.cassandra_tls_ca_pem
+  cassandra_tls_keystore_secret_arn = var.region_secrets["eu-west"].cassandra_tls_keystore_secret_arn
 }
 
 module "region_us_east" {
@@ -123,6 +133,11 @@ module "region_us_east" {
   metrics_workspace_arn      = module.observability.workspace_arn
   metrics_workspace_region   = module.observability.workspace_region
   metrics_agent_image        = var.metrics_agent_image
+
+  # Client security (kafka.tf, cassandra.tf): SASL/SCRAM + TLS to MSK, TLS to Cassandra.
+  kafka_scram_secret_arn            = var.region_secrets["us-east"].kafka_scram_secret_arn
+  cassandra_tls_ca_pem              = var.cassandra_tls_ca_pem
+  cassandra_tls_keystore_secret_arn = var.region_secrets["us-east"].cassandra_tls_keystore_secret_arn
 }
 
 module "region_ap_southeast" {
@@ -147,6 +162,11 @@ module "region_ap_southeast" {
   metrics_workspace_arn      = module.observability.workspace_arn
   metrics_workspace_region   = module.observability.workspace_region
   metrics_agent_image        = var.metrics_agent_image
+
+  # Client security (kafka.tf, cassandra.tf): SASL/SCRAM + TLS to MSK, TLS to Cassandra.
+  kafka_scram_secret_arn            = var.region_secrets["ap-southeast"].kafka_scram_secret_arn
+  cassandra_tls_ca_pem              = var.cassandra_tls_ca_pem
+  cassandra_tls_keystore_secret_arn = var.region_secrets["ap-southeast"].cassandra_tls_keystore_secret_arn
 }
 
 # Metrics of every region in one Prometheus workspace (in the first catalog region), the edge's

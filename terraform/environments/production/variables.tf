@@ -81,3 +81,16 @@ variable "metrics_agent_image" {
   description = "Container image of the AWS Distro for OpenTelemetry collector that scrapes each region's /metrics (pin a version)."
   type        = string
 }
+
+variable "region_secrets" {
+  description = "Per catalog region: the Secrets Manager ARNs of region-core's MSK SASL/SCRAM user (name starting AmazonMSK_) and of the Cassandra nodes' client TLS keystore (see the region module's variables)."
+  type = map(object({
+    kafka_scram_secret_arn            = string
+    cassandra_tls_keystore_secret_arn = string
+  }))
+}
+
+variable "cassandra_tls_ca_pem" {
+  description = "PEM of the CA that signed every Cassandra node's client-facing certificate (one cluster, one CA)."
+  type        = string
+}

@@ -30,11 +30,17 @@ resource "aws_iam_role" "cassandra" {
   tags               = local.tags
 }
 
-# Seed discovery at boot lists the cluster's running instances (here and in the seed regions).
+# Seed discovery at boot lists the cluster's running instances (here and in the seed regions); the
+# node's client TLS keystore is read once at boot (user data).
 data "aws_iam_policy_document" "cassandra" {
   statement {
     actions   = ["ec2:DescribeInstances"]
     resources = ["*"]
+  }
+
+  statement {
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = [var.cassandra_tls_keystore_secret_arn]
   }
 }
 
@@ -91,6 +97,7 @@ resource "aws_launch_template" "cassandra" {
     seed_aws_regions   = join(" ", var.cassandra_seed_aws_regions)
     cluster_tag_key    = "edge-chat:cassandra-cluster"
     datacenter_tag_key = "edge-chat:cassandra-dc"
+    keystore_secret    = var.cassandra_tls_keystore_secret_arn
   }))
 
   tag_specifications {

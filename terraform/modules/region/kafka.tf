@@ -1,9 +1,9 @@
 # MSK: three brokers, one per AZ. Replication 3 with min.insync.replicas 2 is what makes region-core's
 # acks=all mean "on two brokers in two AZs" before the edge's outbox lets a batch go.
 #
-# region-core's Kafka client has no TLS/SASL settings yet (only KAFKA_BROKERS), so clients connect
-# in plaintext on 9092, reachable only from region-core's security group; TLS (9094) is enabled
-# alongside so switching is a client-side change. Broker-to-broker traffic is encrypted.
+# Clients connect over TLS and authenticate with SASL/SCRAM-SHA-512 (port 9096): region-core's
+# KAFKA_TLS, KAFKA_SASL_MECHANISM and the credentials from var.kafka_scram_secret_arn (service.tf).
+# No unauthenticated or plaintext listener; broker-to-broker traffic is encrypted too.
 
 resource "aws_msk_configuration" "this" {
   name           = "${local.name}-kafka"
@@ -51,12 +51,16 @@ resource "aws_msk_cluster" "this" {
   }
 
   client_authentication {
-    unauthenticated = true
+    unauthenticated = false
+
+    sasl {
+      scram = true
+    }
   }
 
   encryption_info {
     encryption_in_transit {
-      client_broker = "TLS_PLAINTEXT"
+      client_broker = "TLS"
       in_cluster    = true
     }
   }
@@ -71,4 +75,11 @@ resource "aws_msk_cluster" "this" {
   }
 
   tags = local.tags
+}
+
+# The SCRAM user region-core signs in as (MSK requires the secret's name to start with AmazonMSK_
+# and a customer-managed KMS key on it).
+resource "aws_msk_scram_secret_association" "region_core" {
+  cluster_arn     = aws_msk_cluster.this.arn
+  secret_arn_list = [var.kafka_scram_secret_arn]
 }

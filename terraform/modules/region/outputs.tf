@@ -20,13 +20,8 @@ output "media_bucket" {
 }
 
 output "kafka_bootstrap_brokers" {
-  description = "MSK bootstrap brokers (plaintext, VPC-internal) as given to region-core in KAFKA_BROKERS."
-  value       = aws_msk_cluster.this.bootstrap_brokers
-}
-
-output "kafka_bootstrap_brokers_tls" {
-  description = "MSK bootstrap brokers over TLS, for when region-core's Kafka client is configured for TLS."
-  value       = aws_msk_cluster.this.bootstrap_brokers_tls
+  description = "MSK bootstrap brokers (SASL/SCRAM over TLS, VPC-internal) as given to region-core in KAFKA_BROKERS."
+  value       = aws_msk_cluster.this.bootstrap_brokers_sasl_scram
 }
 
 output "cassandra_contact_point" {

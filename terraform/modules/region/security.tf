@@ -73,7 +73,8 @@ resource "aws_security_group" "kafka" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "kafka_from_service" {
-  for_each = { plaintext = 9092, tls = 9094 }
+  # SASL/SCRAM over TLS only (kafka.tf): the one listener clients may use.
+  for_each = { sasl_scram_tls = 9096 }
 
   security_group_id            = aws_security_group.kafka.id
   description                  = "Kafka ${each.key} from region-core"

@@ -8,9 +8,15 @@ locals {
     HOST                     = "0.0.0.0"
     PORT                     = tostring(local.service_port)
     ADAPTERS                 = "real"
-    KAFKA_BROKERS            = aws_msk_cluster.this.bootstrap_brokers
+    KAFKA_BROKERS            = aws_msk_cluster.this.bootstrap_brokers_sasl_scram
     KAFKA_PARTITIONS         = tostring(var.kafka_partitions)
     KAFKA_REPLICATION_FACTOR = "3"
+    # kafka.tf: TLS with MSK's publicly trusted certificates (system CAs), SCRAM credentials below.
+    KAFKA_TLS            = "true"
+    KAFKA_SASL_MECHANISM = "scram-sha-512"
+    # cassandra.tf: client-to-node TLS, node certificates signed by this CA.
+    CASSANDRA_TLS    = "true"
+    CASSANDRA_TLS_CA = var.cassandra_tls_ca_pem
     CASSANDRA_CONTACT_POINTS = "${aws_lb.cassandra.dns_name}:9042"
     CASSANDRA_LOCAL_DC       = var.region_id
     CASSANDRA_KEYSPACE       = var.cassandra_keyspace
@@ -27,6 +33,10 @@ locals {
   }
 
   region_core_secrets = concat(
+    [
+      { name = "KAFKA_SASL_USERNAME", valueFrom = "${var.kafka_scram_secret_arn}:username::" },
+      { name = "KAFKA_SASL_PASSWORD", valueFrom = "${var.kafka_scram_secret_arn}:password::" },
+    ],
     var.cassandra_credentials_secret_arn == null ? [] : [
       { name = "CASSANDRA_USERNAME", valueFrom = "${var.cassandra_credentials_secret_arn}:username::" },
       { name = "CASSANDRA_PASSWORD", valueFrom = "${var.cassandra_credentials_secret_arn}:password::" },
@@ -35,6 +45,7 @@ locals {
     local.cdn_enabled ? [{ name = "MEDIA_CDN_PRIVATE_KEY", valueFrom = var.media_cdn_private_key_secret_arn }] : [],
   )
   execution_secret_arns = compact([
+    var.kafka_scram_secret_arn,
     var.cassandra_credentials_secret_arn,
     local.cdn_enabled ? var.media_cdn_private_key_secret_arn : null,
   ])

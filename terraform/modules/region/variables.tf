@@ -209,6 +209,16 @@ variable "kafka_volume_gb" {
   }
 }
 
+variable "kafka_scram_secret_arn" {
+  description = "Secrets Manager secret (JSON with `username` and `password`; MSK requires its name to start with AmazonMSK_ and a customer-managed KMS key) of the SASL/SCRAM user region-core signs in to MSK as."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:secretsmanager:[^:]+:[0-9]+:secret:AmazonMSK_", var.kafka_scram_secret_arn))
+    error_message = "kafka_scram_secret_arn must be a Secrets Manager ARN whose secret name starts with AmazonMSK_."
+  }
+}
+
 variable "kafka_partitions" {
   description = "Partitions of the events topic region-core creates (KAFKA_PARTITIONS); ordering holds per conversation key whatever the count."
   type        = number
@@ -317,6 +327,26 @@ variable "cassandra_credentials_secret_arn" {
   validation {
     condition     = var.cassandra_credentials_secret_arn == null || can(regex("^arn:aws[a-z-]*:secretsmanager:", var.cassandra_credentials_secret_arn))
     error_message = "cassandra_credentials_secret_arn must be a Secrets Manager ARN or null."
+  }
+}
+
+variable "cassandra_tls_ca_pem" {
+  description = "PEM of the CA that signed the Cassandra nodes' client-facing certificates: region-core and the migration runner verify nodes against it (CASSANDRA_TLS_CA)."
+  type        = string
+
+  validation {
+    condition     = startswith(trimspace(var.cassandra_tls_ca_pem), "-----BEGIN CERTIFICATE-----")
+    error_message = "cassandra_tls_ca_pem must be PEM certificate text."
+  }
+}
+
+variable "cassandra_tls_keystore_secret_arn" {
+  description = "Secrets Manager secret (JSON with `keystore_base64`, a PKCS#12 keystore holding the node certificate and key signed by cassandra_tls_ca_pem's CA, and `password`) that every Cassandra node of this region installs for client-to-node TLS."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:secretsmanager:", var.cassandra_tls_keystore_secret_arn))
+    error_message = "cassandra_tls_keystore_secret_arn must be a Secrets Manager ARN."
   }
 }
 

@@ -1,11 +1,18 @@
-// Kafka single combined KRaft node: writes server.properties, formats storage once, starts it and
-// waits for the log line plus a real metadata request; also creates topics for tests.
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+// Kafka in KRaft mode, one combined broker+controller node or a quorum of several (see
+// kafka-config.ts): writes each node's server.properties, formats storage once with one cluster id,
+// starts the nodes together (a quorum elects only once a majority runs) and waits for each one's
+// log line plus a real metadata request; also creates topics for tests.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import kafkajs from "kafkajs";
 import type { ServicesConfig } from "../config.ts";
-import { kafkaLog4jProperties, kafkaServerProperties } from "../kafka-config.ts";
+import {
+  kafkaBrokerHost,
+  kafkaLog4jProperties,
+  kafkaNodes,
+  kafkaServerProperties,
+} from "../kafka-config.ts";
 import { kafkaArtifacts, log, mavenClasspath, requireTool, run } from "../install.ts";
 import {
   isRunning,
@@ -18,7 +25,8 @@ import {
 } from "../process.ts";
 import type { HealthRow, KafkaEndpoint } from "../types.ts";
 
-const ID = "kafka";
+/** Broker 1 keeps the single broker's names (pid id, folder, log), so nothing moves for it. */
+const idOf = (node: number) => (node === 1 ? "kafka" : `kafka${node}`);
 
 let warningFilterInstalled = false;
 
@@ -36,19 +44,32 @@ export function ignoreKafkajsTimerWarning(): void {
   });
 }
 
-function paths(cfg: ServicesConfig) {
-  const dir = join(cfg.runDir, "kafka");
+function paths(cfg: ServicesConfig, node: number) {
+  const dir = join(cfg.runDir, idOf(node));
   return {
     dir,
     data: join(dir, "data"),
     properties: join(dir, "server.properties"),
     log4j: join(dir, "log4j.properties"),
-    log: join(cfg.logDir, "kafka.log"),
+    log: join(cfg.logDir, `${idOf(node)}.log`),
   };
 }
 
+const brokerAddress = (cfg: ServicesConfig, node: number) =>
+  `${kafkaBrokerHost(cfg, node)}:${cfg.kafka.port}`;
+
 export function kafkaEndpoint(cfg: ServicesConfig): KafkaEndpoint {
-  return { brokers: [`${cfg.host}:${cfg.kafka.port}`] };
+  return { brokers: kafkaNodes(cfg).map((node) => brokerAddress(cfg, node)) };
+}
+
+/** Every node of a cluster must be formatted with the same cluster id: made once, kept in the run dir. */
+function clusterId(cfg: ServicesConfig): string {
+  const file = join(cfg.runDir, "kafka-cluster-id");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const id = randomBytes(16).toString("base64url");
+  mkdirSync(cfg.runDir, { recursive: true });
+  writeFileSync(file, id);
+  return id;
 }
 
 function admin(endpoint: KafkaEndpoint) {
@@ -62,8 +83,9 @@ function admin(endpoint: KafkaEndpoint) {
   return kafka.admin();
 }
 
-export async function kafkaPing(cfg: ServicesConfig): Promise<boolean> {
-  const a = admin(kafkaEndpoint(cfg));
+/** A metadata request answered by one broker (default: the first). */
+export async function kafkaPing(cfg: ServicesConfig, node = 1): Promise<boolean> {
+  const a = admin({ brokers: [brokerAddress(cfg, node)] });
   try {
     await a.connect();
     await a.listTopics();
@@ -85,11 +107,8 @@ export async function createKafkaTopics(
     await a.connect();
     await a.createTopics({
       waitForLeaders: true,
-      topics: topics.map((t) => ({
-        topic: t.topic,
-        numPartitions: t.numPartitions ?? 1,
-        replicationFactor: 1,
-      })),
+      // No replication factor: the brokers' default (1, or 3 with three brokers).
+      topics: topics.map((t) => ({ topic: t.topic, numPartitions: t.numPartitions ?? 1 })),
     });
   } finally {
     await a.disconnect().catch(() => {});
@@ -97,29 +116,42 @@ export async function createKafkaTopics(
 }
 
 export async function upKafka(cfg: ServicesConfig): Promise<KafkaEndpoint> {
-  const existing = readPid(cfg.runDir, ID);
-  const what = `Kafka (${cfg.host}:${cfg.kafka.port})`;
-  if (isRunning(existing)) {
-    await waitReady({
-      service: "kafka",
-      rec: existing!,
-      timeoutMs: 120_000,
-      check: () => kafkaPing(cfg),
-      what,
-    });
-    return kafkaEndpoint(cfg);
-  }
+  const classpath = kafkaNodes(cfg).every((node) => isRunning(readPid(cfg.runDir, idOf(node))))
+    ? ""
+    : await kafkaClasspath(cfg);
+  await Promise.all(kafkaNodes(cfg).map((node) => upBroker(cfg, node, classpath)));
+  return kafkaEndpoint(cfg);
+}
+
+async function kafkaClasspath(cfg: ServicesConfig): Promise<string> {
   requireTool("kafka", cfg.tools.java, ["-version"], "apt-get install openjdk-17-jre-headless");
-  const classpath = await mavenClasspath(
+  return mavenClasspath(
     cfg,
     "kafka",
     `kafka-${cfg.kafka.version}`,
     kafkaArtifacts(cfg.kafka.version),
   );
-  const p = paths(cfg);
+}
+
+async function upBroker(cfg: ServicesConfig, node: number, classpath: string): Promise<void> {
+  const ID = idOf(node);
+  const existing = readPid(cfg.runDir, ID);
+  const what = `Kafka broker ${node} (${brokerAddress(cfg, node)})`;
+  const check = () => kafkaPing(cfg, node);
+  if (isRunning(existing)) {
+    await waitReady({
+      service: "kafka",
+      rec: existing!,
+      timeoutMs: 120_000,
+      check,
+      what,
+    });
+    return;
+  }
+  const p = paths(cfg, node);
   mkdirSync(p.data, { recursive: true });
   mkdirSync(cfg.logDir, { recursive: true });
-  writeFileSync(p.properties, kafkaServerProperties(cfg, p.data));
+  writeFileSync(p.properties, kafkaServerProperties(cfg, p.data, node));
   writeFileSync(p.log4j, kafkaLog4jProperties());
   const jvm = [
     `-Xms128M`,
@@ -139,7 +171,7 @@ export async function upKafka(cfg: ServicesConfig): Promise<KafkaEndpoint> {
       "kafka.tools.StorageTool",
       "format",
       "-t",
-      randomBytes(16).toString("base64url"),
+      clusterId(cfg),
       "-c",
       p.properties,
       "--ignore-formatted",
@@ -168,25 +200,44 @@ export async function upKafka(cfg: ServicesConfig): Promise<KafkaEndpoint> {
     timeoutMs: 180_000,
     logLine: "Kafka Server started",
     fromByte: from,
-    check: () => kafkaPing(cfg),
+    check,
     what,
   });
-  return kafkaEndpoint(cfg);
 }
 
 export async function downKafka(cfg: ServicesConfig): Promise<string[]> {
-  return (await stopProcess(cfg.runDir, ID, 60_000)) ? ["kafka"] : [];
+  const stopped = await Promise.all(
+    kafkaNodes(cfg).map(async (node) =>
+      (await stopProcess(cfg.runDir, idOf(node), 60_000)) ? [idOf(node)] : [],
+    ),
+  );
+  return stopped.flat();
 }
 
-export async function statusKafka(cfg: ServicesConfig): Promise<HealthRow> {
-  const rec = readPid(cfg.runDir, ID);
-  const running = isRunning(rec);
-  const healthy = running && (await kafkaPing(cfg));
-  return {
-    service: "kafka",
-    address: kafkaEndpoint(cfg).brokers.join(","),
-    state: healthy ? "healthy" : running ? "unhealthy" : "stopped",
-    pid: running ? rec!.pid : undefined,
-    log: paths(cfg).log,
-  };
+/** Stops one broker of the cluster (`kafka:brokerN`), leaving the others running. */
+export async function downKafkaBroker(cfg: ServicesConfig, node: number): Promise<string[]> {
+  if (!kafkaNodes(cfg).includes(node)) {
+    throw new ServiceError("kafka", "SERVICE_CONFLICT", `no Kafka broker ${node} in this cluster`);
+  }
+  return (await stopProcess(cfg.runDir, idOf(node), 60_000)) ? [idOf(node)] : [];
+}
+
+/** The process id `pause`/`resume` act on for broker `node`. */
+export const kafkaBrokerId = idOf;
+
+export async function statusKafka(cfg: ServicesConfig): Promise<HealthRow[]> {
+  return Promise.all(
+    kafkaNodes(cfg).map(async (node) => {
+      const rec = readPid(cfg.runDir, idOf(node));
+      const running = isRunning(rec);
+      const healthy = running && (await kafkaPing(cfg, node));
+      return {
+        service: node === 1 && cfg.kafka.brokers === 1 ? "kafka" : `kafka broker${node}`,
+        address: brokerAddress(cfg, node),
+        state: healthy ? "healthy" : running ? "unhealthy" : "stopped",
+        pid: running ? rec!.pid : undefined,
+        log: paths(cfg, node).log,
+      } satisfies HealthRow;
+    }),
+  );
 }
