@@ -16,7 +16,7 @@ import type { ConversationStore } from "../conversation/store.ts";
 import type { EdgeMetrics } from "../metrics/recorder.ts";
 import { postBatch } from "./ingest-client.ts";
 import { flushDueAt, type OutboxSnapshot } from "./policy.ts";
-import { rankRegions, routerFor } from "./region.ts";
+import { failbackPause, rankRegions, routerFor } from "./region.ts";
 import { signServiceToken } from "./service-token.ts";
 
 const SCOPE = "outbox";
@@ -44,6 +44,8 @@ export type FlushOutcome =
   | { kind: "idle" }
   | { kind: "no_region" }
   | { kind: "flushed"; batches: number; events: number }
+  /** A failback waits for the current region to drain; the alarm comes back at `retryAt`. */
+  | { kind: "deferred"; batches: number; events: number; retryAt: number }
   | { kind: "failed"; batches: number; events: number; retryAt: number };
 
 export function outboxSnapshot(store: ConversationStore): OutboxSnapshot {
@@ -74,6 +76,7 @@ export async function flushOutbox(
   const location = store.kvGet<ClientLocation>("router", "location") ?? {};
   let batches = 0;
   let events = 0;
+  let deferredUntil: number | undefined;
   while (batches < MAX_BATCHES_PER_RUN) {
     const rows = store.outboxHead(Math.min(config.outbox.batchSize, LIMITS.maxBatchEvents));
     if (rows.length === 0) break;
@@ -92,9 +95,21 @@ export async function flushOutbox(
       console.error("outbox cannot sign service tokens", String(error));
     }
     const lastRegion = store.kvGet<string>("router", "region");
-    for (const candidate of token
-      ? rankRegions(router, state, location, deps.now(), lastRegion)
-      : []) {
+    const ranked = token
+      ? rankRegions(router, state, location, deps.now(), lastRegion, config.outbox.failbackAfterMs)
+      : [];
+    const pauseUntil = failbackPause(
+      ranked,
+      lastRegion,
+      store.kvGet<number>("router", "deliveredAt"),
+      config.outbox.failbackDrainMs,
+      deps.now(),
+    );
+    if (pauseUntil !== undefined) {
+      deferredUntil = pauseUntil;
+      break;
+    }
+    for (const candidate of ranked) {
       const id = candidate.region.id;
       state = router.recordAttempt(state, id, deps.now());
       const started = deps.now();
@@ -108,6 +123,7 @@ export async function flushOutbox(
           region: id,
         });
         if (id !== lastRegion) store.kvSet("router", "region", id);
+        store.kvSet("router", "deliveredAt", deps.now());
         delivered = true;
         break;
       } catch (error) {
@@ -135,8 +151,12 @@ export async function flushOutbox(
     batches++;
     events += rows.length;
   }
-  if (store.kvGet<number>(SCOPE, "retryAt") !== undefined) store.kvDelete(SCOPE, "retryAt");
   // Messages held back only because they were unsent can now leave the window.
   if (batches > 0) store.trim(config.windowSize);
+  if (deferredUntil !== undefined) {
+    store.kvSet(SCOPE, "retryAt", deferredUntil);
+    return { kind: "deferred", batches, events, retryAt: deferredUntil };
+  }
+  if (store.kvGet<number>(SCOPE, "retryAt") !== undefined) store.kvDelete(SCOPE, "retryAt");
   return batches === 0 ? { kind: "idle" } : { kind: "flushed", batches, events };
 }
