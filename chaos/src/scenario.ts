@@ -31,6 +31,8 @@ export interface Scenario {
   slow?: boolean;
   /** Send at CHAOS_RATE messages/s (steady load) instead of as fast as acks come. */
   paced?: boolean;
+  /** The paced rate, when the scenario needs its own (to outlast its fault); else CHAOS_RATE. */
+  rate?(options: ChaosOptions): number;
   inject(ctx: FaultContext): Promise<Recovery>;
   /** Figures read after the check (everything is stored by then). */
   after?(ctx: FaultContext): Promise<Record<string, number | string>>;
@@ -57,7 +59,7 @@ export async function runScenario(
   try {
     const stream = startStream(list, {
       ...options,
-      ...(scenario.paced ? { ratePerSec: options.ratePerSec } : {}),
+      ...(scenario.paced ? { ratePerSec: scenario.rate?.(options) ?? options.ratePerSec } : {}),
     });
     await until(() => stream.acked() >= options.messages * INJECT_AT, "the stream to get going", {
       everyMs: 50,
