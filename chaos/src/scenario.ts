@@ -111,4 +111,27 @@ export async function backlogDrainMs(ctx: FaultContext, since: number): Promise<
   );
 }
 
+/**
+ * Milliseconds from `since` (every session's socket was cut) until every session is open again.
+ * The SDK notices a close asynchronously, so first it waits (briefly, bounded) for one to leave
+ * "open".
+ */
+export async function sessionsReopenMs(ctx: FaultContext, since: number): Promise<number> {
+  const { conversations, options } = ctx;
+  await msUntil(
+    since,
+    () => conversations.some((c) => c.members.some((m) => m.session.state !== "open")),
+    "the drop to be noticed",
+    options.deadlineMs,
+    10,
+  ).catch(() => 0);
+  return msUntil(
+    since,
+    () => conversations.every((c) => c.members.every((m) => m.session.state === "open")),
+    "every session to reopen",
+    options.deadlineMs,
+    20,
+  );
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -2,6 +2,7 @@
 // flushed by the alarm as IngestBatches (signed service token) to the fake ingester (Miniflare's
 // outbound service, see support/fake-ingester.ts); failures retry with backoff and the breaker
 // moves on to the next region; trimming never drops an unsent message; all of it survives eviction.
+import { FRESH_HEALTH } from "@edge-chat/geo-router";
 import { directConversationId, type IngestBatch, type RegionEvent } from "@edge-chat/protocol";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -278,17 +279,7 @@ async function drained(id: string): Promise<void> {
 
 /** The DO's router state as after a failover from test-a (failed at `failedAt`) to test-b. */
 async function afterFailover(id: string, failedAt: number): Promise<void> {
-  const failed = {
-    circuit: "closed",
-    openUntil: null,
-    reopenCount: 0,
-    consecutiveFailures: 0,
-    halfOpenSuccesses: 0,
-    probeStarts: [],
-    window: [],
-    latency: null,
-    lastFailureAt: failedAt,
-  };
+  const failed = { ...FRESH_HEALTH, lastFailureAt: failedAt };
   await runInDurableObject(stubOf(id), (_instance, state) => {
     const put = (key: string, value: unknown) =>
       state.storage.sql.exec(

@@ -2,12 +2,13 @@
 // by this suite's system) calls ctx.abort() in each object, as an eviction or an isolate crash
 // would: memory and sockets gone, storage (messages, outbox, router state) kept. The SDK reconnects,
 // replays and resends what was not acknowledged. recovery_ms: eviction → every session open again.
-import { msUntil, type Scenario } from "../scenario.ts";
+import { type Scenario, sessionsReopenMs } from "../scenario.ts";
 
 export const doEvict: Scenario = {
   name: "do-evict",
   summary: "abort every ConversationDO mid-burst; recovery_ms = eviction → every session open",
-  async inject({ system, options, conversations, log }) {
+  async inject(ctx) {
+    const { system, conversations, log } = ctx;
     const evicted = Date.now();
     const answers = await Promise.all(
       conversations.map(async (c) => {
@@ -23,21 +24,7 @@ export const doEvict: Scenario = {
       throw new Error(`the edge refused an eviction (${answers.join(",")}): CHAOS_EVICT_ROUTE?`);
     }
     log(`do-evict: ${answers.length} conversations evicted`);
-    // The SDK notices the close asynchronously: first wait for it to leave "open"...
-    await msUntil(
-      evicted,
-      () => conversations.some((c) => c.members.some((m) => m.session.state !== "open")),
-      "the eviction to be noticed",
-      options.deadlineMs,
-      10,
-    );
-    const recoveryMs = await msUntil(
-      evicted,
-      () => conversations.every((c) => c.members.every((m) => m.session.state === "open")),
-      "every session to reopen",
-      options.deadlineMs,
-      20,
-    );
+    const recoveryMs = await sessionsReopenMs(ctx, evicted);
     return { recoveryMs, detail: { evicted: answers.length } };
   },
 };
