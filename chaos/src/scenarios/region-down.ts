@@ -7,8 +7,10 @@
 // OUTBOX_FAILBACK_DRAIN_MS behind the last batch to the other region), returns home. Where each
 // message went is read back from the regions' Kafka topics. recovery_ms: home started again →
 // every conversation's batches go home again (the failback; -1 if one never did); detail: the
-// failover time, how often conversations switched region (2 each: away and back) and how many
-// messages the other region took after a conversation's return (interleaved, must be 0).
+// failover time (kill → the last conversation's first batch elsewhere while home was down), how
+// often conversations switched region (2 each: away and back) and moved_again: messages that went
+// elsewhere after a conversation's return (a later failover, when home's ingest failed again; on
+// an overloaded machine ingest calls time out, so this is reported, not asserted).
 import { type MessageRecord, messageRecords, recordKey } from "../kafka-records.ts";
 import type { RegionProcess } from "@edge-chat/e2e";
 import { backlogDrainMs, type FaultContext, type Scenario, sleep } from "../scenario.ts";
@@ -50,25 +52,28 @@ export const regionDown: Scenario = {
         return first ? [{ seq, ...first }] : [];
       });
       const switches = path.filter((r, i) => i > 0 && r.regionId !== path[i - 1]!.regionId).length;
-      const away = path.find((r) => r.regionId === b.regionId && r.at >= killed);
+      // The failover proper: batches on the other region while home was down.
+      const away = path.find((r) => r.regionId === b.regionId && r.at >= killed && r.at <= back);
       const home = path.find((r) => r.regionId === a.regionId && r.at >= back);
-      const interleaved = home
+      const movedAgain = home
         ? path.filter((r) => r.seq > home.seq && r.regionId !== a.regionId).length
         : 0;
-      return { switches, away: away?.at, home: home?.at, interleaved };
+      return { switches, away: away?.at, home: home?.at, movedAgain };
     });
     const returned = figures.filter((f) => f.home !== undefined);
-    const failoverMs = Math.max(...figures.map((f) => (f.away ?? killed) - killed));
+    const failedOver = figures.filter((f) => f.away !== undefined);
+    const failoverMs = Math.max(-1, ...failedOver.map((f) => f.away! - killed));
     const failbackMs = Math.max(0, ...returned.map((f) => f.home! - back));
     log(`region-down: ${returned.length}/${figures.length} conversations back on ${a.regionId}`);
     return {
       recoveryMs: returned.length === figures.length ? failbackMs : -1,
       detail: {
         failover_ms: failoverMs,
+        conversations_failed_over: failedOver.length,
         conversations_returned: returned.length,
         conversations: figures.length,
         max_switches: Math.max(...figures.map((f) => f.switches)),
-        interleaved: figures.reduce((sum, f) => sum + f.interleaved, 0),
+        moved_again: figures.reduce((sum, f) => sum + f.movedAgain, 0),
         down_ms: back - killed,
       },
     };
