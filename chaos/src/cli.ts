@@ -9,7 +9,7 @@ import { SCENARIOS } from "./scenarios/index.ts";
 import { chaosServices } from "./services.ts";
 import { startChaosSystem } from "./system.ts";
 
-const USAGE = `usage: npm run chaos -- <${SCENARIOS.map((s) => s.name).join("|")}|all|fuzz> [--short]
+const USAGE = `usage: npm run chaos -- <${SCENARIOS.map((s) => s.name).join("|")}[,…]|all|fuzz> [--short]
 ${SCENARIOS.map((s) => `  ${s.name.padEnd(20)} ${s.summary}`).join("\n")}
   fuzz                 generated frames and HTTP bodies at an edge: typed errors only
   --short              the npm-test sizes (${SHORT.messages} messages, ${SHORT.faultMs} ms faults)
@@ -32,8 +32,13 @@ async function main(): Promise<number> {
     console.log(JSON.stringify(result));
     return result.untyped === 0 && result.bystander_ok ? 0 : 1;
   }
-  const chosen = wanted === "all" ? SCENARIOS : SCENARIOS.filter((s) => s.name === wanted);
-  if (values.help || chosen.length === 0) {
+  // One scenario, several (comma-separated, in the order given) or all.
+  const names = wanted?.split(",") ?? [];
+  const chosen =
+    wanted === "all"
+      ? SCENARIOS
+      : names.flatMap((name) => SCENARIOS.filter((s) => s.name === name));
+  if (values.help || chosen.length === 0 || (wanted !== "all" && chosen.length !== names.length)) {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
@@ -50,7 +55,10 @@ async function main(): Promise<number> {
   } finally {
     await system.stop();
   }
-  return results.every((r) => r.lost === 0 && r.duplicated === 0 && r.reordered === 0) ? 0 : 1;
+  // recovery_ms -1: the recovery never came (region-down: a conversation never returned home).
+  const ok = (r: ScenarioResult) =>
+    r.lost === 0 && r.duplicated === 0 && r.reordered === 0 && r.recovery_ms >= 0;
+  return results.every(ok) ? 0 : 1;
 }
 
 main().then(

@@ -8,8 +8,7 @@ import {
   parseCqlConfig,
   TABLES,
 } from "@edge-chat/cql";
-import { until } from "@edge-chat/e2e";
-import { Kafka, logLevel } from "kafkajs";
+import { messageRecords, recordKey } from "./kafka-records.ts";
 import type { Sent } from "./stream.ts";
 import type { ChaosSystem } from "./system.ts";
 
@@ -28,37 +27,6 @@ const quantiles = (values: number[]) => {
     Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
   return { p50: at(0.5), p99: at(0.99), max: Math.round(sorted.at(-1) ?? 0) };
 };
-
-/** Kafka timestamps of the message records on both regions' topics, by "conversation/seq". */
-async function kafkaTimes(system: ChaosSystem, wanted: number): Promise<Map<string, number>> {
-  const kafka = new Kafka({ brokers: system.services.kafka.brokers, logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `${system.storage.runId}.lag-${Date.now()}` });
-  const times = new Map<string, number>();
-  await consumer.connect();
-  try {
-    const topics = system.regions.map((r) => system.storage.topics(r.regionId).topic);
-    await consumer.subscribe({ topics, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const event = JSON.parse(message.value?.toString("utf8") ?? "null") as {
-          type?: string;
-          message?: { conversationId: string; seq: number };
-        } | null;
-        if (event?.type === "message" && event.message) {
-          const key = `${event.message.conversationId}/${event.message.seq}`;
-          if (!times.has(key)) times.set(key, Number(message.timestamp));
-        }
-      },
-    });
-    await until(() => times.size >= wanted, "the message records in Kafka", {
-      everyMs: 200,
-      timeoutMs: 30_000,
-    }).catch(() => {});
-  } finally {
-    await consumer.disconnect();
-  }
-  return times;
-}
 
 export async function ackToPersisted(
   system: ChaosSystem,
@@ -94,9 +62,12 @@ export async function ackToPersisted(
     await client.shutdown();
   }
   const acked = sent.filter((s) => s.ack);
-  const times = await kafkaTimes(system, acked.length);
+  const records = await messageRecords(
+    system,
+    new Set(acked.map((s) => recordKey(s.conversationId, s.ack!.seq))),
+  );
   const toKafka = acked.flatMap((s) => {
-    const at = times.get(`${s.conversationId}/${s.ack!.seq}`);
+    const at = records.get(recordKey(s.conversationId, s.ack!.seq))?.[0]?.at;
     return at === undefined ? [] : [at - s.ack!.serverTs];
   });
   const total = quantiles(lags);

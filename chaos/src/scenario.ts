@@ -31,6 +31,8 @@ export interface Scenario {
   slow?: boolean;
   /** Send at CHAOS_RATE messages/s (steady load) instead of as fast as acks come. */
   paced?: boolean;
+  /** The paced rate, when the scenario needs its own (to outlast its fault); else CHAOS_RATE. */
+  rate?(options: ChaosOptions): number;
   inject(ctx: FaultContext): Promise<Recovery>;
   /** Figures read after the check (everything is stored by then). */
   after?(ctx: FaultContext): Promise<Record<string, number | string>>;
@@ -57,7 +59,7 @@ export async function runScenario(
   try {
     const stream = startStream(list, {
       ...options,
-      ...(scenario.paced ? { ratePerSec: options.ratePerSec } : {}),
+      ...(scenario.paced ? { ratePerSec: scenario.rate?.(options) ?? options.ratePerSec } : {}),
     });
     await until(() => stream.acked() >= options.messages * INJECT_AT, "the stream to get going", {
       everyMs: 50,
@@ -106,6 +108,29 @@ export async function backlogDrainMs(ctx: FaultContext, since: number): Promise<
     "the backlog to reach every DC",
     ctx.options.deadlineMs,
     250,
+  );
+}
+
+/**
+ * Milliseconds from `since` (every session's socket was cut) until every session is open again.
+ * The SDK notices a close asynchronously, so first it waits (briefly, bounded) for one to leave
+ * "open".
+ */
+export async function sessionsReopenMs(ctx: FaultContext, since: number): Promise<number> {
+  const { conversations, options } = ctx;
+  await msUntil(
+    since,
+    () => conversations.some((c) => c.members.some((m) => m.session.state !== "open")),
+    "the drop to be noticed",
+    options.deadlineMs,
+    10,
+  ).catch(() => 0);
+  return msUntil(
+    since,
+    () => conversations.every((c) => c.members.every((m) => m.session.state === "open")),
+    "every session to reopen",
+    options.deadlineMs,
+    20,
   );
 }
 

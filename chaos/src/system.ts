@@ -62,6 +62,8 @@ export async function startChaosSystem(services: ChaosServices): Promise<ChaosSy
     // CHAOS_OUTBOX_MAX_AGE_MS: compare the outbox's linger (the edge default is 0).
     vars: {
       ...UNLIMITED_RATES,
+      // The test-only eviction route of the do-evict scenario (never set outside this suite).
+      CHAOS_EVICT_ROUTE: "1",
       ...(process.env.CHAOS_OUTBOX_MAX_AGE_MS
         ? { OUTBOX_MAX_AGE_MS: process.env.CHAOS_OUTBOX_MAX_AGE_MS }
         : {}),

@@ -24,6 +24,9 @@ describe("chaos (short)", () => {
       expect(result.acked).toBe(SHORT.messages);
       expect(result).toMatchObject({ lost: 0, duplicated: 0, reordered: 0 });
       expect(result.stored).toBe(result.acked);
+      // A scenario whose recovery never came reports -1 (region-down: a conversation never returned).
+      expect(result.recovery_ms).toBeGreaterThanOrEqual(0);
+      expect(result.detail?.publish_inversions ?? 0).toBe(0);
     });
   }
 });

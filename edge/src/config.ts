@@ -37,6 +37,8 @@ const ConfigSchema = z
     RATE_CONN_BURST: int(20),
     OUTBOX_BATCH_SIZE: int(100).pipe(z.number().max(LIMITS.maxBatchEvents)),
     OUTBOX_MAX_AGE_MS: int(0, 0),
+    OUTBOX_FAILBACK_AFTER_MS: int(10_000, 0),
+    OUTBOX_FAILBACK_DRAIN_MS: int(2_000, 0),
     TYPING_TTL_MS: int(5000),
     TICKET_TTL_MS: int(30_000),
     REGIONS: jsonText(Regions).default([]),
@@ -52,6 +54,7 @@ const ConfigSchema = z
     RATE_GLOBAL_IP_PER_MIN: int(3000),
     RATE_GLOBAL_TIMEOUT_MS: int(300),
     EDIT_WINDOW_MS: int(15 * 60_000, 0),
+    CHAOS_EVICT_ROUTE: z.enum(["0", "1"]).default("0"),
     DELETE_WINDOW_MS: int(48 * 60 * 60_000, 0),
   })
   .refine(
@@ -76,7 +79,13 @@ const ConfigSchema = z
       user: { perSec: v.RATE_USER_PER_SEC, burst: v.RATE_USER_BURST },
       connection: { perSec: v.RATE_CONN_PER_SEC, burst: v.RATE_CONN_BURST },
     },
-    outbox: { batchSize: v.OUTBOX_BATCH_SIZE, maxAgeMs: v.OUTBOX_MAX_AGE_MS },
+    outbox: {
+      batchSize: v.OUTBOX_BATCH_SIZE,
+      maxAgeMs: v.OUTBOX_MAX_AGE_MS,
+      // Failback to the home region (edge/src/region/failback.ts); 0 = never.
+      failbackAfterMs: v.OUTBOX_FAILBACK_AFTER_MS === 0 ? undefined : v.OUTBOX_FAILBACK_AFTER_MS,
+      failbackDrainMs: v.OUTBOX_FAILBACK_DRAIN_MS,
+    },
     typingTtlMs: v.TYPING_TTL_MS,
     ticketTtlMs: v.TICKET_TTL_MS,
     regions: v.REGIONS,
@@ -84,6 +93,8 @@ const ConfigSchema = z
     // Ignored without regions, so REGIONS="[]" alone switches flushing off.
     defaultRegionId: v.REGIONS.length === 0 ? undefined : (v.DEFAULT_REGION ?? v.REGIONS[0]?.id),
     serviceSigningKey: v.SERVICE_SIGNING_KEY,
+    /** Test-only: POST /__chaos/conversations/:id/evict aborts a ConversationDO (the chaos suite). */
+    chaosEvictRoute: v.CHAOS_EVICT_ROUTE === "1",
     /** Where push notifications are POSTed (unset: they are only counted and logged). */
     push: { webhookUrl: v.PUSH_WEBHOOK_URL, collapseMs: v.PUSH_COLLAPSE_MS },
     redis:

@@ -180,3 +180,13 @@ describe("rate limiting", () => {
     s2.close();
   });
 });
+
+describe("the chaos suite's eviction route", () => {
+  it("does not exist unless CHAOS_EVICT_ROUTE=1 (only the chaos harness sets it)", async () => {
+    const [a, b] = users(2);
+    const id = directConversationId(a!, b!);
+    const answer = await api(a!, "POST", `/__chaos/conversations/${id}/evict`);
+    expect(answer.status).toBe(404);
+    expect(answer.body).toMatchObject({ error: { code: "not_found" } });
+  });
+});

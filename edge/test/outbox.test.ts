@@ -2,6 +2,7 @@
 // flushed by the alarm as IngestBatches (signed service token) to the fake ingester (Miniflare's
 // outbound service, see support/fake-ingester.ts); failures retry with backoff and the breaker
 // moves on to the next region; trimming never drops an unsent message; all of it survives eviction.
+import { FRESH_HEALTH } from "@edge-chat/geo-router";
 import { directConversationId, type IngestBatch, type RegionEvent } from "@edge-chat/protocol";
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -124,14 +125,11 @@ describe("outbox", () => {
     );
     // With no evidence either way the default (and nearest) region, test-a, takes it.
     expect((await ingested(id)).batches.map((x) => x.region)).toEqual(["test-a"]);
-    // As after an earlier failover: the conversation's writer is now test-b. test-a still ranks
-    // first on distance, but a healthy writer is kept, so one persister sees the whole stream.
-    await runInDurableObject(stubOf(id), (_instance, state) => {
-      state.storage.sql.exec(
-        "INSERT OR REPLACE INTO kv (key, value) VALUES ('router:region', ?)",
-        JSON.stringify("test-b"),
-      );
-    });
+    // As after an earlier failover: the conversation's writer is now test-b, test-a failed just
+    // now. test-a still ranks first on distance, but a healthy writer is kept (until the failback
+    // time, 10 s after test-a's last failure), so one persister sees the whole stream.
+    await drained(id);
+    await afterFailover(id, Date.now());
     for (let i = 1; i <= 4; i++) await send(i);
     await eventually(
       async () => messageSeqs(eventsOf((await ingested(id)).batches)).length === 5,
@@ -140,6 +138,19 @@ describe("outbox", () => {
     const later = (await ingested(id)).batches.slice(1);
     expect(later.length).toBeGreaterThan(0);
     expect(later.every((x) => x.region === "test-b")).toBe(true);
+    // Failback: once test-a's last failure is old enough (and test-b's last batch had its drain
+    // time), the conversation goes home and stays there.
+    await drained(id);
+    await afterFailover(id, Date.now() - 60_000);
+    for (let i = 5; i <= 8; i++) await send(i);
+    await eventually(
+      async () => messageSeqs(eventsOf((await ingested(id)).batches)).length === 9,
+      "flushes after the failback",
+    );
+    const home = (await ingested(id)).batches.filter((x) =>
+      messageSeqs(eventsOf([x])).some((seq) => seq >= 6),
+    );
+    expect(home.map((x) => x.region)).toEqual(home.map(() => "test-a"));
   });
 
   it("keeps unsent messages past the window through an outage and an eviction, then trims", async () => {
@@ -256,3 +267,30 @@ describe("outbox", () => {
     expect(due).toBeUndefined();
   });
 });
+
+/**
+ * The outbox is empty: the DO has also stored what its last flush learnt (the ingest records a
+ * batch before it answers, so seeing the batch there is not enough).
+ */
+async function drained(id: string): Promise<void> {
+  await eventually(
+    async () => (await sql<{ n: number }>(id, "SELECT COUNT(*) AS n FROM outbox"))[0]?.n === 0,
+    "the outbox to be empty",
+  );
+}
+
+/** The DO's router state as after a failover from test-a (failed at `failedAt`) to test-b. */
+async function afterFailover(id: string, failedAt: number): Promise<void> {
+  const failed = { ...FRESH_HEALTH, lastFailureAt: failedAt };
+  await runInDurableObject(stubOf(id), (_instance, state) => {
+    const put = (key: string, value: unknown) =>
+      state.storage.sql.exec(
+        "INSERT OR REPLACE INTO kv (key, value) VALUES (?, ?)",
+        key,
+        JSON.stringify(value),
+      );
+    put("router:region", "test-b");
+    put("router:deliveredAt", failedAt);
+    put("router:state", { version: 1, regions: { "test-a": failed } });
+  });
+}

@@ -42,6 +42,8 @@ export interface RegionHealth {
   readonly probeStarts: readonly number[];
   readonly window: readonly OutcomeBucket[];
   readonly latency: LatencyEstimate | null;
+  /** When the last failure was noted (null: none since the circuit last closed from half-open). */
+  readonly lastFailureAt: number | null;
 }
 
 const MAX_COUNTED_SAMPLES = 1_000_000;
@@ -55,6 +57,7 @@ export const FRESH_HEALTH: RegionHealth = {
   probeStarts: [],
   window: [],
   latency: null,
+  lastFailureAt: null,
 };
 
 /** The circuit phase at `now`. */
@@ -161,10 +164,11 @@ export function noteFailure(
 ): RegionHealth {
   const window = addOutcome(health.window, now, breaker, "failure");
   const consecutiveFailures = health.consecutiveFailures + 1;
+  const lastFailureAt = Math.max(health.lastFailureAt ?? now, now);
   const phase = circuitPhase(health, now);
   if (phase === "open") {
     // Late failures of requests sent before opening change nothing: the circuit is already open.
-    return { ...health, window, consecutiveFailures };
+    return { ...health, window, consecutiveFailures, lastFailureAt };
   }
   if (phase === "half-open") {
     const reopenCount = health.reopenCount + 1;
@@ -172,6 +176,7 @@ export function noteFailure(
       ...health,
       window,
       consecutiveFailures,
+      lastFailureAt,
       circuit: "open",
       openUntil: now + coolDown(reopenCount, breaker),
       reopenCount,
@@ -179,7 +184,7 @@ export function noteFailure(
       probeStarts: [],
     };
   }
-  const updated = { ...health, window, consecutiveFailures };
+  const updated = { ...health, window, consecutiveFailures, lastFailureAt };
   if (shouldTrip(updated, now, breaker)) {
     return {
       ...updated,

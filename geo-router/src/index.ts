@@ -37,6 +37,7 @@ export { EARTH_RADIUS_KM, haversineKm } from "./geo.ts";
 export {
   type CircuitPhase,
   circuitPhase,
+  FRESH_HEALTH,
   type HealthTier,
   healthTier,
   type LatencyEstimate,

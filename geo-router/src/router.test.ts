@@ -199,3 +199,60 @@ describe("sticky regions", () => {
     );
   });
 });
+
+describe("failback to the home region", () => {
+  const failback = { stickTo: "us-east", failbackAfterMs: 5_000 };
+
+  it("stays on the region it failed over to until home's last failure is old enough", () => {
+    // Paris' home is eu-west; it failed at t=0 and the outbox moved to us-east.
+    let state = fail(router.initialState(), "eu-west", 1, 0);
+    state = measure(state, "us-east", 80, 1);
+    expect(ids(router.chooseRegion(state, PARIS, 4_999, failback))[0]).toBe("us-east");
+    // Then home is tried first (the probe), the current region right behind it.
+    expect(ids(router.chooseRegion(state, PARIS, 5_000, failback)).slice(0, 2)).toEqual([
+      "eu-west",
+      "us-east",
+    ]);
+  });
+
+  it("restarts the wait when the probe fails, and never probes through an open breaker", () => {
+    let state = fail(router.initialState(), "eu-west", 1, 0);
+    state = router.recordFailure(state, "eu-west", 5_000); // the probe failed: 2 failures, open
+    expect(ids(router.chooseRegion(state, PARIS, 9_999, failback))[0]).toBe("us-east");
+    // Cool-down (1 s) is over but the last failure is only 4.999 s old: still the current region.
+    expect(ids(router.chooseRegion(state, PARIS, 9_999, failback))[0]).toBe("us-east");
+    // Open breaker (cool-down running) beats the clock: no probe while unavailable.
+    const open = fail(state, "eu-west", 1, 20_000);
+    expect(ids(router.chooseRegion(open, PARIS, 20_500, failback))[0]).toBe("us-east");
+  });
+
+  it("goes home for good once home answers: the sticky region is home again", () => {
+    let state = fail(router.initialState(), "eu-west", 1, 0);
+    state = router.recordSuccess(state, "eu-west", 20, 6_000);
+    expect(
+      ids(router.chooseRegion(state, PARIS, 6_001, { ...failback, stickTo: "eu-west" }))[0],
+    ).toBe("eu-west");
+  });
+
+  it("moves by distance, never by latency: a slower but healthy home still wins it back", () => {
+    let state = measure(router.initialState(), "eu-west", 400, 0);
+    state = measure(state, "us-east", 80, 0);
+    expect(ids(router.chooseRegion(state, PARIS, 0, failback))[0]).toBe("eu-west");
+    expect(ids(router.chooseRegion(state, PARIS, 0, { stickTo: "us-east" }))[0]).toBe("us-east");
+  });
+
+  it("leaves a conversation already at home alone, and is off without failbackAfterMs", () => {
+    const state = fail(router.initialState(), "eu-west", 1, 0);
+    expect(ids(router.chooseRegion(state, NEW_YORK, 60_000, failback))[0]).toBe("us-east");
+    expect(ids(router.chooseRegion(state, PARIS, 60_000, { stickTo: "us-east" }))[0]).toBe(
+      "us-east",
+    );
+  });
+
+  it("reads states stored before lastFailureAt existed", () => {
+    const state = fail(router.initialState(), "eu-west", 1, 0);
+    const { lastFailureAt: _, ...old } = state.regions["eu-west"]!;
+    const restored = router.restoreState({ ...state, regions: { "eu-west": old } });
+    expect(restored.regions["eu-west"]?.lastFailureAt).toBe(null);
+  });
+});

@@ -81,6 +81,13 @@ export interface ChooseOptions {
    * region it last delivered to, so a latency wobble never splits it; only ill health moves it.
    */
   readonly stickTo?: string;
+  /**
+   * Failback: when `stickTo` is not the home region (the nearest to the client, by distance alone,
+   * so latency wobble never moves it), home goes first again once this long has passed since its
+   * last failure and its breaker lets a request through. That request is the probe: if it fails,
+   * the caller goes on down the list (back to `stickTo`) and the wait starts again. Unset: never.
+   */
+  readonly failbackAfterMs?: number;
 }
 
 const TIER_RANK: Record<HealthTier, number> = { healthy: 0, degraded: 1, unavailable: 2 };
@@ -119,19 +126,35 @@ export function createGeoRouter(config: GeoRouterConfig): GeoRouter {
           ...scoreRegion(from.point, region.location, health.latency, now, scoring),
         };
       });
+      // Ties (same place, same evidence) go to the default region, then to catalog order, so the
+      // answer is deterministic.
+      const tieBreak = (a: Candidate, b: Candidate) =>
+        Number(b.region.id === defaultRegion.id) - Number(a.region.id === defaultRegion.id) ||
+        (catalogIndex.get(a.region.id) ?? 0) - (catalogIndex.get(b.region.id) ?? 0);
+      const home = candidates.reduce((best, c) =>
+        (c.estimatedRttMs - best.estimatedRttMs || tieBreak(c, best)) < 0 ? c : best,
+      );
       const ranked = candidates.sort(
-        (a, b) =>
-          TIER_RANK[a.tier] - TIER_RANK[b.tier] ||
-          a.scoreMs - b.scoreMs ||
-          // Ties (same place, same evidence) go to the default region, then to catalog order, so
-          // the answer is deterministic.
-          Number(b.region.id === defaultRegion.id) - Number(a.region.id === defaultRegion.id) ||
-          (catalogIndex.get(a.region.id) ?? 0) - (catalogIndex.get(b.region.id) ?? 0),
+        (a, b) => TIER_RANK[a.tier] - TIER_RANK[b.tier] || a.scoreMs - b.scoreMs || tieBreak(a, b),
       );
-      const sticky = ranked.findIndex(
-        (c) => c.region.id === options.stickTo && c.tier === "healthy",
+      const stuck = ranked.find((c) => c.region.id === options.stickTo);
+      const homeDue = failbackDue(
+        home,
+        healthOf(state, home.region.id).lastFailureAt,
+        now,
+        options,
       );
-      if (sticky > 0) ranked.unshift(...ranked.splice(sticky, 1));
+      // Home takes over from a healthy region it lost the conversation to, and keeps it while its
+      // last failure stays old enough (its window may still rank it degraded for a while: leaving
+      // again on that alone would flip the conversation between regions batch by batch).
+      const keep =
+        stuck !== undefined && homeDue && (stuck === home || stuck.tier === "healthy")
+          ? home
+          : stuck?.tier === "healthy"
+            ? stuck
+            : undefined;
+      const first = keep === undefined ? -1 : ranked.indexOf(keep);
+      if (first > 0) ranked.unshift(...ranked.splice(first, 1));
       return excludeUnavailable ? ranked.filter((c) => c.tier !== "unavailable") : ranked;
     },
 
@@ -153,4 +176,15 @@ export function createGeoRouter(config: GeoRouterConfig): GeoRouter {
       return withHealth(state, regionId, noteFailure(healthOf(state, regionId), now, breaker));
     },
   };
+}
+
+/** Whether the home region should take the next request back from the region stuck to. */
+function failbackDue(
+  home: Candidate,
+  lastFailureAt: number | null,
+  now: number,
+  options: ChooseOptions,
+): boolean {
+  if (options.failbackAfterMs === undefined || home.tier === "unavailable") return false;
+  return lastFailureAt === null || now - lastFailureAt >= options.failbackAfterMs;
 }

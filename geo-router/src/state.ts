@@ -48,6 +48,8 @@ const healthSchema = z.object({
   latency: z
     .object({ ewmaMs: z.number().finite().min(0), samples: count, lastSampleAt: time })
     .nullable(),
+  // Absent in states stored before failback existed: read as "no failure known".
+  lastFailureAt: time.nullable().default(null),
 });
 
 const stateSchema = z.object({

@@ -151,6 +151,9 @@ export class ConversationDO
   }
 
   override async fetch(request: Request): Promise<Response> {
+    if (this.config.chaosEvictRoute && new URL(request.url).pathname === "/internal/__evict") {
+      this.ctx.abort("evicted by the chaos suite"); // test-only, see http/app.ts
+    }
     const response = await this.app.fetch(request);
     // Any request may have queued inbox notifications (even a lazily created direct chat).
     this.scheduleAlarm();

@@ -87,6 +87,17 @@ export function createApp(): Hono<AppEnv> {
     return stub.fetch(internalRequest(c.req.raw, conversationId, path, userId, body));
   };
 
+  // Test-only, for the chaos suite's do-evict scenario: aborts a ConversationDO mid-burst, as an
+  // eviction or a crash of its isolate would (memory and sockets gone, storage kept). Absent
+  // unless CHAOS_EVICT_ROUTE=1, which only the chaos harness sets.
+  app.post("/__chaos/conversations/:id/evict", async (c) => {
+    if (!loadConfig(c.env).chaosEvictRoute) throw new ChatError("not_found", "no such route");
+    const conversationId = conversationIdOf(c.req.param("id"));
+    // The abort fails the call that caused it: that failure is the expected answer.
+    await forward(c, conversationId, "/__evict", undefined).catch(() => undefined);
+    return c.body(null, 204);
+  });
+
   // The WebSocket upgrade authenticates by header (Node, mobile) or by a single-use ticket
   // (browsers), which only the ConversationDO can consume; so it sits before requireUser.
   app.get("/v1/conversations/:id/ws", async (c) => {

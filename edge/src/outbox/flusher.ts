@@ -9,6 +9,7 @@ import type { ConversationStore } from "../conversation/store.ts";
 import type { EdgeMetrics } from "../metrics/recorder.ts";
 import { postBatch } from "./ingest-client.ts";
 import { RegionClient } from "../region/client.ts";
+import { failbackPause } from "../region/failback.ts";
 import { storedRouting } from "../region/router-state.ts";
 import { flushDueAt, type OutboxSnapshot } from "./policy.ts";
 
@@ -28,6 +29,8 @@ export type FlushOutcome =
   | { kind: "idle" }
   | { kind: "no_region" }
   | { kind: "flushed"; batches: number; events: number }
+  /** A failback waits for the current region to drain; the alarm comes back at `retryAt`. */
+  | { kind: "deferred"; batches: number; events: number; retryAt: number }
   | { kind: "failed"; batches: number; events: number; retryAt: number };
 
 export function outboxSnapshot(store: ConversationStore): OutboxSnapshot {
@@ -71,11 +74,28 @@ export async function flushOutbox(
       conversationId,
       events: rows.map((r) => r.event),
     };
+    const options = {
+      what: "outbox flush",
+      location: routing.location(),
+      stickTo: routing.writer(),
+      failbackAfterMs: config.outbox.failbackAfterMs,
+    };
+    const pauseUntil = failbackPause(
+      client.rank(options),
+      options.stickTo,
+      routing.deliveredAt(),
+      config.outbox.failbackDrainMs,
+      deps.now(),
+    );
+    if (pauseUntil !== undefined) {
+      if (batches > 0) store.trim(config.windowSize);
+      outbox.retry.deferUntil(pauseUntil);
+      return { kind: "deferred", batches, events, retryAt: pauseUntil };
+    }
     let regionId: string;
     try {
-      ({ regionId } = await client.call(
-        { what: "outbox flush", location: routing.location(), stickTo: routing.writer() },
-        ({ region, token, fetcher }) => postBatch(region.ingestUrl, batch, token, fetcher),
+      ({ regionId } = await client.call(options, ({ region, token, fetcher }) =>
+        postBatch(region.ingestUrl, batch, token, fetcher),
       ));
     } catch (error) {
       console.warn("outbox flush failed everywhere", String(error));
@@ -83,7 +103,7 @@ export async function flushOutbox(
       return { kind: "failed", batches, events, retryAt };
     }
     metrics?.record({ stage: "outbox_age", ms: deps.now() - rows[0]!.createdAt, region: regionId });
-    routing.setWriter(regionId);
+    routing.delivered(regionId, deps.now());
     // Only a confirmed batch leaves the outbox; a crash before this line resends it (idempotent).
     outbox.deleteUpTo(rows[rows.length - 1]!.id);
     outbox.retry.succeeded();

@@ -3,7 +3,13 @@
 // healthy first, circuit breakers, an optional sticky region), sign the service token once, try each
 // candidate in turn, record each outcome in the router state, and fail over on an outage. Layered as
 // token (service-token.ts) -> router (router.ts, router-state.ts) -> call (here).
-import type { ClientLocation, GeoRouter, Region, RouterState } from "@edge-chat/geo-router";
+import type {
+  Candidate,
+  ClientLocation,
+  GeoRouter,
+  Region,
+  RouterState,
+} from "@edge-chat/geo-router";
 import { ChatError, ErrorResponse, type ErrorCode } from "@edge-chat/protocol";
 import type { z } from "zod";
 import type { Config } from "../config.ts";
@@ -27,6 +33,8 @@ export interface CallOptions {
   location?: ClientLocation;
   /** A region to keep first while it is healthy. */
   stickTo?: string;
+  /** With stickTo: the nearest region ranks first again this long after its last failure. */
+  failbackAfterMs?: number;
 }
 
 /** What an attempt gets: the region, the signed token and the fetch to use. */
@@ -63,6 +71,19 @@ export class RegionClient {
     return this.router !== undefined;
   }
 
+  /** The regions in the order `call` would try them now (empty when none is configured). */
+  rank(options: CallOptions): readonly Candidate[] {
+    const router = this.router;
+    if (!router) return [];
+    const { stickTo, failbackAfterMs } = options;
+    return router.chooseRegion(
+      router.restoreState(this.deps.state.load()),
+      options.location ?? {},
+      this.deps.now(),
+      stickTo ? { stickTo, failbackAfterMs } : {},
+    );
+  }
+
   /**
    * Runs `attempt` against the ranked regions until one succeeds. Any error from an attempt counts
    * as that region's failure and moves on, except a RegionVerdict, which ends the call with its
@@ -78,13 +99,7 @@ export class RegionClient {
     const { now, onAttempt } = this.deps;
     const token = await signServiceToken(this.deps.config.serviceSigningKey, now());
     const fetcher = this.deps.fetcher ?? fetch;
-    const candidates = router.chooseRegion(
-      router.restoreState(this.deps.state.load()),
-      options.location ?? {},
-      now(),
-      options.stickTo ? { stickTo: options.stickTo } : {},
-    );
-    for (const { region } of candidates) {
+    for (const { region } of this.rank(options)) {
       const id = region.id;
       this.record((state) => router.recordAttempt(state, id, now()));
       const started = now();

@@ -26,6 +26,7 @@ export function isolateRouterState(config: Config): RouterStateStore {
 const STATE = kvKey<unknown>("router:state");
 const LOCATION = kvKey<ClientLocation>("router:location");
 const WRITER = kvKey<string>("router:region");
+const DELIVERED_AT = kvKey<number>("router:deliveredAt");
 
 /** A conversation's routing, kept in its Durable Object's storage. */
 export interface StoredRouting {
@@ -35,7 +36,10 @@ export interface StoredRouting {
   rememberLocation(location: ClientLocation): void;
   /** The region that took the region outbox's last batch (the one to stick to). */
   writer(): string | undefined;
-  setWriter(regionId: string): void;
+  /** When the writer took the last batch (a failback lets it drain first: region/failback.ts). */
+  deliveredAt(): number | undefined;
+  /** The region took a batch at `at`. */
+  delivered(regionId: string, at: number): void;
 }
 
 export function storedRouting(kv: TypedKv): StoredRouting {
@@ -52,8 +56,10 @@ export function storedRouting(kv: TypedKv): StoredRouting {
       }
     },
     writer: () => kv.get(WRITER),
-    setWriter(regionId) {
+    deliveredAt: () => kv.get(DELIVERED_AT),
+    delivered(regionId, at) {
       if (kv.get(WRITER) !== regionId) kv.set(WRITER, regionId);
+      kv.set(DELIVERED_AT, at);
     },
   };
 }

@@ -36,6 +36,12 @@ export class RetryState {
     return retryAt;
   }
 
+  /** Not before `at`, without counting a failure (a failback waiting for a region to drain). */
+  deferUntil(at: number): void {
+    this.kv.set(this.retryAtKey, at);
+    this.cached = { retryAt: at };
+  }
+
   /** A delivery succeeded: the backoff starts over (no write when nothing was pending). */
   succeeded(): void {
     if (this.retryAt() === undefined) return;
