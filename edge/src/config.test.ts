@@ -19,7 +19,12 @@ describe("config", () => {
     expect(config.jwt.devSecret).toBeUndefined();
     expect(config.regions).toEqual([]);
     expect(config.windowSize).toBe(1000);
-    expect(config.outbox).toEqual({ batchSize: 100, maxAgeMs: 0 });
+    expect(config.outbox).toEqual({
+      batchSize: 100,
+      maxAgeMs: 0,
+      failbackAfterMs: 10_000,
+      failbackDrainMs: 2_000,
+    });
     expect(config.rate.user).toEqual({ perSec: 20, burst: 40 });
   });
 

@@ -1,6 +1,8 @@
 import type { EdgeMetricPoint, InboxUpdate } from "@edge-chat/protocol";
 import { describe, expect, it } from "vitest";
 import { InboxNotifier } from "./inbox-notifier.ts";
+import { RetryState } from "../storage/retry-state.ts";
+import type { KvKey, TypedKv } from "../storage/kv.ts";
 import type { InboxOutbox } from "./inbox-outbox.ts";
 import type { ConversationStore } from "./store.ts";
 
@@ -8,14 +10,19 @@ import type { ConversationStore } from "./store.ts";
 function setup(fail: () => boolean) {
   let now = 10_000;
   let lastSeq = 0;
-  const kv = new Map<string, unknown>();
-  const store = {
-    kvGet: (scope: string, key: string) => kv.get(`${scope}:${key}`),
-    kvSet: (scope: string, key: string, value: unknown) => kv.set(`${scope}:${key}`, value),
-    kvDelete: (scope: string, key: string) => kv.delete(`${scope}:${key}`),
-    lastSeq: () => lastSeq,
-  } as unknown as ConversationStore;
-  const outbox = { count: () => 0, head: () => [], delivered: () => {} } as unknown as InboxOutbox;
+  const values = new Map<string, unknown>();
+  const kv: TypedKv = {
+    get: <T>(key: KvKey<T>) => values.get(key.name) as T | undefined,
+    set: (key, value) => void values.set(key.name, value),
+    delete: (key) => void values.delete(key.name),
+  };
+  const store = { kv, lastSeq: () => lastSeq } as unknown as ConversationStore;
+  const outbox = {
+    count: () => 0,
+    head: () => [],
+    delivered: () => {},
+    retry: new RetryState(kv, "inbox"),
+  } as unknown as InboxOutbox;
   const points: EdgeMetricPoint[] = [];
   const delivered: InboxUpdate[] = [];
   const notifier = new InboxNotifier({
