@@ -1,5 +1,5 @@
 // Assertions shared by the e2e suites: what "arrived exactly once, in the edge's order" means.
-import type { Message } from "@edge-chat/protocol";
+import { foldChange, isChange, type Message } from "@edge-chat/protocol";
 import { expect } from "vitest";
 // Types `inject("services")` (the harness declares it on vitest's ProvidedContext).
 import type {} from "../../tools/services/vitest.global-setup.ts";
@@ -7,9 +7,12 @@ import type { RegionApi } from "../src/index.ts";
 import { until } from "../src/index.ts";
 
 /**
- * Waits until region B's history holds every seq of 1..lastSeq, then returns it. Every seq, not
- * just the last: batches may reach Cassandra through different regions (failover), so a later
- * message can be stored before an earlier one.
+ * Waits until region B's history holds every seq of 1..lastSeq with every change among them folded
+ * in, then returns it. Every seq, not just the last: batches may reach Cassandra through different
+ * regions (failover), so a later message can be stored before an earlier one. Folded in too: the
+ * persister stores a step's rows before it applies their changes (edits, reactions, a delete's
+ * tombstone and scrub), so history holds a change's row a moment before its effect; the design
+ * promises the latest state once the change is applied, not atomically with its row.
  */
 export async function historyUpTo(
   api: RegionApi,
@@ -23,7 +26,8 @@ export async function historyUpTo(
     async () => {
       messages = await api.allMessages(conversationId, userId);
       const seqs = new Set(messages.map((m) => m.seq));
-      return Array.from({ length: lastSeq }, (_, i) => i + 1).every((seq) => seqs.has(seq));
+      const all = Array.from({ length: lastSeq }, (_, i) => i + 1).every((seq) => seqs.has(seq));
+      return all && changesFoldedIn(messages);
     },
     `${conversationId} to hold seq 1..${lastSeq} in region history`,
     { everyMs: 500, timeoutMs },
@@ -31,6 +35,13 @@ export async function historyUpTo(
     // Report what is there (the assertions that follow name what is missing).
   });
   return messages;
+}
+
+/** Whether every row already holds the effect of every later change in `messages` (ascending). */
+export function changesFoldedIn(messages: readonly Message[]): boolean {
+  const changes = messages.filter(isChange);
+  // foldChange ignores a change not newer than the row, so each pair can be asked in any order.
+  return changes.every((change) => messages.every((row) => foldChange(row, change) === row));
 }
 
 /** seq 1..n exactly, ascending, each once (the message names what is missing or doubled). */

@@ -2,9 +2,9 @@
 // messages and receipts, without reading first: message rows are keyed by (conversation, bucket,
 // seq), and the state partition's cells are versioned by the ConversationDO's event time. The
 // persister runs one conversation's steps strictly in order.
-import type { RegionEvent } from "@edge-chat/protocol";
+import { isChange, type RegionEvent } from "@edge-chat/protocol";
 import type { Repositories } from "../repositories/ports.ts";
-import { applyMessageEffects, type MediaDeleter } from "./changes.ts";
+import { applyChangeEffects, type MediaDeleter } from "./changes.ts";
 import type { Step } from "./coalesce.ts";
 import { planMembership } from "./merge.ts";
 
@@ -14,15 +14,23 @@ export async function applyStep<R>(
   media?: MediaDeleter,
 ): Promise<void> {
   if (step.kind === "membership") return applyMembership(repos, step.event);
+  // A reply's quote and a message's mentions are part of the message as the edge sequenced it, but
+  // live beside its row (so a delete's scrub can overwrite the quote): write them before the rows,
+  // so history never serves a row without them. Order-proof: a scrub's FINAL write wins anyway.
+  await Promise.all(
+    step.messages.map((m) =>
+      !isChange(m) && (m.quote || m.mentions) ? repos.messageChanges.annotate(m) : undefined,
+    ),
+  );
   // Both writes in parallel: the records are committed only once both succeeded, so a failure of
   // either replays the whole step (the head can run ahead of the rows only until that replay).
   await Promise.all([
     step.messages.length > 0 ? repos.messages.insertMany(step.messages) : undefined,
     repos.receipts.record(step.conversationId, step.state),
   ]);
-  // Edits, deletions, reactions and reply/mention annotations: one write per change, never per
+  // Edits, deletions and reactions: one write per change, never per
   // member, and order-proof through their write versions (changes.ts), so in sequence is enough.
-  for (const message of step.messages) await applyMessageEffects(repos, message, media);
+  for (const message of step.messages) await applyChangeEffects(repos, message, media);
 }
 
 /**

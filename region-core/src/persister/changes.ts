@@ -1,6 +1,6 @@
 // Applies a message's effect on other messages, after the message row itself is stored: a change
-// (edit, delete, reaction) is folded into its target's change tables, a reply's quote and a
-// message's mentions are annotated. One function per event type; each is idempotent and
+// (edit, delete, reaction) is folded into its target's change tables (a reply's quote and a
+// message's mentions are annotated by apply.ts before the row). One function per event type; each is idempotent and
 // order-proof through the repository's write versions (see @edge-chat/cql's 0009).
 import { type ChangeMessage, isChange, type Message } from "@edge-chat/protocol";
 import type { Repositories } from "../repositories/ports.ts";
@@ -10,13 +10,13 @@ export interface MediaDeleter {
   delete(key: string): Promise<void>;
 }
 
-export async function applyMessageEffects(
+/** Folds a change (edit, delete, reaction) into what it changes; any other message has no effect. */
+export async function applyChangeEffects(
   repos: Repositories,
   message: Message,
   media?: MediaDeleter,
 ): Promise<void> {
   if (isChange(message)) return applyChange(repos, message, media);
-  if (message.quote || message.mentions) await repos.messageChanges.annotate(message);
 }
 
 async function applyChange(
