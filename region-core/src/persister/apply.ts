@@ -4,14 +4,15 @@
 // persister runs one conversation's steps strictly in order.
 import type { RegionEvent } from "@edge-chat/protocol";
 import type { Repositories } from "../repositories/ports.ts";
-import { applyMessageEffects, type MediaDeleter } from "./changes.ts";
+import type { ReferenceStore } from "../media/references.ts";
+import { applyMessageEffects } from "./changes.ts";
 import type { Step } from "./coalesce.ts";
 import { planMembership } from "./merge.ts";
 
 export async function applyStep<R>(
   repos: Repositories,
   step: Step<R>,
-  media?: MediaDeleter,
+  media?: ReferenceStore,
 ): Promise<void> {
   if (step.kind === "membership") return applyMembership(repos, step.event);
   // Both writes in parallel: the records are committed only once both succeeded, so a failure of

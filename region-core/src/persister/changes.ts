@@ -3,26 +3,24 @@
 // message's mentions are annotated. One function per event type; each is idempotent and
 // order-proof through the repository's write versions (see @edge-chat/cql's 0009).
 import { type ChangeMessage, isChange, type Message } from "@edge-chat/protocol";
+import { deleteReferenced, markReferenced, type ReferenceStore } from "../media/references.ts";
 import type { Repositories } from "../repositories/ports.ts";
-
-/** Removes objects from the media store (a delete for everyone takes the message's media too). */
-export interface MediaDeleter {
-  delete(key: string): Promise<void>;
-}
 
 export async function applyMessageEffects(
   repos: Repositories,
   message: Message,
-  media?: MediaDeleter,
+  media?: ReferenceStore,
 ): Promise<void> {
   if (isChange(message)) return applyChange(repos, message, media);
+  const keys = media ? mediaKeysOf(message) : [];
+  if (media && keys.length > 0) await markReferenced(media, keys);
   if (message.quote || message.mentions) await repos.messageChanges.annotate(message);
 }
 
 async function applyChange(
   repos: Repositories,
   change: ChangeMessage,
-  media: MediaDeleter | undefined,
+  media: ReferenceStore | undefined,
 ): Promise<void> {
   switch (change.content.kind) {
     case "edit":
@@ -61,7 +59,7 @@ async function applyDelete(
   repos: Repositories,
   change: Message,
   del: ContentOf<"delete">,
-  media: MediaDeleter | undefined,
+  media: ReferenceStore | undefined,
 ) {
   // The scrub list names rows by seq; which are edits and which replies is read from them.
   const rows = await Promise.all(
@@ -70,7 +68,7 @@ async function applyDelete(
   const target = await repos.messages.get(change.conversationId, del.targetSeq);
   // The objects go before the tombstone: while the row still names them a failed delete is
   // retried with the step; once tombstoned, a replay finds no keys (S3 deletes are idempotent).
-  if (media) await Promise.all(mediaKeysOf(target).map((key) => media.delete(key)));
+  if (media) await deleteReferenced(media, mediaKeysOf(target));
   await repos.messageChanges.delete(
     change.conversationId,
     // The target's sender names the deleted quote; an unknown target (older than storage) falls
