@@ -1,6 +1,8 @@
 import {
   ErrorResponse,
+  type Message,
   MediaDownloadTicket,
+  mediaKeyPrefix,
   MediaUploadTicket,
   type RegionMediaUploadRequest,
   VerifiedMedia,
@@ -12,13 +14,17 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createApp } from "../src/app.ts";
 import { LOCAL_S3, type MediaConfig } from "../src/config.ts";
 import type { MediaStore } from "../src/media/ports.ts";
+import { isReferenced } from "../src/media/references.ts";
 import { s3MediaStore } from "../src/media/s3.ts";
+import { sweepUploads } from "../src/media/sweeper.ts";
 import { derivedKey } from "../src/media/verify/index.ts";
 import { ffmpegPath, ffmpegVideoProbe } from "../src/media/verify/poster.ts";
 import { createMetrics } from "../src/metrics.ts";
+import { applyStep } from "../src/persister/apply.ts";
+import { coalesce } from "../src/persister/coalesce.ts";
 import { memoryRepositories } from "../src/repositories/memory.ts";
 import type { Repositories } from "../src/repositories/ports.ts";
-import { serviceToken, uniqueGroup } from "./fixtures.ts";
+import { message, serviceToken, uniqueGroup } from "./fixtures.ts";
 import { ffmpegMedia, gradientPng, jpegWithLocation } from "./media-files.ts";
 import { embeddedTestStore, type TestStore, versitygwSettings } from "./media-stores.ts";
 
@@ -144,6 +150,37 @@ describe.each(stores)("verifying uploads (%s)", (_name, settings) => {
     expect(drawn.w / drawn.h).toBeCloseTo(900 / 600, 0);
     // Verifying again gives the same answer (derived keys are stable).
     expect(await verified(conv, key)).toEqual(media);
+  });
+
+  it("sweeps a verified image never sent (copy and thumbnail) and keeps the one a stored message names", async () => {
+    const conv = uniqueGroup("lifecycle");
+    const unsentUpload = await upload(conv, "image", "image/png", await gradientPng(40, 30));
+    const sentUpload = await upload(conv, "image", "image/png", await gradientPng(30, 40));
+    const unsent = await verified(conv, unsentUpload);
+    const sent = await verified(conv, sentUpload);
+    const { kind: _kind, ...media } = sent;
+    const stored: Message = {
+      ...message(conv, 1, "alice"),
+      content: { kind: "image", media: { ...media, width: sent.width!, height: sent.height! } },
+    };
+    // The persister stores the message (and marks its copy and thumbnail).
+    const [step] = coalesce([stored], (item) => ({ type: "message", message: item }) as const);
+    await applyStep(repositories, step!, store);
+    expect(await isReferenced(store, sent.objectKey)).toBe(true);
+    const maxAgeMs = 3600_000;
+    const prefix = mediaKeyPrefix(conv);
+    // Fresh, nothing goes; an hour later both raw uploads and the unsent copy and thumbnail do.
+    expect(await sweepUploads({ store, prefix, maxAgeMs })).toEqual({ seen: 6, deleted: 0 });
+    const later = () => Date.now() + maxAgeMs + 60_000;
+    expect(await sweepUploads({ store, prefix, maxAgeMs, now: later })).toEqual({
+      seen: 6,
+      deleted: 4,
+    });
+    for (const key of [unsentUpload, sentUpload, unsent.objectKey, unsent.thumbnailKey!]) {
+      expect(await store.head(key), key).toBeNull();
+    }
+    expect(await download(conv, sent.objectKey)).toEqual(await gradientPng(30, 40));
+    expect(await store.head(sent.thumbnailKey!)).not.toBeNull();
   });
 
   it("strips EXIF (camera and GPS location) from what receivers download", async () => {

@@ -44,7 +44,13 @@ export interface MediaStore {
   head(key: string): Promise<StoredObject | null>;
   /** The whole object, or null when there is no such object. */
   read(key: string): Promise<Uint8Array | null>;
-  put(key: string, body: Uint8Array, contentType: string): Promise<void>;
+  /** Writes an object the region makes itself, with optional user metadata (as signUpload's). */
+  put(
+    key: string,
+    body: Uint8Array,
+    contentType: string,
+    metadata?: Record<string, string>,
+  ): Promise<void>;
   /** One page of the objects under `prefix`, in key order; `next` continues it. */
   list(input: { prefix: string; next?: string; limit?: number }): Promise<{
     objects: ListedObject[];

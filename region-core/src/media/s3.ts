@@ -124,10 +124,16 @@ export function s3MediaStore(config: MediaConfig["s3"]): MediaStore {
         throw unavailable(error);
       }
     },
-    async put(key, body, contentType) {
+    async put(key, body, contentType, metadata) {
       try {
         await client.send(
-          new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: body,
+            ContentType: contentType,
+            ...(metadata && Object.keys(metadata).length > 0 ? { Metadata: metadata } : {}),
+          }),
         );
       } catch (error) {
         throw unavailable(error);

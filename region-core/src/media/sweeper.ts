@@ -2,15 +2,18 @@
 // message references. Verification publishes a copy under a key only the region writes, and
 // messages name that copy (and its thumbnail or poster). So a raw upload older than the allowed
 // age is either abandoned (never verified, or refused) or already published, and is deleted. Raw
-// uploads are told apart by the ticket metadata signed into their PUT (owner, conversation); the
-// region's own objects have none. Production's bucket also expires them by their upload tag
-// (terraform), which this does not need; locally the embedded store has no lifecycle rules.
+// uploads are told apart by the ticket metadata signed into their PUT (owner, conversation).
+// Published objects carry PUBLISHED metadata, and the persister marks each one a stored message
+// names (references.ts): one older than the age with no mark was verified but never sent, and is
+// deleted too. Production's bucket also expires raw uploads by their upload tag (terraform),
+// which this does not need; locally the embedded store has no lifecycle rules.
 import type { MediaStore } from "./ports.ts";
+import { isPublished, isReferenced } from "./references.ts";
 import { isRawUpload } from "./verify/index.ts";
 
 export interface SweepOptions {
   store: MediaStore;
-  /** Raw uploads last modified longer ago than this are deleted. */
+  /** Raw uploads and unreferenced published objects last modified longer ago are deleted. */
   maxAgeMs: number;
   /** Which part of the bucket to look at (media keys start with `c/`). */
   prefix?: string;
@@ -20,11 +23,15 @@ export interface SweepOptions {
 export interface SweepResult {
   /** Objects listed. */
   seen: number;
-  /** Raw uploads deleted. */
+  /** Objects deleted: raw uploads and unreferenced published objects. */
   deleted: number;
 }
 
-/** One pass over the bucket: deletes every raw upload older than `maxAgeMs`. */
+/**
+ * One pass over the bucket: deletes every raw upload, and every published object no message
+ * references, older than `maxAgeMs`. A message sent within `maxAgeMs` of its verification is
+ * marked by then unless the persister lags by more than that (the default age is a day).
+ */
 export async function sweepUploads(options: SweepOptions): Promise<SweepResult> {
   const now = options.now ?? Date.now;
   const cutoff = now() - options.maxAgeMs;
@@ -41,7 +48,11 @@ export async function sweepUploads(options: SweepOptions): Promise<SweepResult> 
     for (const object of page.objects) {
       if (object.lastModified > cutoff) continue;
       const head = await options.store.head(object.key);
-      if (!head || !isRawUpload(head.metadata)) continue;
+      if (!head) continue;
+      const stale =
+        isRawUpload(head.metadata) ||
+        (isPublished(head.metadata) && !(await isReferenced(options.store, object.key)));
+      if (!stale) continue;
       await options.store.delete(object.key);
       deleted++;
     }

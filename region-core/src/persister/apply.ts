@@ -4,14 +4,15 @@
 // persister runs one conversation's steps strictly in order.
 import { isChange, type RegionEvent } from "@edge-chat/protocol";
 import type { Repositories } from "../repositories/ports.ts";
-import { applyChangeEffects, type MediaDeleter } from "./changes.ts";
+import type { ReferenceStore } from "../media/references.ts";
+import { applyMessageEffects } from "./changes.ts";
 import type { Step } from "./coalesce.ts";
 import { planMembership } from "./merge.ts";
 
 export async function applyStep<R>(
   repos: Repositories,
   step: Step<R>,
-  media?: MediaDeleter,
+  media?: ReferenceStore,
 ): Promise<void> {
   if (step.kind === "membership") return applyMembership(repos, step.event);
   // A reply's quote and a message's mentions are part of the message as the edge sequenced it, but
@@ -30,7 +31,7 @@ export async function applyStep<R>(
   ]);
   // Edits, deletions and reactions: one write per change, never per
   // member, and order-proof through their write versions (changes.ts), so in sequence is enough.
-  for (const message of step.messages) await applyChangeEffects(repos, message, media);
+  for (const message of step.messages) await applyMessageEffects(repos, message, media);
 }
 
 /**

@@ -1,28 +1,30 @@
 // Applies a message's effect on other messages, after the message row itself is stored: a change
-// (edit, delete, reaction) is folded into its target's change tables (a reply's quote and a
-// message's mentions are annotated by apply.ts before the row). One function per event type; each is idempotent and
-// order-proof through the repository's write versions (see @edge-chat/cql's 0009).
+// (edit, delete, reaction) is folded into its target's change tables, and a media message marks its
+// objects as referenced (a reply's quote and a message's mentions are annotated by apply.ts, before
+// the row). One function per event type; each is idempotent and order-proof through the
+// repository's write versions (see @edge-chat/cql's 0009).
 import { type ChangeMessage, isChange, type Message } from "@edge-chat/protocol";
+import { deleteReferenced, markReferenced, type ReferenceStore } from "../media/references.ts";
 import type { Repositories } from "../repositories/ports.ts";
 
-/** Removes objects from the media store (a delete for everyone takes the message's media too). */
-export interface MediaDeleter {
-  delete(key: string): Promise<void>;
-}
-
-/** Folds a change (edit, delete, reaction) into what it changes; any other message has no effect. */
-export async function applyChangeEffects(
+/**
+ * A message's effects beyond its own row: a change (edit, delete, reaction) is folded into what it
+ * changes; a media message marks the objects it names as referenced (the upload sweeper keeps them).
+ */
+export async function applyMessageEffects(
   repos: Repositories,
   message: Message,
-  media?: MediaDeleter,
+  media?: ReferenceStore,
 ): Promise<void> {
   if (isChange(message)) return applyChange(repos, message, media);
+  const keys = media ? mediaKeysOf(message) : [];
+  if (media && keys.length > 0) await markReferenced(media, keys);
 }
 
 async function applyChange(
   repos: Repositories,
   change: ChangeMessage,
-  media: MediaDeleter | undefined,
+  media: ReferenceStore | undefined,
 ): Promise<void> {
   switch (change.content.kind) {
     case "edit":
@@ -61,7 +63,7 @@ async function applyDelete(
   repos: Repositories,
   change: Message,
   del: ContentOf<"delete">,
-  media: MediaDeleter | undefined,
+  media: ReferenceStore | undefined,
 ) {
   // The scrub list names rows by seq; which are edits and which replies is read from them.
   const rows = await Promise.all(
@@ -70,7 +72,7 @@ async function applyDelete(
   const target = await repos.messages.get(change.conversationId, del.targetSeq);
   // The objects go before the tombstone: while the row still names them a failed delete is
   // retried with the step; once tombstoned, a replay finds no keys (S3 deletes are idempotent).
-  if (media) await Promise.all(mediaKeysOf(target).map((key) => media.delete(key)));
+  if (media) await deleteReferenced(media, mediaKeysOf(target));
   await repos.messageChanges.delete(
     change.conversationId,
     // The target's sender names the deleted quote; an unknown target (older than storage) falls

@@ -1,9 +1,16 @@
 // The persister over the embedded log and in-memory repositories (the embedded adapters themselves,
 // not test doubles): order, dead letters, crash/replay and shutdown.
-import { ChatError } from "@edge-chat/protocol";
+import { ChatError, type Message } from "@edge-chat/protocol";
 import { describe, expect, it } from "vitest";
-import { membershipEvent, messageEvent, receiptEvent, waitFor } from "../../test/fixtures.ts";
+import {
+  membershipEvent,
+  message,
+  messageEvent,
+  receiptEvent,
+  waitFor,
+} from "../../test/fixtures.ts";
 import { EmbeddedLog } from "../events/embedded-log.ts";
+import { REFERENCE_PREFIX, type ReferenceStore } from "../media/references.ts";
 import type { ConsumedBatch, EventConsumer } from "../events/ports.ts";
 import { createMetrics } from "../metrics.ts";
 import { memoryRepositories } from "../repositories/memory.ts";
@@ -22,6 +29,7 @@ const fastRetry = {
 function setup(
   repositories: Repositories = memoryRepositories(),
   log = new EmbeddedLog({ partitions: 3, maxBatchRecords: 10 }),
+  media?: ReferenceStore,
 ) {
   const metrics = createMetrics("test");
   const persister = (consumer: EventConsumer = log.consumer(TOPIC, "group")) =>
@@ -33,6 +41,7 @@ function setup(
       concurrency: 4,
       maxUnknownAttempts: 3,
       retry: fastRetry,
+      ...(media ? { media } : {}),
     });
   const publish = (conversationId: string, events: unknown[]) =>
     log.publisher(TOPIC).publish(
@@ -72,6 +81,48 @@ async function seqs(repositories: Repositories, conversationId: string): Promise
 }
 
 describe("Persister", () => {
+  it("marks the objects of each media message referenced (one PUT per key), and of no text message", async () => {
+    // The store's adapter is contract-tested against real stores; this records what is asked of it.
+    const marked: string[] = [];
+    const media: ReferenceStore = {
+      put: async (key, body) => {
+        expect(body.length).toBe(0);
+        marked.push(key);
+      },
+      delete: async () => {},
+    };
+    const { repositories, persister, publish } = setup(undefined, undefined, media);
+    const running = persister();
+    await running.start();
+    const image: Message = {
+      ...message("g:media", 2),
+      content: {
+        kind: "image",
+        media: {
+          objectKey: "c/g:media/copy",
+          thumbnailKey: "c/g:media/thumb",
+          mime: "image/png",
+          size: 10,
+          width: 2,
+          height: 2,
+        },
+      },
+    };
+    await publish("g:media", [
+      membershipEvent("g:media", ["alice", "bob"], 0),
+      messageEvent("g:media", 1),
+      { type: "message", message: image },
+    ]);
+    // Marks follow the rows (and the text message before them) within the step.
+    await waitFor(async () => marked.length === 2);
+    await running.stop();
+    expect(await seqs(repositories, "g:media")).toEqual([1, 2]);
+    expect(marked.toSorted()).toEqual([
+      `${REFERENCE_PREFIX}c/g:media/copy`,
+      `${REFERENCE_PREFIX}c/g:media/thumb`,
+    ]);
+  });
+
   it("persists many conversations, each in order, with list rows and unread counts", async () => {
     const { repositories, persister, publish } = setup();
     const running = persister();

@@ -12,10 +12,10 @@ import type {
   EventPublisher,
 } from "../events/ports.ts";
 import { retryUntilStopped, Stopping } from "../events/stoppable-retry.ts";
+import type { ReferenceStore } from "../media/references.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Repositories } from "../repositories/ports.ts";
 import { applyStep } from "./apply.ts";
-import type { MediaDeleter } from "./changes.ts";
 import { coalesce, type Step } from "./coalesce.ts";
 import { committableOffset, groupByKey, runBounded } from "./plan.ts";
 import { deadLetterHeaders, decodeRecord, escalate } from "./records.ts";
@@ -39,8 +39,11 @@ export interface PersisterOptions {
   /** Attempts for an unexpected (non-ChatError) failure before it is dead-lettered. */
   maxUnknownAttempts: number;
   retry?: RetryPolicy;
-  /** Where a delete for everyone removes the message's media objects (none: objects are kept). */
-  media?: MediaDeleter;
+  /**
+   * The media store: a media message marks its objects referenced (the sweeper keeps those), a
+   * delete for everyone removes them and their marks. None: nothing is marked or removed.
+   */
+  media?: ReferenceStore;
 }
 
 export class Persister {

@@ -1,10 +1,12 @@
-// A delete for everyone takes the message's media with it: the persister (applyStep) removes the
-// object, its thumbnail and poster from the store before writing the tombstone; a replay of the
-// delete (objects already gone) succeeds, and other messages' objects stay.
+// A stored media message marks its objects referenced (so the sweeper keeps them), and a delete
+// for everyone takes the media with it: the persister (applyStep) removes the object, its
+// thumbnail and poster and their marks before writing the tombstone; a replay of the delete
+// (objects already gone) succeeds, and other messages' objects stay.
 import { randomUUID } from "node:crypto";
 import type { Message } from "@edge-chat/protocol";
 import { describe, expect, it } from "vitest";
 import type { MediaStore } from "../../src/media/ports.ts";
+import { isReferenced } from "../../src/media/references.ts";
 import { applyStep } from "../../src/persister/apply.ts";
 import { coalesce } from "../../src/persister/coalesce.ts";
 import { memoryRepositories } from "../../src/repositories/memory.ts";
@@ -18,7 +20,7 @@ async function persist(repos: Repositories, store: MediaStore, m: Message): Prom
 
 export function mediaDeleteContract(name: string, store: () => MediaStore): void {
   describe(`delete for everyone removes media: ${name}`, () => {
-    it("deletes the object, thumbnail and poster of the deleted message only", async () => {
+    it("marks a media message's objects, and deletes those of the deleted message only", async () => {
       const media = store();
       const repos = memoryRepositories();
       const conv = uniqueGroup("media-delete");
@@ -45,13 +47,18 @@ export function mediaDeleteContract(name: string, store: () => MediaStore): void
         video(1, keys[0]!, { thumbnailKey: keys[1], posterKey: keys[2] }),
       );
       await persist(repos, media, video(2, keys[3]!));
+      for (const key of keys) expect(await isReferenced(media, key), key).toBe(true);
       const del: Message = {
         ...message(conv, 3, "alice"),
         content: { kind: "delete", targetSeq: 1, moderation: false, scrub: [] },
       };
       await persist(repos, media, del);
-      for (const key of keys.slice(0, 3)) expect(await media.head(key), key).toBeNull();
+      for (const key of keys.slice(0, 3)) {
+        expect(await media.head(key), key).toBeNull();
+        expect(await isReferenced(media, key), key).toBe(false);
+      }
       expect(await media.head(keys[3]!)).not.toBeNull();
+      expect(await isReferenced(media, keys[3]!)).toBe(true);
       // A replayed delete finds the target tombstoned (no keys left) and changes nothing.
       await persist(repos, media, del);
       expect(await media.head(keys[3]!)).not.toBeNull();

@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { ChatError } from "@edge-chat/protocol";
 import { describe, expect, it } from "vitest";
 import type { MediaStore } from "../../src/media/ports.ts";
+import { markReferenced, PUBLISHED, referenceKey } from "../../src/media/references.ts";
 import { sweepUploads } from "../../src/media/sweeper.ts";
 import { uploadMetadata } from "../../src/media/verify/index.ts";
 
@@ -23,6 +24,16 @@ const putWith = (url: string, headers: Record<string, string>, body: Uint8Array)
   const { "content-length": _length, ...rest } = headers;
   return fetch(url, { method: "PUT", headers: rest, body });
 };
+
+const SWEEP_AGE_MS = 3600_000;
+/** A sweep as seen a little more than the age later: everything written so far is too old. */
+const sweepLater = (store: MediaStore, prefix: string) =>
+  sweepUploads({
+    store,
+    prefix,
+    maxAgeMs: SWEEP_AGE_MS,
+    now: () => Date.now() + SWEEP_AGE_MS + 60_000,
+  });
 
 /** Waits until the wall clock is past `at` (a condition, not a fixed sleep). */
 async function until(at: number): Promise<void> {
@@ -196,21 +207,44 @@ export function mediaStoreContract(name: string, factory: () => StoreFactory): v
       };
       await upload(`${prefix}abandoned`);
       await store.put(`${prefix}published`, bytes(10), "image/png");
-      const maxAgeMs = 3600_000;
-      // As seen an hour later: the upload is too old, the region's own copy stays.
-      const later = await sweepUploads({
-        store,
-        prefix,
-        maxAgeMs,
-        now: () => Date.now() + maxAgeMs + 60_000,
-      });
-      expect(later).toEqual({ seen: 2, deleted: 1 });
+      // As seen an hour later: the upload is too old; a region object without published
+      // metadata (older than reference marks) stays.
+      expect(await sweepLater(store, prefix)).toEqual({ seen: 2, deleted: 1 });
       expect(await store.head(`${prefix}abandoned`)).toBeNull();
       expect(await store.head(`${prefix}published`)).not.toBeNull();
       // A fresh upload is left for its owner to verify.
       await upload(`${prefix}fresh`);
-      expect(await sweepUploads({ store, prefix, maxAgeMs })).toEqual({ seen: 2, deleted: 0 });
+      expect(await sweepUploads({ store, prefix, maxAgeMs: SWEEP_AGE_MS })).toEqual({
+        seen: 2,
+        deleted: 0,
+      });
       expect(await store.head(`${prefix}fresh`)).not.toBeNull();
+      store.close();
+    });
+
+    it("sweeps published copies no message references once older than the age, with their thumbnails", async () => {
+      const store = factory().store();
+      const prefix = `c/sweep-${randomUUID()}/`;
+      const publish = async (name: string) => {
+        await store.put(`${prefix}${name}`, bytes(10), "image/png", PUBLISHED);
+        await store.put(`${prefix}${name}-thumb`, bytes(4), "image/webp", PUBLISHED);
+        return [`${prefix}${name}`, `${prefix}${name}-thumb`];
+      };
+      const unsent = await publish("unsent");
+      expect((await store.head(unsent[0]!))?.metadata).toEqual({ ...PUBLISHED });
+      const sent = await publish("sent");
+      await markReferenced(store, sent);
+      expect(await store.head(referenceKey(sent[0]!))).toMatchObject({ size: 0 });
+      // Written before marks existed (no PUBLISHED metadata): never swept as unreferenced.
+      await store.put(`${prefix}legacy`, bytes(10), "image/png");
+      // Fresh: nothing goes, marked or not.
+      const fresh = await sweepUploads({ store, prefix, maxAgeMs: SWEEP_AGE_MS });
+      expect(fresh).toEqual({ seen: 5, deleted: 0 });
+      for (const k of unsent) expect(await store.head(k), k).not.toBeNull();
+      // An hour later: the unsent copy and its thumbnail go; the sent ones and the legacy stay.
+      expect(await sweepLater(store, prefix)).toEqual({ seen: 5, deleted: 2 });
+      for (const k of unsent) expect(await store.head(k), k).toBeNull();
+      for (const k of [...sent, `${prefix}legacy`]) expect(await store.head(k), k).not.toBeNull();
       store.close();
     });
 

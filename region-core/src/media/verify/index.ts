@@ -16,6 +16,7 @@ import {
 } from "@edge-chat/protocol";
 import type { Repositories } from "../../repositories/ports.ts";
 import type { MediaStore } from "../ports.ts";
+import { PUBLISHED } from "../references.ts";
 import { checkedDuration, durationMsOf } from "./duration.ts";
 import { processImage } from "./image.ts";
 import { sniff, sniffedMatches } from "./sniff.ts";
@@ -93,9 +94,9 @@ export async function verifyUpload(
   if (kind === "image") {
     const image = await processImage(bytes);
     const thumbnailKey = derivedKey(conversationId, objectKey, "thumbnail");
-    await deps.store.put(thumbnailKey, image.thumbnail.bytes, image.thumbnail.mime);
+    await deps.store.put(thumbnailKey, image.thumbnail.bytes, image.thumbnail.mime, PUBLISHED);
     await record(thumbnailKey, image.thumbnail.mime, image.thumbnail.bytes.length);
-    await deps.store.put(publishedKey, image.published, mime);
+    await deps.store.put(publishedKey, image.published, mime, PUBLISHED);
     await record(publishedKey, mime, image.published.length);
     return {
       objectKey: publishedKey,
@@ -124,7 +125,7 @@ export async function verifyUpload(
   if (probe?.poster) {
     const posterKey = derivedKey(conversationId, objectKey, "poster");
     const image = await processImage(probe.poster);
-    await deps.store.put(posterKey, probe.poster, "image/jpeg");
+    await deps.store.put(posterKey, probe.poster, "image/jpeg", PUBLISHED);
     await record(posterKey, "image/jpeg", probe.poster.length);
     Object.assign(verified, {
       posterKey,
@@ -133,7 +134,7 @@ export async function verifyUpload(
       placeholder: image.placeholder,
     });
   }
-  await deps.store.put(publishedKey, bytes, mime);
+  await deps.store.put(publishedKey, bytes, mime, PUBLISHED);
   await record(publishedKey, mime, bytes.length);
   return verified;
 }
