@@ -56,6 +56,8 @@ const ConfigSchema = z
     EDIT_WINDOW_MS: int(15 * 60_000, 0),
     CHAOS_EVICT_ROUTE: z.enum(["0", "1"]).default("0"),
     DELETE_WINDOW_MS: int(48 * 60 * 60_000, 0),
+    // Below the regions' MEDIA_UPLOAD_MAX_AGE_SECONDS (24 h), by more than the longest persist delay.
+    MEDIA_VERIFIED_MAX_AGE_MS: int(23 * 60 * 60_000, 60_000),
   })
   .refine(
     (v) => (v.UPSTASH_REDIS_REST_URL === undefined) === (v.UPSTASH_REDIS_REST_TOKEN === undefined),
@@ -109,6 +111,8 @@ const ConfigSchema = z
     },
     /** How long a sender may edit / delete for everyone after sending (admins delete any time). */
     changes: { editWindowMs: v.EDIT_WINDOW_MS, deleteWindowMs: v.DELETE_WINDOW_MS },
+    /** How long after its verification a media object may be sent (domain/media.ts). */
+    media: { verifiedMaxAgeMs: v.MEDIA_VERIFIED_MAX_AGE_MS },
   }))
   .superRefine((config, ctx) => {
     if (!config.development && !config.jwt.jwks && !config.jwt.jwksUrl) {

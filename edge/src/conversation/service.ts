@@ -265,7 +265,16 @@ export class ConversationService {
     const { meta, me } = this.access(conversationId, senderId);
     checkSendPolicy(meta, this.store.group.settings(), me);
     checkNotBlocked(meta, this.store.group.blockedBy());
-    const content = verifyMediaMessage(conversationId, senderId, request.content, this.store.media);
+    const content = verifyMediaMessage(
+      conversationId,
+      senderId,
+      request.content,
+      this.store.media,
+      {
+        now: this.clock.now(),
+        maxAgeMs: this.config.media.verifiedMaxAgeMs,
+      },
+    );
     // A resend is answered from the unique (sender, clientMsgId) key, without spending budget.
     const original = this.store.findSend(senderId, request.clientMsgId);
     if (original) return { ack: original, message: null };

@@ -30,12 +30,16 @@ export class VerifiedMediaStore implements VerifiedLookup {
 
   get(objectKey: string): VerifiedRecord | null {
     const row = this.sql
-      .exec<{ owner_id: string; body: string }>(
-        "SELECT owner_id, body FROM verified_media WHERE object_key = ?",
+      .exec<{ owner_id: string; body: string; verified_at: number }>(
+        "SELECT owner_id, body, verified_at FROM verified_media WHERE object_key = ?",
         objectKey,
       )
       .toArray()[0];
     if (!row) return null;
-    return { ownerId: row.owner_id, media: VerifiedMedia.parse(JSON.parse(row.body)) };
+    return {
+      ownerId: row.owner_id,
+      media: VerifiedMedia.parse(JSON.parse(row.body)),
+      verifiedAt: row.verified_at,
+    };
   }
 }

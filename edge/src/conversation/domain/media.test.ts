@@ -39,6 +39,18 @@ function codeOf(fn: () => void): string | undefined {
 }
 
 describe("verifyMediaMessage", () => {
+  it("refuses a verification older than the allowed age, whose copy the region may have swept", () => {
+    const at = lookup({
+      [own()]: { ownerId: "alice", media: verifiedImage, verifiedAt: 1_000 },
+    });
+    const fresh = { now: 1_000 + 60_000, maxAgeMs: 60_000 };
+    expect(codeOf(() => verifyMediaMessage(conv, "alice", image(), at, fresh))).toBeUndefined();
+    const stale = { now: 1_000 + 60_001, maxAgeMs: 60_000 };
+    expect(codeOf(() => verifyMediaMessage(conv, "alice", image(), at, stale))).toBe(
+      "invalid_request",
+    );
+  });
+
   it("lets text through untouched", () => {
     const text: UserContent = { kind: "text", text: "hi" };
     expect(verifyMediaMessage(conv, "alice", text, lookup({}))).toBe(text);

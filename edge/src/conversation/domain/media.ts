@@ -18,6 +18,19 @@ import {
 export interface VerifiedRecord {
   ownerId: UserId;
   media: VerifiedMedia;
+  /** When the region verified it (ms); absent in records made before it was kept. */
+  verifiedAt?: number;
+}
+
+/**
+ * How old a verification may be at send time. The region sweeps published copies that no message
+ * references after its MEDIA_UPLOAD_MAX_AGE_SECONDS, so a send naming an older verification could
+ * reference an object already deleted; the edge's limit is set below the region's by the longest
+ * expected persist delay.
+ */
+export interface Freshness {
+  now: number;
+  maxAgeMs: number;
 }
 
 /** The verified objects of one conversation, by published object key. */
@@ -36,6 +49,7 @@ export function verifyMediaMessage(
   senderId: UserId,
   content: UserContent,
   verified: VerifiedLookup,
+  freshness?: Freshness,
 ): UserContent {
   if (content.kind === "text") return content;
   const { objectKey } = content.media;
@@ -48,6 +62,13 @@ export function verifyMediaMessage(
   // Someone else's verified object is refused with the same words as one never verified.
   if (!record || record.ownerId !== senderId) {
     throw refuse("media must be uploaded and verified by the sender first (POST …/media/verify)");
+  }
+  if (
+    freshness !== undefined &&
+    record.verifiedAt !== undefined &&
+    freshness.now - record.verifiedAt > freshness.maxAgeMs
+  ) {
+    throw refuse("the media was verified too long ago: upload and verify it again");
   }
   const v = record.media;
   if (v.kind !== content.kind) throw refuse(`the object is ${v.kind}, not ${content.kind}`);
