@@ -40,7 +40,6 @@ let runDir: string;
 let brokers: string[];
 
 beforeAll(async () => {
-  if (process.env.EDGE_CHAT_KAFKA_CLUSTER_TEST !== "1") return;
   runDir = mkdtempSync(join(tmpdir(), "edge-chat-kafka3-"));
   const port = await freePort();
   let controller = await freePort();
@@ -64,128 +63,124 @@ afterAll(async () => {
   rmSync(runDir, { recursive: true, force: true });
 });
 
-// Opt-in (npm run test:kafka-cluster): three more JVMs and about two and a half minutes on the
-// shared 2-core machine, so it is not in `npm test`.
-describe.runIf(process.env.EDGE_CHAT_KAFKA_CLUSTER_TEST === "1")(
-  "Kafka with three brokers, RF 3, min.insync.replicas 2",
-  () => {
-    it("loses nothing acknowledged while a broker restarts under load", async () => {
-      expect(brokers).toHaveLength(3);
-      const kafka = createKafka({ brokers, clientId: "kafka-replication-test" });
-      const topic = "replicated.events";
-      await retrying(() => ensureTopics(kafka, [topic], 6, 3));
-      const admin = kafka.admin();
-      await admin.connect();
-      // Metadata reaches every broker a moment after the topic is created: ask again meanwhile.
-      const [described] = (await retrying(() => admin.fetchTopicMetadata({ topics: [topic] })))
-        .topics;
-      const configs = await retrying(() =>
-        admin.describeConfigs({
-          includeSynonyms: false,
-          resources: [{ type: 2, name: topic, configNames: ["min.insync.replicas"] }],
-        }),
-      );
-      expect(described!.partitions.every((p) => p.replicas.length === 3)).toBe(true);
-      expect(configs.resources[0]!.configEntries[0]!.configValue).toBe("2");
+// In `npm test` (about a minute and three small JVMs); alone: `npm run test:kafka-cluster`.
+describe("Kafka with three brokers, RF 3, min.insync.replicas 2", () => {
+  it("loses nothing acknowledged while a broker restarts under load", async () => {
+    expect(brokers).toHaveLength(3);
+    const kafka = createKafka({ brokers, clientId: "kafka-replication-test" });
+    const topic = "replicated.events";
+    await retrying(() => ensureTopics(kafka, [topic], 6, 3));
+    const admin = kafka.admin();
+    await admin.connect();
+    // Metadata reaches every broker a moment after the topic is created: ask again meanwhile.
+    const [described] = (await retrying(() => admin.fetchTopicMetadata({ topics: [topic] })))
+      .topics;
+    const configs = await retrying(() =>
+      admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: 2, name: topic, configNames: ["min.insync.replicas"] }],
+      }),
+    );
+    expect(described!.partitions.every((p) => p.replicas.length === 3)).toBe(true);
+    expect(configs.resources[0]!.configEntries[0]!.configValue).toBe("2");
 
-      // The region's default producer, or KAFKA_PRODUCER_THREAD=worker-unsafe for the producer
-      // thread (which this test found losing acknowledged records: see config.ts).
-      const producer: ProducerHandle =
-        process.env.KAFKA_PRODUCER_THREAD === "worker-unsafe"
-          ? await startProducerThread({ brokers, clientId: "kafka-replication-producer" })
-          : mainThreadProducer(await connectProducer(kafka));
-      const publisher = producer.publisher(topic);
-      const acked = new Map<string, number[]>();
-      let phase: "before" | "down" | "after" = "before";
-      const ackedIn = { before: 0, down: 0, after: 0 };
-      let failures = 0;
-      let running = true;
+    // The region's default producer, or KAFKA_PRODUCER_THREAD=worker-unsafe for the producer
+    // thread (which this test found losing acknowledged records: see config.ts).
+    const producer: ProducerHandle =
+      process.env.KAFKA_PRODUCER_THREAD === "worker-unsafe"
+        ? await startProducerThread({ brokers, clientId: "kafka-replication-producer" })
+        : mainThreadProducer(await connectProducer(kafka));
+    const publisher = producer.publisher(topic);
+    const acked = new Map<string, number[]>();
+    let phase: "before" | "down" | "after" = "before";
+    const ackedIn = { before: 0, down: 0, after: 0 };
+    let failures = 0;
+    let running = true;
 
-      // Each key's next value is published only after the previous batch was acknowledged, as a
-      // conversation's outbox does, so per-key order is the order of acknowledgement.
-      async function load(key: string): Promise<void> {
-        let next = 0;
-        while (running) {
-          const values = Array.from({ length: BATCH }, (_, i) => next + i);
-          try {
-            await publisher.publish(values.map((v) => ({ key, value: String(v) })));
-            acked.get(key)!.push(...values);
-            ackedIn[phase] += values.length;
-            next += BATCH;
-          } catch {
-            failures++;
-            await new Promise((resolve) => setTimeout(resolve, 100));
-          }
+    // Each key's next value is published only after the previous batch was acknowledged, as a
+    // conversation's outbox does, so per-key order is the order of acknowledgement.
+    async function load(key: string): Promise<void> {
+      let next = 0;
+      while (running) {
+        const values = Array.from({ length: BATCH }, (_, i) => next + i);
+        try {
+          await publisher.publish(values.map((v) => ({ key, value: String(v) })));
+          acked.get(key)!.push(...values);
+          ackedIn[phase] += values.length;
+          next += BATCH;
+        } catch {
+          failures++;
+          await new Promise((resolve) => setTimeout(resolve, 100));
         }
       }
-      const keys = Array.from({ length: KEYS }, (_, i) => `g:k${i}`);
-      for (const key of keys) acked.set(key, []);
-      const loads = keys.map(load);
-      const untilAcked = async (count: () => number, target: number) => {
-        while (count() < target) await new Promise((resolve) => setTimeout(resolve, 50));
-      };
+    }
+    const keys = Array.from({ length: KEYS }, (_, i) => `g:k${i}`);
+    for (const key of keys) acked.set(key, []);
+    const loads = keys.map(load);
+    const untilAcked = async (count: () => number, target: number) => {
+      while (count() < target) await new Promise((resolve) => setTimeout(resolve, 50));
+    };
 
-      await untilAcked(() => ackedIn.before, 2_000);
-      expect(await stopTarget("kafka:broker2", { env })).toEqual(["kafka2"]);
-      phase = "down";
-      await untilAcked(() => ackedIn.down, 2_000);
-      await startTarget("kafka:broker2", { env });
-      phase = "after";
-      await untilAcked(() => ackedIn.after, 2_000);
-      running = false;
-      await Promise.all(loads);
-      await producer.close();
+    await untilAcked(() => ackedIn.before, 2_000);
+    expect(await stopTarget("kafka:broker2", { env })).toEqual(["kafka2"]);
+    phase = "down";
+    await untilAcked(() => ackedIn.down, 2_000);
+    await startTarget("kafka:broker2", { env });
+    phase = "after";
+    await untilAcked(() => ackedIn.after, 2_000);
+    running = false;
+    await Promise.all(loads);
+    await producer.close();
 
-      // Read everything back from the start, up to the end offsets as they are now.
-      const total = [...acked.values()].reduce((n, values) => n + values.length, 0);
-      const ends = await retrying(() => admin.fetchTopicOffsets(topic));
-      await admin.disconnect();
-      const remaining = new Set(
-        ends.filter((end) => Number(end.high) > 0).map((end) => end.partition),
-      );
-      const seen = new Map<string, number[]>(keys.map((key) => [key, []]));
-      const consumer = kafka.consumer({ groupId: "kafka-replication-check" });
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-      let read = 0;
-      const done = new Promise<void>((resolve) => {
-        void consumer.run({
-          eachMessage: async ({ partition, message }) => {
-            seen.get(message.key!.toString())!.push(Number(message.value!.toString()));
-            read++;
-            const high = Number(ends.find((end) => end.partition === partition)!.high);
-            if (Number(message.offset) >= high - 1) remaining.delete(partition);
-            if (remaining.size === 0) resolve();
-          },
-        });
+    // Read everything back from the start, up to the end offsets as they are now.
+    const total = [...acked.values()].reduce((n, values) => n + values.length, 0);
+    const ends = await retrying(() => admin.fetchTopicOffsets(topic));
+    await admin.disconnect();
+    const remaining = new Set(
+      ends.filter((end) => Number(end.high) > 0).map((end) => end.partition),
+    );
+    const seen = new Map<string, number[]>(keys.map((key) => [key, []]));
+    const consumer = kafka.consumer({ groupId: "kafka-replication-check" });
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let read = 0;
+    const done = new Promise<void>((resolve) => {
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          seen.get(message.key!.toString())!.push(Number(message.value!.toString()));
+          read++;
+          const high = Number(ends.find((end) => end.partition === partition)!.high);
+          if (Number(message.offset) >= high - 1) remaining.delete(partition);
+          if (remaining.size === 0) resolve();
+        },
       });
-      await done;
-      await consumer.disconnect();
-
-      console.log(
-        JSON.stringify({
-          test: "kafka broker restart",
-          acknowledged: total,
-          ackedWhileDown: ackedIn.down,
-          failedPublishes: failures,
-          read,
-        }),
-      );
-      const lost = keys.flatMap((key) => {
-        const log = new Set(seen.get(key));
-        return acked
-          .get(key)!
-          .filter((value) => !log.has(value))
-          .map((value) => `${key}#${value}`);
-      });
-      expect(lost).toEqual([]);
-      for (const key of keys) {
-        expect(includesInOrder(seen.get(key)!, acked.get(key)!), `order of ${key}`).toBe(true);
-      }
-      expect(ackedIn.down).toBeGreaterThanOrEqual(2_000);
     });
-  },
-);
+    await done;
+    await consumer.disconnect();
+
+    console.log(
+      JSON.stringify({
+        test: "kafka broker restart",
+        acknowledged: total,
+        ackedWhileDown: ackedIn.down,
+        failedPublishes: failures,
+        read,
+      }),
+    );
+    const lost = keys.flatMap((key) => {
+      const log = new Set(seen.get(key));
+      return acked
+        .get(key)!
+        .filter((value) => !log.has(value))
+        .map((value) => `${key}#${value}`);
+    });
+    expect(lost).toEqual([]);
+    for (const key of keys) {
+      expect(includesInOrder(seen.get(key)!, acked.get(key)!), `order of ${key}`).toBe(true);
+    }
+    expect(ackedIn.down).toBeGreaterThanOrEqual(2_000);
+  });
+});
 
 /**
  * True when every acknowledged value is in the log, in acknowledgement order (a value retried
