@@ -7,6 +7,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -165,7 +166,7 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
  */
 export function tailLog(file: string, lines = 30, fromByte = 0): string {
   if (!existsSync(file)) return `(no log at ${file})`;
-  const text = readFileSafe(file).subarray(fromByte).toString("utf8").trimEnd().split("\n");
+  const text = readRange(file, fromByte, TAIL_BYTES).toString("utf8").trimEnd().split("\n");
   const errors = text.filter((l) => /\b(ERROR|FATAL|Exception|Caused by)\b/.test(l)).slice(0, 8);
   const tail = text.slice(-lines).join("\n");
   return errors.length > 0 ? `first errors:\n${errors.join("\n")}\nlast lines:\n${tail}` : tail;
@@ -206,7 +207,8 @@ export async function waitReady(w: WaitSpec): Promise<void> {
 
 async function waitReadyOnce(w: WaitSpec): Promise<void> {
   const deadline = Date.now() + w.timeoutMs;
-  let sawLine = w.logLine === undefined;
+  const scanner = w.logLine === undefined ? undefined : new LogScanner(w.rec.log, w.fromByte ?? 0);
+  let sawLine = scanner === undefined;
   while (Date.now() < deadline) {
     if (!isAlive(w.rec.pid)) {
       throw new ServiceError(
@@ -215,11 +217,8 @@ async function waitReadyOnce(w: WaitSpec): Promise<void> {
         `${w.what} exited during start-up. From ${w.rec.log}:\n${tailLog(w.rec.log, 30, w.fromByte)}`,
       );
     }
-    if (!sawLine && w.logLine !== undefined) {
-      const text = readFileSafe(w.rec.log)
-        .subarray(w.fromByte ?? 0)
-        .toString("utf8");
-      sawLine = text.includes(w.logLine);
+    if (!sawLine && scanner !== undefined && w.logLine !== undefined) {
+      sawLine = scanner.seen(w.logLine);
     }
     if (sawLine && (w.check === undefined || (await w.check().catch(() => false)))) return;
     await sleep(500);
@@ -231,10 +230,63 @@ async function waitReadyOnce(w: WaitSpec): Promise<void> {
   );
 }
 
-function readFileSafe(file: string): Buffer {
+/** At most this much of a log's end goes into an error message. */
+const TAIL_BYTES = 256 * 1024;
+/** At most this much of a log is read per poll. */
+const SCAN_CHUNK = 8 * 1024 * 1024;
+
+/** Up to `maxBytes` of a file's end, not before `fromByte` (empty when it cannot be read). */
+function readRange(file: string, fromByte: number, maxBytes: number): Buffer {
   try {
-    return readFileSync(file);
+    const size = statSync(file).size;
+    const start = Math.max(fromByte, size - maxBytes);
+    return readAt(file, start, size - start);
   } catch {
     return Buffer.alloc(0);
+  }
+}
+
+function readAt(file: string, position: number, length: number): Buffer {
+  if (length <= 0) return Buffer.alloc(0);
+  const fd = openSync(file, "r");
+  try {
+    const buffer = Buffer.alloc(length);
+    const read = readSync(fd, buffer, 0, length, position);
+    return buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Looks for a line in what a log gains, reading each byte once: logs are appended to across starts
+ * and a node that cannot reach its peers writes gigabytes, so reading the whole file per poll is
+ * too slow (and past 2 GiB impossible).
+ */
+export class LogScanner {
+  private readonly file: string;
+  private offset: number;
+  private carry = "";
+  constructor(file: string, fromByte: number) {
+    this.file = file;
+    this.offset = fromByte;
+  }
+
+  /** True once `text` appeared after `fromByte` (also across chunk boundaries). */
+  seen(text: string): boolean {
+    for (;;) {
+      let size: number;
+      try {
+        size = statSync(this.file).size;
+      } catch {
+        return false;
+      }
+      const length = Math.min(size - this.offset, SCAN_CHUNK);
+      if (length <= 0) return false;
+      const chunk = this.carry + readAt(this.file, this.offset, length).toString("utf8");
+      this.offset += length;
+      if (chunk.includes(text)) return true;
+      this.carry = chunk.slice(-(text.length - 1));
+    }
   }
 }
