@@ -6,22 +6,15 @@
 // Imports of other workspaces (@edge-chat/*) and platform modules are outside one package's graph;
 // the workspaces' own dependency lists keep those pointing one way.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const madge = fileURLToPath(new URL("../../node_modules/madge/bin/cli.js", import.meta.url));
-const packages = [
-  "protocol",
-  "geo-router",
-  "edge",
-  "region-core",
-  "cql",
-  "client",
-  "e2e",
-  "bench",
-  "chaos",
-];
+// Every workspace with a src/ folder (root package.json is the one list of packages).
+const packages = (
+  JSON.parse(readFileSync(`${root}/package.json`, "utf8")) as { workspaces: string[] }
+).workspaces;
 
 let failed = 0;
 for (const pkg of packages) {
