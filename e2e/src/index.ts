@@ -7,6 +7,13 @@ export {
   startEdge,
   UNLIMITED_RATES,
 } from "./edge.ts";
+export {
+  countDelta,
+  type GeoClient,
+  GeoEdge,
+  ingestedEvents,
+  PLACES,
+} from "./geo-clients.ts";
 export { type ServiceKeys, serviceKeys } from "./keys.ts";
 export { freePort, until } from "./ports.ts";
 export { RegionProcess, type RegionProcessOptions } from "./region.ts";

@@ -6,8 +6,11 @@
 // region stopped, batches fail over to the next nearest; the time to fail over is printed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  type CfProperties,
+  countDelta as delta,
   freePort,
+  GeoEdge,
+  ingestedEvents,
+  PLACES,
   RegionApi,
   RegionProcess,
   type RunningEdge,
@@ -16,39 +19,22 @@ import {
   UNLIMITED_RATES,
   until,
 } from "../src/index.ts";
-import { expectGapless, expectNoDuplicateSends, historyUpTo } from "./support.ts";
+import {
+  expectGapless,
+  expectNoDuplicateSends,
+  expectTakenOnlyBy,
+  historyUpTo,
+} from "./support.ts";
 
 const REGION_IDS = ["eu-west", "us-east", "ap-southeast"] as const;
 type RegionId = (typeof REGION_IDS)[number];
-
-// request.cf as Cloudflare fills it (coordinates arrive as strings).
-const PARIS: CfProperties = {
-  latitude: "48.8566",
-  longitude: "2.3522",
-  continent: "EU",
-  colo: "CDG",
-};
-const NEW_YORK: CfProperties = {
-  latitude: "40.7128",
-  longitude: "-74.0060",
-  continent: "NA",
-  colo: "EWR",
-};
-const TOKYO: CfProperties = {
-  latitude: "35.6762",
-  longitude: "139.6503",
-  continent: "AS",
-  colo: "NRT",
-};
-// A network that reveals only the continent: its centre still ranks ap-southeast first. Miniflare
-// merges a request's cf over its offline placeholder (coordinates in Texas), so the coordinates
-// are blanked explicitly; an empty string is what the edge must treat as "unknown" anyway.
-const ASIA_ONLY: CfProperties = { continent: "AS", latitude: "", longitude: "" };
+const { paris: PARIS, newYork: NEW_YORK, tokyo: TOKYO, asiaOnly: ASIA_ONLY } = PLACES;
 
 const keys = serviceKeys();
 let store: RegionProcess;
 const regions = new Map<RegionId, RegionProcess>();
 let edge: RunningEdge;
+let geo: GeoEdge;
 let api: RegionApi;
 
 beforeAll(async () => {
@@ -78,6 +64,7 @@ beforeAll(async () => {
     signingKey: keys.signingKey,
     vars: UNLIMITED_RATES,
   });
+  geo = new GeoEdge(edge);
   api = new RegionApi(regions.get("us-east")!.url, keys);
 });
 
@@ -87,73 +74,8 @@ afterAll(async () => {
   await store?.stop();
 });
 
-/** Events each region has accepted on POST /v1/ingest so far. */
-async function ingested(): Promise<Record<RegionId, number>> {
-  const counts = {} as Record<RegionId, number>;
-  for (const id of REGION_IDS) {
-    const region = regions.get(id)!;
-    counts[id] = 0;
-    if (!region.running) continue;
-    const text = await (await fetch(`${region.url}/metrics`)).text();
-    for (const line of text.split("\n")) {
-      if (line.startsWith("region_ingested_events_total"))
-        counts[id] += Number(line.split(" ").at(-1));
-    }
-  }
-  return counts;
-}
-
-const delta = (after: Record<RegionId, number>, before: Record<RegionId, number>) =>
-  Object.fromEntries(REGION_IDS.map((id) => [id, after[id] - before[id]])) as Record<
-    RegionId,
-    number
-  >;
-
-interface Client {
-  userId: string;
-  token: string;
-  cf: CfProperties;
-}
-
-async function client(name: string, cf: CfProperties): Promise<Client> {
-  const userId = `${name}-${crypto.randomUUID().slice(0, 8)}`;
-  const res = await edge.fetch("/dev/tokens", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ userId }),
-  });
-  const { token } = (await res.json()) as { token: string };
-  return { userId, token, cf };
-}
-
-async function call(from: Client, path: string, body: unknown): Promise<Response> {
-  return edge.fetch(path, {
-    method: "POST",
-    headers: { authorization: `Bearer ${from.token}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-    cf: from.cf,
-  });
-}
-
-async function directConversation(from: Client): Promise<string> {
-  const res = await call(from, "/v1/conversations/direct", { peerId: `peer-${from.userId}` });
-  expect(res.status, await res.clone().text()).toBeLessThan(300);
-  return ((await res.json()) as { conversationId: string }).conversationId;
-}
-
-async function send(from: Client, conversationId: string, texts: string[]): Promise<void> {
-  for (const text of texts) {
-    const res = await call(
-      from,
-      `/v1/conversations/${encodeURIComponent(conversationId)}/messages`,
-      {
-        clientMsgId: `${from.userId}-${text}`,
-        content: { kind: "text", text },
-      },
-    );
-    expect(res.status, await res.clone().text()).toBe(201);
-  }
-}
+const ingested = () => ingestedEvents(regions);
+const THREE = ["one", "two", "three"];
 
 describe("geo-routing from request.cf", () => {
   it.each([
@@ -165,24 +87,18 @@ describe("geo-routing from request.cf", () => {
     "a client in $name has its conversation's batches taken by $nearest",
     async ({ name, cf, nearest }) => {
       const before = await ingested();
-      const alice = await client(name.replace(/\W+/g, "-").toLowerCase(), cf);
-      const conversationId = await directConversation(alice);
-      await send(alice, conversationId, ["one", "two", "three"]);
+      const { client: alice, conversationId } = await geo.conversationFrom(name, cf, THREE);
       const stored = await historyUpTo(api, conversationId, alice.userId, 3);
       expectGapless(stored, 3);
-      const moved = delta(await ingested(), before);
-      expect(moved[nearest], JSON.stringify(moved)).toBeGreaterThanOrEqual(3);
-      for (const other of REGION_IDS.filter((id) => id !== nearest)) {
-        expect(moved[other], `${other} took batches: ${JSON.stringify(moved)}`).toBe(0);
-      }
+      expectTakenOnlyBy(delta(await ingested(), before), nearest, 3);
     },
   );
 
   it("fails over to the next nearest region while the nearest is down, losing and doubling nothing", async () => {
-    const alice = await client("failover", PARIS);
-    const conversationId = await directConversation(alice);
+    const alice = await geo.client("failover", PARIS);
+    const conversationId = await geo.directConversation(alice);
     const start = await ingested();
-    await send(alice, conversationId, ["a1", "a2", "a3"]);
+    await geo.send(alice, conversationId, ["a1", "a2", "a3"]);
     expectGapless(await historyUpTo(api, conversationId, alice.userId, 3), 3);
     const firstLeg = delta(await ingested(), start);
     expect(firstLeg["us-east"] + firstLeg["ap-southeast"]).toBe(0);
@@ -191,7 +107,7 @@ describe("geo-routing from request.cf", () => {
     await regions.get("eu-west")!.stop();
     const beforeFailover = await ingested();
     const stoppedAt = performance.now();
-    await send(alice, conversationId, ["b1", "b2", "b3"]);
+    await geo.send(alice, conversationId, ["b1", "b2", "b3"]);
     await until(
       async () => (await ingested())["us-east"] > beforeFailover["us-east"],
       "us-east to take a batch",
@@ -207,7 +123,7 @@ describe("geo-routing from request.cf", () => {
     // nothing is split between two persisters. Which one is printed, not asserted.
     await regions.get("eu-west")!.start();
     const beforeReturn = await ingested();
-    await send(alice, conversationId, ["c1", "c2", "c3"]);
+    await geo.send(alice, conversationId, ["c1", "c2", "c3"]);
     const all = await historyUpTo(api, conversationId, alice.userId, 9);
     expectGapless(all, 9);
     expectNoDuplicateSends(all);

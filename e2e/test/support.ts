@@ -64,3 +64,15 @@ export function expectNoDuplicateSends(messages: readonly Message[]): void {
 
 export const texts = (messages: readonly Message[]) =>
   messages.flatMap((m) => (m.content.kind === "text" ? [m.content.text] : []));
+
+/** Per region counts of ingested events: `region` took at least `atLeast`, every other none. */
+export function expectTakenOnlyBy(
+  moved: Record<string, number>,
+  region: string,
+  atLeast: number,
+): void {
+  expect(moved[region], JSON.stringify(moved)).toBeGreaterThanOrEqual(atLeast);
+  for (const [other, count] of Object.entries(moved)) {
+    if (other !== region) expect(count, `${other} took batches: ${JSON.stringify(moved)}`).toBe(0);
+  }
+}

@@ -15,6 +15,7 @@ import { type IngestBatch, type Message, RegionHistoryPage } from "@edge-chat/pr
 import {
   type EnsureOptions,
   ensureServices,
+  ownServicesEnv,
   servicesStatus,
   stopCassandraNode,
   stopServices,
@@ -43,20 +44,14 @@ import { deleteTopics, RUN } from "./real.ts";
 const services = inject("services");
 
 /** The quorum cluster's harness environment: EDGE_CHAT_QUORUM_X overrides EDGE_CHAT_X. */
-function quorumEnv(): Record<string, string | undefined> {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
+const quorumEnv = () =>
+  ownServicesEnv("QUORUM", {
     EDGE_CHAT_SERVICES_DIR: join(homedir(), ".cache", "edge-chat", "run-quorum"),
     EDGE_CHAT_SERVICES_HOST: "127.0.3.100",
     EDGE_CHAT_CASSANDRA_ADDRESS_PREFIX: "127.0.3.",
     EDGE_CHAT_CASSANDRA_HEAP: "256M",
     EDGE_CHAT_CASSANDRA_CLUSTER_NAME: "edge-chat-quorum",
-  };
-  for (const [name, value] of Object.entries(process.env)) {
-    if (name.startsWith("EDGE_CHAT_QUORUM_")) env[name.replace("QUORUM_", "")] = value;
-  }
-  return env;
-}
+  });
 
 const CLUSTER: EnsureOptions = {
   env: quorumEnv(),

@@ -14,6 +14,7 @@ export {
   stopServices,
   stopTarget,
 } from "./ensure.ts";
+export { ownServicesEnv } from "./own-env.ts";
 export { ServiceError } from "./process.ts";
 export { createKafkaTopics } from "./services/kafka.ts";
 export type {
