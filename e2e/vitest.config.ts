@@ -2,7 +2,7 @@ import { defineProject } from "vitest/config";
 
 // Tests that cross deployables: SDK clients over real WebSockets → the edge Worker in workerd →
 // region-core child processes with the real Kafka and the real two-datacenter Cassandra (started by
-// the services harness if needed). Every wait is a condition with a generous bound, never a timing.
+// the services harness if needed; three-regions.test.ts starts its own three-datacenter cluster). Every wait is a condition with a generous bound, never a timing.
 export default defineProject({
   test: {
     name: "e2e",
