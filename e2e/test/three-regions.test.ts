@@ -121,10 +121,18 @@ beforeAll(async () => {
 
 afterAll(async () => {
   console.log(JSON.stringify({ bench: "three-regions", ...figures }));
-  await edge?.dispose();
-  for (const region of regions.values()) await region.stop();
-  await storage?.drop();
-  if (startedHere) await stopServices(CLUSTER);
+  try {
+    await edge?.dispose();
+    for (const region of regions.values()) await region.stop();
+    // On a loaded machine DROP KEYSPACE over three DCs can outlast the driver's 12 s request
+    // timeout (seen here); the cluster still completes the schema change, and drop() deletes the
+    // run's Kafka topics either way. Said, not failed: every check of the suite has run by now.
+    await storage?.drop().catch((error: unknown) => {
+      console.warn(`three-regions: dropping ${storage.keyspace} failed: ${String(error)}`);
+    });
+  } finally {
+    if (startedHere) await stopServices(CLUSTER);
+  }
 }, 600_000);
 
 const ingested = () => ingestedEvents(regions);
