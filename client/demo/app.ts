@@ -49,6 +49,7 @@ const FRIENDLY: Record<string, string> = {
   frame_too_large: "That message is too large.",
   unsupported_version: "This page is out of date. Reload it.",
   internal: "Something went wrong on our side.",
+  permanent_failure: "Something went wrong on our side.",
 };
 
 function showError(error: unknown): void {

@@ -22,6 +22,13 @@ async function served(): Promise<Doc> {
 const openApiPath = (path: string) => path.replaceAll(/:(\w+)(\{[^}]*\})?/g, "{$1}");
 
 describe("GET /v1/openapi.json", () => {
+  it("documents every error code, the internal permanent failure included", async () => {
+    const schemas = JSON.stringify((await served()).components.schemas);
+    for (const code of ["invalid_request", "internal", "permanent_failure"]) {
+      expect(schemas).toContain(`"${code}"`);
+    }
+  });
+
   it("documents exactly the routes the app has", async () => {
     const doc = await served();
     expect(doc.openapi).toBe("3.1.0");

@@ -6,7 +6,7 @@ import {
   parseWith,
   utf8ByteLength,
 } from "./codec.ts";
-import { ChatError, closeCodeOf, toErrorBody } from "./errors.ts";
+import { ChatError, closeCodeOf, ERROR_CODES, type ErrorCode, toErrorBody } from "./errors.ts";
 import { ClientFrame } from "./frames.ts";
 import { HistoryQuery } from "./http.ts";
 import { LIMITS } from "./limits.ts";
@@ -111,6 +111,20 @@ describe("errors", () => {
       message: "internal error",
       retriable: true,
     });
+  });
+
+  it("give internal permanent failures their own code, final and unexplained", () => {
+    const refused = new ChatError("permanent_failure", "storage refused: table secret_x missing");
+    expect(refused.status).toBe(500);
+    expect(refused.retriable).toBe(false);
+    expect(toErrorBody(refused)).toEqual({
+      code: "permanent_failure",
+      message: "internal error",
+      retriable: false,
+    });
+    // The SDK reads a bare 500 (no body) as the first code with that status: still `internal`.
+    const codes = Object.keys(ERROR_CODES) as ErrorCode[];
+    expect(codes.find((code) => ERROR_CODES[code].status === 500)).toBe("internal");
   });
 });
 

@@ -33,6 +33,13 @@ export const ERROR_CODES = {
   unavailable: { status: 503, retriable: true },
   /** An unexpected failure on our side. Details are logged, never sent. */
   internal: { status: 500, retriable: true },
+  /**
+   * A failure on our side that retrying cannot fix: a dependency refused the request outright (a
+   * push receiver's 4xx, a statement the database rejects) or the deployment is misconfigured.
+   * Its own code so that it is never mistaken for the client's invalid_request; like `internal`,
+   * details are logged, never sent. Last in the table so that a bare 500 still reads as `internal`.
+   */
+  permanent_failure: { status: 500, retriable: false },
 } as const satisfies Record<string, { status: number; retriable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -85,6 +92,9 @@ export class ChatError extends Error {
 
 /** Turns anything thrown into a body safe to send: unknown errors become `internal`, unexplained. */
 export function toErrorBody(error: unknown): ErrorBody {
-  if (error instanceof ChatError) return error.toBody();
+  if (error instanceof ChatError) {
+    if (error.code !== "permanent_failure") return error.toBody();
+    return { code: error.code, message: "internal error", retriable: false };
+  }
   return { code: "internal", message: "internal error", retriable: true };
 }

@@ -93,8 +93,9 @@ describe("embedded regions sharing one store", () => {
   });
 
   it("refuses a region the store does not have, an unknown method and a bad body, typed", async () => {
+    // A deployment mismatch, not a bad request: the internal permanent failure.
     await expect(sharedStoreRepositories(store.url, "mars")).rejects.toMatchObject({
-      code: "invalid_request",
+      code: "permanent_failure",
     });
     const post = (path: string, body: unknown) =>
       fetch(`${store.url}${path}`, {

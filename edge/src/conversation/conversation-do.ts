@@ -1,30 +1,58 @@
 // ConversationDO: one per conversation (idFromName(conversationId)). Thin on purpose: SocketObject
 // owns the platform's socket methods, and each event (a request, a frame, a close, the alarm) is
 // handed to the service and frame handlers, which decide; this class only wires them.
+import type { ClientLocation } from "@edge-chat/geo-router";
 import {
+  type AddMemberRequest,
   ChatError,
+  closeCodeOf,
+  type Conversation,
   type ConversationId,
+  type CreatedInvite,
+  type CreateGroupRequest,
+  type CreateInviteRequest,
+  type DeleteRequest,
   directMembers,
+  type EditHistory,
+  type EditRequest,
+  type HiddenList,
+  type HistoryPage,
+  type HistoryQuery,
+  type InviteId,
+  type InviteList,
+  type JoinInviteRequest,
+  type Message,
+  type ReactionList,
+  type ReactRequest,
+  type SendAck,
+  type SendRequest,
+  type Seq,
+  type SetRoleRequest,
+  type TicketResponse,
+  type UpdateGroupRequest,
   type UserId,
+  type VerifiedMedia,
   Watermark,
 } from "@edge-chat/protocol";
 import { type Config, loadConfig } from "../config.ts";
 import type { Env } from "../env.ts";
 import { type EdgeMetrics, edgeMetrics } from "../metrics/recorder.ts";
-import { fetchRegionHistory } from "../region/history.ts";
 import { flushOutbox, outboxDueAt } from "../outbox/flusher.ts";
 import { storedRouting } from "../region/router-state.ts";
 import { type SocketIdentity, SocketObject } from "../sockets/socket-object.ts";
 import { InboxNotifier } from "./inbox-notifier.ts";
 import { LiveBatcher } from "./live-batcher.ts";
 import { ReceiptBatcher } from "./receipt-batcher.ts";
-import type { ConversationRpc } from "./rpc.ts";
+import type { Caller, ConversationRpc, Written } from "./rpc.ts";
+import { answerOf, type RpcAnswer } from "../rpc/answer.ts";
+import { errorResponse } from "../http/errors.ts";
+import { upgradeCaller } from "../http/internal.ts";
 import { expiredTypists, nextTypingExpiry } from "./domain/typing.ts";
 import { DeviceReceipts } from "./device-receipts.ts";
 import type { FrameContext } from "./frame-context.ts";
 import { FrameGate } from "./frame-gate.ts";
 import { decodeOrReply, handleFrame, replay, stopTyping } from "./frames.ts";
-import { createInternalApp } from "./internal-app.ts";
+import { completeFromRegion } from "./history-fill.ts";
 import { sharedStateFor } from "../shared/index.ts";
 import { ConversationService } from "./service.ts";
 import { MessageChanges } from "./changes-service.ts";
@@ -46,7 +74,8 @@ export class ConversationDO
   private readonly inbox: InboxNotifier;
   private readonly receipts: ReceiptBatcher;
   private readonly live: LiveBatcher;
-  private readonly app: ReturnType<typeof createInternalApp>;
+  private readonly group: GroupAdmin;
+  private readonly invites: GroupInvites;
   /** Each device's own delivered watermark (for pushes to the devices that lack a message). */
   private readonly deviceReceipts: DeviceReceipts;
   /** The global per-user limit on write frames, in each socket's arrival order. */
@@ -121,43 +150,269 @@ export class ConversationDO
       applied: () => this.scheduleAlarm(),
       applyDevices: (upTo) => this.deviceReceipts.record(upTo),
     });
-    this.app = createInternalApp({
+    this.group = new GroupAdmin({
       service: this.service,
-      changes: this.changes,
-      group: new GroupAdmin({
-        service: this.service,
-        store: this.store,
-        transaction: (fn) => ctx.storage.transactionSync(fn),
-      }),
-      invites: new GroupInvites({
-        service: this.service,
-        invites: new InviteStore(ctx.storage.sql),
-        transaction,
-        clock: { now: () => Date.now(), uuid: () => crypto.randomUUID() },
-      }),
-      sockets: this.sockets,
-      live: this.live,
-      upgrade: (request, conversationId, userId) => this.upgrade(request, userId, conversationId),
-      scheduleAlarm: () => this.scheduleAlarm(),
-      flushReceipts: () => this.receipts.flush(),
-      rememberLocation: (location) => storedRouting(this.store.kv).rememberLocation(location),
-      regionHistory: (conversationId, request) =>
-        fetchRegionHistory(
-          { config: this.config, kv: this.store.kv, now: () => Date.now() },
-          conversationId,
-          request,
-        ),
+      store: this.store,
+      transaction: (fn) => ctx.storage.transactionSync(fn),
+    });
+    this.invites = new GroupInvites({
+      service: this.service,
+      invites: new InviteStore(ctx.storage.sql),
+      transaction,
+      clock: { now: () => Date.now(), uuid: () => crypto.randomUUID() },
     });
   }
 
+  /** Only the WebSocket upgrade comes by fetch (the Worker's trusted headers name the caller). */
   override async fetch(request: Request): Promise<Response> {
-    if (this.config.chaosEvictRoute && new URL(request.url).pathname === "/internal/__evict") {
-      this.ctx.abort("evicted by the chaos suite"); // test-only, see http/app.ts
+    if (!SocketObject.isUpgrade(request)) {
+      return errorResponse(new ChatError("invalid_request", "expected a WebSocket upgrade"));
     }
-    const response = await this.app.fetch(request);
-    // Any request may have queued inbox notifications (even a lazily created direct chat).
+    let trusted: ReturnType<typeof upgradeCaller>;
+    try {
+      trusted = upgradeCaller(request);
+    } catch (error) {
+      return errorResponse(error);
+    }
+    if (trusted.location) this.rememberLocation(trusted.location);
+    const response = this.upgrade(request, trusted.userId, trusted.conversationId);
+    // Admitting the socket may have created a direct chat, which leaves outbox events.
     this.scheduleAlarm();
     return response;
+  }
+
+  private rememberLocation(location: ClientLocation): void {
+    storedRouting(this.store.kv).rememberLocation(location);
+  }
+
+  /**
+   * Every RPC call but the InboxDO's: remembers where the caller is, answers in the one envelope,
+   * then sets the alarm once for whatever the call left due (region outbox events, inbox
+   * notifications, even those of a direct chat created on first use).
+   */
+  private call<T>(caller: Caller, fn: () => T | Promise<T>): Promise<RpcAnswer<T>> {
+    if (caller.location) this.rememberLocation(caller.location);
+    return answerOf(fn).finally(() => this.scheduleAlarm());
+  }
+
+  /** A new message goes out through the batcher, so system messages keep their place in order. */
+  private broadcast(message: Message): void {
+    this.live.add(JSON.stringify(message));
+  }
+
+  /** A write's answer; a new message is fanned out, a resend only answers its earlier ack. */
+  private written(result: { ack: SendAck; message: Message | null }): Written {
+    if (result.message) this.broadcast(result.message);
+    return { ack: result.ack, created: result.message !== null };
+  }
+
+  // ── RPC (see rpc.ts) ──
+
+  issueTicket(caller: Caller): Promise<RpcAnswer<TicketResponse>> {
+    return this.call(caller, () => this.service.issueTicket(caller.conversationId, caller.userId));
+  }
+
+  openDirect(caller: Caller): Promise<RpcAnswer<Conversation>> {
+    return this.call(caller, () => this.service.conversation(caller.conversationId, caller.userId));
+  }
+
+  createGroup(caller: Caller, request: CreateGroupRequest): Promise<RpcAnswer<Conversation>> {
+    return this.call(caller, () => {
+      const created = this.service.createGroup(caller.conversationId, caller.userId, request);
+      this.broadcast(created.message);
+      return created.conversation;
+    });
+  }
+
+  describe(caller: Caller): Promise<RpcAnswer<Conversation>> {
+    return this.call(caller, () => this.group.describe(caller.conversationId, caller.userId));
+  }
+
+  updateGroup(caller: Caller, request: UpdateGroupRequest): Promise<RpcAnswer<Conversation>> {
+    return this.call(caller, () => {
+      const { conversation, messages } = this.group.update(
+        caller.conversationId,
+        caller.userId,
+        request,
+      );
+      for (const message of messages) this.broadcast(message);
+      return conversation;
+    });
+  }
+
+  setRole(
+    caller: Caller,
+    target: UserId,
+    role: SetRoleRequest["role"],
+  ): Promise<RpcAnswer<Conversation>> {
+    return this.call(caller, () => {
+      const changed = this.group.setRole(caller.conversationId, caller.userId, target, role);
+      this.broadcast(changed.message);
+      return changed.conversation;
+    });
+  }
+
+  addMember(caller: Caller, request: AddMemberRequest): Promise<RpcAnswer<Conversation>> {
+    return this.call(caller, () => {
+      const added = this.service.addMember(
+        caller.conversationId,
+        caller.userId,
+        request.userId,
+        request.role ?? "member",
+      );
+      this.broadcast(added.message);
+      return added.conversation;
+    });
+  }
+
+  removeMember(caller: Caller, target: UserId): Promise<RpcAnswer<Conversation>> {
+    return this.call(caller, () => {
+      const { conversation, message, removed } = this.service.removeMember(
+        caller.conversationId,
+        caller.userId,
+        target,
+      );
+      // The removed member's devices see the system message, then lose the conversation.
+      this.broadcast(message);
+      this.live.flush(); // nothing held back in a batch may reach the removed sockets after they close
+      this.sockets.closeUser(removed, closeCodeOf("not_found"), "no longer a member");
+      return conversation;
+    });
+  }
+
+  setBlocked(caller: Caller, blocked: boolean): Promise<RpcAnswer<void>> {
+    return this.call(caller, () =>
+      this.group.setBlocked(caller.conversationId, caller.userId, blocked),
+    );
+  }
+
+  send(caller: Caller, request: SendRequest): Promise<RpcAnswer<Written>> {
+    return this.call(caller, () =>
+      this.written(this.service.send(caller.conversationId, caller.userId, request)),
+    );
+  }
+
+  history(caller: Caller, query: HistoryQuery): Promise<RpcAnswer<HistoryPage>> {
+    return this.call(caller, () =>
+      completeFromRegion(
+        { config: this.config, kv: this.store.kv, now: () => Date.now() },
+        caller.conversationId,
+        caller.userId,
+        query,
+        this.service.history(caller.conversationId, caller.userId, query),
+      ),
+    );
+  }
+
+  watermark(caller: Caller, kind: "read" | "delivered", upToSeq: Seq): Promise<RpcAnswer<void>> {
+    return this.call(caller, () => {
+      this.receipts.flush(); // the sockets' coalesced `delivered` frames first
+      this.sockets.statuses(
+        this.service.watermark(caller.conversationId, caller.userId, kind, upToSeq),
+      );
+    });
+  }
+
+  hidden(caller: Caller): Promise<RpcAnswer<HiddenList>> {
+    return this.call(caller, () => ({
+      seqs: this.changes.hidden(caller.conversationId, caller.userId),
+    }));
+  }
+
+  edit(caller: Caller, seq: Seq, request: EditRequest): Promise<RpcAnswer<Written>> {
+    return this.call(caller, () =>
+      this.written(this.changes.edit(caller.conversationId, caller.userId, seq, request)),
+    );
+  }
+
+  remove(caller: Caller, seq: Seq, request: DeleteRequest): Promise<RpcAnswer<Written | null>> {
+    return this.call(caller, () => {
+      const { conversationId, userId } = caller;
+      if (request.scope === "everyone") {
+        return this.written(
+          this.changes.deleteForEveryone(conversationId, userId, seq, request.clientMsgId),
+        );
+      }
+      const seqs = this.changes.hide(conversationId, userId, [seq]);
+      if (seqs.length > 0) {
+        for (const ws of this.sockets.ofUser(userId)) sendFrame(ws, { type: "hidden", seqs });
+      }
+      return null;
+    });
+  }
+
+  react(caller: Caller, seq: Seq, request: ReactRequest): Promise<RpcAnswer<Written>> {
+    return this.call(caller, () =>
+      this.written(this.changes.react(caller.conversationId, caller.userId, seq, request)),
+    );
+  }
+
+  editHistory(caller: Caller, seq: Seq): Promise<RpcAnswer<EditHistory>> {
+    return this.call(caller, () =>
+      this.changes.editHistory(caller.conversationId, caller.userId, seq),
+    );
+  }
+
+  reactions(caller: Caller, seq: Seq): Promise<RpcAnswer<ReactionList>> {
+    return this.call(caller, () =>
+      this.changes.reactionList(caller.conversationId, caller.userId, seq),
+    );
+  }
+
+  createInvite(caller: Caller, request: CreateInviteRequest): Promise<RpcAnswer<CreatedInvite>> {
+    return this.call(caller, async () => {
+      const created = await this.invites.create(caller.conversationId, caller.userId, request);
+      this.broadcast(created.message);
+      return created.invite;
+    });
+  }
+
+  listInvites(caller: Caller): Promise<RpcAnswer<InviteList>> {
+    return this.call(caller, () => ({
+      invites: this.invites.list(caller.conversationId, caller.userId),
+    }));
+  }
+
+  revokeInvite(caller: Caller, inviteId: InviteId): Promise<RpcAnswer<void>> {
+    return this.call(caller, () => {
+      this.broadcast(this.invites.revoke(caller.conversationId, caller.userId, inviteId));
+    });
+  }
+
+  joinInvite(caller: Caller, token: JoinInviteRequest["token"]): Promise<RpcAnswer<Conversation>> {
+    return this.call(caller, async () => {
+      const joined = await this.invites.join(caller.conversationId, caller.userId, token);
+      this.broadcast(joined.message);
+      return joined.conversation;
+    });
+  }
+
+  // Media: the DO is the authority on membership, so the Worker asks it before a region signs a
+  // URL; an upload spends a token of the member's send bucket, like a message.
+
+  authorizeUpload(caller: Caller): Promise<RpcAnswer<void>> {
+    return this.call(caller, () => {
+      this.service.access(caller.conversationId, caller.userId);
+      this.service.rateLimit(caller.userId);
+    });
+  }
+
+  authorizeRead(caller: Caller): Promise<RpcAnswer<void>> {
+    return this.call(caller, () => {
+      this.service.access(caller.conversationId, caller.userId);
+    });
+  }
+
+  recordVerifiedMedia(caller: Caller, media: VerifiedMedia): Promise<RpcAnswer<void>> {
+    return this.call(caller, () => {
+      this.service.access(caller.conversationId, caller.userId);
+      this.service.recordVerifiedMedia(caller.userId, media);
+    });
+  }
+
+  async evict(): Promise<void> {
+    if (!this.config.chaosEvictRoute) throw new ChatError("not_found", "no such route");
+    this.ctx.abort("evicted by the chaos suite"); // test-only, see http/app.ts
   }
 
   /** The conversation's id: from the Worker's header on requests, from storage otherwise. */

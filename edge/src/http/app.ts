@@ -11,7 +11,6 @@ import {
   parseWith,
   UserId,
 } from "@edge-chat/protocol";
-import { clientLocationFromCf, locationHintFor } from "@edge-chat/geo-router";
 import { Hono } from "hono";
 import { z } from "zod";
 import { bearerToken, mintDevToken, requireUser, verifyUserToken } from "../auth/index.ts";
@@ -22,7 +21,10 @@ import { conversationIdOf } from "./conversation-id.ts";
 import { deviceRoutes } from "./devices.ts";
 import { errorResponse } from "./errors.ts";
 import { inboxRoutes } from "./inbox.ts";
-import { internalRequest } from "./internal.ts";
+import { callerOf, upgradeRequest } from "./internal.ts";
+import { conversationOf } from "./conversation-stub.ts";
+import { conversationRoutes } from "./conversations.ts";
+import { unwrap } from "../rpc/answer.ts";
 import { jsonBody } from "./json-body.ts";
 import { mediaRoutes } from "./media.ts";
 import { framesMarkdown } from "./frames-doc.ts";
@@ -69,24 +71,6 @@ export function createApp(): Hono<AppEnv> {
     return c.json({ token: await mintDevToken(userId, config.jwt) });
   });
 
-  const forward = (
-    c: { env: AppEnv["Bindings"]; req: { raw: Request } },
-    conversationId: ConversationId,
-    path: string,
-    userId: UserId | undefined,
-    body?: unknown,
-    create = false,
-  ) => {
-    const id = c.env.CONVERSATIONS.idFromName(conversationId);
-    // A new conversation's object is placed near its creator (only the first get() of an object
-    // can place it; later hints are ignored by the platform, so only the create routes give one).
-    const hint = create
-      ? locationHintFor(clientLocationFromCf((c.req.raw as { cf?: unknown }).cf))
-      : undefined;
-    const stub = c.env.CONVERSATIONS.get(id, hint ? { locationHint: hint } : undefined);
-    return stub.fetch(internalRequest(c.req.raw, conversationId, path, userId, body));
-  };
-
   // Test-only, for the chaos suite's do-evict scenario: aborts a ConversationDO mid-burst, as an
   // eviction or a crash of its isolate would (memory and sockets gone, storage kept). Absent
   // unless CHAOS_EVICT_ROUTE=1, which only the chaos harness sets.
@@ -94,7 +78,9 @@ export function createApp(): Hono<AppEnv> {
     if (!loadConfig(c.env).chaosEvictRoute) throw new ChatError("not_found", "no such route");
     const conversationId = conversationIdOf(c.req.param("id"));
     // The abort fails the call that caused it: that failure is the expected answer.
-    await forward(c, conversationId, "/__evict", undefined).catch(() => undefined);
+    await conversationOf(c.env, conversationId)
+      .evict()
+      .catch(() => undefined);
     return c.body(null, 204);
   });
 
@@ -110,7 +96,9 @@ export function createApp(): Hono<AppEnv> {
     if (!userId && !c.req.query("ticket")) {
       throw new ChatError("unauthenticated", "missing bearer token or ticket");
     }
-    return forward(c, conversationId, "/ws", userId);
+    return conversationOf(c.env, conversationId).fetch(
+      upgradeRequest(c.req.raw, conversationId, userId),
+    );
   });
 
   // The per-user inbox (its routes authenticate themselves: the inbox socket also takes tickets).
@@ -125,12 +113,17 @@ export function createApp(): Hono<AppEnv> {
     const { peerId } = parseWith(CreateDirectRequest, await jsonBody(c.req.raw));
     const userId = c.get("userId");
     if (peerId === userId) throw new ChatError("invalid_request", "cannot chat with yourself");
-    return forward(c, directConversationId(userId, peerId), "/direct", userId, {}, true);
+    const conversationId = directConversationId(userId, peerId);
+    const stub = conversationOf(c.env, conversationId, c.req.raw);
+    return c.json(await unwrap(stub.openDirect(callerOf(c.req.raw, conversationId, userId))));
   });
 
   app.post("/v1/conversations/groups", async (c) => {
     const body = parseWith(CreateGroupRequest, await jsonBody(c.req.raw));
-    return forward(c, newGroupId(), "/group", c.get("userId"), body, true);
+    const conversationId = newGroupId();
+    const stub = conversationOf(c.env, conversationId, c.req.raw);
+    const caller = callerOf(c.req.raw, conversationId, c.get("userId"));
+    return c.json(await unwrap(stub.createGroup(caller, body)), 201);
   });
 
   // The token names its group: the group's DO checks the token's secret (see protocol/invites.ts).
@@ -138,41 +131,13 @@ export function createApp(): Hono<AppEnv> {
     const body = parseWith(JoinInviteRequest, await jsonBody(c.req.raw));
     const conversationId = inviteConversationId(body.token);
     if (!conversationId) throw new ChatError("not_found", "no such invite");
-    return forward(c, conversationId, "/invites/join", c.get("userId"), body);
+    const caller = callerOf(c.req.raw, conversationId, c.get("userId"));
+    return c.json(
+      await unwrap(conversationOf(c.env, conversationId).joinInvite(caller, body.token)),
+    );
   });
 
-  // Everything else under a conversation goes to its DO as-is (path after the id).
-  const passthrough = [
-    ["post", "/tickets"],
-    ["get", ""],
-    ["patch", ""],
-    ["put", "/members/:userId/role"],
-    ["post", "/members"],
-    ["delete", "/members/:userId"],
-    ["post", "/messages"],
-    ["get", "/messages"],
-    ["post", "/read"],
-    ["post", "/delivered"],
-    ["get", "/messages/hidden"],
-    ["post", "/messages/:seq/edit"],
-    ["post", "/messages/:seq/delete"],
-    ["put", "/messages/:seq/reaction"],
-    ["get", "/messages/:seq/edits"],
-    ["get", "/messages/:seq/reactions"],
-    ["post", "/invites"],
-    ["get", "/invites"],
-    ["delete", "/invites/:inviteId"],
-  ] as const;
-  for (const [method, suffix] of passthrough) {
-    app[method](`/v1/conversations/:id${suffix}`, async (c) => {
-      const conversationId = conversationIdOf(c.req.param("id"));
-      const params = c.req.param() as Record<string, string>;
-      const rest = suffix.replace(/:(\w+)/g, (_, name: string) =>
-        encodeURIComponent(params[name] ?? ""),
-      );
-      return forward(c, conversationId, rest, c.get("userId"));
-    });
-  }
+  app.route("/", conversationRoutes());
 
   return app;
 }

@@ -13,7 +13,6 @@ import { clientLocationFromCf } from "@edge-chat/geo-router";
 import {
   ChatError,
   type ConversationId,
-  ErrorResponse,
   MediaDownloadTicket,
   MediaObjectKey,
   MediaUploadRequest,
@@ -25,7 +24,6 @@ import {
   type RegionMediaDownloadRequest,
   type RegionMediaUploadRequest,
   type RegionMediaVerifyRequest,
-  type UserId,
   VerifiedMedia,
 } from "@edge-chat/protocol";
 import { type Context, Hono } from "hono";
@@ -33,23 +31,16 @@ import { loadConfig } from "../config.ts";
 import { callRegionMedia } from "../region/media.ts";
 import type { AppEnv } from "./app-env.ts";
 import { conversationIdOf } from "./conversation-id.ts";
-import { internalRequest } from "./internal.ts";
+import { conversationOf } from "./conversation-stub.ts";
+import { callerOf } from "./internal.ts";
+import { unwrap } from "../rpc/answer.ts";
 
-/** Asks the conversation's DO; rethrows its typed error (not_found, rate_limited, …) if it refuses. */
-async function authorize(
-  c: Context<AppEnv>,
-  conversationId: ConversationId,
-  path: "/media/upload" | "/media/download" | "/media/verified",
-  body?: unknown,
-): Promise<UserId> {
-  const userId = c.get("userId");
-  const stub = c.env.CONVERSATIONS.get(c.env.CONVERSATIONS.idFromName(conversationId));
-  const response = await stub.fetch(internalRequest(c.req.raw, conversationId, path, userId, body));
-  if (response.status === 204) return userId;
-  const refused = ErrorResponse.safeParse(await response.json().catch(() => null));
-  if (!refused.success) throw new ChatError("internal", "unexpected answer from the conversation");
-  const { code, message, retryAfterMs } = refused.data.error;
-  throw new ChatError(code, message, retryAfterMs === undefined ? {} : { retryAfterMs });
+/** The conversation's DO and the caller, who must be a member (or the DO's ChatError is thrown). */
+function member(c: Context<AppEnv>, conversationId: ConversationId) {
+  return {
+    stub: conversationOf(c.env, conversationId),
+    caller: callerOf(c.req.raw, conversationId, c.get("userId")),
+  };
 }
 
 const regionDeps = (c: Context<AppEnv>) => ({ config: loadConfig(c.env), now: () => Date.now() });
@@ -64,8 +55,9 @@ export function mediaRoutes(): Hono<AppEnv> {
     // The region decides too; refusing here first spares a DO call and a rate-limit token.
     const problem = mediaUploadProblem(request);
     if (problem) throw problem;
-    const userId = await authorize(c, conversationId, "/media/upload", {});
-    const body: RegionMediaUploadRequest = { ...request, userId, conversationId };
+    const { stub, caller } = member(c, conversationId);
+    await unwrap(stub.authorizeUpload(caller));
+    const body: RegionMediaUploadRequest = { ...request, userId: caller.userId, conversationId };
     const ticket = await callRegionMedia(
       regionDeps(c),
       locationOf(c),
@@ -80,8 +72,9 @@ export function mediaRoutes(): Hono<AppEnv> {
     const conversationId = conversationIdOf(c.req.param("id"));
     const { objectKey } = parseWith(MediaVerifyRequest, parseJson(await c.req.text()));
     // Membership first: a non-member makes no region read a byte.
-    const userId = await authorize(c, conversationId, "/media/download", {});
-    const body: RegionMediaVerifyRequest = { userId, conversationId, objectKey };
+    const { stub, caller } = member(c, conversationId);
+    await unwrap(stub.authorizeRead(caller));
+    const body: RegionMediaVerifyRequest = { userId: caller.userId, conversationId, objectKey };
     const verified = await callRegionMedia(
       regionDeps(c),
       locationOf(c),
@@ -89,7 +82,7 @@ export function mediaRoutes(): Hono<AppEnv> {
       body,
       VerifiedMedia,
     );
-    await authorize(c, conversationId, "/media/verified", verified);
+    await unwrap(stub.recordVerifiedMedia(caller, verified));
     return c.json(verified);
   });
 
@@ -97,8 +90,13 @@ export function mediaRoutes(): Hono<AppEnv> {
     const conversationId = conversationIdOf(c.req.param("id"));
     const objectKey = MediaObjectKey.safeParse(c.req.param("objectKey"));
     if (!objectKey.success) throw new ChatError("not_found", "no such media object");
-    const userId = await authorize(c, conversationId, "/media/download");
-    const body: RegionMediaDownloadRequest = { userId, conversationId, objectKey: objectKey.data };
+    const { stub, caller } = member(c, conversationId);
+    await unwrap(stub.authorizeRead(caller));
+    const body: RegionMediaDownloadRequest = {
+      userId: caller.userId,
+      conversationId,
+      objectKey: objectKey.data,
+    };
     const ticket = await callRegionMedia(
       regionDeps(c),
       locationOf(c),

@@ -4,7 +4,6 @@
 // non-member gets its 404); the presence itself is one pipelined Redis read for all members, which
 // also hides the members the caller blocks or is blocked by (the block routes keep that mirror).
 import {
-  Conversation,
   type ConversationPresence,
   directMembers,
   PresenceHeartbeat,
@@ -17,7 +16,9 @@ import { loadConfig } from "../config.ts";
 import { sharedStateFor } from "../shared/index.ts";
 import type { AppEnv } from "./app-env.ts";
 import { conversationIdOf } from "./conversation-id.ts";
-import { internalRequest } from "./internal.ts";
+import { conversationOf } from "./conversation-stub.ts";
+import { callerOf } from "./internal.ts";
+import { unwrap } from "../rpc/answer.ts";
 import { jsonBody } from "./json-body.ts";
 
 export function presenceRoutes(): Hono<AppEnv> {
@@ -43,10 +44,9 @@ export function presenceRoutes(): Hono<AppEnv> {
   app.get("/v1/conversations/:id/presence", async (c) => {
     const conversationId = conversationIdOf(c.req.param("id"));
     const viewer = c.get("userId");
-    const stub = c.env.CONVERSATIONS.get(c.env.CONVERSATIONS.idFromName(conversationId));
-    const response = await stub.fetch(internalRequest(c.req.raw, conversationId, "", viewer));
-    if (!response.ok) return response;
-    const conversation = parseWith(Conversation, await response.json());
+    const conversation = await unwrap(
+      conversationOf(c.env, conversationId).describe(callerOf(c.req.raw, conversationId, viewer)),
+    );
     const others = conversation.members.map((m) => m.userId).filter((id) => id !== viewer);
     const body: ConversationPresence = {
       presence: await presence(c.env).read(others, Date.now(), viewer),
@@ -65,15 +65,11 @@ export function presenceRoutes(): Hono<AppEnv> {
     app[method]("/v1/conversations/:id/block", async (c) => {
       const conversationId = conversationIdOf(c.req.param("id"));
       const viewer = c.get("userId");
-      const stub = c.env.CONVERSATIONS.get(c.env.CONVERSATIONS.idFromName(conversationId));
-      const response = await stub.fetch(
-        internalRequest(c.req.raw, conversationId, "/block", viewer),
-      );
+      const caller = callerOf(c.req.raw, conversationId, viewer);
+      await unwrap(conversationOf(c.env, conversationId).setBlocked(caller, blocked));
       const peer = directMembers(conversationId)?.find((id) => id !== viewer);
-      if (response.ok && peer !== undefined) {
-        await presence(c.env).setBlocked(viewer, peer, blocked);
-      }
-      return response;
+      if (peer !== undefined) await presence(c.env).setBlocked(viewer, peer, blocked);
+      return c.body(null, 204);
     });
   }
   return app;

@@ -40,7 +40,7 @@ export interface PushDelivery {
 /** A receiver's HTTP status as the error the outbox decides on: a 4xx is final, the rest passes. */
 export function refusalOf(receiver: string, status: number): ChatError {
   return status >= 400 && status < 500 && status !== 429
-    ? new ChatError("invalid_request", `${receiver} refused the push: ${status}`)
+    ? new ChatError("permanent_failure", `${receiver} refused the push: ${status}`)
     : new ChatError("unavailable", `${receiver} answered ${status}`);
 }
 

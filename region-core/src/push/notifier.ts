@@ -184,7 +184,7 @@ export class Notifier {
     const { web, apns, fcm } = this.options.providers;
     // A missing provider is configuration, not a transient failure: no retry, straight to the DLQ.
     const missing = (platform: string) =>
-      Promise.reject(new ChatError("invalid_request", `no ${platform} provider configured`));
+      Promise.reject(new ChatError("permanent_failure", `no ${platform} provider configured`));
     switch (push?.platform) {
       case "web":
         return web ? web.send(push, message) : missing("web push");

@@ -241,8 +241,9 @@ function scenario(name: string, log: () => Log): void {
         device: r.headers["x-dlq-device"],
         platform: r.headers["x-dlq-platform"],
       }));
+      // The provider's 4xx is an internal permanent failure; the undecodable record is bad input.
       expect(reasons).toContainEqual({
-        code: "invalid_request",
+        code: "permanent_failure",
         device: all.badPayload.deviceId,
         platform: "apns",
       });

@@ -44,7 +44,7 @@ export function providerFailure(
   const retriable = status === 429 || status >= 500;
   const options = retryAfter !== undefined ? { retryAfterMs: retryAfter } : {};
   return new ChatError(
-    retriable ? "unavailable" : "invalid_request",
+    retriable ? "unavailable" : "permanent_failure",
     `${provider} answered ${status}${reason ? ` ${reason}` : ""}`,
     options,
   );

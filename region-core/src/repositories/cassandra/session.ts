@@ -37,7 +37,7 @@ export function toChatError(error: unknown): ChatError {
   if (transient || !(error instanceof errors.DriverError)) {
     return new ChatError("unavailable", "storage unavailable", { cause: error });
   }
-  return new ChatError("invalid_request", `storage refused the statement: ${error.message}`, {
+  return new ChatError("permanent_failure", `storage refused the statement: ${error.message}`, {
     cause: error,
   });
 }

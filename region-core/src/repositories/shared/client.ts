@@ -40,7 +40,7 @@ export async function sharedStoreRepositories(
   const layout = Layout.parse(await request(`${baseUrl}/layout`));
   if (!layout.regions.includes(region)) {
     throw new ChatError(
-      "invalid_request",
+      "permanent_failure",
       `the embedded store at ${baseUrl} has no region ${region} (it has ${layout.regions.join(", ")})`,
     );
   }
