@@ -172,7 +172,11 @@ describe("media", () => {
       body: JSON.stringify({ times: 1 }),
     });
     expect((await upload(a!, group)).status).toBe(201);
-    expect((await regionCalls(group)).map((c) => c.region)).toEqual(["test-a", "test-b"]);
+    // Which region ranks first depends on the latencies this isolate measured in earlier tests;
+    // what matters is that the failed call was retried once, in the other region.
+    const regions = (await regionCalls(group)).map((c) => c.region);
+    expect(regions).toHaveLength(2);
+    expect(new Set(regions)).toEqual(new Set(["test-a", "test-b"]));
   });
 
   it("a message may only reference objects the region verified for this sender here", async () => {
