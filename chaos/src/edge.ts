@@ -38,6 +38,21 @@ export class CrashableEdge {
     return pids.length;
   }
 
+  /** Resident memory of the workerd processes this process started (the edge's memory), bytes. */
+  rssBytes(): number {
+    let total = 0;
+    for (const pid of childPids(process.pid)) {
+      if (!commandOf(pid).includes("workerd")) continue;
+      try {
+        const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+        total += Number(kb ?? 0) * 1024;
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    return total;
+  }
+
   async stop(): Promise<void> {
     const edge = this.#edge;
     this.#edge = null;

@@ -10,6 +10,8 @@ export interface MessageRecord {
   regionId: string;
   /** Kafka timestamp (ms since epoch). */
   at: number;
+  /** When region-core's ingest received the batch (its x-ingest-at header), if it says. */
+  ingestAt: number | undefined;
 }
 
 /** "conversation/seq" of an acknowledged send. */
@@ -42,7 +44,12 @@ export async function messageRecords(
         const key = recordKey(event.message.conversationId, event.message.seq);
         if (!wanted.has(key)) return;
         const list = records.get(key) ?? [];
-        list.push({ regionId: regionOf.get(topic) ?? topic, at: Number(message.timestamp) });
+        const ingestAt = message.headers?.["x-ingest-at"]?.toString();
+        list.push({
+          regionId: regionOf.get(topic) ?? topic,
+          at: Number(message.timestamp),
+          ingestAt: ingestAt === undefined ? undefined : Number(ingestAt),
+        });
         list.sort((a, b) => a.at - b.at);
         records.set(key, list);
       },

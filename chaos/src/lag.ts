@@ -19,6 +19,9 @@ export interface LagFigures {
   /** The first stage alone: edge ack → the record's Kafka timestamp (set by region-core's producer). */
   to_kafka_p50_ms: number;
   to_kafka_p99_ms: number;
+  /** Its edge part: edge ack → region-core's ingest received the batch (outbox wait + HTTP). */
+  to_ingest_p50_ms: number;
+  to_ingest_p99_ms: number;
 }
 
 const quantiles = (values: number[]) => {
@@ -70,13 +73,20 @@ export async function ackToPersisted(
     const at = records.get(recordKey(s.conversationId, s.ack!.seq))?.[0]?.at;
     return at === undefined ? [] : [at - s.ack!.serverTs];
   });
+  const toIngest = acked.flatMap((s) => {
+    const at = records.get(recordKey(s.conversationId, s.ack!.seq))?.[0]?.ingestAt;
+    return at === undefined ? [] : [at - s.ack!.serverTs];
+  });
   const total = quantiles(lags);
   const first = quantiles(toKafka);
+  const edge = quantiles(toIngest);
   return {
     lag_p50_ms: total.p50,
     lag_p99_ms: total.p99,
     lag_max_ms: total.max,
     to_kafka_p50_ms: first.p50,
     to_kafka_p99_ms: first.p99,
+    to_ingest_p50_ms: edge.p50,
+    to_ingest_p99_ms: edge.p99,
   };
 }

@@ -49,4 +49,12 @@ describe("close codes", () => {
     expect(d.action === "stop" && d.error.code).toBe("not_found");
     expect(d.error?.message).toBe("not a member");
   });
+
+  it("reconnects (and so resyncs) after being cut as a slow consumer", () => {
+    expect(errorCodeOfClose(4408)).toBe("slow_consumer");
+    expect(decideOnClose(4408, "slow_consumer")).toMatchObject({
+      action: "reconnect",
+      error: { code: "slow_consumer" },
+    });
+  });
 });

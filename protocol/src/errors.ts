@@ -29,6 +29,11 @@ export const ERROR_CODES = {
   conflict: { status: 409, retriable: false },
   /** Too many requests; retry after `retryAfterMs`. */
   rate_limited: { status: 429, retriable: true },
+  /**
+   * The socket was cut because its client stopped reading (the edge's send buffer for it passed its
+   * bound). Reconnecting and syncing from the last seq seen catches up with nothing lost.
+   */
+  slow_consumer: { status: 408, retriable: true },
   /** A dependency (region, storage) is unavailable for now. */
   unavailable: { status: 503, retriable: true },
   /** An unexpected failure on our side. Details are logged, never sent. */

@@ -10,6 +10,7 @@ import { kafkaRestart } from "./kafka-restart.ts";
 import { reconnectStorm } from "./reconnect-storm.ts";
 import { regionDown } from "./region-down.ts";
 import { regionKill } from "./region-kill.ts";
+import { slowConsumer } from "./slow-consumer.ts";
 import { steadyLag } from "./steady-lag.ts";
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -17,6 +18,7 @@ export const SCENARIOS: readonly Scenario[] = [
   regionKill,
   regionDown,
   reconnectStorm,
+  slowConsumer,
   edgeKill,
   doEvict,
   kafkaRestart,

@@ -10,6 +10,7 @@ import {
   type RequestId,
   type UserId,
 } from "@edge-chat/protocol";
+import { sendWithinBudget } from "../sockets/send-budget.ts";
 import type { Bucket } from "./domain/token-bucket.ts";
 import type { StatusChange } from "./domain/receipts.ts";
 
@@ -39,7 +40,8 @@ export function sendFrame(ws: WebSocket, frame: ServerFrame): void {
 
 function sendText(ws: WebSocket, text: string): void {
   try {
-    ws.send(text);
+    // Bounded: a socket whose client stopped reading is cut rather than queued for without limit.
+    sendWithinBudget(ws, text);
   } catch {
     // The socket is closing; its close handler cleans up.
   }

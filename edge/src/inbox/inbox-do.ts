@@ -28,6 +28,7 @@ import { InboxService } from "./service.ts";
 import { InboxStore } from "./store.ts";
 import { sharedStateFor } from "../shared/index.ts";
 import { blockedPresence } from "../presence/ports.ts";
+import { sendWithinBudget } from "../sockets/send-budget.ts";
 import { type SocketIdentity, SocketObject } from "../sockets/socket-object.ts";
 
 /** A device socket's attachment: who, and the negotiated protocol version. */
@@ -37,7 +38,8 @@ const OPEN = 1;
 
 function send(ws: WebSocket, frame: InboxServerFrame): void {
   try {
-    ws.send(JSON.stringify(frame));
+    // Bounded like a conversation's sockets: a device that stopped reading is cut, then resyncs.
+    sendWithinBudget(ws, JSON.stringify(frame));
   } catch {
     // Closing; the close handler cleans up.
   }

@@ -11,6 +11,9 @@ import { conversationOf } from "../persister/records.ts";
 export function ingestRoutes(deps: { publisher: EventPublisher; metrics: Metrics }): Hono {
   const app = new Hono();
   app.post("/", async (c) => {
+    // When the request arrived, on every record: lets a lag measurement split edge ack → Kafka
+    // into the edge's part (outbox wait + HTTP) and the region's (parse, produce queue).
+    const receivedAt = String(Date.now());
     const batch = parseWith(IngestBatch, await readJson(c));
     // The key decides the partition, so an event filed under another conversation would lose its
     // ordering guarantee: refuse the batch rather than publish it.
@@ -22,7 +25,7 @@ export function ingestRoutes(deps: { publisher: EventPublisher; metrics: Metrics
       batch.events.map((event) => ({
         key: batch.conversationId,
         value: JSON.stringify(event),
-        headers: { "x-batch-id": batch.batchId },
+        headers: { "x-batch-id": batch.batchId, "x-ingest-at": receivedAt },
       })),
     );
     deps.metrics.publishedBatches.inc();
