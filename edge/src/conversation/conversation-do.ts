@@ -5,6 +5,8 @@ import {
   ChatError,
   type ConversationId,
   directMembers,
+  type Presence,
+  type ServerFrame,
   type UserId,
   Watermark,
 } from "@edge-chat/protocol";
@@ -210,6 +212,12 @@ export class ConversationDO
   async deliveredByDevice(userId: UserId): Promise<Record<string, number>> {
     this.receipts.flush();
     return this.deviceReceipts.of(userId);
+  }
+
+  /** RPC from the block routes: the peer's presence as `viewer` may now see it, to their sockets. */
+  async showPresence(viewer: UserId, presence: Presence): Promise<void> {
+    const frame: ServerFrame = { type: "presence", ...presence };
+    for (const ws of this.sockets.ofUser(viewer)) sendFrame(ws, frame);
   }
 
   // ── sockets (the upgrade, refusals and close reciprocation are SocketObject's) ──
