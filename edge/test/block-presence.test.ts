@@ -9,10 +9,13 @@ import { connectInbox, type InboxSocket, listUntil, rowOf } from "./support/inbo
 const presenceOf = (viewer: string, target: string) =>
   api(viewer, "GET", `/v1/users/${target}/presence`);
 
+// Both socket kinds record presence frames of the same shape; only their frame unions differ.
+const asChat = (socket: TestSocket | InboxSocket) => socket as TestSocket;
+const presenceCount = (socket: TestSocket | InboxSocket) => asChat(socket).of("presence").length;
+
 /** The next presence frame about `userId` after the first `from` presence frames. */
 function presenceAfter(socket: TestSocket | InboxSocket, from: number, userId: string) {
-  // Both socket kinds record presence frames of the same shape; only their unions differ.
-  const s = socket as TestSocket;
+  const s = asChat(socket);
   return s.next("presence", (f) => s.of("presence").indexOf(f) >= from && f.userId === userId);
 }
 
@@ -32,7 +35,7 @@ describe("presence at the moment of a block", () => {
     const bChat = await connect(b!, direct);
     expect((await presenceOf(b!, a!)).body).toEqual({ userId: a, online: true });
 
-    const marks = [bInbox, aInbox, bChat, aChat].map((s) => s.of("presence").length);
+    const marks = [bInbox, aInbox, bChat, aChat].map(presenceCount);
     expect((await api(a!, "POST", `/v1/conversations/${direct}/block`)).status).toBe(204);
     const hiddenA = { type: "presence", userId: a, online: false };
     const hiddenB = { type: "presence", userId: b, online: false };
@@ -46,15 +49,15 @@ describe("presence at the moment of a block", () => {
     expect((await presenceOf(a!, b!)).body).toEqual({ userId: b, online: false });
 
     // a goes offline while blocked: b is told (hidden), and no last seen is served.
-    const beforeOffline = bInbox.of("presence").length;
+    const beforeOffline = presenceCount(bInbox);
     aInbox.close();
     await aInbox.untilClosed();
     expect(await presenceAfter(bInbox, beforeOffline, a!)).toEqual(hiddenA);
     expect((await presenceOf(b!, a!)).body).toEqual({ userId: a, online: false });
 
     // Unblocked: each side's sockets get the other's live state at once, a's last seen included.
-    const again = [bInbox, bChat].map((s) => s.of("presence").length);
-    const aChatMark = aChat.of("presence").length;
+    const again = [bInbox, bChat].map(presenceCount);
+    const aChatMark = presenceCount(aChat);
     expect((await api(a!, "DELETE", `/v1/conversations/${direct}/block`)).status).toBe(204);
     const shown = await presenceAfter(bInbox, again[0]!, a!);
     expect(shown).toMatchObject({ userId: a, online: false, lastSeenAt: expect.any(Number) });
