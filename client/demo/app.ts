@@ -222,12 +222,13 @@ function showPresence(presence: Presence | undefined): void {
         : "offline";
 }
 
-async function openConversation(conversationId: string): Promise<void> {
+/** `name`: a group's name when the caller knows it before the list does (just made or joined). */
+async function openConversation(conversationId: string, name?: string): Promise<void> {
   if (!client || !me) return;
   session?.close();
   list.clear();
   const entry = inbox?.conversation(conversationId);
-  $("title").textContent = titleOf(conversationId, me, entry?.name);
+  $("title").textContent = titleOf(conversationId, me, entry?.name ?? name);
   // Direct chats show the peer's presence: asked once here, then kept live by the inbox socket.
   peer = peerOf(conversationId, me);
   showPresence(undefined);
@@ -367,7 +368,7 @@ $("group-form").addEventListener("submit", (event) => {
     ?.createGroup({ name, memberIds })
     .then((c) => {
       showForm(undefined);
-      return openConversation(c.conversationId);
+      return openConversation(c.conversationId, c.name);
     })
     .catch(showError);
 });
@@ -417,7 +418,11 @@ $("composer").addEventListener("submit", (event) => {
   // Our own id, so the bubble shows as pending now and turns into the sequenced message later.
   const clientMsgId = newClientMsgId();
   list.showPending(clientMsgId, { kind: "text", text: value }, me);
-  current.sendText(value, { clientMsgId }).catch(showError);
+  current.sendText(value, { clientMsgId }).catch((error: unknown) => {
+    // The SDK gave up on it (a retriable failure is retried, not reported here).
+    list.dropPending(clientMsgId);
+    showError(error);
+  });
 });
 
 // Sending media: upload straight to storage (with progress), have the region verify it (type from
@@ -517,7 +522,10 @@ $("messages").addEventListener("click", (event) => {
       if (!reply || !me) return;
       const clientMsgId = newClientMsgId();
       list.showPending(clientMsgId, { kind: "text", text: reply }, me);
-      await current.sendText(reply, { clientMsgId, replyToSeq: seq });
+      await current.sendText(reply, { clientMsgId, replyToSeq: seq }).catch((error: unknown) => {
+        list.dropPending(clientMsgId);
+        throw error;
+      });
     } else if (choice === "e") {
       const text = prompt("new text");
       if (text) await current.edit(seq, text);
@@ -561,7 +569,7 @@ $("join-invite").addEventListener("click", () => {
   if (!client || !token) return;
   client
     .joinByInvite(token)
-    .then((c) => openConversation(c.conversationId))
+    .then((c) => openConversation(c.conversationId, c.name))
     .catch(showError);
 });
 
