@@ -42,6 +42,10 @@ const FRIENDLY: Record<string, string> = {
   invalid_request: "That did not look right. Check what you typed.",
   unauthenticated: "Your session expired. Sign in again.",
   forbidden: "Only a group admin can do that.",
+  not_sender: "You can only change your own messages.",
+  window_expired: "Too late to change that message.",
+  message_deleted: "That message was deleted.",
+  blocked: "You cannot write here: one of you blocked the other.",
   conflict: "That is already the case.",
   rate_limited: "Slow down a little: too many messages at once.",
   content_too_large: "That message or file is too large.",
@@ -219,12 +223,13 @@ function showPresence(presence: Presence | undefined): void {
         : "offline";
 }
 
-async function openConversation(conversationId: string): Promise<void> {
+/** `name`: a group's name when the caller knows it before the list does (just made or joined). */
+async function openConversation(conversationId: string, name?: string): Promise<void> {
   if (!client || !me) return;
   session?.close();
   list.clear();
   const entry = inbox?.conversation(conversationId);
-  $("title").textContent = titleOf(conversationId, me, entry?.name);
+  $("title").textContent = titleOf(conversationId, me, entry?.name ?? name);
   // Direct chats show the peer's presence: asked once here, then kept live by the inbox socket.
   peer = peerOf(conversationId, me);
   showPresence(undefined);
@@ -241,6 +246,10 @@ async function openConversation(conversationId: string): Promise<void> {
   $("conversation").hidden = false;
   $("layout").classList.add("chatting");
   list.group = !peer;
+  // Block is for direct chats; its label is this page's knowledge (a reload starts at "Block").
+  const block = $<HTMLButtonElement>("block");
+  block.hidden = !peer;
+  block.textContent = blockedChats.has(conversationId) ? "Unblock" : "Block";
   location.hash = encodeURIComponent(conversationId);
   // Delivered receipts name this device, so a push later skips it for what it already showed.
   const current = client.open(conversationId, { deviceId: localDeviceId(me) });
@@ -273,6 +282,10 @@ async function openConversation(conversationId: string): Promise<void> {
     if (document.visibilityState === "visible") markRead(current);
   });
   current.on("hidden", (seqs) => list.hide(seqs));
+  // A block or unblock corrects the peer's presence at once (the chat's own socket says so).
+  current.on("presence", (presence) => {
+    if (presence.userId === peer) showPresence(presence);
+  });
   current.on("ack", (ack) => list.acked(ack.clientMsgId, ack.seq));
   current.on("status", ({ status, upToSeq }) => list.status(status, upToSeq));
   current.on("typing", ({ typists }) => {
@@ -356,7 +369,7 @@ $("group-form").addEventListener("submit", (event) => {
     ?.createGroup({ name, memberIds })
     .then((c) => {
       showForm(undefined);
-      return openConversation(c.conversationId);
+      return openConversation(c.conversationId, c.name);
     })
     .catch(showError);
 });
@@ -406,7 +419,11 @@ $("composer").addEventListener("submit", (event) => {
   // Our own id, so the bubble shows as pending now and turns into the sequenced message later.
   const clientMsgId = newClientMsgId();
   list.showPending(clientMsgId, { kind: "text", text: value }, me);
-  current.sendText(value, { clientMsgId }).catch(showError);
+  current.sendText(value, { clientMsgId }).catch((error: unknown) => {
+    // The SDK gave up on it (a retriable failure is retried, not reported here).
+    list.dropPending(clientMsgId);
+    showError(error);
+  });
 });
 
 // Sending media: upload straight to storage (with progress), have the region verify it (type from
@@ -489,18 +506,28 @@ function start(userId: string): void {
 const remembered = localStorage.getItem("edge-chat:user");
 if (remembered) start(remembered);
 
-// Message actions: click a message, then pick edit, delete (for everyone or for me) or a reaction.
+// Message actions: click a message, then pick reply, edit, delete (for everyone or for me) or a
+// reaction.
 $("messages").addEventListener("click", (event) => {
   const item = (event.target as HTMLElement).closest<HTMLElement>("li[data-seq]");
   const current = session;
   if (!item || !current) return;
   const seq = Number(item.dataset.seq);
   const choice = prompt(
-    "e = edit, d = delete for everyone, m = delete for me, or an emoji to react (- removes)",
+    "r = reply, e = edit, d = delete for everyone, m = delete for me, or an emoji to react (- removes)",
   );
   if (!choice) return;
   const act = async () => {
-    if (choice === "e") {
+    if (choice === "r") {
+      const reply = prompt("reply")?.trim();
+      if (!reply || !me) return;
+      const clientMsgId = newClientMsgId();
+      list.showPending(clientMsgId, { kind: "text", text: reply }, me);
+      await current.sendText(reply, { clientMsgId, replyToSeq: seq }).catch((error: unknown) => {
+        list.dropPending(clientMsgId);
+        throw error;
+      });
+    } else if (choice === "e") {
       const text = prompt("new text");
       if (text) await current.edit(seq, text);
     } else if (choice === "d") await current.deleteForEveryone(seq);
@@ -543,6 +570,24 @@ $("join-invite").addEventListener("click", () => {
   if (!client || !token) return;
   client
     .joinByInvite(token)
-    .then((c) => openConversation(c.conversationId))
+    .then((c) => openConversation(c.conversationId, c.name))
+    .catch(showError);
+});
+
+// Block (direct chats): neither side can write until the blocker unblocks; presence is hidden both
+// ways from that moment (the header updates from the chat socket's presence frame).
+const blockedChats = new Set<string>();
+$("block").addEventListener("click", () => {
+  const current = session;
+  if (!client || !current) return;
+  const id = current.conversationId;
+  const blocking = !blockedChats.has(id);
+  client
+    .setBlocked(id, blocking)
+    .then(() => {
+      if (blocking) blockedChats.add(id);
+      else blockedChats.delete(id);
+      if (session === current) $("block").textContent = blocking ? "Unblock" : "Block";
+    })
     .catch(showError);
 });

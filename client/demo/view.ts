@@ -82,6 +82,14 @@ export class MessageList {
     body.textContent = `${quote}${describe(message.content)}${message.editedAt ? " (edited)" : ""}${reactions ? `  ${reactions}` : ""}`;
   }
 
+  /** A send refused for good (blocked, not allowed): its pending bubble goes, the error stays. */
+  dropPending(clientMsgId: string): void {
+    const row = this.#rows.get(clientMsgId);
+    if (!row || row.seq !== undefined) return;
+    row.element.remove();
+    this.#rows.delete(clientMsgId);
+  }
+
   /** Messages I deleted for myself disappear from this device. */
   hide(seqs: number[]): void {
     for (const seq of seqs) this.#list.querySelector(`[data-seq="${seq}"]`)?.remove();

@@ -235,6 +235,20 @@ describe("ConversationSession: ordered, exactly-once delivery", () => {
     expect(t.events.errors.map((e) => e.code)).toEqual(["invalid_request"]);
     expect(t.session.state).toBe("open");
   });
+
+  it("reports the peer's presence a block or unblock sends, without the frame's type", async () => {
+    const t = setup();
+    const s = await t.welcome(0, 0);
+    const seen: SessionEvents["presence"][] = [];
+    t.session.on("presence", (p) => seen.push(p));
+    s.push({ type: "presence", userId: "bob", online: false });
+    s.push({ type: "presence", userId: "bob", online: false, lastSeenAt: 5 });
+    expect(seen).toEqual([
+      { userId: "bob", online: false },
+      { userId: "bob", online: false, lastSeenAt: 5 },
+    ]);
+    expect(t.events.errors).toEqual([]);
+  });
 });
 
 describe("ConversationSession: outbox", () => {

@@ -13,6 +13,7 @@ import {
   LIMITS,
   type Message,
   parseWith,
+  type Presence,
   type RequestId,
   type SendAck,
   type Seq,
@@ -57,6 +58,8 @@ export interface SessionEvents {
   state: StateChange;
   /** Seqs I deleted for myself (on any of my devices); sent again in full on every connect. */
   hidden: Seq[];
+  /** A direct chat's peer as I may now see them, at the moment either of us blocks or unblocks. */
+  presence: Presence;
 }
 
 export interface SessionOptions {
@@ -357,6 +360,11 @@ export class ConversationSession {
       case "hidden":
         this.#events.emit("hidden", frame.seqs);
         break;
+      case "presence": {
+        const { type: _type, ...presence } = frame;
+        this.#events.emit("presence", presence);
+        break;
+      }
       case "info_result":
       case "pong":
         this.#requests.resolve(frame.reqId, frame);

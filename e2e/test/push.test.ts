@@ -8,7 +8,8 @@
 // goes down while a push is due: the InboxDO's push outbox keeps it, and the device gets it once
 // the region is back. The region stores through the shared embedded store (as under `npm start`),
 // so its device registry outlives the restart. Last, a device whose SDK acked a message under its
-// device id gets no push for it, while the user's other device does.
+// device id gets no push for it, while the user's other device does. And in a group both members
+// muted, a plain message reaches neither phone while one that @mentions bob reaches his only.
 import { createECDH } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningEdge, startEdge, UNLIMITED_RATES } from "../src/edge.ts";
@@ -71,6 +72,18 @@ afterAll(async () => {
   await store?.stop();
   await web?.close();
 });
+
+/** The region's count of pushes its notifier suppressed for a mute (summed over its label sets). */
+async function mutedPushes(): Promise<number> {
+  const text = await (await fetch(`${region.url}/metrics`)).text();
+  let total = 0;
+  for (const [, value] of text.matchAll(
+    /^region_push_events_total\{[^}]*outcome="muted"[^}]*\} (\S+)$/gm,
+  )) {
+    total += Number(value);
+  }
+  return total;
+}
 
 async function token(userId: string): Promise<string> {
   const res = await fetch(`${edge.baseUrl}/dev/tokens`, {
@@ -263,5 +276,70 @@ describe("push across the edge, region-core and a Web Push service", () => {
     expect(web.received.some((r) => r.id === laptopSub.id)).toBe(false);
     erin.closeAll();
     frank.closeAll();
+  });
+
+  it("a mention goes through a real mute; a plain message and an unmentioned member stay quiet", async () => {
+    const [alice, bob, carol] = await Promise.all(
+      ["alice", "bob", "carol"].map((n) => chatUser(edge.baseUrl, n)),
+    );
+    const bobPhone = web.subscribe();
+    const carolPhone = web.subscribe();
+    for (const [user, sub] of [
+      [bob!, bobPhone],
+      [carol!, carolPhone],
+    ] as const) {
+      await user.client.registerDevice({
+        name: "phone",
+        role: "phone",
+        push: { platform: "web", subscription: sub.subscription },
+      });
+    }
+    // Bob and carol have their lists open while the group is made and muted (a connected device
+    // gets no push), and close them once the group's row reached them: from then on, every push
+    // for the group is decided by a message below, so the notifier's muted count is exact.
+    const lists = [bob!, carol!].map((u) => u.client.openInbox());
+    await until(() => lists.every((l) => l.state === "open"), "both lists connected");
+    const group = await alice!.client.createGroup({
+      name: "muted group",
+      memberIds: [bob!.userId, carol!.userId],
+    });
+    const id = group.conversationId;
+    await bob!.client.mute(id);
+    await carol!.client.mute(id);
+    await until(
+      () => lists.every((l) => l.conversation(id) !== undefined),
+      "the group in both lists",
+    );
+    for (const list of lists) list.close();
+
+    const pushesFor = (sub: { id: string }) =>
+      web.received.filter(
+        (r) => r.id === sub.id && (r.payload as { conversationId?: string }).conversationId === id,
+      );
+    const session = await alice!.open(id);
+    const before = await mutedPushes();
+    await session.sendText("lunch at noon");
+    // One suppressed push per muted member: the sync point that both were decided and dropped.
+    await until(async () => (await mutedPushes()) >= before + 2, "both muted pushes suppressed", {
+      timeoutMs: 60_000,
+    });
+    expect(pushesFor(bobPhone)).toEqual([]);
+    expect(pushesFor(carolPhone)).toEqual([]);
+
+    await session.sendText(`@${bob!.userId} can you book it?`);
+    await until(() => pushesFor(bobPhone).length > 0, "bob's mention push", { timeoutMs: 60_000 });
+    expect(pushesFor(bobPhone)).toHaveLength(1);
+    expect(pushesFor(bobPhone)[0]!.payload).toMatchObject({
+      conversationId: id,
+      kind: "group",
+      senderId: alice!.userId,
+      preview: `@${bob!.userId} can you book it?`,
+    });
+    // Carol was not mentioned: her push for the same message is suppressed by her mute.
+    await until(async () => (await mutedPushes()) >= before + 3, "carol's muted push", {
+      timeoutMs: 60_000,
+    });
+    expect(pushesFor(carolPhone)).toEqual([]);
+    for (const user of [alice!, bob!, carol!]) user.closeAll();
   });
 });

@@ -17,6 +17,7 @@ import { Message, SendAck, UserContent } from "./message.ts";
 import { LIMITS } from "./limits.ts";
 import { MemberReceipt } from "./conversation.ts";
 import { Emoji } from "./changes.ts";
+import { Presence } from "./presence.ts";
 
 const reqId = RequestId.optional();
 
@@ -171,6 +172,11 @@ export const PongFrame = z.object({ type: z.literal("pong"), reqId, serverTs: Ti
  */
 export const HiddenFrame = z.object({ type: z.literal("hidden"), reqId, seqs: z.array(Seq) });
 export const ErrorFrame = z.object({ type: z.literal("error"), reqId, ...ErrorBody.shape });
+/**
+ * The peer's presence as this member may now see it, sent to a direct chat's open sockets at the
+ * moment one of the two blocks (hidden: offline, no last seen) or unblocks (the live state) the other.
+ */
+export const PeerPresenceFrame = z.object({ type: z.literal("presence"), ...Presence.shape });
 
 export const ServerFrame = z.discriminatedUnion("type", [
   WelcomeFrame,
@@ -185,6 +191,7 @@ export const ServerFrame = z.discriminatedUnion("type", [
   PongFrame,
   ErrorFrame,
   HiddenFrame,
+  PeerPresenceFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame["type"]> = Extract<ServerFrame, { type: T }>;

@@ -14,6 +14,7 @@ import {
   Watermark,
 } from "./ids.ts";
 import { LIMITS } from "./limits.ts";
+import { Presence } from "./presence.ts";
 
 /** Longest text preview carried in an inbox row, in characters. */
 export const INBOX_PREVIEW_CHARS = 120;
@@ -57,14 +58,8 @@ export type InboxEntry = z.infer<typeof InboxEntry>;
 export const InboxList = z.object({ conversations: z.array(InboxEntry) });
 export type InboxList = z.infer<typeof InboxList>;
 
-/** GET /v1/users/:userId/presence (only for a user the caller shares a direct conversation with). */
-export const Presence = z.object({
-  userId: UserId,
-  online: z.boolean(),
-  /** When the user's last device disconnected; absent while online or if never seen. */
-  lastSeenAt: Timestamp.optional(),
-});
-export type Presence = z.infer<typeof Presence>;
+// Presence itself is its own module: the conversation socket carries it too (frames.ts).
+export { Presence } from "./presence.ts";
 
 /**
  * Edge-internal, ConversationDO → InboxDO: one member's view of one conversation as of `lastSeq`.

@@ -22,10 +22,12 @@ import {
   type InviteList,
   type JoinInviteRequest,
   type Message,
+  type Presence,
   type ReactionList,
   type ReactRequest,
   type SendAck,
   type SendRequest,
+  type ServerFrame,
   type Seq,
   type SetRoleRequest,
   type TicketResponse,
@@ -465,6 +467,12 @@ export class ConversationDO
   async deliveredByDevice(userId: UserId): Promise<Record<string, number>> {
     this.receipts.flush();
     return this.deviceReceipts.of(userId);
+  }
+
+  /** RPC from the block routes: the peer's presence as `viewer` may now see it, to their sockets. */
+  async showPresence(viewer: UserId, presence: Presence): Promise<void> {
+    const frame: ServerFrame = { type: "presence", ...presence };
+    for (const ws of this.sockets.ofUser(viewer)) sendFrame(ws, frame);
   }
 
   // ── sockets (the upgrade, refusals and close reciprocation are SocketObject's) ──

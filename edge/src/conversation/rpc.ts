@@ -20,6 +20,7 @@ import type {
   InviteId,
   InviteList,
   JoinInviteRequest,
+  Presence,
   ReactionList,
   ReactRequest,
   SendAck,
@@ -91,4 +92,7 @@ export interface ConversationRpc extends Rpc.DurableObjectBranded {
 
   /** Test-only (CHAOS_EVICT_ROUTE=1): aborts the object as an eviction would. */
   evict(): Promise<void>;
+
+  /** From the block routes: show `viewer`'s open sockets the peer's presence as they may see it. */
+  showPresence(viewer: UserId, presence: Presence): Promise<void>;
 }

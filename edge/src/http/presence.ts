@@ -14,6 +14,7 @@ import { Hono } from "hono";
 import { requireUser } from "../auth/index.ts";
 import { loadConfig } from "../config.ts";
 import { sharedStateFor } from "../shared/index.ts";
+import { showPairPresence } from "./block-presence.ts";
 import type { AppEnv } from "./app-env.ts";
 import { conversationIdOf } from "./conversation-id.ts";
 import { conversationOf } from "./conversation-stub.ts";
@@ -55,7 +56,8 @@ export function presenceRoutes(): Hono<AppEnv> {
   });
 
   // Block and unblock are decided by the direct chat's ConversationDO; once it agrees, the block
-  // is mirrored into the presence store so presence reads hide the pair from each other. Should
+  // is mirrored into the presence store so presence reads hide the pair from each other, and what
+  // each already shows of the other is corrected at once (block-presence.ts). Should
   // the mirror write fail, the caller gets an error and retries (both calls are idempotent).
   app.use("/v1/conversations/:id/block", requireUser);
   for (const [method, blocked] of [
@@ -68,7 +70,13 @@ export function presenceRoutes(): Hono<AppEnv> {
       const caller = callerOf(c.req.raw, conversationId, viewer);
       await unwrap(conversationOf(c.env, conversationId).setBlocked(caller, blocked));
       const peer = directMembers(conversationId)?.find((id) => id !== viewer);
-      if (peer !== undefined) await presence(c.env).setBlocked(viewer, peer, blocked);
+      if (peer !== undefined) {
+        await presence(c.env).setBlocked(viewer, peer, blocked);
+        // Best effort: the block holds whether or not what is on screen could be corrected.
+        await showPairPresence(c.env, conversationId, [viewer, peer], blocked).catch(
+          (error: unknown) => console.warn("presence at block failed", String(error)),
+        );
+      }
       return c.body(null, 204);
     });
   }

@@ -1,0 +1,162 @@
+// Issue #14's "done" in the demo: with only `npm start` (tools/dev/start.ts on free ports), people
+// use the message features by clicking, in headless Chromium (Debian's, driven by playwright-core):
+// alice edits her message and bob sees "(edited)"; bob reacts and replies with a quote; alice
+// deletes a message for everyone and bob sees the tombstone; bob mutes the chat (the region's
+// notification settings say so); alice makes an invite link for a group and carol, a third user,
+// joins with it and writes there; last, alice blocks bob: his header withdraws her presence at once
+// and his next message is refused with the `blocked` error. Screenshots in e2e/test/artifacts/.
+import { fetchDevToken } from "@edge-chat/client";
+import type { Browser, Dialog, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchBrowser } from "../../tools/metrics/test/browser.ts";
+import { type DevStack, startDevStack } from "../src/dev-stack.ts";
+import { openDirect, shot, signIn } from "./browser-support.ts";
+
+let stack: DevStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  stack = await startDevStack();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** A signed-in page whose prompts are answered, in order, from `answers` (see `answer`). */
+interface DemoPage {
+  page: Page;
+  answers: Array<string | ((dialog: Dialog) => Promise<void>)>;
+}
+
+async function demoPage(userId: string): Promise<DemoPage> {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+  const page = await context.newPage();
+  const answers: DemoPage["answers"] = [];
+  page.on("dialog", (dialog) => {
+    const next = answers.shift();
+    if (next === undefined) void dialog.dismiss();
+    else if (typeof next === "string") void dialog.accept(next);
+    else void next(dialog);
+  });
+  await signIn(page, stack.edgeUrl, userId);
+  return { page, answers };
+}
+
+/** Clicks the message showing `text` and answers the action prompts that follow. */
+async function act(on: DemoPage, text: string, ...answers: string[]): Promise<void> {
+  on.answers.push(...answers);
+  await on.page.locator("#messages li[data-seq] .body", { hasText: text }).click();
+}
+
+const bubble = (page: Page, text: string) =>
+  page.locator("#messages li[data-seq]", { hasText: text }).waitFor({ timeout: 60_000 });
+
+async function send(page: Page, text: string): Promise<void> {
+  await page.fill("#text", text);
+  await page.press("#text", "Enter");
+  await bubble(page, text);
+}
+
+describe("the demo under npm start: the message features by clicking", () => {
+  it("edit, react, reply, delete, mute, invite link joined by a third user, block", async () => {
+    const suffix = Date.now().toString(36);
+    const [alice, bob, carol] = ["alice", "bob", "carol"].map((n) => `${n}-${suffix}`);
+    const a = await demoPage(alice!);
+    const b = await demoPage(bob!);
+    await openDirect(a.page, bob!);
+    await openDirect(b.page, alice!);
+
+    // Edit: alice's own message, "(edited)" on bob's screen.
+    await send(a.page, "lunch at noon?");
+    await bubble(b.page, "lunch at noon?");
+    await act(a, "lunch at noon?", "e", "lunch at one?");
+    await bubble(b.page, "lunch at one? (edited)");
+
+    // React, then reply with a quote of the (edited) message.
+    await act(b, "lunch at one?", "👍");
+    await bubble(a.page, "👍1");
+    await act(b, "lunch at one?", "r", "works for me");
+    // The reply carries a quote of the message as it is now (the edited text).
+    await bubble(a.page, "↪ lunch at one? · works for me");
+
+    // Delete for everyone: a tombstone on both screens, the text gone.
+    await send(a.page, "wrong chat, sorry");
+    await bubble(b.page, "wrong chat, sorry");
+    await act(a, "wrong chat, sorry", "d");
+    await bubble(b.page, "This message was deleted");
+    expect(await b.page.locator("#messages", { hasText: "wrong chat" }).count()).toBe(0);
+    await shot(b.page, "demo-features-1-bob-edit-react-reply-delete");
+
+    // Mute until unmuted (an empty answer): the notification settings the notifier reads say so.
+    b.answers.push("");
+    await b.page.click("#mute");
+    const direct = decodeURIComponent(new URL(b.page.url()).hash.slice(1));
+    const bobToken = await fetchDevToken(stack.edgeUrl, bob!);
+    await expect
+      .poll(
+        async () => {
+          const res = await fetch(`${stack.edgeUrl}/v1/notification-settings`, {
+            headers: { authorization: `Bearer ${bobToken}` },
+          });
+          return ((await res.json()) as { muted?: Record<string, unknown> }).muted?.[direct];
+        },
+        { timeout: 60_000 },
+      )
+      .toEqual({});
+    expect(await b.page.textContent("#error")).toBe("");
+
+    // An invite link: alice makes a group with bob, creates a token; carol joins with it.
+    await a.page.click("#new-group");
+    await a.page.fill("#group-name", `lunch ${suffix}`);
+    await a.page.fill("#group-members", bob!);
+    await a.page.click("#group-form button[type=submit]");
+    await a.page.waitForFunction(
+      (name) =>
+        (
+          globalThis as unknown as {
+            document: { getElementById(id: string): { textContent: string } };
+          }
+        ).document.getElementById("title").textContent === name,
+      `lunch ${suffix}`,
+    );
+    let token = "";
+    a.answers.push(async (dialog) => {
+      token = dialog.defaultValue();
+      await dialog.accept();
+    });
+    await a.page.click("#invite");
+    await expect.poll(() => token, { timeout: 60_000 }).not.toBe("");
+    const c = await demoPage(carol!);
+    c.answers.push(token);
+    await c.page.click("#join-invite");
+    await c.page.waitForSelector("#conversation:not([hidden])");
+    await expect.poll(() => c.page.textContent("#title")).toBe(`lunch ${suffix}`);
+    await send(c.page, "thanks for the link");
+    await bubble(a.page, "thanks for the link");
+    await shot(c.page, "demo-features-2-carol-joined-by-invite");
+
+    // Block: alice goes back to the direct chat and blocks bob. Bob's header, showing her online,
+    // withdraws it at once; his next message is refused.
+    await a.page.locator("#conversations .conversation", { hasText: bob! }).click();
+    await expect.poll(() => a.page.textContent("#title")).toBe(bob);
+    await expect.poll(() => b.page.textContent("#presence"), { timeout: 60_000 }).toBe("online");
+    await a.page.click("#block");
+    await expect.poll(() => a.page.textContent("#block")).toBe("Unblock");
+    await expect.poll(() => b.page.textContent("#presence"), { timeout: 60_000 }).toBe("offline");
+    await expect.poll(() => a.page.textContent("#presence")).toBe("offline");
+    await b.page.fill("#text", "are you there?");
+    await b.page.press("#text", "Enter");
+    await expect
+      .poll(() => b.page.getAttribute("#error", "title"), { timeout: 60_000 })
+      .toMatch(/^blocked: /);
+    // The refused message does not linger as if it were still being sent.
+    await expect
+      .poll(() => b.page.locator("#messages li", { hasText: "are you there?" }).count())
+      .toBe(0);
+    await shot(b.page, "demo-features-3-bob-blocked");
+    await shot(a.page, "demo-features-4-alice-blocked");
+  });
+});
