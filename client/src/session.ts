@@ -1,7 +1,8 @@
 // One open conversation: a WebSocket that reconnects by itself (fresh ticket each time, jittered
-// backoff, stop on fatal close codes), replays what was missed from the last seq seen (sync batches,
-// and HTTP history for what is older than the edge keeps), and hands the app every message exactly
-// once, in seq order, with no gap. Sends go through the outbox, so they survive disconnects.
+// backoff, stop on fatal close codes), replays what was missed from the last seq seen (replay.ts:
+// sync batches, and HTTP history for what is older than the edge keeps), and hands the app every
+// message exactly once, in seq order, with no gap. Sends go through the outbox, so they survive
+// disconnects.
 import {
   type ClientFrameOf,
   ChatError,
@@ -33,9 +34,9 @@ import { Emitter } from "./emitter.ts";
 import type { HttpApi } from "./http-api.ts";
 import { newClientMsgId, newRequestId } from "./ids.ts";
 import { Outbox } from "./outbox.ts";
+import { Replay } from "./replay.ts";
 import { PendingRequests } from "./requests.ts";
 import { SendRetries } from "./send-retries.ts";
-import { Sequencer } from "./sequencer.ts";
 import { conversationSocketUrl, type WebSocketConstructor } from "./socket.ts";
 import type { OutboxStore, PendingMessage } from "./storage.ts";
 import { LocalTyping, RemoteTypists, type TypingChange } from "./typing.ts";
@@ -100,7 +101,7 @@ export class ConversationSession {
   readonly #api: HttpApi;
   readonly #connection: ReconnectingSocket;
   readonly #outbox: Outbox;
-  readonly #sequencer: Sequencer;
+  readonly #replay: Replay;
   readonly #requests: PendingRequests;
   readonly #typists: RemoteTypists;
   readonly #localTyping: LocalTyping;
@@ -109,8 +110,6 @@ export class ConversationSession {
   readonly #ready: Promise<void>;
 
   #userId: UserId | undefined;
-  /** A replay (sync batches or an HTTP gap fill) is under way on this connection. */
-  #syncing = false;
   #deliveredSent: Watermark = 0;
   #deliveredScheduled = false;
   readonly #retries: SendRetries;
@@ -119,7 +118,19 @@ export class ConversationSession {
     this.conversationId = deps.conversationId;
     this.#api = deps.api;
     this.#outbox = new Outbox(deps.store, deps.conversationId);
-    this.#sequencer = new Sequencer(options.lastSeq ?? 0);
+    this.#replay = new Replay(options.lastSeq ?? 0, {
+      requestSync: (afterSeq) =>
+        this.#frame({
+          type: "sync",
+          reqId: newRequestId("s"),
+          afterSeq,
+          limit: LIMITS.maxPageSize,
+        }),
+      history: (after, limit) => this.#api.history(this.conversationId, { after, limit }),
+      deliver: (messages) => this.#deliver(messages),
+      generation: () => this.#connection.generation,
+      reconnectNow: (error) => this.#connection.reconnectNow(error),
+    });
     this.#deliveredSent = options.lastSeq ?? 0;
     this.#requests = new PendingRequests(options.requestTimeoutMs);
     this.#retries = new SendRetries(options.backoff?.random);
@@ -140,7 +151,7 @@ export class ConversationSession {
             this.#api.baseUrl,
             this.conversationId,
             ticket,
-            this.#sequencer.lastSeq,
+            this.#replay.lastSeq,
           ),
         onData: (data) => this.#onData(data),
         onDisconnect: () => this.#afterDisconnect(),
@@ -177,7 +188,7 @@ export class ConversationSession {
 
   /** The highest seq the app has received with nothing missing before it. */
   get lastSeq(): Watermark {
-    return this.#sequencer.lastSeq;
+    return this.#replay.lastSeq;
   }
 
   /** Who is typing now. */
@@ -294,7 +305,7 @@ export class ConversationSession {
 
   /** What no longer holds once a connection is gone. */
   #afterDisconnect(): void {
-    this.#syncing = false;
+    this.#replay.disconnected();
     this.#retries.cancelWaits();
     this.#requests.rejectAll(new ChatError("unavailable", "the connection was lost"));
     this.#typists.clear();
@@ -329,17 +340,17 @@ export class ConversationSession {
         this.#onWelcome(frame);
         break;
       case "sync_batch":
-        this.#onSyncBatch(frame);
+        this.#replay.syncBatch(frame);
         break;
       case "sync_gap":
-        void this.#fillGap(frame);
+        void this.#replay.gap(frame);
         break;
       case "message":
-        this.#onLiveMessage(frame.message);
+        this.#replay.live([frame.message]);
         break;
       case "messages":
         // v2: several live messages in one frame (under load), handled exactly like single ones.
-        for (const message of frame.messages) this.#onLiveMessage(message);
+        this.#replay.live(frame.messages);
         break;
       case "ack": {
         const { type: _type, reqId: _reqId, ...ack } = frame;
@@ -369,81 +380,15 @@ export class ConversationSession {
 
   #onWelcome(frame: ServerFrameOf<"welcome">): void {
     this.#userId = frame.userId;
-    // The server replays what we missed on its own (since= in the URL) when there is anything.
-    this.#syncing = frame.lastSeq > this.#sequencer.lastSeq;
+    this.#replay.welcomed(frame.lastSeq);
     this.#connection.opened();
     for (const message of this.#outbox.pending()) this.#sendPending(message);
     this.#scheduleDelivered();
   }
 
-  #onSyncBatch(frame: ServerFrameOf<"sync_batch">): void {
-    const before = this.#sequencer.lastSeq;
-    this.#deliver(frame.messages);
-    if (frame.more) {
-      this.#requestSync(Math.max(frame.toSeq, this.#sequencer.lastSeq));
-      return;
-    }
-    this.#syncing = false;
-    // Live frames may have overtaken the replay; ask again only while that makes progress.
-    if (this.#sequencer.hasGap && this.#sequencer.lastSeq > before) {
-      this.#requestSync(this.#sequencer.lastSeq);
-    }
-  }
-
-  /**
-   * The edge no longer keeps the messages after `afterSeq`: page them in from HTTP history (live
-   * frames wait in the sequencer meanwhile), then resume the replay from the edge's window.
-   */
-  async #fillGap(frame: ServerFrameOf<"sync_gap">): Promise<void> {
-    const connection = this.#connection.generation;
-    this.#syncing = true;
-    const target = frame.oldestSeq - 1;
-    try {
-      let cursor = Math.max(frame.afterSeq, this.#sequencer.lastSeq);
-      while (cursor < target) {
-        const page = await this.#api.history(this.conversationId, {
-          after: cursor,
-          limit: LIMITS.maxPageSize,
-        });
-        this.#deliver(page.messages);
-        const newest = page.messages.at(-1)?.seq ?? cursor;
-        if (newest <= cursor || !page.hasMore) break;
-        cursor = newest;
-      }
-    } catch (error) {
-      if (connection === this.#connection.generation) {
-        this.#connection.reconnectNow(toChatError(error));
-      }
-      return;
-    }
-    if (connection !== this.#connection.generation) return;
-    if (this.#sequencer.lastSeq < target) {
-      // History could not serve it yet (a region catching up): try again on a new connection.
-      this.#connection.reconnectNow(
-        new ChatError("unavailable", "history is missing messages; retrying"),
-      );
-      return;
-    }
-    this.#requestSync(this.#sequencer.lastSeq);
-  }
-
-  #onLiveMessage(message: Message): void {
-    this.#deliver([message]);
-    // A live frame ahead of what we have outside a replay: ask for what lies between.
-    if (this.#sequencer.hasGap && !this.#syncing) this.#requestSync(this.#sequencer.lastSeq);
-  }
-
-  #requestSync(afterSeq: Watermark): void {
-    this.#syncing = this.#frame({
-      type: "sync",
-      reqId: newRequestId("s"),
-      afterSeq,
-      limit: LIMITS.maxPageSize,
-    });
-  }
-
+  /** Messages the replay found deliverable, in seq order, each once. */
   #deliver(messages: Message[]): void {
-    for (const message of this.#sequencer.accept(messages)) {
+    for (const message of messages) {
       this.#typists.stopped(message.senderId);
       // My own message seen before its ack (the ack was lost with a connection): it is sent.
       if (message.senderId === this.#userId && this.#outbox.has(message.clientMsgId)) {
@@ -516,7 +461,7 @@ export class ConversationSession {
     this.#deliveredScheduled = true;
     queueMicrotask(() => {
       this.#deliveredScheduled = false;
-      const upToSeq = this.#sequencer.lastSeq;
+      const upToSeq = this.#replay.lastSeq;
       if (upToSeq > this.#deliveredSent && this.#frame(this.#delivered(upToSeq))) {
         this.#deliveredSent = upToSeq;
       }
