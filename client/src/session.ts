@@ -1,7 +1,7 @@
 // One open conversation: a WebSocket that reconnects by itself (fresh ticket each time, jittered
 // backoff, stop on fatal close codes), replays what was missed from the last seq seen (replay.ts:
 // sync batches, and HTTP history for what is older than the edge keeps), and hands the app every
-// message exactly once, in seq order, with no gap. Sends go through the outbox, so they survive
+// message exactly once, in seq order, with no gap. Sends go through the offline queue, so they survive
 // disconnects.
 import {
   type ClientFrameOf,
@@ -33,12 +33,12 @@ import {
 import { Emitter } from "./emitter.ts";
 import type { HttpApi } from "./http-api.ts";
 import { newClientMsgId, newRequestId } from "./ids.ts";
-import { Outbox } from "./outbox.ts";
+import { OfflineQueue } from "./offline-queue.ts";
 import { Replay } from "./replay.ts";
 import { PendingRequests } from "./requests.ts";
 import { SendRetries } from "./send-retries.ts";
 import { conversationSocketUrl, type WebSocketConstructor } from "./socket.ts";
-import type { OutboxStore, PendingMessage } from "./storage.ts";
+import type { OfflineQueueStore, PendingMessage } from "./storage.ts";
 import { LocalTyping, RemoteTypists, type TypingChange } from "./typing.ts";
 
 export type SessionState = ConnectionState;
@@ -92,7 +92,7 @@ export interface SessionDeps {
   conversationId: ConversationId;
   api: HttpApi;
   WebSocketImpl: WebSocketConstructor;
-  store: OutboxStore;
+  store: OfflineQueueStore;
 }
 
 export class ConversationSession {
@@ -100,7 +100,7 @@ export class ConversationSession {
   readonly #events = new Emitter<SessionEvents>();
   readonly #api: HttpApi;
   readonly #connection: ReconnectingSocket;
-  readonly #outbox: Outbox;
+  readonly #queue: OfflineQueue;
   readonly #replay: Replay;
   readonly #requests: PendingRequests;
   readonly #typists: RemoteTypists;
@@ -117,7 +117,7 @@ export class ConversationSession {
   constructor(deps: SessionDeps, options: SessionOptions = {}) {
     this.conversationId = deps.conversationId;
     this.#api = deps.api;
-    this.#outbox = new Outbox(deps.store, deps.conversationId);
+    this.#queue = new OfflineQueue(deps.store, deps.conversationId);
     this.#replay = new Replay(options.lastSeq ?? 0, {
       requestSync: (afterSeq) =>
         this.#frame({
@@ -162,8 +162,8 @@ export class ConversationSession {
       },
       { backoff: options.backoff, heartbeatMs: options.heartbeatMs },
     );
-    // Restore stored pending messages before the first connection can flush the outbox.
-    this.#ready = this.#outbox.load().catch((error) => this.#emitError(error));
+    // Restore stored pending messages before the first connection can flush the offline queue.
+    this.#ready = this.#queue.load().catch((error) => this.#emitError(error));
     void this.#ready.then(() => this.#connection.start());
   }
 
@@ -198,10 +198,10 @@ export class ConversationSession {
 
   /** Messages sent but not yet acknowledged (including ones restored after a reload). */
   pending(): PendingMessage[] {
-    return this.#outbox.pending();
+    return this.#queue.pending();
   }
 
-  /** Resolves once the outbox has been restored from storage (pending() is then complete). */
+  /** Resolves once the offline queue has been restored from storage (pending() is then complete). */
   ready(): Promise<void> {
     return this.#ready;
   }
@@ -209,7 +209,7 @@ export class ConversationSession {
   // ── what the app does ──────────────────────────────────────────────────────────────────────────
 
   /**
-   * Sends a message. It is stored in the outbox first and resent with the same clientMsgId after
+   * Sends a message. It is stored in the offline queue first and resent with the same clientMsgId after
    * every reconnect until acked; rate limits and transient errors are retried transparently.
    */
   async send(content: UserContent, options: SendOptions = {}): Promise<SendAck> {
@@ -223,7 +223,7 @@ export class ConversationSession {
       createdAt: Date.now(),
     };
     if (options.replyToSeq !== undefined) message.replyToSeq = options.replyToSeq;
-    const { acked, stored } = this.#outbox.add(message);
+    const { acked, stored } = this.#queue.add(message);
     await this.#ready;
     await stored;
     if (this.state === "open") this.#sendPending(message);
@@ -260,7 +260,7 @@ export class ConversationSession {
   }
 
   /**
-   * Edits my text message `seq`. Changes go over HTTP, not through the offline outbox: they only
+   * Edits my text message `seq`. Changes go over HTTP, not through the offline queue: they only
    * make sense against the state the server has now, so a refusal (window_expired, not_sender,
    * message_deleted) comes back at once. The change itself arrives as a `message` like any other.
    */
@@ -316,9 +316,9 @@ export class ConversationSession {
     const reason = error ?? new ChatError("unavailable", "the session is closed");
     // Not a member (any more) or otherwise refused for good: nothing pending can ever be sent.
     if (error && !error.retriable && error.code !== "unauthenticated") {
-      for (const message of this.#outbox.pending()) this.#outbox.failed(message.clientMsgId, error);
+      for (const message of this.#queue.pending()) this.#queue.failed(message.clientMsgId, error);
     }
-    this.#outbox.abandon(reason);
+    this.#queue.abandon(reason);
     this.#requests.rejectAll(reason);
     this.#typists.clear();
   }
@@ -382,7 +382,7 @@ export class ConversationSession {
     this.#userId = frame.userId;
     this.#replay.welcomed(frame.lastSeq);
     this.#connection.opened();
-    for (const message of this.#outbox.pending()) this.#sendPending(message);
+    for (const message of this.#queue.pending()) this.#sendPending(message);
     this.#scheduleDelivered();
   }
 
@@ -391,7 +391,7 @@ export class ConversationSession {
     for (const message of messages) {
       this.#typists.stopped(message.senderId);
       // My own message seen before its ack (the ack was lost with a connection): it is sent.
-      if (message.senderId === this.#userId && this.#outbox.has(message.clientMsgId)) {
+      if (message.senderId === this.#userId && this.#queue.has(message.clientMsgId)) {
         this.#onAck({
           clientMsgId: message.clientMsgId,
           seq: message.seq,
@@ -407,7 +407,7 @@ export class ConversationSession {
   #onAck(ack: SendAck): void {
     this.#retries.settled(ack.clientMsgId);
     // Resends return the original ack again; the app hears about each message once.
-    if (this.#outbox.acked(ack)) this.#events.emit("ack", ack);
+    if (this.#queue.acked(ack)) this.#events.emit("ack", ack);
   }
 
   #onErrorFrame(frame: ServerFrameOf<"error">): void {
@@ -418,7 +418,7 @@ export class ConversationSession {
     );
     this.#emitError(error);
     if (this.#requests.reject(frame.reqId, error)) return;
-    if (frame.reqId !== undefined && this.#outbox.has(frame.reqId)) {
+    if (frame.reqId !== undefined && this.#queue.has(frame.reqId)) {
       this.#onSendError(frame.reqId, error);
     }
   }
@@ -427,11 +427,11 @@ export class ConversationSession {
   #onSendError(clientMsgId: string, error: ChatError): void {
     if (!error.retriable) {
       this.#retries.settled(clientMsgId);
-      this.#outbox.failed(clientMsgId, error);
+      this.#queue.failed(clientMsgId, error);
       return;
     }
     this.#retries.schedule(clientMsgId, error, () => {
-      const message = this.#outbox.pending().find((m) => m.clientMsgId === clientMsgId);
+      const message = this.#queue.pending().find((m) => m.clientMsgId === clientMsgId);
       if (message && this.state === "open") this.#sendPending(message);
     });
   }

@@ -12,7 +12,7 @@ import { type Config, loadConfig } from "../config.ts";
 import type { Env } from "../env.ts";
 import { type EdgeMetrics, edgeMetrics } from "../metrics/recorder.ts";
 import { fetchRegionHistory } from "../region/history.ts";
-import { flushOutbox, outboxDueAt } from "../outbox/flusher.ts";
+import { flushRegionOutbox, regionOutboxDueAt } from "../region-outbox/flusher.ts";
 import { storedRouting } from "../region/router-state.ts";
 import { type SocketIdentity, SocketObject } from "../sockets/socket-object.ts";
 import { InboxNotifier } from "./inbox-notifier.ts";
@@ -333,11 +333,11 @@ export class ConversationDO
       // The members' inboxes and the regions are flushed side by side, each on its own retry
       // state, so neither waits behind the other's network calls.
       const inboxDue = this.inbox.dueAt(now);
-      const due = outboxDueAt({ store: this.store, config: this.config }, now);
+      const due = regionOutboxDueAt({ store: this.store, config: this.config }, now);
       await Promise.all([
         inboxDue !== undefined && inboxDue <= now ? this.inbox.tick() : undefined,
         due !== undefined && due <= now
-          ? flushOutbox(
+          ? flushRegionOutbox(
               {
                 store: this.store,
                 config: this.config,
@@ -362,7 +362,7 @@ export class ConversationDO
         .typing()
         .map((e) => ({ userId: e.state.userId, typingUntil: e.state.typingUntil })),
     );
-    const outbox = outboxDueAt({ store: this.store, config: this.config }, now);
+    const outbox = regionOutboxDueAt({ store: this.store, config: this.config }, now);
     const inbox = this.inbox.dueAt(now);
     const candidates = [typing, outbox, inbox].filter((t): t is number => t !== undefined);
     if (candidates.length === 0) return;
