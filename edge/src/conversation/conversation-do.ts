@@ -19,6 +19,7 @@ import { InboxNotifier } from "./inbox-notifier.ts";
 import { LiveBatcher } from "./live-batcher.ts";
 import { ReceiptBatcher } from "./receipt-batcher.ts";
 import type { ConversationRpc } from "./rpc.ts";
+import { statusWatermarks } from "./domain/receipts.ts";
 import { expiredTypists, nextTypingExpiry } from "./domain/typing.ts";
 import { DeviceReceipts } from "./device-receipts.ts";
 import type { FrameContext } from "./frame-context.ts";
@@ -281,9 +282,7 @@ export class ConversationDO
     this.receipts.flush();
     const receipts = this.service.receipts();
     if (receipts.length < 2) return;
-    const others = receipts.filter((r) => r.userId !== userId);
-    const delivered = Math.min(...others.map((r) => r.deliveredUpTo));
-    const read = Math.min(...others.map((r) => r.readUpTo));
+    const { delivered, read } = statusWatermarks(receipts).get(userId) ?? { delivered: 0, read: 0 };
     if (delivered > 0) sendFrame(ws, { type: "status", status: "delivered", upToSeq: delivered });
     if (read > 0) sendFrame(ws, { type: "status", status: "read", upToSeq: read });
   }
