@@ -14,7 +14,7 @@ import {
   newClientMsgId,
   PRESENCE_HEARTBEAT_MS,
   type Presence,
-  WebStorageOutboxStore,
+  WebStorageOfflineQueueStore,
 } from "../src/index.ts";
 import { enablePush, keepOnline, localDeviceId } from "./push.ts";
 import { peerOf, renderConversations, titleOf, when } from "./sidebar.ts";
@@ -92,7 +92,7 @@ async function signIn(userId: string): Promise<void> {
     // Dev tokens are long-lived; a real app would refresh here when the token nears expiry.
     getToken: async () => token,
     // Unsent messages survive a reload: they are resent with the same id when the page comes back.
-    storage: new WebStorageOutboxStore(localStorage, `edge-chat:${userId}:outbox:`),
+    storage: new WebStorageOfflineQueueStore(localStorage, `edge-chat:${userId}:outbox:`),
   });
   localStorage.setItem("edge-chat:user", userId);
   $("me").textContent = userId;

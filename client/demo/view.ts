@@ -36,7 +36,7 @@ export class MessageList {
     this.#readUpTo = 0;
   }
 
-  /** A message of mine that has no seq yet (just sent, or restored from the outbox). */
+  /** A message of mine that has no seq yet (just sent, or restored from the offline queue). */
   showPending(clientMsgId: string, content: UserContent, me: string): void {
     if (this.#rows.has(clientMsgId)) return;
     const row = this.#row(clientMsgId, me, content, true);

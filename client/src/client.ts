@@ -1,5 +1,5 @@
 // The SDK's entry point: typed HTTP calls plus `open()` for a live conversation session and
-// `openInbox()` for the user's live conversation list. Platform pieces (fetch, WebSocket, outbox
+// `openInbox()` for the user's live conversation list. Platform pieces (fetch, WebSocket, offline-queue
 // storage) are injectable so the same code runs in browsers, in Node 24 and in unit tests.
 import type { ConversationId, MediaKind } from "@edge-chat/protocol";
 import { type FetchLike, HttpApi } from "./http-api.ts";
@@ -13,7 +13,7 @@ import {
 } from "./media.ts";
 import { ConversationSession, type SessionOptions } from "./session.ts";
 import type { WebSocketConstructor } from "./socket.ts";
-import { MemoryOutboxStore, type OutboxStore } from "./storage.ts";
+import { MemoryOfflineQueueStore, type OfflineQueueStore } from "./storage.ts";
 
 export interface ChatClientOptions {
   /** Origin of the edge Worker, e.g. "https://chat.example.com". */
@@ -23,19 +23,19 @@ export interface ChatClientOptions {
   WebSocketImpl?: WebSocketConstructor;
   fetchImpl?: FetchLike;
   /** Where unacknowledged messages wait. Default: in memory (lost on reload). */
-  storage?: OutboxStore;
+  storage?: OfflineQueueStore;
 }
 
 export class ChatClient extends HttpApi {
   readonly #WebSocket: WebSocketConstructor;
-  readonly #store: OutboxStore;
+  readonly #store: OfflineQueueStore;
 
   constructor(options: ChatClientOptions) {
     super(options);
     const WebSocketImpl = options.WebSocketImpl ?? globalThis.WebSocket;
     if (!WebSocketImpl) throw new TypeError("no WebSocket implementation: pass WebSocketImpl");
     this.#WebSocket = WebSocketImpl;
-    this.#store = options.storage ?? new MemoryOutboxStore();
+    this.#store = options.storage ?? new MemoryOfflineQueueStore();
   }
 
   /**

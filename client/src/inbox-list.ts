@@ -1,13 +1,13 @@
 // The conversation list as the inbox session keeps it in memory: one row per conversation, most
 // recent activity first, with unread counts. Pure: it only applies what the inbox socket says (the
 // InboxDO is the authority on every row; its frames arrive in order on one socket).
-import type { ConversationId, InboxEntry } from "@edge-chat/protocol";
+import { type ConversationId, compareRecency, type InboxEntry } from "@edge-chat/protocol";
 
-/** Most recent activity first; ties broken by id so the order is the same on every device. */
-export function byRecency(a: InboxEntry, b: InboxEntry): number {
-  if (a.lastMessageAt !== b.lastMessageAt) return b.lastMessageAt - a.lastMessageAt;
-  return a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0;
-}
+/**
+ * Most recent activity first, the same order on every device and as the server lists it (the
+ * protocol's compareRecency; kept under this name, which the SDK exports).
+ */
+export const byRecency: (a: InboxEntry, b: InboxEntry) => number = compareRecency;
 
 export class ConversationList {
   readonly #rows = new Map<ConversationId, InboxEntry>();

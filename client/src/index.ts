@@ -42,11 +42,17 @@ export {
 } from "./session.ts";
 export type { WebSocketConstructor, WebSocketLike } from "./socket.ts";
 export {
+  MemoryOfflineQueueStore,
+  /** @deprecated Use MemoryOfflineQueueStore. */
   MemoryOutboxStore,
+  type OfflineQueueStore,
+  /** @deprecated Use OfflineQueueStore. */
   type OutboxStore,
   PendingMessage,
-  WebStorageOutboxStore,
+  WebStorageOfflineQueueStore,
   type WebStorageLike,
+  /** @deprecated Use WebStorageOfflineQueueStore. */
+  WebStorageOutboxStore,
 } from "./storage.ts";
 export { TYPING_EXPIRY_MS, TYPING_REFRESH_MS, type TypingChange } from "./typing.ts";
 // The protocol's types and error class, so apps need no second import for the common cases.

@@ -4,7 +4,11 @@ import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ChatClient } from "./client.ts";
 import type { SessionEvents, SessionOptions } from "./session.ts";
-import { MemoryOutboxStore, type OutboxStore, WebStorageOutboxStore } from "./storage.ts";
+import {
+  MemoryOfflineQueueStore,
+  type OfflineQueueStore,
+  WebStorageOfflineQueueStore,
+} from "./storage.ts";
 import {
   type FakeRequest,
   type FakeSocket,
@@ -16,7 +20,7 @@ import { CONVERSATION, makeMessage, uuidFor } from "./test-support/messages.ts";
 
 type Route = (request: FakeRequest) => [number, unknown] | Promise<[number, unknown]> | undefined;
 
-function setup(options: SessionOptions & { route?: Route; store?: OutboxStore } = {}) {
+function setup(options: SessionOptions & { route?: Route; store?: OfflineQueueStore } = {}) {
   const { route, store, ...sessionOptions } = options;
   const { WebSocketImpl, sockets } = fakeWebSockets();
   const { fetchImpl, requests } = fakeFetch(async (request) => {
@@ -251,7 +255,7 @@ describe("ConversationSession: ordered, exactly-once delivery", () => {
   });
 });
 
-describe("ConversationSession: outbox", () => {
+describe("ConversationSession: offline queue", () => {
   beforeEach(() =>
     vi.useFakeTimers({
       toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"],
@@ -313,13 +317,13 @@ describe("ConversationSession: outbox", () => {
       setItem: (k: string, v: string) => void data.set(k, v),
       removeItem: (k: string) => void data.delete(k),
     };
-    const before = setup({ store: new WebStorageOutboxStore(storage) });
+    const before = setup({ store: new WebStorageOfflineQueueStore(storage) });
     const lost = before.session.sendText("written offline");
     await vi.waitFor(() => expect(data.size).toBe(1));
     before.session.close(); // the page goes away before any connection
     await expect(lost).rejects.toMatchObject({ code: "unavailable" });
 
-    const after = setup({ store: new WebStorageOutboxStore(storage) });
+    const after = setup({ store: new WebStorageOfflineQueueStore(storage) });
     await after.session.ready();
     expect(after.session.pending().map((m) => m.content)).toEqual([
       { kind: "text", text: "written offline" },
@@ -355,7 +359,7 @@ describe("ConversationSession: outbox", () => {
     await expect(acked).resolves.toMatchObject({ seq: 1 });
   });
 
-  it("fails a send the server refuses for good, and drops it from the outbox", async () => {
+  it("fails a send the server refuses for good, and drops it from the offline queue", async () => {
     const t = setup();
     const s = await t.welcome(0, 0);
     const acked = t.session.sendText("bad");
@@ -591,8 +595,8 @@ describe("ConversationSession: typing and requests", () => {
 });
 
 describe("ConversationSession: store", () => {
-  it("shares one in-memory outbox per client by default", async () => {
-    const store = new MemoryOutboxStore();
+  it("shares one in-memory offline queue per client by default", async () => {
+    const store = new MemoryOfflineQueueStore();
     await store.put(CONVERSATION, {
       clientMsgId: "left-over",
       content: { kind: "text", text: "from before" },

@@ -1,7 +1,8 @@
 // One open conversation: a WebSocket that reconnects by itself (fresh ticket each time, jittered
-// backoff, stop on fatal close codes), replays what was missed from the last seq seen (sync batches,
-// and HTTP history for what is older than the edge keeps), and hands the app every message exactly
-// once, in seq order, with no gap. Sends go through the outbox, so they survive disconnects.
+// backoff, stop on fatal close codes), replays what was missed from the last seq seen (replay.ts:
+// sync batches, and HTTP history for what is older than the edge keeps), and hands the app every
+// message exactly once, in seq order, with no gap. Sends go through the offline queue, so they survive
+// disconnects.
 import {
   type ClientFrameOf,
   ChatError,
@@ -33,12 +34,12 @@ import {
 import { Emitter } from "./emitter.ts";
 import type { HttpApi } from "./http-api.ts";
 import { newClientMsgId, newRequestId } from "./ids.ts";
-import { Outbox } from "./outbox.ts";
+import { OfflineQueue } from "./offline-queue.ts";
+import { Replay } from "./replay.ts";
 import { PendingRequests } from "./requests.ts";
 import { SendRetries } from "./send-retries.ts";
-import { Sequencer } from "./sequencer.ts";
 import { conversationSocketUrl, type WebSocketConstructor } from "./socket.ts";
-import type { OutboxStore, PendingMessage } from "./storage.ts";
+import type { OfflineQueueStore, PendingMessage } from "./storage.ts";
 import { LocalTyping, RemoteTypists, type TypingChange } from "./typing.ts";
 
 export type SessionState = ConnectionState;
@@ -94,7 +95,7 @@ export interface SessionDeps {
   conversationId: ConversationId;
   api: HttpApi;
   WebSocketImpl: WebSocketConstructor;
-  store: OutboxStore;
+  store: OfflineQueueStore;
 }
 
 export class ConversationSession {
@@ -102,8 +103,8 @@ export class ConversationSession {
   readonly #events = new Emitter<SessionEvents>();
   readonly #api: HttpApi;
   readonly #connection: ReconnectingSocket;
-  readonly #outbox: Outbox;
-  readonly #sequencer: Sequencer;
+  readonly #queue: OfflineQueue;
+  readonly #replay: Replay;
   readonly #requests: PendingRequests;
   readonly #typists: RemoteTypists;
   readonly #localTyping: LocalTyping;
@@ -112,8 +113,6 @@ export class ConversationSession {
   readonly #ready: Promise<void>;
 
   #userId: UserId | undefined;
-  /** A replay (sync batches or an HTTP gap fill) is under way on this connection. */
-  #syncing = false;
   #deliveredSent: Watermark = 0;
   #deliveredScheduled = false;
   readonly #retries: SendRetries;
@@ -121,8 +120,20 @@ export class ConversationSession {
   constructor(deps: SessionDeps, options: SessionOptions = {}) {
     this.conversationId = deps.conversationId;
     this.#api = deps.api;
-    this.#outbox = new Outbox(deps.store, deps.conversationId);
-    this.#sequencer = new Sequencer(options.lastSeq ?? 0);
+    this.#queue = new OfflineQueue(deps.store, deps.conversationId);
+    this.#replay = new Replay(options.lastSeq ?? 0, {
+      requestSync: (afterSeq) =>
+        this.#frame({
+          type: "sync",
+          reqId: newRequestId("s"),
+          afterSeq,
+          limit: LIMITS.maxPageSize,
+        }),
+      history: (after, limit) => this.#api.history(this.conversationId, { after, limit }),
+      deliver: (messages) => this.#deliver(messages),
+      generation: () => this.#connection.generation,
+      reconnectNow: (error) => this.#connection.reconnectNow(error),
+    });
     this.#deliveredSent = options.lastSeq ?? 0;
     this.#requests = new PendingRequests(options.requestTimeoutMs);
     this.#retries = new SendRetries(options.backoff?.random);
@@ -143,7 +154,7 @@ export class ConversationSession {
             this.#api.baseUrl,
             this.conversationId,
             ticket,
-            this.#sequencer.lastSeq,
+            this.#replay.lastSeq,
           ),
         onData: (data) => this.#onData(data),
         onDisconnect: () => this.#afterDisconnect(),
@@ -154,8 +165,8 @@ export class ConversationSession {
       },
       { backoff: options.backoff, heartbeatMs: options.heartbeatMs },
     );
-    // Restore stored pending messages before the first connection can flush the outbox.
-    this.#ready = this.#outbox.load().catch((error) => this.#emitError(error));
+    // Restore stored pending messages before the first connection can flush the offline queue.
+    this.#ready = this.#queue.load().catch((error) => this.#emitError(error));
     void this.#ready.then(() => this.#connection.start());
   }
 
@@ -180,7 +191,7 @@ export class ConversationSession {
 
   /** The highest seq the app has received with nothing missing before it. */
   get lastSeq(): Watermark {
-    return this.#sequencer.lastSeq;
+    return this.#replay.lastSeq;
   }
 
   /** Who is typing now. */
@@ -190,10 +201,10 @@ export class ConversationSession {
 
   /** Messages sent but not yet acknowledged (including ones restored after a reload). */
   pending(): PendingMessage[] {
-    return this.#outbox.pending();
+    return this.#queue.pending();
   }
 
-  /** Resolves once the outbox has been restored from storage (pending() is then complete). */
+  /** Resolves once the offline queue has been restored from storage (pending() is then complete). */
   ready(): Promise<void> {
     return this.#ready;
   }
@@ -201,7 +212,7 @@ export class ConversationSession {
   // ── what the app does ──────────────────────────────────────────────────────────────────────────
 
   /**
-   * Sends a message. It is stored in the outbox first and resent with the same clientMsgId after
+   * Sends a message. It is stored in the offline queue first and resent with the same clientMsgId after
    * every reconnect until acked; rate limits and transient errors are retried transparently.
    */
   async send(content: UserContent, options: SendOptions = {}): Promise<SendAck> {
@@ -215,7 +226,7 @@ export class ConversationSession {
       createdAt: Date.now(),
     };
     if (options.replyToSeq !== undefined) message.replyToSeq = options.replyToSeq;
-    const { acked, stored } = this.#outbox.add(message);
+    const { acked, stored } = this.#queue.add(message);
     await this.#ready;
     await stored;
     if (this.state === "open") this.#sendPending(message);
@@ -252,7 +263,7 @@ export class ConversationSession {
   }
 
   /**
-   * Edits my text message `seq`. Changes go over HTTP, not through the offline outbox: they only
+   * Edits my text message `seq`. Changes go over HTTP, not through the offline queue: they only
    * make sense against the state the server has now, so a refusal (window_expired, not_sender,
    * message_deleted) comes back at once. The change itself arrives as a `message` like any other.
    */
@@ -297,7 +308,7 @@ export class ConversationSession {
 
   /** What no longer holds once a connection is gone. */
   #afterDisconnect(): void {
-    this.#syncing = false;
+    this.#replay.disconnected();
     this.#retries.cancelWaits();
     this.#requests.rejectAll(new ChatError("unavailable", "the connection was lost"));
     this.#typists.clear();
@@ -308,9 +319,9 @@ export class ConversationSession {
     const reason = error ?? new ChatError("unavailable", "the session is closed");
     // Not a member (any more) or otherwise refused for good: nothing pending can ever be sent.
     if (error && !error.retriable && error.code !== "unauthenticated") {
-      for (const message of this.#outbox.pending()) this.#outbox.failed(message.clientMsgId, error);
+      for (const message of this.#queue.pending()) this.#queue.failed(message.clientMsgId, error);
     }
-    this.#outbox.abandon(reason);
+    this.#queue.abandon(reason);
     this.#requests.rejectAll(reason);
     this.#typists.clear();
   }
@@ -332,17 +343,17 @@ export class ConversationSession {
         this.#onWelcome(frame);
         break;
       case "sync_batch":
-        this.#onSyncBatch(frame);
+        this.#replay.syncBatch(frame);
         break;
       case "sync_gap":
-        void this.#fillGap(frame);
+        void this.#replay.gap(frame);
         break;
       case "message":
-        this.#onLiveMessage(frame.message);
+        this.#replay.live([frame.message]);
         break;
       case "messages":
         // v2: several live messages in one frame (under load), handled exactly like single ones.
-        for (const message of frame.messages) this.#onLiveMessage(message);
+        this.#replay.live(frame.messages);
         break;
       case "ack": {
         const { type: _type, reqId: _reqId, ...ack } = frame;
@@ -377,84 +388,18 @@ export class ConversationSession {
 
   #onWelcome(frame: ServerFrameOf<"welcome">): void {
     this.#userId = frame.userId;
-    // The server replays what we missed on its own (since= in the URL) when there is anything.
-    this.#syncing = frame.lastSeq > this.#sequencer.lastSeq;
+    this.#replay.welcomed(frame.lastSeq);
     this.#connection.opened();
-    for (const message of this.#outbox.pending()) this.#sendPending(message);
+    for (const message of this.#queue.pending()) this.#sendPending(message);
     this.#scheduleDelivered();
   }
 
-  #onSyncBatch(frame: ServerFrameOf<"sync_batch">): void {
-    const before = this.#sequencer.lastSeq;
-    this.#deliver(frame.messages);
-    if (frame.more) {
-      this.#requestSync(Math.max(frame.toSeq, this.#sequencer.lastSeq));
-      return;
-    }
-    this.#syncing = false;
-    // Live frames may have overtaken the replay; ask again only while that makes progress.
-    if (this.#sequencer.hasGap && this.#sequencer.lastSeq > before) {
-      this.#requestSync(this.#sequencer.lastSeq);
-    }
-  }
-
-  /**
-   * The edge no longer keeps the messages after `afterSeq`: page them in from HTTP history (live
-   * frames wait in the sequencer meanwhile), then resume the replay from the edge's window.
-   */
-  async #fillGap(frame: ServerFrameOf<"sync_gap">): Promise<void> {
-    const connection = this.#connection.generation;
-    this.#syncing = true;
-    const target = frame.oldestSeq - 1;
-    try {
-      let cursor = Math.max(frame.afterSeq, this.#sequencer.lastSeq);
-      while (cursor < target) {
-        const page = await this.#api.history(this.conversationId, {
-          after: cursor,
-          limit: LIMITS.maxPageSize,
-        });
-        this.#deliver(page.messages);
-        const newest = page.messages.at(-1)?.seq ?? cursor;
-        if (newest <= cursor || !page.hasMore) break;
-        cursor = newest;
-      }
-    } catch (error) {
-      if (connection === this.#connection.generation) {
-        this.#connection.reconnectNow(toChatError(error));
-      }
-      return;
-    }
-    if (connection !== this.#connection.generation) return;
-    if (this.#sequencer.lastSeq < target) {
-      // History could not serve it yet (a region catching up): try again on a new connection.
-      this.#connection.reconnectNow(
-        new ChatError("unavailable", "history is missing messages; retrying"),
-      );
-      return;
-    }
-    this.#requestSync(this.#sequencer.lastSeq);
-  }
-
-  #onLiveMessage(message: Message): void {
-    this.#deliver([message]);
-    // A live frame ahead of what we have outside a replay: ask for what lies between.
-    if (this.#sequencer.hasGap && !this.#syncing) this.#requestSync(this.#sequencer.lastSeq);
-  }
-
-  #requestSync(afterSeq: Watermark): void {
-    this.#syncing = this.#frame({
-      type: "sync",
-      reqId: newRequestId("s"),
-      afterSeq,
-      limit: LIMITS.maxPageSize,
-    });
-  }
-
+  /** Messages the replay found deliverable, in seq order, each once. */
   #deliver(messages: Message[]): void {
-    for (const message of this.#sequencer.accept(messages)) {
+    for (const message of messages) {
       this.#typists.stopped(message.senderId);
       // My own message seen before its ack (the ack was lost with a connection): it is sent.
-      if (message.senderId === this.#userId && this.#outbox.has(message.clientMsgId)) {
+      if (message.senderId === this.#userId && this.#queue.has(message.clientMsgId)) {
         this.#onAck({
           clientMsgId: message.clientMsgId,
           seq: message.seq,
@@ -470,7 +415,7 @@ export class ConversationSession {
   #onAck(ack: SendAck): void {
     this.#retries.settled(ack.clientMsgId);
     // Resends return the original ack again; the app hears about each message once.
-    if (this.#outbox.acked(ack)) this.#events.emit("ack", ack);
+    if (this.#queue.acked(ack)) this.#events.emit("ack", ack);
   }
 
   #onErrorFrame(frame: ServerFrameOf<"error">): void {
@@ -481,7 +426,7 @@ export class ConversationSession {
     );
     this.#emitError(error);
     if (this.#requests.reject(frame.reqId, error)) return;
-    if (frame.reqId !== undefined && this.#outbox.has(frame.reqId)) {
+    if (frame.reqId !== undefined && this.#queue.has(frame.reqId)) {
       this.#onSendError(frame.reqId, error);
     }
   }
@@ -490,11 +435,11 @@ export class ConversationSession {
   #onSendError(clientMsgId: string, error: ChatError): void {
     if (!error.retriable) {
       this.#retries.settled(clientMsgId);
-      this.#outbox.failed(clientMsgId, error);
+      this.#queue.failed(clientMsgId, error);
       return;
     }
     this.#retries.schedule(clientMsgId, error, () => {
-      const message = this.#outbox.pending().find((m) => m.clientMsgId === clientMsgId);
+      const message = this.#queue.pending().find((m) => m.clientMsgId === clientMsgId);
       if (message && this.state === "open") this.#sendPending(message);
     });
   }
@@ -524,7 +469,7 @@ export class ConversationSession {
     this.#deliveredScheduled = true;
     queueMicrotask(() => {
       this.#deliveredScheduled = false;
-      const upToSeq = this.#sequencer.lastSeq;
+      const upToSeq = this.#replay.lastSeq;
       if (upToSeq > this.#deliveredSent && this.#frame(this.#delivered(upToSeq))) {
         this.#deliveredSent = upToSeq;
       }

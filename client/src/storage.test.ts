@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { MemoryOutboxStore, type OutboxStore, WebStorageOutboxStore } from "./storage.ts";
+import {
+  MemoryOfflineQueueStore,
+  type OfflineQueueStore,
+  WebStorageOfflineQueueStore,
+} from "./storage.ts";
 
 /** A Map-backed stand-in for localStorage (Node has none by default). */
 class MapStorage {
@@ -18,9 +22,9 @@ class MapStorage {
 const text = (t: string) => ({ kind: "text" as const, text: t });
 
 describe.each([
-  ["memory", () => new MemoryOutboxStore()],
-  ["web storage", () => new WebStorageOutboxStore(new MapStorage())],
-])("%s outbox store", (_name, make: () => OutboxStore) => {
+  ["memory", () => new MemoryOfflineQueueStore()],
+  ["web storage", () => new WebStorageOfflineQueueStore(new MapStorage())],
+])("%s offline queue store", (_name, make: () => OfflineQueueStore) => {
   it("lists pending messages per conversation, oldest first, and deletes acked ones", async () => {
     const store = make();
     await store.put("d:a:b", { clientMsgId: "m2", content: text("two"), createdAt: 2 });
@@ -40,16 +44,16 @@ describe.each([
   });
 });
 
-describe("WebStorageOutboxStore", () => {
+describe("WebStorageOfflineQueueStore", () => {
   it("survives a reload: a new store over the same storage sees the pending messages", async () => {
     const storage = new MapStorage();
-    await new WebStorageOutboxStore(storage).put("d:a:b", {
+    await new WebStorageOfflineQueueStore(storage).put("d:a:b", {
       clientMsgId: "m1",
       content: text("hello"),
       replyToSeq: 4,
       createdAt: 10,
     });
-    expect(await new WebStorageOutboxStore(storage).list("d:a:b")).toEqual([
+    expect(await new WebStorageOfflineQueueStore(storage).list("d:a:b")).toEqual([
       { clientMsgId: "m1", content: text("hello"), replyToSeq: 4, createdAt: 10 },
     ]);
   });
@@ -57,8 +61,8 @@ describe("WebStorageOutboxStore", () => {
   it("drops corrupt entries instead of failing", async () => {
     const storage = new MapStorage();
     storage.setItem("edge-chat:outbox:d:a:b", JSON.stringify([{ nope: true }]));
-    expect(await new WebStorageOutboxStore(storage).list("d:a:b")).toEqual([]);
+    expect(await new WebStorageOfflineQueueStore(storage).list("d:a:b")).toEqual([]);
     storage.setItem("edge-chat:outbox:d:a:b", "{not json");
-    expect(await new WebStorageOutboxStore(storage).list("d:a:b")).toEqual([]);
+    expect(await new WebStorageOfflineQueueStore(storage).list("d:a:b")).toEqual([]);
   });
 });

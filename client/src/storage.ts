@@ -1,4 +1,4 @@
-// Where the outbox keeps messages that were sent but not yet acknowledged. The interface is async so
+// Where the offline queue keeps messages that were sent but not yet acknowledged. The interface is async so
 // an IndexedDB or file adapter fits too; the SDK ships an in-memory store (the default: pending
 // messages survive reconnects) and a Web Storage one (they also survive a page reload).
 import { type ClientMsgId, type ConversationId, SendRequest, Timestamp } from "@edge-chat/protocol";
@@ -10,7 +10,7 @@ import { type ClientMsgId, type ConversationId, SendRequest, Timestamp } from "@
 export const PendingMessage = SendRequest.extend({ createdAt: Timestamp });
 export type PendingMessage = ReturnType<typeof PendingMessage.parse>;
 
-export interface OutboxStore {
+export interface OfflineQueueStore {
   /** The pending messages of one conversation, oldest first. */
   list(conversationId: ConversationId): Promise<PendingMessage[]>;
   put(conversationId: ConversationId, message: PendingMessage): Promise<void>;
@@ -19,7 +19,7 @@ export interface OutboxStore {
 
 const byAge = (a: PendingMessage, b: PendingMessage) => a.createdAt - b.createdAt;
 
-export class MemoryOutboxStore implements OutboxStore {
+export class MemoryOfflineQueueStore implements OfflineQueueStore {
   readonly #byConversation = new Map<ConversationId, Map<ClientMsgId, PendingMessage>>();
 
   async list(conversationId: ConversationId): Promise<PendingMessage[]> {
@@ -44,13 +44,14 @@ export class MemoryOutboxStore implements OutboxStore {
 export type WebStorageLike = Pick<Storage, "getItem" | "setItem" | "removeItem">;
 
 /**
- * Keeps each conversation's outbox as one JSON array under `<prefix><conversationId>`. Entries that
+ * Keeps each conversation's offline queue as one JSON array under `<prefix><conversationId>`. Entries that
  * no longer parse (written by an incompatible version) are dropped rather than crash the session.
  */
-export class WebStorageOutboxStore implements OutboxStore {
+export class WebStorageOfflineQueueStore implements OfflineQueueStore {
   readonly #storage: WebStorageLike;
   readonly #prefix: string;
 
+  // The key prefix keeps its old word: a renamed key would strand what an earlier version queued.
   constructor(storage: WebStorageLike = globalThis.localStorage, prefix = "edge-chat:outbox:") {
     this.#storage = storage;
     this.#prefix = prefix;
@@ -95,3 +96,16 @@ export class WebStorageOutboxStore implements OutboxStore {
     else this.#storage.setItem(key, JSON.stringify(entries));
   }
 }
+
+// The names before the SDK's offline queue was renamed (it was called its outbox, like two tables at
+// the edge). Kept so existing apps still compile.
+/** @deprecated Use OfflineQueueStore. */
+export type OutboxStore = OfflineQueueStore;
+/** @deprecated Use MemoryOfflineQueueStore. */
+export const MemoryOutboxStore = MemoryOfflineQueueStore;
+/** @deprecated Use MemoryOfflineQueueStore. */
+export type MemoryOutboxStore = MemoryOfflineQueueStore;
+/** @deprecated Use WebStorageOfflineQueueStore. */
+export const WebStorageOutboxStore = WebStorageOfflineQueueStore;
+/** @deprecated Use WebStorageOfflineQueueStore. */
+export type WebStorageOutboxStore = WebStorageOfflineQueueStore;

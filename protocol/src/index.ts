@@ -2,6 +2,8 @@
 export * from "./changes.ts";
 export * from "./codec.ts";
 export * from "./conversation.ts";
+export * from "./conversation-list.ts";
+export * from "./event-conversation.ts";
 export * from "./fold.ts";
 export * from "./errors.ts";
 export * from "./frames.ts";
@@ -18,3 +20,4 @@ export * from "./version.ts";
 export * from "./retry.ts";
 export * from "./metrics.ts";
 export * from "./push.ts";
+export * from "./watermarks.ts";

@@ -2,7 +2,7 @@
 // far; the nearest to the clients' location: with Miniflare's placeholder request.cf, in Texas,
 // that is us-east) killed, ingest and persister, and kept down for CHAOS_FAULT_MS while the stream
 // goes on (paced, so it outlasts the return), then started again. Every conversation's outbox fails
-// over to the other region and, by the failback rule (edge/src/outbox/region.ts: home again once
+// over to the other region and, by the failback rule (edge/src/region/failback.ts: home again once
 // OUTBOX_FAILBACK_AFTER_MS have passed since home's last failure, after a pause of
 // OUTBOX_FAILBACK_DRAIN_MS behind the last batch to the other region), returns home. Where each
 // message went is read back from the regions' Kafka topics. recovery_ms: home started again →

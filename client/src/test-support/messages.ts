@@ -4,6 +4,7 @@ import {
   InboxEntry as InboxEntrySchema,
   type Message,
   Message as MessageSchema,
+  unreadCount,
 } from "@edge-chat/protocol";
 
 export const CONVERSATION = "d:alice:bob";
@@ -39,7 +40,7 @@ export function makeEntry(
     lastSeq,
     lastMessageAt: 1_700_000_000_000 + lastSeq * 1000,
     readUpTo,
-    unread: lastSeq - readUpTo,
+    unread: unreadCount(lastSeq, readUpTo),
     ...overrides,
   });
 }

@@ -40,7 +40,7 @@ const CONFIG = decodeURIComponent(new URL("../../../wrangler.toml", import.meta.
 
 /** Test-friendly settings: short typing expiry, generous rate limits, no regions. */
 const BINDINGS = {
-  // No regional ingester runs here: the edge's outbox just accumulates instead of retrying noisily.
+  // No regional ingester runs here: the edge's region outbox just accumulates instead of retrying noisily.
   REGIONS: { type: "plain_text", value: "[]" },
   TYPING_TTL_MS: { type: "plain_text", value: "3000" },
   RATE_USER_BURST: { type: "plain_text", value: "400" },

@@ -39,7 +39,7 @@ import {
 import { type Config, loadConfig } from "../config.ts";
 import type { Env } from "../env.ts";
 import { type EdgeMetrics, edgeMetrics } from "../metrics/recorder.ts";
-import { flushOutbox, outboxDueAt } from "../outbox/flusher.ts";
+import { flushRegionOutbox, regionOutboxDueAt } from "../region-outbox/flusher.ts";
 import { storedRouting } from "../region/router-state.ts";
 import { type SocketIdentity, SocketObject } from "../sockets/socket-object.ts";
 import { InboxNotifier } from "./inbox-notifier.ts";
@@ -49,6 +49,7 @@ import type { Caller, ConversationRpc, Written } from "./rpc.ts";
 import { answerOf, type RpcAnswer } from "../rpc/answer.ts";
 import { errorResponse } from "../http/errors.ts";
 import { upgradeCaller } from "../http/internal.ts";
+import { statusWatermarks } from "./domain/receipts.ts";
 import { expiredTypists, nextTypingExpiry } from "./domain/typing.ts";
 import { DeviceReceipts } from "./device-receipts.ts";
 import type { FrameContext } from "./frame-context.ts";
@@ -544,9 +545,7 @@ export class ConversationDO
     this.receipts.flush();
     const receipts = this.service.receipts();
     if (receipts.length < 2) return;
-    const others = receipts.filter((r) => r.userId !== userId);
-    const delivered = Math.min(...others.map((r) => r.deliveredUpTo));
-    const read = Math.min(...others.map((r) => r.readUpTo));
+    const { delivered, read } = statusWatermarks(receipts).get(userId) ?? { delivered: 0, read: 0 };
     if (delivered > 0) sendFrame(ws, { type: "status", status: "delivered", upToSeq: delivered });
     if (read > 0) sendFrame(ws, { type: "status", status: "read", upToSeq: read });
   }
@@ -596,11 +595,11 @@ export class ConversationDO
       // The members' inboxes and the regions are flushed side by side, each on its own retry
       // state, so neither waits behind the other's network calls.
       const inboxDue = this.inbox.dueAt(now);
-      const due = outboxDueAt({ store: this.store, config: this.config }, now);
+      const due = regionOutboxDueAt({ store: this.store, config: this.config }, now);
       await Promise.all([
         inboxDue !== undefined && inboxDue <= now ? this.inbox.tick() : undefined,
         due !== undefined && due <= now
-          ? flushOutbox(
+          ? flushRegionOutbox(
               {
                 store: this.store,
                 config: this.config,
@@ -625,7 +624,7 @@ export class ConversationDO
         .typing()
         .map((e) => ({ userId: e.state.userId, typingUntil: e.state.typingUntil })),
     );
-    const outbox = outboxDueAt({ store: this.store, config: this.config }, now);
+    const outbox = regionOutboxDueAt({ store: this.store, config: this.config }, now);
     const inbox = this.inbox.dueAt(now);
     const candidates = [typing, outbox, inbox].filter((t): t is number => t !== undefined);
     if (candidates.length === 0) return;

@@ -10,7 +10,7 @@ import type {
   UserId,
 } from "@edge-chat/protocol";
 import { consumeTicket, insertTicket, TICKETS_SCHEMA } from "../auth/tickets.ts";
-import { REGION_OUTBOX_SCHEMA, RegionOutbox } from "../outbox/region-outbox.ts";
+import { REGION_OUTBOX_SCHEMA, RegionOutbox } from "../region-outbox/region-outbox.ts";
 import { KV_SCHEMA, kvKey, SqlKv } from "../storage/kv.ts";
 import { INBOX_OUTBOX_SCHEMA, InboxOutbox } from "./inbox-outbox.ts";
 import { VerifiedMediaStore } from "./verified-media.ts";

@@ -11,10 +11,11 @@ import {
   type Presence,
   type PushNotification,
   type UserId,
+  unreadCount,
 } from "@edge-chat/protocol";
 import { newTicket } from "../auth/tickets.ts";
 import type { Config } from "../config.ts";
-import { type InboxRow, listOf, mergeUpdate, toEntry, unreadOf } from "./domain/entries.ts";
+import { type InboxRow, listOf, mergeUpdate, toEntry } from "./domain/entries.ts";
 import { decidePush } from "./domain/push.ts";
 import type { PushOutbox } from "./push-outbox.ts";
 import type { InboxStore } from "./store.ts";
@@ -122,7 +123,7 @@ export class InboxService {
       kind: row.kind,
       count: decision.count,
       lastSeq: row.lastSeq,
-      unread: unreadOf(row),
+      unread: unreadCount(row.lastSeq, row.readUpTo),
       at: now,
     };
     if (row.name !== undefined) push.name = row.name;

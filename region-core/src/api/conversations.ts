@@ -4,14 +4,15 @@
 // position) and one of the groups' metadata (names): three requests whatever the list's length.
 // Nothing here is written per message.
 import {
+  compareRecency,
   parseWith,
   type RegionConversationList,
   type RegionConversationSummary,
   type UserId,
   UserId as UserIdSchema,
+  unreadCount,
 } from "@edge-chat/protocol";
 import { Hono } from "hono";
-import { unreadCount } from "../persister/merge.ts";
 import type {
   ConversationRow,
   MemberState,
@@ -47,12 +48,12 @@ export async function conversationList(
   const metaOf = new Map(metas.map((meta) => [meta.conversationId, meta]));
   return rows
     .map((row) => summaryOf(row, stateOf.get(row.conversationId), metaOf.get(row.conversationId)))
-    .sort(
-      (a, b) =>
-        b.lastMessageAt - a.lastMessageAt ||
-        b.lastMessageSeq - a.lastMessageSeq ||
-        (a.conversationId < b.conversationId ? -1 : 1),
-    );
+    .sort((a, b) => compareRecency(recencyOf(a), recencyOf(b)));
+}
+
+function recencyOf(summary: RegionConversationSummary) {
+  const { conversationId, lastMessageAt, lastMessageSeq: lastSeq } = summary;
+  return { conversationId, lastMessageAt, lastSeq };
 }
 
 function summaryOf(
@@ -68,7 +69,7 @@ function summaryOf(
     // Before its first persisted message, a conversation is as recent as the member's joining.
     lastMessageAt: state?.lastMessageAt || row.joinedAt || 0,
     lastReadSeq,
-    unread: unreadCount({ lastMessageSeq, lastReadSeq }),
+    unread: unreadCount(lastMessageSeq, lastReadSeq),
   };
   const kind = meta?.kind ?? row.kind;
   if (kind) summary.kind = kind;

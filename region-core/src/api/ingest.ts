@@ -1,12 +1,17 @@
 // POST /v1/ingest: validates an IngestBatch from the edge and publishes every event to the event
 // log keyed by conversation id. The IngestResult is sent only after the publish resolved (acks=all);
 // a failed publish is a retriable 503, and the edge retries (events are idempotent downstream).
-import { ChatError, IngestBatch, type IngestResult, parseWith } from "@edge-chat/protocol";
+import {
+  ChatError,
+  conversationOfEvent,
+  IngestBatch,
+  type IngestResult,
+  parseWith,
+} from "@edge-chat/protocol";
 import { Hono } from "hono";
 import type { EventPublisher } from "../events/ports.ts";
 import { readJson } from "../http/errors.ts";
 import type { Metrics } from "../metrics.ts";
-import { conversationOf } from "../persister/records.ts";
 
 export function ingestRoutes(deps: { publisher: EventPublisher; metrics: Metrics }): Hono {
   const app = new Hono();
@@ -17,7 +22,7 @@ export function ingestRoutes(deps: { publisher: EventPublisher; metrics: Metrics
     const batch = parseWith(IngestBatch, await readJson(c));
     // The key decides the partition, so an event filed under another conversation would lose its
     // ordering guarantee: refuse the batch rather than publish it.
-    const stray = batch.events.find((event) => conversationOf(event) !== batch.conversationId);
+    const stray = batch.events.find((event) => conversationOfEvent(event) !== batch.conversationId);
     if (stray) {
       throw new ChatError("invalid_request", "every event must belong to the batch's conversation");
     }

@@ -3,9 +3,15 @@
 // partition (the head once, each sender's sent watermark once, each member's newest receipt once),
 // so a run of k messages costs O(1) state writes whatever the group size. A membership snapshot is
 // a step of its own (it reads what it replaces), so the order around it is kept. No I/O here.
-import type { Message, RegionEvent, UserId } from "@edge-chat/protocol";
+import {
+  conversationOfEvent,
+  type Message,
+  mergeWatermarks,
+  type RegionEvent,
+  readImpliesDelivered,
+  type UserId,
+} from "@edge-chat/protocol";
 import type { ConversationStateChange, ReceiptRow } from "../repositories/ports.ts";
-import { conversationOf } from "./records.ts";
 
 type MembershipEvent = Extract<RegionEvent, { type: "membership" }>;
 type ReceiptEvent = Extract<RegionEvent, { type: "receipt" }>;
@@ -59,7 +65,7 @@ function writesStep<R>(items: R[], eventOf: (item: R) => RegionEvent): Step<R> {
   return {
     kind: "writes",
     items,
-    conversationId: conversationOf(eventOf(items[0]!)),
+    conversationId: conversationOfEvent(eventOf(items[0]!)),
     messages,
     state: stateChange(messages, receipts),
   };
@@ -87,14 +93,13 @@ export function stateChange(
   }
   const byMember = new Map<UserId, ReceiptRow>();
   for (const r of receipts) {
-    const row: ReceiptRow = {
+    const row: ReceiptRow = readImpliesDelivered({
       conversationId: r.conversationId,
       userId: r.userId,
-      // Reading implies having received.
-      deliveredUpTo: Math.max(r.deliveredUpTo, r.readUpTo),
+      deliveredUpTo: r.deliveredUpTo,
       readUpTo: r.readUpTo,
       updatedAt: r.at,
-    };
+    });
     const seen = byMember.get(r.userId);
     byMember.set(r.userId, seen ? newerReceipt(seen, row) : row);
   }
@@ -105,11 +110,7 @@ export function stateChange(
 /** What Cassandra would keep of two writes: the later one, or on a tie the greater values. */
 function newerReceipt(a: ReceiptRow, b: ReceiptRow): ReceiptRow {
   if (a.updatedAt !== b.updatedAt) return b.updatedAt > a.updatedAt ? b : a;
-  return {
-    ...a,
-    deliveredUpTo: Math.max(a.deliveredUpTo, b.deliveredUpTo),
-    readUpTo: Math.max(a.readUpTo, b.readUpTo),
-  };
+  return { ...a, ...mergeWatermarks(a, b) };
 }
 
 function maxBy<T>(items: readonly T[], greater: (a: T, b: T) => boolean): T | undefined {

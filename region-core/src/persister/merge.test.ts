@@ -1,15 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { member, membershipEvent } from "../../test/fixtures.ts";
-import { planMembership, unreadCount } from "./merge.ts";
+import { planMembership } from "./merge.ts";
 
 const conv = "g:team";
-
-describe("unreadCount", () => {
-  it("counts messages past the member's read position, never below zero", () => {
-    expect(unreadCount({ lastMessageSeq: 5, lastReadSeq: 3 })).toBe(2);
-    expect(unreadCount({ lastMessageSeq: 5, lastReadSeq: 9 })).toBe(0);
-  });
-});
 
 describe("planMembership", () => {
   it("ignores a snapshot older than the stored one", () => {

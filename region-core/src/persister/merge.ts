@@ -1,15 +1,10 @@
-// Pure rules for membership snapshots (which replace what is stored, so they read it first) and the
-// unread count derived from a member's state. Messages and receipts need no merge: their cells are
+// Pure rules for membership snapshots (which replace what is stored, so they read it first).
+// (The unread count derived from a member's state is @edge-chat/protocol's unreadCount.) Messages and receipts need no merge: their cells are
 // versioned by event time (see coalesce.ts and @edge-chat/cql's 0007).
 import type { Member, RegionEvent, UserId } from "@edge-chat/protocol";
-import type { ConversationRow, MemberState } from "../repositories/ports.ts";
+import type { ConversationRow } from "../repositories/ports.ts";
 
 type MembershipEvent = Extract<RegionEvent, { type: "membership" }>;
-
-/** Unread messages for a member: their read position is never past the last message. */
-export function unreadCount(state: Pick<MemberState, "lastMessageSeq" | "lastReadSeq">): number {
-  return Math.max(0, state.lastMessageSeq - state.lastReadSeq);
-}
 
 export interface MembershipPlan {
   conversation: ConversationRow;

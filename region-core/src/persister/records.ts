@@ -1,15 +1,16 @@
 // Pure decisions about consumed records: decode one into a RegionEvent or call it poison, and decide
 // what a failure while applying it means (retry, or dead-letter). No I/O here.
-import { ChatError, parseJson, parseWith, RegionEvent } from "@edge-chat/protocol";
+import {
+  ChatError,
+  conversationOfEvent,
+  parseJson,
+  parseWith,
+  RegionEvent,
+} from "@edge-chat/protocol";
 
 export type Decoded = { kind: "event"; event: RegionEvent } | { kind: "poison"; reason: string };
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
-
-/** The conversation an event belongs to: the record key must match it. */
-export function conversationOf(event: RegionEvent): string {
-  return event.type === "message" ? event.message.conversationId : event.conversationId;
-}
 
 export function decodeRecord(key: string | null, value: Uint8Array | null): Decoded {
   if (value === null || value.length === 0) return { kind: "poison", reason: "empty record" };
@@ -25,7 +26,8 @@ export function decodeRecord(key: string | null, value: Uint8Array | null): Deco
   } catch (error) {
     return { kind: "poison", reason: error instanceof Error ? error.message : "invalid event" };
   }
-  if (key !== conversationOf(event)) {
+  // The record key must be the event's conversation (the partition keeps that conversation's order).
+  if (key !== conversationOfEvent(event)) {
     return { kind: "poison", reason: `key ${key ?? "(none)"} is not the event's conversation` };
   }
   return { kind: "event", event };

@@ -1,6 +1,13 @@
 // In-memory repositories for ADAPTERS=embedded: the same ports as the Cassandra adapters, held to
 // the same contract suite. Values are cloned on the way in and out, as a database would.
-import type { ConversationId, Member, Message, UserId } from "@edge-chat/protocol";
+import {
+  type ConversationId,
+  type Member,
+  type Message,
+  mergeWatermarks,
+  readPosition,
+  type UserId,
+} from "@edge-chat/protocol";
 import type {
   ConversationRow,
   ConversationStateChange,
@@ -239,10 +246,12 @@ export class MemoryReceipts implements ReceiptsRepository {
     for (const row of change.receipts ?? []) {
       const cells = this.cells(conversationId, row.userId);
       const { deliveredUpTo, readUpTo } = row;
-      cells.receipt = lww(cells.receipt, { deliveredUpTo, readUpTo }, row.updatedAt, (a, b) => ({
-        deliveredUpTo: Math.max(a.deliveredUpTo, b.deliveredUpTo),
-        readUpTo: Math.max(a.readUpTo, b.readUpTo),
-      }));
+      cells.receipt = lww(
+        cells.receipt,
+        { deliveredUpTo, readUpTo },
+        row.updatedAt,
+        mergeWatermarks,
+      );
     }
   }
 
@@ -255,7 +264,7 @@ export class MemoryReceipts implements ReceiptsRepository {
       userId,
       lastMessageSeq: head?.seq ?? 0,
       lastMessageAt: head?.at ?? 0,
-      lastReadSeq: Math.max(cells?.receipt?.value.readUpTo ?? 0, cells?.sent?.value ?? 0),
+      lastReadSeq: readPosition(cells?.receipt?.value.readUpTo ?? 0, cells?.sent?.value ?? 0),
     };
   }
 

@@ -4,7 +4,7 @@
 // newest message) with what it last told that member's inbox, and sends one update to each inbox
 // that is behind. Members watching the conversation on a live socket already see every message, so
 // their inbox is refreshed at a slower cadence (and as soon as their socket closes). Pure.
-import type { InboxUpdate, UserId } from "@edge-chat/protocol";
+import { type InboxUpdate, readPosition, type UserId } from "@edge-chat/protocol";
 import { type ConversationView, memberUpdate } from "../../inbox/domain/snapshot.ts";
 
 /** What the DO last told one member's InboxDO (memory only; lost on eviction, then resent). */
@@ -62,7 +62,7 @@ export function planInboxUpdates(input: PlanInput): Plan {
     members.add(m.userId);
     const targeted = input.targeted.get(m.userId);
     const update = merge(
-      memberUpdate(view, m.userId, true, Math.max(m.readUpTo, m.lastOwnSeq)),
+      memberUpdate(view, m.userId, true, readPosition(m.readUpTo, m.lastOwnSeq)),
       targeted,
     );
     const mark = sent.get(m.userId);

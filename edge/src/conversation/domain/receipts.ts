@@ -1,7 +1,12 @@
 // Receipts as per-member watermarks: they only move forward, read implies delivered, and a member's
 // "status" of their own messages is the peer's watermark (direct) or the minimum over every other
 // member (group). Storage stays O(members).
-import type { MemberReceipt, UserId, Watermark } from "@edge-chat/protocol";
+import {
+  type MemberReceipt,
+  mergeWatermarks,
+  type UserId,
+  type Watermark,
+} from "@edge-chat/protocol";
 
 export type ReceiptKind = "delivered" | "read";
 
@@ -15,11 +20,8 @@ export function advance(
   const upTo = Math.min(upToSeq, lastSeq);
   const next: MemberReceipt = {
     userId: current.userId,
-    deliveredUpTo: Math.max(current.deliveredUpTo, upTo),
-    readUpTo: kind === "read" ? Math.max(current.readUpTo, upTo) : current.readUpTo,
+    ...mergeWatermarks(current, { deliveredUpTo: upTo, readUpTo: kind === "read" ? upTo : 0 }),
   };
-  // Reading implies having received.
-  next.deliveredUpTo = Math.max(next.deliveredUpTo, next.readUpTo);
   const changed =
     next.deliveredUpTo !== current.deliveredUpTo || next.readUpTo !== current.readUpTo;
   return changed ? next : null;

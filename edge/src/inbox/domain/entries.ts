@@ -1,7 +1,12 @@
 // The inbox's rows: how an InboxUpdate from a ConversationDO merges into what the InboxDO holds
 // ("set to at least", so retries and reorders are harmless), how a row becomes a list entry with its
-// unread count, and the list's order. Pure.
-import type { InboxEntry, InboxUpdate } from "@edge-chat/protocol";
+// unread count (protocol's rule), and the list's order (protocol's compareRecency). Pure.
+import {
+  compareRecency,
+  type InboxEntry,
+  type InboxUpdate,
+  unreadCount,
+} from "@edge-chat/protocol";
 
 /** What the InboxDO stores per conversation (removed rows stay as tombstones, member = false). */
 export type InboxRow = Omit<InboxUpdate, "userId">;
@@ -51,11 +56,6 @@ function canonical(row: InboxRow): unknown[] {
   ];
 }
 
-/** unread = lastSeq − readUpTo (never negative; the read watermark already covers own messages). */
-export function unreadOf(row: Pick<InboxRow, "lastSeq" | "readUpTo">): number {
-  return Math.max(0, row.lastSeq - row.readUpTo);
-}
-
 export function toEntry(row: InboxRow): InboxEntry {
   const entry: InboxEntry = {
     conversationId: row.conversationId,
@@ -63,7 +63,7 @@ export function toEntry(row: InboxRow): InboxEntry {
     lastSeq: row.lastSeq,
     lastMessageAt: row.lastMessageAt,
     readUpTo: Math.min(row.readUpTo, row.lastSeq),
-    unread: unreadOf(row),
+    unread: unreadCount(row.lastSeq, row.readUpTo),
   };
   if (row.name !== undefined) entry.name = row.name;
   if (row.lastSenderId !== undefined) entry.lastSenderId = row.lastSenderId;
@@ -72,16 +72,10 @@ export function toEntry(row: InboxRow): InboxEntry {
   return entry;
 }
 
-/** Most recent first; ties by conversation id so the order is stable. */
-export function compareEntries(a: InboxEntry, b: InboxEntry): number {
-  if (a.lastMessageAt !== b.lastMessageAt) return b.lastMessageAt - a.lastMessageAt;
-  return a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0;
-}
-
 /** The visible list: members only, most recent first. */
 export function listOf(rows: InboxRow[]): InboxEntry[] {
   return rows
     .filter((r) => r.member)
     .map(toEntry)
-    .sort(compareEntries);
+    .sort(compareRecency);
 }

@@ -4,6 +4,7 @@ import {
   INBOX_PREVIEW_CHARS,
   type InboxUpdate,
   type Message,
+  readPosition,
   type UserId,
 } from "@edge-chat/protocol";
 
@@ -52,7 +53,7 @@ export function memberUpdate(
     update.lastMessageKind = last.content.kind;
     const preview = previewOf(last);
     if (preview !== undefined) update.preview = preview;
-    if (last.senderId === userId) update.readUpTo = Math.max(readUpTo, last.seq);
+    if (last.senderId === userId) update.readUpTo = readPosition(readUpTo, last.seq);
   }
   return update;
 }

@@ -4,7 +4,7 @@
 // write timestamp (watermarkWriteTimestamp), so the newest value survives replays and reorders
 // without a read or LWT, and one run of a conversation's events is one single-partition batch.
 import { MESSAGE_RECEIPTS as R, TABLES, watermarkWriteTimestamp } from "@edge-chat/cql";
-import type { ConversationId, UserId } from "@edge-chat/protocol";
+import { type ConversationId, readPosition, type UserId } from "@edge-chat/protocol";
 import type {
   ConversationStateChange,
   MemberState,
@@ -24,7 +24,7 @@ function toMemberState(
     userId,
     lastMessageSeq: toNumber(row[R.lastMessageSeq]),
     lastMessageAt: toNumber(row[R.lastMessageAt]),
-    lastReadSeq: Math.max(toNumber(row[R.readUpTo]), toNumber(row[R.sentUpTo])),
+    lastReadSeq: readPosition(toNumber(row[R.readUpTo]), toNumber(row[R.sentUpTo])),
   };
 }
 

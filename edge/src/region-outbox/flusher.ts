@@ -11,7 +11,7 @@ import { postBatch } from "./ingest-client.ts";
 import { RegionClient } from "../region/client.ts";
 import { failbackPause } from "../region/failback.ts";
 import { storedRouting } from "../region/router-state.ts";
-import { flushDueAt, type OutboxSnapshot } from "./policy.ts";
+import { flushDueAt, type RegionOutboxSnapshot } from "./policy.ts";
 
 /** Most batches one alarm sends before yielding (the alarm reschedules itself for the rest). */
 const MAX_BATCHES_PER_RUN = 20;
@@ -33,17 +33,17 @@ export type FlushOutcome =
   | { kind: "deferred"; batches: number; events: number; retryAt: number }
   | { kind: "failed"; batches: number; events: number; retryAt: number };
 
-export function outboxSnapshot(store: ConversationStore): OutboxSnapshot {
+export function regionOutboxSnapshot(store: ConversationStore): RegionOutboxSnapshot {
   return { ...store.regionOutbox.stats(), retryAt: store.regionOutbox.retry.retryAt() };
 }
 
 /** When the alarm should next flush; undefined when nothing is due (or no region is configured). */
-export function outboxDueAt(deps: Pick<FlushDeps, "store" | "config">, now: number) {
+export function regionOutboxDueAt(deps: Pick<FlushDeps, "store" | "config">, now: number) {
   if (deps.config.regions.length === 0) return undefined;
-  return flushDueAt(outboxSnapshot(deps.store), deps.config.outbox, now);
+  return flushDueAt(regionOutboxSnapshot(deps.store), deps.config.outbox, now);
 }
 
-export async function flushOutbox(
+export async function flushRegionOutbox(
   deps: FlushDeps,
   conversationId: ConversationId,
 ): Promise<FlushOutcome> {

@@ -9,7 +9,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.ts";
 import { ConversationStore } from "../src/conversation/store.ts";
-import { outboxDueAt } from "../src/outbox/flusher.ts";
+import { regionOutboxDueAt } from "../src/region-outbox/flusher.ts";
 import { api, connect, createGroup, eventually, range, users } from "./support/client.ts";
 
 const stubOf = (id: string) => env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(id));
@@ -240,7 +240,7 @@ describe("outbox", () => {
       const now = Date.now();
       const stats = store.regionOutbox.stats();
       const config = loadConfig(env);
-      return { count: stats.count, due: outboxDueAt({ store, config }, now), now, config };
+      return { count: stats.count, due: regionOutboxDueAt({ store, config }, now), now, config };
     });
     expect(check.config.outbox.maxAgeMs).toBe(0);
     if (check.count > 0) expect(check.due).toBeLessThanOrEqual(check.now);
@@ -262,7 +262,7 @@ describe("outbox", () => {
     });
     const due = await runInDurableObject(stubOf(id), (_i, state) => {
       const store = new ConversationStore(state.storage.sql);
-      return outboxDueAt({ store, config: { ...loadConfig(env), regions: [] } }, Date.now());
+      return regionOutboxDueAt({ store, config: { ...loadConfig(env), regions: [] } }, Date.now());
     });
     expect(due).toBeUndefined();
   });

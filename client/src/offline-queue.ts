@@ -1,9 +1,10 @@
-// The offline outbox: every message the app sends is stored before it is put on the wire and stays
-// until its ack arrives, so it can be resent with the same clientMsgId after any disconnect (the
-// server dedupes by it, so a resend returns the original ack and never a second message). The
-// outbox only keeps state; the session decides when to put entries on the wire.
+// The offline queue (pending sends): every message the app sends is stored before it is put on the
+// wire and stays until its ack arrives, so it can be resent with the same clientMsgId after any
+// disconnect (the server dedupes by it, so a resend returns the original ack and never a second
+// message). The queue only keeps state; the session decides when to put entries on the wire. (Not
+// to be confused with the edge's region outbox and inbox outbox, which are server-side tables.)
 import type { ChatError, ClientMsgId, ConversationId, SendAck } from "@edge-chat/protocol";
-import type { OutboxStore, PendingMessage } from "./storage.ts";
+import type { OfflineQueueStore, PendingMessage } from "./storage.ts";
 
 interface Entry {
   message: PendingMessage;
@@ -11,12 +12,12 @@ interface Entry {
   waiter?: { resolve: (ack: SendAck) => void; reject: (error: ChatError) => void };
 }
 
-export class Outbox {
-  readonly #store: OutboxStore;
+export class OfflineQueue {
+  readonly #store: OfflineQueueStore;
   readonly #conversationId: ConversationId;
   readonly #entries = new Map<ClientMsgId, Entry>();
 
-  constructor(store: OutboxStore, conversationId: ConversationId) {
+  constructor(store: OfflineQueueStore, conversationId: ConversationId) {
     this.#store = store;
     this.#conversationId = conversationId;
   }

@@ -1,5 +1,5 @@
-// Outbox batching as a pure decision: when the next flush is due. (Region health and choice belong
-// to @edge-chat/geo-router, see region.ts.)
+// Region outbox batching as a pure decision: when the next flush is due. (Region health and choice
+// belong to @edge-chat/geo-router, through the one region client in ../region/.)
 //
 // Batching is by load, not by a timer: with the default linger of 0 a conversation flushes as soon
 // as it has an event and no retry is pending. The DO runs one flush at a time (its alarm), so what
@@ -7,14 +7,14 @@
 // conversation sends each message at once (lag = one round trip), a busy one sends batches that grow
 // with its rate. A positive linger (OUTBOX_MAX_AGE_MS) trades lag for fewer, fuller batches.
 
-export interface OutboxSnapshot {
+export interface RegionOutboxSnapshot {
   count: number;
   oldestCreatedAt: number | undefined;
   /** Set after a failed flush: not before this time. */
   retryAt: number | undefined;
 }
 
-export interface OutboxPolicy {
+export interface RegionOutboxPolicy {
   /** A full batch leaves at once, whatever the linger. */
   batchSize: number;
   /** Longest a partial batch waits for more events; 0 = flush whenever the region is free. */
@@ -23,8 +23,8 @@ export interface OutboxPolicy {
 
 /** When the next flush is due: after a failure at its retry time; otherwise see the header. */
 export function flushDueAt(
-  outbox: OutboxSnapshot,
-  policy: OutboxPolicy,
+  outbox: RegionOutboxSnapshot,
+  policy: RegionOutboxPolicy,
   now: number,
 ): number | undefined {
   if (outbox.count === 0) return undefined;
