@@ -89,6 +89,14 @@ export const InboxUpdate = z.object({
   mentionSeq: Watermark.optional(),
 });
 export type InboxUpdate = z.infer<typeof InboxUpdate>;
+/**
+ * Edge-internal, InboxDO → ConversationDO, the answer to an InboxUpdate: how far the row now on the
+ * user's connected devices reaches (0 when no device is connected or the user is not a member). The
+ * conversation folds it into the member's delivered watermark, so a group's grey double tick costs
+ * no call beyond the coalesced update itself.
+ */
+export const InboxUpdateAck = z.object({ deliveredUpTo: Watermark });
+export type InboxUpdateAck = z.infer<typeof InboxUpdateAck>;
 
 // ── the inbox WebSocket ──────────────────────────────────────────────────────────────────────────
 

@@ -101,8 +101,10 @@ export class ConversationDO
         // The member's newest mention rides along, so their inbox can push through a mute.
         const mentionSeq = store.changes.mentions.seqOf(update.userId);
         const full = mentionSeq === undefined ? update : { ...update, mentionSeq };
-        await inboxes.get(inboxes.idFromName(update.userId)).applyUpdate(full);
+        return inboxes.get(inboxes.idFromName(update.userId)).applyUpdate(full);
       },
+      // Folded in with the devices' own delivered frames (one transaction per receipt tick).
+      delivered: (userId, upToSeq) => this.receipts.delivered(userId, upToSeq),
     });
     this.live = new LiveBatcher(
       this.sockets,

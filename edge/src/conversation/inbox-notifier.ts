@@ -10,7 +10,12 @@
 // member not watching the conversation, within LIVE_REFRESH_MS for one who is. Deliveries are
 // idempotent "set to at least" updates, so a retry or a resend after eviction is harmless; the
 // push decision stays in the InboxDO (inbox/service.ts), on the update it receives.
-import type { EdgeMetricPoint, InboxUpdate, UserId } from "@edge-chat/protocol";
+//
+// Delivered ticks ride the same call: each inbox answers how far the user's connected devices have
+// the row (InboxUpdateAck), and the answer raises the member's delivered watermark through the
+// receipt batcher. A group's grey double tick (every other member has it on a device) so costs no
+// call beyond this coalesced update, and appears within the staleness bound above.
+import type { EdgeMetricPoint, InboxUpdate, InboxUpdateAck, UserId } from "@edge-chat/protocol";
 import type { ConversationView } from "../inbox/domain/snapshot.ts";
 import { kvKey } from "../storage/kv.ts";
 import { planInboxUpdates, type SentMark } from "./domain/inbox-plan.ts";
@@ -34,7 +39,9 @@ export interface InboxNotifierDeps {
   members: () => { userId: UserId; readUpTo: number; lastOwnSeq: number }[];
   /** Users with a caught-up socket on this conversation now. */
   liveUsers: () => Set<UserId>;
-  deliver: (update: InboxUpdate) => Promise<void>;
+  deliver: (update: InboxUpdate) => Promise<InboxUpdateAck>;
+  /** A member's devices have everything up to `upToSeq` (from an inbox's answer; O(1)). */
+  delivered: (userId: UserId, upToSeq: number) => void;
   now: () => number;
   /** Records the inbox staleness (one point per tick that delivered; never per message). */
   record?: (point: EdgeMetricPoint) => void;
@@ -103,7 +110,8 @@ export class InboxNotifier {
     await Promise.all(
       plan.updates.map(async (update) => {
         try {
-          await deps.deliver(update);
+          const ack = await deps.deliver(update);
+          if (ack.deliveredUpTo > 0) deps.delivered(update.userId, ack.deliveredUpTo);
           const version = versions.get(update.userId);
           if (version !== undefined) deps.outbox.delivered(update.userId, version);
           if (update.member) {

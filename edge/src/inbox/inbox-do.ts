@@ -9,6 +9,7 @@ import {
   type InboxServerFrame,
   type InboxTypingFrame,
   InboxUpdate,
+  type InboxUpdateAck,
   parseWith,
   type Presence,
   type PushNotification,
@@ -99,15 +100,16 @@ export class InboxDO extends SocketObject<Env, DeviceState> implements InboxRpc 
   // ── RPC from the Worker and other Durable Objects ──
 
   /** From a ConversationDO: one member's view of one conversation ("set to at least"). */
-  async applyUpdate(raw: InboxUpdate): Promise<void> {
+  async applyUpdate(raw: InboxUpdate): Promise<InboxUpdateAck> {
     const update = parseWith(InboxUpdate, raw);
-    const { change } = this.service.apply(update, this.devices().length > 0);
+    const { change, deliveredUpTo } = this.service.apply(update, this.devices().length > 0);
     if (change?.kind === "update") this.broadcast({ type: "inbox_update", entry: change.entry });
     if (change?.kind === "removed") {
       this.broadcast({ type: "inbox_removed", conversationId: change.conversationId });
     }
     // A decided push is in the outbox, due at once: the alarm sends it.
     await this.scheduleAlarm();
+    return { deliveredUpTo };
   }
 
   async list(userId: UserId): Promise<InboxEntry[]> {
