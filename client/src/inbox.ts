@@ -40,7 +40,7 @@ export interface InboxEvents {
   removed: { conversationId: ConversationId };
   /** A direct-chat peer came online or went offline. */
   presence: Presence;
-  /** Who is typing in a direct chat changed (for the list's "typing…"). */
+  /** Who is typing in a direct chat or a small group changed (for the list's "typing…"). */
   typing: { conversationId: ConversationId; typists: UserId[] };
   state: StateChange;
   error: ChatError;
@@ -133,7 +133,7 @@ export class InboxSession {
     return this.#list.get(conversationId);
   }
 
-  /** Who is typing in a direct chat, as far as this inbox knows. */
+  /** Who is typing in a direct chat or a small group, as far as this inbox knows. */
   typists(conversationId: ConversationId): UserId[] {
     return this.#typing.get(conversationId)?.typists ?? [];
   }

@@ -5,6 +5,7 @@ import {
   ChatError,
   type ConversationId,
   directMembers,
+  LIST_TYPING_MAX_MEMBERS,
   type UserId,
   Watermark,
 } from "@edge-chat/protocol";
@@ -15,6 +16,7 @@ import { fetchRegionHistory } from "../region/history.ts";
 import { flushOutbox, outboxDueAt } from "../outbox/flusher.ts";
 import { storedRouting } from "../region/router-state.ts";
 import { type SocketIdentity, SocketObject } from "../sockets/socket-object.ts";
+import type { ConversationView } from "../inbox/domain/snapshot.ts";
 import { InboxNotifier } from "./inbox-notifier.ts";
 import { LiveBatcher } from "./live-batcher.ts";
 import { ReceiptBatcher } from "./receipt-batcher.ts";
@@ -91,7 +93,7 @@ export class ConversationDO
     this.inbox = new InboxNotifier({
       outbox: store.inbox,
       store,
-      view: () => this.service.inboxView(),
+      view: () => this.inboxView(),
       members: () => this.service.inboxMembers(),
       liveUsers: () => this.sockets.liveUsers(),
       now: () => Date.now(),
@@ -191,14 +193,22 @@ export class ConversationDO
   }
 
   /**
-   * A direct chat's typing also reaches the peer's inbox (the list's "typing…"): one call per
-   * typing frame, which the SDK sends at most every few seconds. Groups are left out (a call per
-   * member per frame); their open sessions show typing as before.
+   * Typing also reaches the members' inboxes (the list's "typing…"). A direct chat's peer gets one
+   * call per typing frame, which the SDK sends at most every few seconds. A small group's typists
+   * ride the coalesced inbox update instead (inboxView): a frame only makes the conversation dirty,
+   * and each member's inbox hears of a change at most once per tick. Larger groups show typing only
+   * in the open chat.
    */
   private typingToInbox(userId: UserId, state: "start" | "stop"): void {
     const conversationId = this.conversationId();
     const peer = directMembers(conversationId)?.find((member) => member !== userId);
-    if (!peer) return;
+    if (!peer) {
+      if (this.service.members().length <= LIST_TYPING_MAX_MEMBERS) {
+        this.inbox.changed();
+        this.scheduleAlarm();
+      }
+      return;
+    }
     const inboxes = this.env.INBOXES;
     this.ctx.waitUntil(
       inboxes
@@ -206,6 +216,18 @@ export class ConversationDO
         .peerTyping(peer, { type: "typing", conversationId, userId, state })
         .catch((error: unknown) => console.warn("typing to inbox failed", String(error))),
     );
+  }
+
+  /** What the members' inboxes are told: the service's view, with a small group's typists. */
+  private inboxView(): ConversationView | null {
+    const view = this.service.inboxView();
+    if (view?.kind !== "group") return view;
+    if (this.service.members().length > LIST_TYPING_MAX_MEMBERS) return view;
+    const typists = new Set<UserId>();
+    for (const { state } of this.sockets.typing()) {
+      if (state.typingUntil !== undefined) typists.add(state.userId);
+    }
+    return { ...view, typists: [...typists].sort() };
   }
 
   /** RPC from a member's InboxDO about to push: how far each of the member's devices received. */

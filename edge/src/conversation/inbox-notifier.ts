@@ -18,7 +18,7 @@
 import type { EdgeMetricPoint, InboxUpdate, InboxUpdateAck, UserId } from "@edge-chat/protocol";
 import type { ConversationView } from "../inbox/domain/snapshot.ts";
 import { kvKey } from "../storage/kv.ts";
-import { planInboxUpdates, type SentMark } from "./domain/inbox-plan.ts";
+import { planInboxUpdates, type SentMark, typingKey } from "./domain/inbox-plan.ts";
 import type { InboxOutbox } from "./inbox-outbox.ts";
 import type { ConversationStore } from "./store.ts";
 
@@ -26,6 +26,11 @@ import type { ConversationStore } from "./store.ts";
 export const INBOX_TICK_MS = 500;
 /** How often the inbox of a member watching the conversation live is brought up to date. */
 export const LIVE_REFRESH_MS = 30_000;
+/**
+ * How often an inbox is told again that someone still types: below the SDK's 6 s expiry of a typist
+ * and its 3 s refresh, so each refresh frame (which makes the conversation dirty) is passed on.
+ */
+export const TYPING_RESEND_MS = 2_000;
 /** Most inbox RPCs in one tick (the next tick follows right away for the rest). */
 const MAX_PER_TICK = 256;
 /** The newest seq every member's inbox has been told of. */
@@ -104,6 +109,7 @@ export class InboxNotifier {
       live: (userId) => live.has(userId),
       now,
       liveRefreshMs: LIVE_REFRESH_MS,
+      typingResendMs: TYPING_RESEND_MS,
       max: MAX_PER_TICK,
     });
     let failed = 0;
@@ -115,11 +121,10 @@ export class InboxNotifier {
           const version = versions.get(update.userId);
           if (version !== undefined) deps.outbox.delivered(update.userId, version);
           if (update.member) {
-            this.sent.set(update.userId, {
-              lastSeq: update.lastSeq,
-              readUpTo: update.readUpTo,
-              at: now,
-            });
+            const mark: SentMark = { lastSeq: update.lastSeq, readUpTo: update.readUpTo, at: now };
+            const typing = typingKey(update);
+            if (typing !== "") Object.assign(mark, { typing, typingAt: now });
+            this.sent.set(update.userId, mark);
           } else this.sent.delete(update.userId);
         } catch (error) {
           failed++;
