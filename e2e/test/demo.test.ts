@@ -170,7 +170,8 @@ describe("the demo in a browser", () => {
     await shot(a, "demo-group-delivered-grey-ticks");
     // Carol types in the group: "carol is typing…" in Bob's list, gone when she stops.
     await c.locator("#conversations .conversation", { hasText: `trio ${suffix}` }).click();
-    await c.waitForSelector("#conversation:not([hidden])");
+    // Her session is open once the history shows (typing before that is not sent).
+    await c.waitForSelector(".msg .body:text('and again')");
     await c.type("#text", "on my w");
     await bobsRow.locator(`.preview.typing:text("${carol} is typing…")`).waitFor();
     await shot(b, "demo-group-list-typing");

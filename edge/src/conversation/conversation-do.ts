@@ -12,6 +12,7 @@ import {
 import { type Config, loadConfig } from "../config.ts";
 import type { Env } from "../env.ts";
 import { type EdgeMetrics, edgeMetrics } from "../metrics/recorder.ts";
+import { SendAckProbe } from "../metrics/send-ack.ts";
 import { fetchRegionHistory } from "../region/history.ts";
 import { flushOutbox, outboxDueAt } from "../outbox/flusher.ts";
 import { storedRouting } from "../region/router-state.ts";
@@ -56,6 +57,8 @@ export class ConversationDO
   private alarmAt: number | undefined;
   /** Latency points from the alarm path only (outbox and inbox flushing), sent once per alarm. */
   private readonly metrics: EdgeMetrics;
+  /** Send → ack across the storage commit (sampled; see metrics/send-ack.ts). */
+  private readonly sendAck: SendAckProbe;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -90,6 +93,11 @@ export class ConversationDO
       () => Date.now(),
     );
     this.metrics = edgeMetrics(env);
+    this.sendAck = new SendAckProbe({
+      now: () => Date.now(),
+      committed: () => ctx.storage.sync(),
+      record: (point) => this.metrics.record(point),
+    });
     this.inbox = new InboxNotifier({
       outbox: store.inbox,
       store,
@@ -317,12 +325,14 @@ export class ConversationDO
     state: SocketState,
     data: string | ArrayBuffer,
   ): Promise<void> {
+    const arrivedAt = Date.now(); // the clock when this event began
     const frame = decodeOrReply(ws, data);
     if (!frame) return;
     await this.gate.admit(ws, state.userId, frame, () => {
       // Read again: a frame queued behind others runs with the state they left.
       const current = this.sockets.state(ws);
       if (current) handleFrame(this.frameContext(), ws, current, frame);
+      if (frame.type === "send") this.sendAck.acked(arrivedAt);
     });
   }
 
