@@ -161,6 +161,12 @@ function refreshPresence(entries = inbox?.conversations.slice(0, 20) ?? []): voi
 function renderSidebar(): void {
   if (!inbox || !me) return;
   $("no-chats").hidden = inbox.conversations.length > 0;
+  // A group opened right after it was created has no row yet (the inbox learns of it within a
+  // tick), and a group can be renamed: the header follows the row's name.
+  if (session) {
+    const name = inbox.conversation(session.conversationId)?.name;
+    $("title").textContent = titleOf(session.conversationId, me, name);
+  }
   askPresences(inbox.conversations, me);
   const open = (entry: InboxEntry) => {
     clearError();

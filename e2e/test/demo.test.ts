@@ -158,6 +158,8 @@ describe("the demo in a browser", () => {
     const bobsRow = b.locator("#conversations .conversation", { hasText: `trio ${suffix}` });
     await bobsRow.locator('.preview:text("hi both")').waitFor();
     await a.waitForSelector('.msg.mine .ticks[title="sent"]');
+    // The header names the new group (not its id) once the row reaches Alice's list.
+    await a.waitForSelector(`#title:text-is("trio ${suffix}")`);
     await shot(a, "demo-group-sent-tick");
     // Carol signs in (her list acknowledges what arrived while she was away): grey double tick.
     await signIn(c, carol);
