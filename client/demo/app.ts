@@ -166,6 +166,12 @@ function refreshPresence(entries = inbox?.conversations.slice(0, 20) ?? []): voi
 function renderSidebar(): void {
   if (!inbox || !me) return;
   $("no-chats").hidden = inbox.conversations.length > 0;
+  // A group opened right after it was created has no row yet (the inbox learns of it within a
+  // tick), and a group can be renamed: the header follows the row's name.
+  if (session) {
+    const name = inbox.conversation(session.conversationId)?.name;
+    $("title").textContent = titleOf(session.conversationId, me, name);
+  }
   askPresences(inbox.conversations, me);
   const open = (entry: InboxEntry) => {
     clearError();
@@ -184,16 +190,23 @@ function renderSidebar(): void {
   showListTyping();
 }
 
-/** "typing…" instead of the preview in the list while a direct chat's peer types (the inbox's frames). */
+/**
+ * "typing…" instead of the preview in the list while a direct chat's peer types, "alice is
+ * typing…" while a small group's members do (the inbox's frames).
+ */
 function showListTyping(): void {
   if (!inbox) return;
   const rows = $("conversations").children;
   inbox.conversations.forEach((entry, index) => {
     const preview = rows[index]?.querySelector<HTMLElement>(".preview");
-    const typing = inbox!.typists(entry.conversationId).length > 0;
+    const typists = inbox!.typists(entry.conversationId);
     if (!preview) return;
-    preview.classList.toggle("typing", typing);
-    if (typing) preview.textContent = "typing…";
+    preview.classList.toggle("typing", typists.length > 0);
+    if (typists.length === 0) return;
+    preview.textContent =
+      entry.kind === "direct"
+        ? "typing…"
+        : `${typists.join(", ")} ${typists.length === 1 ? "is" : "are"} typing…`;
   });
 }
 

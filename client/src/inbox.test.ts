@@ -88,26 +88,32 @@ describe("InboxSession", () => {
     expect(t.inbox.unreadTotal).toBe(1);
   });
 
-  it("tells the server a direct chat's new messages reached this device, once per seq", async () => {
+  it("tells the server new messages reached this device: direct on every update, groups on the welcome", async () => {
     const t = setup();
     const delivered = () =>
       t.requests
         .filter((r) => r.method === "POST" && r.path.endsWith("/delivered"))
         .map((r) => [r.path, r.body]);
-    // The welcome's unread direct chat is acknowledged; read ones and groups are not.
+    // The welcome's unread chats are acknowledged (a group's arrived while no device was here);
+    // read ones are not.
     const s = await t.welcome(0, [
       makeEntry("d:alice:bob", 2, 1),
       makeEntry("d:alice:carol", 4, 4),
       makeEntry("g:team", 9, 3),
     ]);
     await vi.waitFor(() =>
-      expect(delivered()).toEqual([["/v1/conversations/d:alice:bob/delivered", { upToSeq: 2 }]]),
+      expect(delivered()).toEqual([
+        ["/v1/conversations/d:alice:bob/delivered", { upToSeq: 2 }],
+        ["/v1/conversations/g:team/delivered", { upToSeq: 9 }],
+      ]),
     );
     // The same seq again (a read watermark moved) asks nothing; a newer message does.
     s.push({ type: "inbox_update", entry: makeEntry("d:alice:bob", 2, 1) });
+    // A group's update asks nothing (the server acknowledged it when its inbox had a device).
+    s.push({ type: "inbox_update", entry: makeEntry("g:team", 10, 3) });
     s.push({ type: "inbox_update", entry: makeEntry("d:alice:bob", 5, 1) });
-    await vi.waitFor(() => expect(delivered()).toHaveLength(2));
-    expect(delivered()[1]).toEqual(["/v1/conversations/d:alice:bob/delivered", { upToSeq: 5 }]);
+    await vi.waitFor(() => expect(delivered()).toHaveLength(3));
+    expect(delivered()[2]).toEqual(["/v1/conversations/d:alice:bob/delivered", { upToSeq: 5 }]);
     expect(t.events.errors).toEqual([]);
 
     const off = setup({ autoDelivered: false });

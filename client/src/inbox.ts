@@ -40,7 +40,7 @@ export interface InboxEvents {
   removed: { conversationId: ConversationId };
   /** A direct-chat peer came online or went offline. */
   presence: Presence;
-  /** Who is typing in a direct chat changed (for the list's "typing…"). */
+  /** Who is typing in a direct chat or a small group changed (for the list's "typing…"). */
   typing: { conversationId: ConversationId; typists: UserId[] };
   state: StateChange;
   error: ChatError;
@@ -55,7 +55,10 @@ export interface InboxOptions {
   /**
    * Tell the server "delivered" when the list shows a direct chat's new messages, so the sender
    * sees a double tick once the message reached this device, with the chat open or not. Default
-   * true. Groups are left to their open sessions: there it would be a request per member.
+   * true. A group's new messages are acknowledged by the server itself (the inbox answers the
+   * conversation's coalesced update: one request per member per message is what it avoids); only
+   * the welcome acknowledges a group's unread messages, which arrived while no device was connected
+   * (once per connect, not per message).
    */
   autoDelivered?: boolean;
 }
@@ -130,7 +133,7 @@ export class InboxSession {
     return this.#list.get(conversationId);
   }
 
-  /** Who is typing in a direct chat, as far as this inbox knows. */
+  /** Who is typing in a direct chat or a small group, as far as this inbox knows. */
   typists(conversationId: ConversationId): UserId[] {
     return this.#typing.get(conversationId)?.typists ?? [];
   }
@@ -173,12 +176,12 @@ export class InboxSession {
         this.#list.replace(frame.conversations);
         this.#connection.opened();
         this.#events.emit("list", this.#list.entries());
-        for (const entry of frame.conversations) this.#delivered(entry);
+        for (const entry of frame.conversations) this.#delivered(entry, true);
         break;
       case "inbox_update":
         this.#list.upsert(frame.entry);
         this.#events.emit("update", frame.entry);
-        this.#delivered(frame.entry);
+        this.#delivered(frame.entry, false);
         break;
       case "inbox_removed":
         if (this.#list.remove(frame.conversationId)) {
@@ -216,9 +219,13 @@ export class InboxSession {
     else typists.stopped(frame.userId);
   }
 
-  /** Acknowledges a direct chat's unread messages as delivered to this device (best effort). */
-  #delivered(entry: InboxEntry): void {
-    if (!this.#autoDelivered || entry.kind !== "direct" || entry.unread === 0) return;
+  /**
+   * Acknowledges unread messages as delivered to this device (best effort): a direct chat's on every
+   * update, a group's only on the welcome (its updates are acknowledged server-side).
+   */
+  #delivered(entry: InboxEntry, welcome: boolean): void {
+    if (!this.#autoDelivered || entry.unread === 0) return;
+    if (entry.kind !== "direct" && !welcome) return;
     const { conversationId, lastSeq } = entry;
     if ((this.#deliveredSent.get(conversationId) ?? 0) >= lastSeq) return;
     this.#deliveredSent.set(conversationId, lastSeq);

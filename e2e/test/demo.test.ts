@@ -138,4 +138,46 @@ describe("the demo in a browser", () => {
     await phone.click("#leave");
     expect(await phone.isVisible("#sidebar")).toBe(true);
   });
+
+  it("shows a group of three its grey double tick and who is typing in the list", async () => {
+    const suffix = Date.now().toString(36);
+    const [alice, bob, carol] = [`alice-${suffix}`, `bob-${suffix}`, `carol-${suffix}`];
+    const page = async () =>
+      (await browser.newContext({ viewport: { width: 1000, height: 700 } })).newPage();
+    const [a, b, c] = await Promise.all([page(), page(), page()]);
+    await signIn(a, alice);
+    await signIn(b, bob);
+    await a.click("#new-group");
+    await a.fill("#group-name", `trio ${suffix}`);
+    await a.fill("#group-members", `${bob}, ${carol}`);
+    await a.click("#group-form button[type=submit]");
+    await a.waitForSelector("#conversation:not([hidden])");
+    await a.fill("#text", "hi both");
+    await a.press("#text", "Enter");
+    // Bob's list has it; Carol has no device: one tick (delivered means every other member).
+    const bobsRow = b.locator("#conversations .conversation", { hasText: `trio ${suffix}` });
+    await bobsRow.locator('.preview:text("hi both")').waitFor();
+    await a.waitForSelector('.msg.mine .ticks[title="sent"]');
+    // The header names the new group (not its id) once the row reaches Alice's list.
+    await a.waitForSelector(`#title:text-is("trio ${suffix}")`);
+    await shot(a, "demo-group-sent-tick");
+    // Carol signs in (her list acknowledges what arrived while she was away): grey double tick.
+    await signIn(c, carol);
+    await a.waitForSelector('.msg.mine .ticks.delivered[title="delivered"]');
+    // Both on their lists: the next message turns grey from the inboxes' answers alone.
+    await a.fill("#text", "and again");
+    await a.press("#text", "Enter");
+    await a.waitForSelector('.msg.mine:has(.body:text("and again")) .ticks[title="delivered"]');
+    expect(await a.locator('.msg.mine .ticks[title="delivered"]').count()).toBe(2);
+    await shot(a, "demo-group-delivered-grey-ticks");
+    // Carol types in the group: "carol is typing…" in Bob's list, gone when she stops.
+    await c.locator("#conversations .conversation", { hasText: `trio ${suffix}` }).click();
+    // Her session is open once the history shows (typing before that is not sent).
+    await c.waitForSelector(".msg .body:text('and again')");
+    await c.type("#text", "on my w");
+    await bobsRow.locator(`.preview.typing:text("${carol} is typing…")`).waitFor();
+    await shot(b, "demo-group-list-typing");
+    await c.fill("#text", "");
+    await bobsRow.locator('.preview:not(.typing):text("and again")').waitFor();
+  });
 });

@@ -18,6 +18,12 @@ import { Presence } from "./presence.ts";
 
 /** Longest text preview carried in an inbox row, in characters. */
 export const INBOX_PREVIEW_CHARS = 120;
+/**
+ * Largest group whose "typing…" reaches its members' conversation lists. Typing rides the coalesced
+ * inbox update (at most one round per tick), which is still a call per member per change: larger
+ * groups show typing only inside the open chat, as hosted chat APIs switch it off in large rooms.
+ */
+export const LIST_TYPING_MAX_MEMBERS = 32;
 
 /** What the newest message of a conversation is (for a list row: "📷 Photo", "Alice joined"…). */
 export const LastMessageKind = z.enum([
@@ -82,8 +88,21 @@ export const InboxUpdate = z.object({
   readUpTo: Watermark,
   /** The newest seq whose message mentions this member (a mention overrides mute for push). */
   mentionSeq: Watermark.optional(),
+  /**
+   * Groups of up to LIST_TYPING_MAX_MEMBERS: who else is typing there now (for the list's
+   * "typing…"). Not part of the row; absent for direct chats, whose typing has its own call.
+   */
+  typing: z.array(UserId).max(LIST_TYPING_MAX_MEMBERS).optional(),
 });
 export type InboxUpdate = z.infer<typeof InboxUpdate>;
+/**
+ * Edge-internal, InboxDO → ConversationDO, the answer to an InboxUpdate: how far the row now on the
+ * user's connected devices reaches (0 when no device is connected or the user is not a member). The
+ * conversation folds it into the member's delivered watermark, so a group's grey double tick costs
+ * no call beyond the coalesced update itself.
+ */
+export const InboxUpdateAck = z.object({ deliveredUpTo: Watermark });
+export type InboxUpdateAck = z.infer<typeof InboxUpdateAck>;
 
 // ── the inbox WebSocket ──────────────────────────────────────────────────────────────────────────
 
@@ -109,8 +128,8 @@ export const InboxRemovedFrame = z.object({
 /** A direct-chat peer came online or went offline. */
 export const PresenceFrame = z.object({ type: z.literal("presence"), ...Presence.shape });
 /**
- * A direct-chat peer started or stopped typing there, for the list's "typing…" (direct chats only:
- * in a group it would be a call per member per typing frame).
+ * Someone started or stopped typing in a conversation, for the list's "typing…": a direct chat's
+ * peer (relayed per typing frame), or a small group's member (from the coalesced inbox update).
  */
 export const InboxTypingFrame = z.object({
   type: z.literal("typing"),

@@ -13,7 +13,7 @@ export interface Panel {
   by?: string[];
   unit?: string;
   /** Production source: the regions' Prometheus, or the edge's Analytics Engine stage. */
-  edgeStage?: "region_call" | "outbox_age" | "inbox_staleness" | "fanout";
+  edgeStage?: "region_call" | "outbox_age" | "inbox_staleness" | "fanout" | "send_ack";
 }
 
 export const PANELS: Panel[] = [
@@ -84,6 +84,13 @@ export const PANELS: Panel[] = [
     kind: "quantiles",
     metric: "edge_inbox_staleness_seconds",
     edgeStage: "inbox_staleness",
+  },
+  {
+    title: "Edge send → ack",
+    help: "a send frame's arrival until its commit is confirmed and the ack leaves (sampled)",
+    kind: "quantiles",
+    metric: "edge_send_ack_seconds",
+    edgeStage: "send_ack",
   },
   {
     title: "Fan-out",

@@ -21,6 +21,7 @@ import {
   type InviteId,
   type InviteList,
   type JoinInviteRequest,
+  LIST_TYPING_MAX_MEMBERS,
   type Message,
   type Presence,
   type ReactionList,
@@ -39,9 +40,11 @@ import {
 import { type Config, loadConfig } from "../config.ts";
 import type { Env } from "../env.ts";
 import { type EdgeMetrics, edgeMetrics } from "../metrics/recorder.ts";
+import { SendAckProbe } from "../metrics/send-ack.ts";
 import { flushRegionOutbox, regionOutboxDueAt } from "../region-outbox/flusher.ts";
 import { storedRouting } from "../region/router-state.ts";
 import { type SocketIdentity, SocketObject } from "../sockets/socket-object.ts";
+import type { ConversationView } from "../inbox/domain/snapshot.ts";
 import { InboxNotifier } from "./inbox-notifier.ts";
 import { LiveBatcher } from "./live-batcher.ts";
 import { ReceiptBatcher } from "./receipt-batcher.ts";
@@ -86,6 +89,8 @@ export class ConversationDO
   private alarmAt: number | undefined;
   /** Latency points from the alarm path only (outbox and inbox flushing), sent once per alarm. */
   private readonly metrics: EdgeMetrics;
+  /** Send → ack across the storage commit (sampled; see metrics/send-ack.ts). */
+  private readonly sendAck: SendAckProbe;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -120,10 +125,15 @@ export class ConversationDO
       () => Date.now(),
     );
     this.metrics = edgeMetrics(env);
+    this.sendAck = new SendAckProbe({
+      now: () => Date.now(),
+      committed: () => ctx.storage.sync(),
+      record: (point) => this.metrics.record(point),
+    });
     this.inbox = new InboxNotifier({
       outbox: store.inbox,
       store,
-      view: () => this.service.inboxView(),
+      view: () => this.inboxView(),
       members: () => this.service.inboxMembers(),
       liveUsers: () => this.sockets.liveUsers(),
       now: () => Date.now(),
@@ -133,8 +143,10 @@ export class ConversationDO
         // The member's newest mention rides along, so their inbox can push through a mute.
         const mentionSeq = store.changes.mentions.seqOf(update.userId);
         const full = mentionSeq === undefined ? update : { ...update, mentionSeq };
-        await inboxes.get(inboxes.idFromName(update.userId)).applyUpdate(full);
+        return inboxes.get(inboxes.idFromName(update.userId)).applyUpdate(full);
       },
+      // Folded in with the devices' own delivered frames (one transaction per receipt tick).
+      delivered: (userId, upToSeq) => this.receipts.delivered(userId, upToSeq),
     });
     this.live = new LiveBatcher(
       this.sockets,
@@ -447,14 +459,22 @@ export class ConversationDO
   }
 
   /**
-   * A direct chat's typing also reaches the peer's inbox (the list's "typing…"): one call per
-   * typing frame, which the SDK sends at most every few seconds. Groups are left out (a call per
-   * member per frame); their open sessions show typing as before.
+   * Typing also reaches the members' inboxes (the list's "typing…"). A direct chat's peer gets one
+   * call per typing frame, which the SDK sends at most every few seconds. A small group's typists
+   * ride the coalesced inbox update instead (inboxView): a frame only makes the conversation dirty,
+   * and each member's inbox hears of a change at most once per tick. Larger groups show typing only
+   * in the open chat.
    */
   private typingToInbox(userId: UserId, state: "start" | "stop"): void {
     const conversationId = this.conversationId();
     const peer = directMembers(conversationId)?.find((member) => member !== userId);
-    if (!peer) return;
+    if (!peer) {
+      if (this.service.members().length <= LIST_TYPING_MAX_MEMBERS) {
+        this.inbox.changed();
+        this.scheduleAlarm();
+      }
+      return;
+    }
     const inboxes = this.env.INBOXES;
     this.ctx.waitUntil(
       inboxes
@@ -462,6 +482,18 @@ export class ConversationDO
         .peerTyping(peer, { type: "typing", conversationId, userId, state })
         .catch((error: unknown) => console.warn("typing to inbox failed", String(error))),
     );
+  }
+
+  /** What the members' inboxes are told: the service's view, with a small group's typists. */
+  private inboxView(): ConversationView | null {
+    const view = this.service.inboxView();
+    if (view?.kind !== "group") return view;
+    if (this.service.members().length > LIST_TYPING_MAX_MEMBERS) return view;
+    const typists = new Set<UserId>();
+    for (const { state } of this.sockets.typing()) {
+      if (state.typingUntil !== undefined) typists.add(state.userId);
+    }
+    return { ...view, typists: [...typists].sort() };
   }
 
   /** RPC from a member's InboxDO about to push: how far each of the member's devices received. */
@@ -555,12 +587,14 @@ export class ConversationDO
     state: SocketState,
     data: string | ArrayBuffer,
   ): Promise<void> {
+    const arrivedAt = Date.now(); // the clock when this event began
     const frame = decodeOrReply(ws, data);
     if (!frame) return;
     await this.gate.admit(ws, state.userId, frame, () => {
       // Read again: a frame queued behind others runs with the state they left.
       const current = this.sockets.state(ws);
       if (current) handleFrame(this.frameContext(), ws, current, frame);
+      if (frame.type === "send") this.sendAck.acked(arrivedAt);
     });
   }
 

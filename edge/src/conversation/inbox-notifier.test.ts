@@ -7,7 +7,7 @@ import type { InboxOutbox } from "./inbox-outbox.ts";
 import type { ConversationStore } from "./store.ts";
 
 /** A notifier over in-memory stand-ins for its storage (the storage itself is tested in workerd). */
-function setup(fail: () => boolean) {
+function setup(fail: () => boolean, online: (userId: string) => boolean = () => false) {
   let now = 10_000;
   let lastSeq = 0;
   const values = new Map<string, unknown>();
@@ -25,6 +25,7 @@ function setup(fail: () => boolean) {
   } as unknown as InboxOutbox;
   const points: EdgeMetricPoint[] = [];
   const delivered: InboxUpdate[] = [];
+  const acked: [string, number][] = [];
   const notifier = new InboxNotifier({
     outbox,
     store,
@@ -36,21 +37,27 @@ function setup(fail: () => boolean) {
       lastSeq,
       last: undefined,
     }),
-    members: () => [{ userId: "u1", readUpTo: 0, lastOwnSeq: 0 }],
+    members: () => [
+      { userId: "u1", readUpTo: 0, lastOwnSeq: 0 },
+      { userId: "u2", readUpTo: 0, lastOwnSeq: 0 },
+    ],
     liveUsers: () => new Set(),
     now: () => now,
     record: (point) => points.push(point),
     deliver: async (update) => {
-      now += 4; // the RPC's round trip
+      now += 4; // the RPC's round trip (two members: 8 ms per tick)
       if (fail()) throw new Error("inbox unreachable");
       delivered.push(update);
+      // An inbox with a device connected has the row up to its lastSeq; one without, nothing.
+      return { deliveredUpTo: online(update.userId) ? update.lastSeq : 0 };
     },
+    delivered: (userId, upToSeq) => acked.push([userId, upToSeq]),
   });
   const message = () => {
     lastSeq++;
     notifier.changed();
   };
-  return { notifier, points, delivered, message, advance: (ms: number) => (now += ms) };
+  return { notifier, points, delivered, acked, message, advance: (ms: number) => (now += ms) };
 }
 
 describe("InboxNotifier staleness", () => {
@@ -61,8 +68,8 @@ describe("InboxNotifier staleness", () => {
     message();
     advance(300);
     await notifier.tick();
-    expect(delivered.map((u) => u.lastSeq)).toEqual([2]);
-    expect(points).toEqual([{ stage: "inbox_staleness", ms: 404 }]);
+    expect(delivered.map((u) => u.lastSeq)).toEqual([2, 2]);
+    expect(points).toEqual([{ stage: "inbox_staleness", ms: 408 }]);
     await notifier.tick(); // nothing changed since: nothing delivered, nothing recorded
     expect(points).toHaveLength(1);
   });
@@ -78,6 +85,32 @@ describe("InboxNotifier staleness", () => {
     advance(1000);
     message();
     await notifier.tick();
-    expect(points).toEqual([{ stage: "inbox_staleness", ms: 1508 }]);
+    expect(points).toEqual([{ stage: "inbox_staleness", ms: 1516 }]);
+  });
+});
+
+describe("InboxNotifier delivered answers", () => {
+  it("raises a member's delivered watermark from their inbox's answer, and only then", async () => {
+    let failing = false;
+    const { notifier, acked, message } = setup(
+      () => failing,
+      (userId) => userId === "u2",
+    );
+    message();
+    message();
+    await notifier.tick();
+    // u1 has no device connected (answer 0): no watermark moves for them.
+    expect(acked).toEqual([["u2", 2]]);
+    // A failed call answers nothing: nothing is claimed delivered.
+    failing = true;
+    message();
+    await notifier.tick();
+    expect(acked).toEqual([["u2", 2]]);
+    failing = false;
+    await notifier.tick();
+    expect(acked).toEqual([
+      ["u2", 2],
+      ["u2", 3],
+    ]);
   });
 });

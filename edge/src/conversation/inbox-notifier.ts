@@ -10,10 +10,15 @@
 // member not watching the conversation, within LIVE_REFRESH_MS for one who is. Deliveries are
 // idempotent "set to at least" updates, so a retry or a resend after eviction is harmless; the
 // push decision stays in the InboxDO (inbox/service.ts), on the update it receives.
-import type { EdgeMetricPoint, InboxUpdate, UserId } from "@edge-chat/protocol";
+//
+// Delivered ticks ride the same call: each inbox answers how far the user's connected devices have
+// the row (InboxUpdateAck), and the answer raises the member's delivered watermark through the
+// receipt batcher. A group's grey double tick (every other member has it on a device) so costs no
+// call beyond this coalesced update, and appears within the staleness bound above.
+import type { EdgeMetricPoint, InboxUpdate, InboxUpdateAck, UserId } from "@edge-chat/protocol";
 import type { ConversationView } from "../inbox/domain/snapshot.ts";
 import { kvKey } from "../storage/kv.ts";
-import { planInboxUpdates, type SentMark } from "./domain/inbox-plan.ts";
+import { planInboxUpdates, type SentMark, typingKey } from "./domain/inbox-plan.ts";
 import type { InboxOutbox } from "./inbox-outbox.ts";
 import type { ConversationStore } from "./store.ts";
 
@@ -21,6 +26,11 @@ import type { ConversationStore } from "./store.ts";
 export const INBOX_TICK_MS = 500;
 /** How often the inbox of a member watching the conversation live is brought up to date. */
 export const LIVE_REFRESH_MS = 30_000;
+/**
+ * How often an inbox is told again that someone still types: below the SDK's 6 s expiry of a typist
+ * and its 3 s refresh, so each refresh frame (which makes the conversation dirty) is passed on.
+ */
+export const TYPING_RESEND_MS = 2_000;
 /** Most inbox RPCs in one tick (the next tick follows right away for the rest). */
 const MAX_PER_TICK = 256;
 /** The newest seq every member's inbox has been told of. */
@@ -34,7 +44,9 @@ export interface InboxNotifierDeps {
   members: () => { userId: UserId; readUpTo: number; lastOwnSeq: number }[];
   /** Users with a caught-up socket on this conversation now. */
   liveUsers: () => Set<UserId>;
-  deliver: (update: InboxUpdate) => Promise<void>;
+  deliver: (update: InboxUpdate) => Promise<InboxUpdateAck>;
+  /** A member's devices have everything up to `upToSeq` (from an inbox's answer; O(1)). */
+  delivered: (userId: UserId, upToSeq: number) => void;
   now: () => number;
   /** Records the inbox staleness (one point per tick that delivered; never per message). */
   record?: (point: EdgeMetricPoint) => void;
@@ -97,21 +109,22 @@ export class InboxNotifier {
       live: (userId) => live.has(userId),
       now,
       liveRefreshMs: LIVE_REFRESH_MS,
+      typingResendMs: TYPING_RESEND_MS,
       max: MAX_PER_TICK,
     });
     let failed = 0;
     await Promise.all(
       plan.updates.map(async (update) => {
         try {
-          await deps.deliver(update);
+          const ack = await deps.deliver(update);
+          if (ack.deliveredUpTo > 0) deps.delivered(update.userId, ack.deliveredUpTo);
           const version = versions.get(update.userId);
           if (version !== undefined) deps.outbox.delivered(update.userId, version);
           if (update.member) {
-            this.sent.set(update.userId, {
-              lastSeq: update.lastSeq,
-              readUpTo: update.readUpTo,
-              at: now,
-            });
+            const mark: SentMark = { lastSeq: update.lastSeq, readUpTo: update.readUpTo, at: now };
+            const typing = typingKey(update);
+            if (typing !== "") Object.assign(mark, { typing, typingAt: now });
+            this.sent.set(update.userId, mark);
           } else this.sent.delete(update.userId);
         } catch (error) {
           failed++;

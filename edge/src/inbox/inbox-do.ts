@@ -4,11 +4,13 @@
 // to InboxService and then apply its effects (frames to sockets, pushes, peers' presence).
 import {
   ChatError,
+  type ConversationId,
   type InboxEntry,
   decodeInboxClientFrame,
   type InboxServerFrame,
   type InboxTypingFrame,
   InboxUpdate,
+  type InboxUpdateAck,
   parseWith,
   type Presence,
   type PushNotification,
@@ -101,15 +103,37 @@ export class InboxDO extends SocketObject<Env, DeviceState> implements InboxRpc 
   // ── RPC from the Worker and other Durable Objects ──
 
   /** From a ConversationDO: one member's view of one conversation ("set to at least"). */
-  async applyUpdate(raw: InboxUpdate): Promise<void> {
-    const update = parseWith(InboxUpdate, raw);
-    const { change } = this.service.apply(update, this.devices().length > 0);
+  async applyUpdate(raw: InboxUpdate): Promise<InboxUpdateAck> {
+    const { typing, ...update } = parseWith(InboxUpdate, raw);
+    const { change, deliveredUpTo } = this.service.apply(update, this.devices().length > 0);
+    if (typing && update.member) this.groupTyping(update.conversationId, typing);
     if (change?.kind === "update") this.broadcast({ type: "inbox_update", entry: change.entry });
     if (change?.kind === "removed") {
       this.broadcast({ type: "inbox_removed", conversationId: change.conversationId });
     }
     // A decided push is in the outbox, due at once: the alarm sends it.
     await this.scheduleAlarm();
+    return { deliveredUpTo };
+  }
+
+  /**
+   * A small group's typists, as its ConversationDO last saw them: a frame per typist who started
+   * (again: devices expire a typist who is not refreshed) and per one who stopped. Memory only; a
+   * start lost with an eviction is covered by the next resend, a stop by the devices' expiry.
+   */
+  private readonly typists = new Map<ConversationId, ReadonlySet<UserId>>();
+  private groupTyping(conversationId: ConversationId, typing: UserId[]): void {
+    const before = this.typists.get(conversationId) ?? new Set<UserId>();
+    const now = new Set(typing);
+    if (now.size > 0) this.typists.set(conversationId, now);
+    else this.typists.delete(conversationId);
+    for (const userId of now)
+      this.broadcast({ type: "typing", conversationId, userId, state: "start" });
+    for (const userId of before) {
+      if (!now.has(userId)) {
+        this.broadcast({ type: "typing", conversationId, userId, state: "stop" });
+      }
+    }
   }
 
   async list(userId: UserId): Promise<InboxEntry[]> {

@@ -5,14 +5,18 @@ import type {
   InboxEntry,
   InboxTypingFrame,
   InboxUpdate,
+  InboxUpdateAck,
   Presence,
   TicketResponse,
   UserId,
 } from "@edge-chat/protocol";
 
 export interface InboxRpc extends Rpc.DurableObjectBranded {
-  /** From a ConversationDO: one member's view of one conversation ("set to at least"). */
-  applyUpdate(update: InboxUpdate): Promise<void>;
+  /**
+   * From a ConversationDO: one member's view of one conversation ("set to at least"); answers how
+   * far the user's connected devices now have it (the conversation's delivered watermark).
+   */
+  applyUpdate(update: InboxUpdate): Promise<InboxUpdateAck>;
   list(userId: UserId): Promise<InboxEntry[]>;
   issueTicket(userId: UserId): Promise<TicketResponse>;
   /** The owner's presence for `viewer`; null (→ 404) unless they share a direct conversation. */

@@ -27,6 +27,12 @@ export interface ApplyResult {
     | { kind: "removed"; conversationId: ConversationId }
     | null;
   push: PushNotification | null;
+  /**
+   * How far the row on the user's connected devices now reaches: every connected device has the
+   * row up to its lastSeq (through the broadcast of this change, or the list it was welcomed with).
+   * 0 when no device is connected or the user is no longer a member.
+   */
+  deliveredUpTo: number;
 }
 
 export class InboxService {
@@ -63,7 +69,8 @@ export class InboxService {
       this.claim(update.userId);
       const stored = this.store.row(update.conversationId);
       const merge = mergeUpdate(stored, update);
-      if (!merge.changed) return { change: null, push: null };
+      const deliveredUpTo = online && merge.row.member ? merge.row.lastSeq : 0;
+      if (!merge.changed) return { change: null, push: null, deliveredUpTo };
       this.store.putRow(merge.row);
       const change: ApplyResult["change"] = merge.row.member
         ? { kind: "update", entry: toEntry(merge.row) }
@@ -71,7 +78,7 @@ export class InboxService {
           ? null
           : { kind: "removed", conversationId: merge.row.conversationId };
       const push = merge.newMessages > 0 ? this.decide(update.userId, merge.row, online) : null;
-      return { change, push };
+      return { change, push, deliveredUpTo };
     });
   }
 

@@ -27,6 +27,7 @@ const base = {
   live: () => false,
   now: 1000,
   liveRefreshMs: 5000,
+  typingResendMs: 2000,
   max: 100,
 };
 
@@ -87,5 +88,28 @@ describe("planInboxUpdates", () => {
     });
     expect(plan.updates).toHaveLength(2);
     expect(plan.more).toBe(true);
+  });
+
+  it("tells an inbox that is otherwise current who types, again while they type, and when they stop", () => {
+    const sent = new Map<string, SentMark>([
+      ["a", { lastSeq: 10, readUpTo: 10, at: 0 }],
+      ["b", { lastSeq: 10, readUpTo: 10, at: 0 }],
+    ]);
+    const members = [member("a", 10), member("b", 10)];
+    const typing = { ...base, view: { ...view, typists: ["a"] }, members, sent };
+    // a types: b hears of it; a's own inbox is not told about a.
+    const plan = planInboxUpdates(typing);
+    expect(plan.updates.map((u) => [u.userId, u.typing])).toEqual([["b", ["a"]]]);
+    sent.set("b", { lastSeq: 10, readUpTo: 10, at: 1000, typing: "a", typingAt: 1000 });
+    // Still typing: nothing again within typingResendMs, then once more.
+    expect(planInboxUpdates({ ...typing, now: 2999 }).updates).toEqual([]);
+    expect(planInboxUpdates({ ...typing, now: 3000 }).updates.map((u) => u.userId)).toEqual(["b"]);
+    // a stopped: b hears an empty list; nobody typing and told so is current.
+    const stopped = { ...typing, view: { ...view, typists: [] }, now: 1500 };
+    expect(planInboxUpdates(stopped).updates.map((u) => [u.userId, u.typing])).toEqual([["b", []]]);
+    sent.set("b", { lastSeq: 10, readUpTo: 10, at: 1500 });
+    expect(planInboxUpdates(stopped).updates).toEqual([]);
+    // Without typists in the view (a direct chat, a large group) nothing about typing is sent.
+    expect(planInboxUpdates({ ...base, members, sent }).updates).toEqual([]);
   });
 });

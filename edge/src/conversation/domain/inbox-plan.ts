@@ -3,7 +3,10 @@
 // DO compares each member's current view (newest message, their read watermark raised to their own
 // newest message) with what it last told that member's inbox, and sends one update to each inbox
 // that is behind. Members watching the conversation on a live socket already see every message, so
-// their inbox is refreshed at a slower cadence (and as soon as their socket closes). Pure.
+// their inbox is refreshed at a slower cadence (and as soon as their socket closes). A small group's
+// typists ride along: an inbox is also behind when who is typing changed, or when someone is still
+// typing and it was last told longer than typingResendMs ago (its devices expire a typist who is
+// not refreshed, as they do for a direct chat's relayed frames). Pure.
 import { type InboxUpdate, readPosition, type UserId } from "@edge-chat/protocol";
 import { type ConversationView, memberUpdate } from "../../inbox/domain/snapshot.ts";
 
@@ -12,6 +15,14 @@ export interface SentMark {
   lastSeq: number;
   readUpTo: number;
   at: number;
+  /** The typists it was told (typingKey), and when; absent when none were. */
+  typing?: string;
+  typingAt?: number;
+}
+
+/** Who is typing as one comparable string ("" for nobody or not carried). */
+export function typingKey(update: Pick<InboxUpdate, "typing">): string {
+  return update.typing?.join("\n") ?? "";
 }
 
 export interface PlanInput {
@@ -25,6 +36,8 @@ export interface PlanInput {
   live: (userId: UserId) => boolean;
   now: number;
   liveRefreshMs: number;
+  /** How often an inbox hears again that someone is still typing. */
+  typingResendMs: number;
   /** Most updates in one tick (the rest stay due). */
   max: number;
 }
@@ -66,7 +79,17 @@ export function planInboxUpdates(input: PlanInput): Plan {
       targeted,
     );
     const mark = sent.get(m.userId);
-    if (!targeted && mark && mark.lastSeq >= update.lastSeq && mark.readUpTo >= update.readUpTo) {
+    const typing = typingKey(update);
+    const typingDue =
+      typing !== (mark?.typing ?? "") ||
+      (typing !== "" && now >= (mark?.typingAt ?? 0) + input.typingResendMs);
+    if (
+      !targeted &&
+      mark &&
+      mark.lastSeq >= update.lastSeq &&
+      mark.readUpTo >= update.readUpTo &&
+      !typingDue
+    ) {
       continue; // the inbox already has this
     }
     if (!targeted && mark && input.live(m.userId) && now < mark.at + input.liveRefreshMs) {

@@ -16,6 +16,8 @@ export interface ConversationView {
   lastSeq: number;
   /** The newest message, when the window still has it. */
   last: Message | undefined;
+  /** Who is typing now, sorted (groups of up to LIST_TYPING_MAX_MEMBERS only; else undefined). */
+  typists?: readonly UserId[];
 }
 
 /** The start of a text message, cut at a code point boundary; undefined for other kinds. */
@@ -47,6 +49,7 @@ export function memberUpdate(
     readUpTo,
   };
   if (view.name !== undefined) update.name = view.name;
+  if (view.typists) update.typing = view.typists.filter((typist) => typist !== userId);
   const last = view.last;
   if (last) {
     update.lastSenderId = last.senderId;
