@@ -17,6 +17,7 @@ import { Worker } from "node:worker_threads";
 import { serviceKeys, startEdge, UNLIMITED_RATES } from "@edge-chat/e2e";
 import { PROTOCOL_VERSION } from "@edge-chat/protocol";
 import { unstable_startWorker } from "wrangler";
+import { waitForIdleServers, workerdCpuMs } from "./idle.ts";
 import type { CaseTask, DriverReport, FromDriver, SocketTask, ToDriver } from "./messages.ts";
 import { combine, fanoutLine, saturated, type Side } from "./report.ts";
 
@@ -86,7 +87,7 @@ async function runCase(
   rate: number,
   delivered: boolean,
   runSeconds: number,
-): Promise<{ side: Side; count: number }> {
+): Promise<{ side: Side; count: number; cpuMs: number | null }> {
   const count = Math.max(1, Math.round(rate * runSeconds));
   const caseId = `c${++caseCounter}`;
   const sockets = await target.prepare(members, `${caseId}-${members}x${rate}`);
@@ -111,6 +112,11 @@ async function runCase(
       ),
     ),
   );
+  const idle = await waitForIdleServers();
+  if (!idle.idle || idle.waitedMs > 5_000) {
+    log(`servers ${idle.idle ? "idle" : "still busy"} after ${Math.round(idle.waitedMs / 1000)} s`);
+  }
+  const cpu0 = workerdCpuMs();
   const t0 = performance.timeOrigin + performance.now() + 200;
   const reports = await Promise.all(
     threads.map(async (thread) => {
@@ -118,8 +124,12 @@ async function runCase(
       return (reply as { report: DriverReport }).report;
     }),
   );
+  // The servers were idle when the case began, so their CPU since is this case's (both servers'
+  // workerd processes, the other one idle: mostly the target's).
+  const cpu1 = workerdCpuMs();
+  const cpuMs = cpu0 === null || cpu1 === null ? null : cpu1 - cpu0;
   await target.settle(members, count);
-  return { side: combine(reports), count };
+  return { side: combine(reports), count, cpuMs };
 }
 
 // ── the two servers ──
@@ -166,7 +176,9 @@ async function startProduct(maxMembers: number) {
   const edge = await startEdge({
     regions: [],
     signingKey: serviceKeys().signingKey,
-    vars: { ...UNLIMITED_RATES, WINDOW_SIZE: "100000" },
+    // Pushes are decided as usual (members have no inbox socket, so each new message makes one
+    // per member), but a collapsed one waits an hour instead of firing inside a later case.
+    vars: { ...UNLIMITED_RATES, WINDOW_SIZE: "100000", PUSH_COLLAPSE_MS: "3600000" },
   });
   const http = edge.baseUrl;
   const ws = http.replace(/^http/, "ws");
@@ -258,6 +270,16 @@ async function startProduct(maxMembers: number) {
   return { target, dispose: () => edge.dispose() };
 }
 
+/** workerd CPU per message for each side, and the ratio (null without /proc). */
+function cpuFigures(product: number | null, floor: number | null, count: number) {
+  const per = (ms: number | null) => (ms === null ? null : Math.round((ms / count) * 100) / 100);
+  return {
+    server_cpu_ms_per_msg: per(product),
+    floor_server_cpu_ms_per_msg: per(floor),
+    ratio_cpu: product === null || !floor ? null : Math.round((product / floor) * 100) / 100,
+  };
+}
+
 // ── the run ──
 
 const floor = await startFloor();
@@ -270,7 +292,10 @@ try {
       const f = await runCase(floor.target, members, rate, delivered, seconds);
       log(`${what}: product`);
       const p = await runCase(product.target, members, rate, delivered, seconds);
-      const line = fanoutLine({ members, rate, delivered, count: p.count }, p.side, f.side);
+      const line = {
+        ...fanoutLine({ members, rate, delivered, count: p.count }, p.side, f.side),
+        ...cpuFigures(p.cpuMs, f.cpuMs, p.count),
+      };
       console.log(JSON.stringify(line));
     }
   }
