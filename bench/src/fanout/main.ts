@@ -6,10 +6,16 @@
 // `delivered` (as the SDK does). The driver is spread over worker threads and reports its own CPU
 // and event-loop utilisation; a case where it saturated says so (`driver_saturated`).
 //
+// Before each case the servers are idle (their workerd processes' CPU, idle.ts), and after a
+// product case every member's inbox has settled: every Durable Object of one workerd shares a
+// thread, so a group's inbox updates and pushes would otherwise run inside the next measurement.
+// Each line also gives workerd CPU per message for both sides (`server_cpu_ms_per_msg`,
+// `floor_server_cpu_ms_per_msg`, `ratio_cpu`), a figure the machine's load distorts far less.
+//
 // stdout: one JSON line per case ({"bench":"fanout",...}) and one for the conversation's ceiling
 // ({"bench":"fanout-ceiling",...}); progress on stderr. Usage:
 //   npm run bench -- fanout [--quick] [--smoke] [--seconds 3] [--threads 2] [--cases 10x50,50x20]
-//                           [--no-ceiling]
+//                           [--no-ceiling] [--drain 6000]
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -29,6 +35,8 @@ const { values } = parseArgs({
     threads: { type: "string" },
     cases: { type: "string" },
     "no-ceiling": { type: "boolean", default: false },
+    /** How long each thread waits for outstanding deliveries after the last send. */
+    drain: { type: "string" },
   },
 });
 const FULL = "10x50,50x20,200x50,250x20,1024x5,100x200";
@@ -98,7 +106,7 @@ async function runCase(
     rate,
     count,
     delivered,
-    drainMs: 6_000,
+    drainMs: Number(values.drain ?? 6_000),
   };
   await Promise.all(
     threads.map((thread, t) =>
