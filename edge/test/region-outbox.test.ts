@@ -253,6 +253,79 @@ describe("outbox", () => {
     expect(batches.filter((x) => x.batch.events.some((e) => e.type === "message"))).toHaveLength(1);
   });
 
+  it("keeps its count, oldest time and oldest message in memory, equal to the table's", async () => {
+    const [a, b] = users(2, "stats");
+    const id = directConversationId(a!, b!);
+    await api(a!, "POST", `/v1/conversations/${id}/messages`, {
+      clientMsgId: "s0",
+      content: { kind: "text", text: "s0" },
+    });
+    const result = await runInDurableObject(stubOf(id), (_i, state) => {
+      const sqlite = state.storage.sql;
+      const store = new ConversationStore(sqlite);
+      const outbox = store.regionOutbox;
+      const table = () => {
+        const row = sqlite
+          .exec<{ n: number; oldest: number | null; seq: number | null }>(
+            "SELECT COUNT(*) AS n, MIN(created_at) AS oldest, MIN(msg_seq) AS seq FROM outbox",
+          )
+          .one();
+        return {
+          count: row.n,
+          oldestCreatedAt: row.oldest ?? undefined,
+          seq: row.seq ?? undefined,
+        };
+      };
+      const memory = () => ({ ...outbox.stats(), seq: outbox.oldestMessageSeq() });
+      const seen: { memory: unknown; table: unknown }[] = [];
+      const check = () => seen.push({ memory: memory(), table: table() });
+      check(); // first read: from the table
+      const last = store.lastMessage()!;
+      for (let i = 1; i <= 3; i++) {
+        outbox.append({ type: "message", message: { ...last, seq: last.seq + i } }, Date.now() + i);
+        check(); // kept by append, no query
+      }
+      outbox.deleteUpTo(outbox.head(2).at(-1)!.id);
+      check(); // after a delete
+      outbox.deleteUpTo(Number.MAX_SAFE_INTEGER);
+      check();
+      outbox.append(
+        { type: "receipt", conversationId: id, userId: a!, deliveredUpTo: 1, readUpTo: 0, at: 5 },
+        Date.now() + 5,
+      );
+      check(); // into an empty outbox: the oldest time is this event's, no message
+      // A rolled-back transaction that did not tell the store: the count runs ahead until the
+      // next head() finds out, and never below the table.
+      try {
+        state.storage.transactionSync(() => {
+          outbox.append(
+            { type: "message", message: { ...last, seq: last.seq + 9 } },
+            Date.now() + 9,
+          );
+          throw new Error("roll back");
+        });
+      } catch {
+        // Expected: the transaction rolled back.
+      }
+      const ahead = { memory: outbox.stats().count, table: table().count };
+      outbox.head(100);
+      outbox.deleteUpTo(Number.MAX_SAFE_INTEGER);
+      outbox.head(100);
+      check();
+      return { seen, ahead };
+    });
+    for (const { memory, table } of result.seen) expect(memory).toEqual(table);
+    expect(result.seen.map((s) => (s.table as { count: number }).count)).toEqual([
+      expect.any(Number),
+      ...[1, 2, 3].map((i) => (result.seen[0]!.table as { count: number }).count + i),
+      expect.any(Number),
+      0,
+      1,
+      0,
+    ]);
+    expect(result.ahead.memory).toBeGreaterThanOrEqual(result.ahead.table);
+  });
+
   it("with no region configured, nothing is due and the outbox accumulates", async () => {
     const [a, b] = users(2, "noregion");
     const id = directConversationId(a!, b!);

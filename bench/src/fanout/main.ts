@@ -6,10 +6,16 @@
 // `delivered` (as the SDK does). The driver is spread over worker threads and reports its own CPU
 // and event-loop utilisation; a case where it saturated says so (`driver_saturated`).
 //
+// Before each case the servers are idle (their workerd processes' CPU, idle.ts), and after a
+// product case every member's inbox has settled: every Durable Object of one workerd shares a
+// thread, so a group's inbox updates and pushes would otherwise run inside the next measurement.
+// Each line also gives workerd CPU per message for both sides (`server_cpu_ms_per_msg`,
+// `floor_server_cpu_ms_per_msg`, `ratio_cpu`), a figure the machine's load distorts far less.
+//
 // stdout: one JSON line per case ({"bench":"fanout",...}) and one for the conversation's ceiling
 // ({"bench":"fanout-ceiling",...}); progress on stderr. Usage:
 //   npm run bench -- fanout [--quick] [--smoke] [--seconds 3] [--threads 2] [--cases 10x50,50x20]
-//                           [--no-ceiling]
+//                           [--no-ceiling] [--drain 6000]
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -17,6 +23,7 @@ import { Worker } from "node:worker_threads";
 import { serviceKeys, startEdge, UNLIMITED_RATES } from "@edge-chat/e2e";
 import { PROTOCOL_VERSION } from "@edge-chat/protocol";
 import { unstable_startWorker } from "wrangler";
+import { waitForIdleServers, workerdCpuMs } from "./idle.ts";
 import type { CaseTask, DriverReport, FromDriver, SocketTask, ToDriver } from "./messages.ts";
 import { combine, fanoutLine, saturated, type Side } from "./report.ts";
 
@@ -28,6 +35,8 @@ const { values } = parseArgs({
     threads: { type: "string" },
     cases: { type: "string" },
     "no-ceiling": { type: "boolean", default: false },
+    /** How long each thread waits for outstanding deliveries after the last send. */
+    drain: { type: "string" },
   },
 });
 const FULL = "10x50,50x20,200x50,250x20,1024x5,100x200";
@@ -70,8 +79,13 @@ function ask(thread: Worker, message: ToDriver, want: FromDriver["kind"]): Promi
 
 interface Target {
   kind: "floor" | "product";
-  /** The sockets of one fresh group (or room) of `members`. */
+  /** The sockets of a group (or room) of `members`. */
   prepare(members: number, label: string): Promise<SocketTask[]>;
+  /**
+   * After a case of `count` messages: waits until the server has finished the work the case left
+   * behind (the product's inbox notifications), so it does not run into the next case.
+   */
+  settle(members: number, count: number): Promise<void>;
 }
 
 let caseCounter = 0;
@@ -81,7 +95,7 @@ async function runCase(
   rate: number,
   delivered: boolean,
   runSeconds: number,
-): Promise<{ side: Side; count: number }> {
+): Promise<{ side: Side; count: number; cpuMs: number | null }> {
   const count = Math.max(1, Math.round(rate * runSeconds));
   const caseId = `c${++caseCounter}`;
   const sockets = await target.prepare(members, `${caseId}-${members}x${rate}`);
@@ -92,7 +106,7 @@ async function runCase(
     rate,
     count,
     delivered,
-    drainMs: 6_000,
+    drainMs: Number(values.drain ?? 6_000),
   };
   await Promise.all(
     threads.map((thread, t) =>
@@ -106,6 +120,11 @@ async function runCase(
       ),
     ),
   );
+  const idle = await waitForIdleServers();
+  if (!idle.idle || idle.waitedMs > 5_000) {
+    log(`servers ${idle.idle ? "idle" : "still busy"} after ${Math.round(idle.waitedMs / 1000)} s`);
+  }
+  const cpu0 = workerdCpuMs();
   const t0 = performance.timeOrigin + performance.now() + 200;
   const reports = await Promise.all(
     threads.map(async (thread) => {
@@ -113,7 +132,12 @@ async function runCase(
       return (reply as { report: DriverReport }).report;
     }),
   );
-  return { side: combine(reports), count };
+  // The servers were idle when the case began, so their CPU since is this case's (both servers'
+  // workerd processes, the other one idle: mostly the target's).
+  const cpu1 = workerdCpuMs();
+  const cpuMs = cpu0 === null || cpu1 === null ? null : cpu1 - cpu0;
+  await target.settle(members, count);
+  return { side: combine(reports), count, cpuMs };
 }
 
 // ── the two servers ──
@@ -135,6 +159,7 @@ async function startFloor() {
     async prepare(members, label) {
       return Array.from({ length: members }, (_, index) => ({ index, url: `${base}/${label}` }));
     },
+    async settle() {},
   };
   return { target, dispose: () => worker.dispose() };
 }
@@ -159,7 +184,9 @@ async function startProduct(maxMembers: number) {
   const edge = await startEdge({
     regions: [],
     signingKey: serviceKeys().signingKey,
-    vars: { ...UNLIMITED_RATES, WINDOW_SIZE: "100000" },
+    // Pushes are decided as usual (members have no inbox socket, so each new message makes one
+    // per member), but a collapsed one waits an hour instead of firing inside a later case.
+    vars: { ...UNLIMITED_RATES, WINDOW_SIZE: "100000", PUSH_COLLAPSE_MS: "3600000" },
   });
   const http = edge.baseUrl;
   const ws = http.replace(/^http/, "ws");
@@ -175,39 +202,90 @@ async function startProduct(maxMembers: number) {
     if (!res.ok) throw new Error(`dev token: ${res.status}`);
     return { userId, token: ((await res.json()) as { token: string }).token };
   });
+  // One group per size, shared by its cases (a case ignores the frames of another): creating a
+  // group of 1,024 tells 1,024 inboxes (one new InboxDO each), which took two minutes here.
+  const groups = new Map<number, { conversationId: string; lastSeq: number }>();
+  const inboxAt = async (token: string, conversationId: string): Promise<number> => {
+    const list = await fetch(`${http}/v1/conversations`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await list.json()) as {
+      conversations: { conversationId: string; lastSeq: number }[];
+    };
+    return body.conversations.find((c) => c.conversationId === conversationId)?.lastSeq ?? -1;
+  };
+  // Waits until every member's inbox shows the group at `lastSeq`. Every workerd Durable Object
+  // shares one thread here, so the inbox updates a group creation or a case's closing sockets
+  // leave behind (one per member) would otherwise run inside the next measurement: measured at
+  // 1,024 members, the creation's 1,024 inbox updates took 129 s under load 20, and a case that
+  // started after waiting only for the last member got none of its deliveries within the drain.
+  const settleInboxes = async (
+    members: number,
+    group: { conversationId: string; lastSeq: number },
+  ) => {
+    const started = performance.now();
+    const deadline = started + 300_000;
+    let behind = 0;
+    await pool(members, 16, async (i) => {
+      while ((await inboxAt(users[i]!.token, group.conversationId)) < group.lastSeq) {
+        if (performance.now() > deadline) {
+          behind++;
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    });
+    const took = Math.round((performance.now() - started) / 1000);
+    log(
+      behind === 0
+        ? `${members} inboxes at seq ${group.lastSeq} after ${took} s`
+        : `${behind} of ${members} inboxes still behind seq ${group.lastSeq} after ${took} s`,
+    );
+  };
   const target: Target = {
     kind: "product",
     async prepare(members, label) {
       const group = users.slice(0, members);
-      const res = await fetch(`${http}/v1/conversations/groups`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          authorization: `Bearer ${group[0]!.token}`,
-        },
-        body: JSON.stringify({ name: label, memberIds: group.slice(1).map((u) => u.userId) }),
-      });
-      if (res.status !== 201) throw new Error(`create group: ${res.status} ${await res.text()}`);
-      const { conversationId } = (await res.json()) as { conversationId: string };
-      // A new group tells every member's inbox once (one InboxDO each, created on first use):
-      // a one-off cost of creating the group, left out of the measurement by waiting for it.
-      const last = group.at(-1)!;
-      for (let tries = 0; tries < 600; tries++) {
-        const list = await fetch(`${http}/v1/conversations`, {
-          headers: { authorization: `Bearer ${last.token}` },
+      let made = groups.get(members);
+      if (!made) {
+        const res = await fetch(`${http}/v1/conversations/groups`, {
+          method: "POST",
+          headers: {
+            "content-type": "application/json",
+            authorization: `Bearer ${group[0]!.token}`,
+          },
+          body: JSON.stringify({ name: label, memberIds: group.slice(1).map((u) => u.userId) }),
         });
-        const body = (await list.json()) as { conversations: { conversationId: string }[] };
-        if (body.conversations.some((c) => c.conversationId === conversationId)) break;
-        await new Promise((r) => setTimeout(r, 100));
+        if (res.status !== 201) throw new Error(`create group: ${res.status} ${await res.text()}`);
+        const { conversationId } = (await res.json()) as { conversationId: string };
+        made = { conversationId, lastSeq: 1 }; // the creation's system message
+        groups.set(members, made);
+        await settleInboxes(members, made);
       }
+      const { conversationId } = made;
       return group.map((u, index) => ({
         index,
         url: `${ws}/v1/conversations/${encodeURIComponent(conversationId)}/ws?v=${PROTOCOL_VERSION}`,
         headers: { authorization: `Bearer ${u.token}` },
       }));
     },
+    async settle(members, count) {
+      const group = groups.get(members)!;
+      group.lastSeq += count;
+      await settleInboxes(members, group);
+    },
   };
   return { target, dispose: () => edge.dispose() };
+}
+
+/** workerd CPU per message for each side, and the ratio (null without /proc). */
+function cpuFigures(product: number | null, floor: number | null, count: number) {
+  const per = (ms: number | null) => (ms === null ? null : Math.round((ms / count) * 100) / 100);
+  return {
+    server_cpu_ms_per_msg: per(product),
+    floor_server_cpu_ms_per_msg: per(floor),
+    ratio_cpu: product === null || !floor ? null : Math.round((product / floor) * 100) / 100,
+  };
 }
 
 // ── the run ──
@@ -222,7 +300,10 @@ try {
       const f = await runCase(floor.target, members, rate, delivered, seconds);
       log(`${what}: product`);
       const p = await runCase(product.target, members, rate, delivered, seconds);
-      const line = fanoutLine({ members, rate, delivered, count: p.count }, p.side, f.side);
+      const line = {
+        ...fanoutLine({ members, rate, delivered, count: p.count }, p.side, f.side),
+        ...cpuFigures(p.cpuMs, f.cpuMs, p.count),
+      };
       console.log(JSON.stringify(line));
     }
   }

@@ -6,6 +6,10 @@
 // as soon as their socket closes. Targeted changes (joins, removals, reads) are durable rows of
 // the inbox outbox, written in the transaction of the change and merged into the tick.
 //
+// After a wake-up the DO no longer knows what it told each inbox: members not watching are told
+// again (idempotent), watchers count as told at the wake-up (if every inbox had been told of the
+// conversation before), so waking a big group costs no burst of inbox RPCs.
+//
 // Staleness bound: an inbox reflects a message within INBOX_TICK_MS plus one RPC (≤ 1 s) for a
 // member not watching the conversation, within LIVE_REFRESH_MS for one who is. Deliveries are
 // idempotent "set to at least" updates, so a retry or a resend after eviction is harmless; the
@@ -62,11 +66,17 @@ export class InboxNotifier {
   private lastTickAt = 0;
   private liveDueAt: number | undefined;
   private flushedSeq: number;
+  /**
+   * When this instance started, if every member's inbox had been told of the conversation before
+   * (flushedSeq > 0): live watchers count as told then (see planInboxUpdates' `toldBefore`).
+   */
+  private readonly wokeAt: number | undefined;
 
   constructor(deps: InboxNotifierDeps) {
     this.deps = deps;
     const { store, outbox } = deps;
     this.flushedSeq = store.kv.get(INBOX_FLUSHED_SEQ) ?? 0;
+    this.wokeAt = this.flushedSeq > 0 ? deps.now() : undefined;
     // Woken after an eviction: anything not yet told to every inbox is due again.
     this.dirty = store.lastSeq() > this.flushedSeq || outbox.count() > 0;
     if (this.dirty) this.dirtySince = deps.now();
@@ -111,6 +121,7 @@ export class InboxNotifier {
       liveRefreshMs: LIVE_REFRESH_MS,
       typingResendMs: TYPING_RESEND_MS,
       max: MAX_PER_TICK,
+      ...(this.wokeAt === undefined ? {} : { toldBefore: this.wokeAt }),
     });
     let failed = 0;
     await Promise.all(

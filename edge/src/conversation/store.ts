@@ -92,6 +92,7 @@ export class ConversationStore {
     this.lastSeqCache = undefined;
     this.memberCache = undefined;
     this.lastMessageCache = undefined;
+    this.regionOutbox.dropCache();
     this.regionOutbox.retry.dropCache();
     this.inbox.retry.dropCache();
     this.group.dropCache();

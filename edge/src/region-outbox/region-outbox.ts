@@ -23,10 +23,25 @@ export interface RegionOutboxRow {
   createdAt: number;
 }
 
+/** What the alarm's scheduling and the window's trim ask of the outbox on every send. */
+interface OutboxStats {
+  count: number;
+  oldestCreatedAt: number | undefined;
+  oldestMessageSeq: number | undefined;
+}
+
 export class RegionOutbox {
   private readonly sql: SqlStorage;
   /** After every region failed: when the flusher may try again (key scope "outbox"). */
   readonly retry: RetryState;
+  /**
+   * The stats in memory, so a send costs no COUNT/MIN query: read once, then kept by append (rows
+   * are appended in id, time and seq order, so only the first append into an empty outbox changes
+   * the oldest values). A delete, an empty head() and a rolled-back transaction (dropCache) forget
+   * them: the next read is one query per flush, not per send. A rollback that is not reported
+   * leaves the count too high, which only makes the alarm read an empty head() and recount.
+   */
+  private cache: OutboxStats | undefined;
 
   constructor(sql: SqlStorage, kv: TypedKv) {
     this.sql = sql;
@@ -42,10 +57,35 @@ export class RegionOutbox {
       text,
       now,
     );
+    const stats = this.cache;
+    if (!stats) return;
+    stats.count++;
+    stats.oldestCreatedAt ??= now;
+    if (msgSeq !== null) stats.oldestMessageSeq ??= msgSeq;
+  }
+
+  /** Forgets the stats in memory (after a rolled-back transaction); the next read reloads them. */
+  dropCache(): void {
+    this.cache = undefined;
+  }
+
+  private load(): OutboxStats {
+    if (this.cache) return this.cache;
+    const row = this.sql
+      .exec<{ n: number; oldest: number | null; seq: number | null }>(
+        "SELECT COUNT(*) AS n, MIN(created_at) AS oldest, MIN(msg_seq) AS seq FROM outbox",
+      )
+      .one();
+    this.cache = {
+      count: row.n,
+      oldestCreatedAt: row.oldest ?? undefined,
+      oldestMessageSeq: row.seq ?? undefined,
+    };
+    return this.cache;
   }
 
   head(limit: number): RegionOutboxRow[] {
-    return this.sql
+    const rows = this.sql
       .exec<{ id: number; event: string; created_at: number }>(
         "SELECT id, event, created_at FROM outbox ORDER BY id LIMIT ?",
         limit,
@@ -56,27 +96,25 @@ export class RegionOutbox {
         event: JSON.parse(r.event) as RegionEvent,
         createdAt: r.created_at,
       }));
+    if (rows.length === 0)
+      this.cache = { count: 0, oldestCreatedAt: undefined, oldestMessageSeq: undefined };
+    return rows;
   }
 
+  /** How many events wait and since when. O(1) after the first read. */
   stats(): { count: number; oldestCreatedAt: number | undefined } {
-    const row = this.sql
-      .exec<{ n: number; oldest: number | null }>(
-        "SELECT COUNT(*) AS n, MIN(created_at) AS oldest FROM outbox",
-      )
-      .one();
-    return { count: row.n, oldestCreatedAt: row.oldest ?? undefined };
+    const { count, oldestCreatedAt } = this.load();
+    return { count, oldestCreatedAt };
   }
 
-  /** The oldest message still unsent (the window must keep it); undefined when none is. */
+  /** The oldest message still unsent (the window must keep it); undefined when none is. O(1). */
   oldestMessageSeq(): number | undefined {
-    const row = this.sql
-      .exec<{ s: number | null }>("SELECT MIN(msg_seq) AS s FROM outbox WHERE msg_seq IS NOT NULL")
-      .one();
-    return row.s ?? undefined;
+    return this.load().oldestMessageSeq;
   }
 
   /** A region confirmed the batch ending at `id`. */
   deleteUpTo(id: number): void {
     this.sql.exec("DELETE FROM outbox WHERE id <= ?", id);
+    this.cache = undefined;
   }
 }

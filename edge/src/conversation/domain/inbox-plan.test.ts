@@ -80,6 +80,26 @@ describe("planInboxUpdates", () => {
     expect(later.updates.map((u) => u.userId)).toEqual(["a"]);
   });
 
+  it("after a wake-up, counts live watchers without a mark as told then, others are told", () => {
+    const input = {
+      ...base,
+      members: [member("watching"), member("away"), member("joined")],
+      targeted: new Map<string, InboxUpdate>([
+        ["joined", planInboxUpdates({ ...base, members: [member("joined")] }).updates[0]!],
+      ]),
+      live: (userId: string) => userId !== "away",
+    };
+    const woke = planInboxUpdates({ ...input, toldBefore: 800 });
+    expect(woke.updates.map((u) => u.userId)).toEqual(["away", "joined"]);
+    expect(woke.liveDueAt).toBe(5800);
+    // One refresh after the wake-up the watcher is told too.
+    const later = planInboxUpdates({ ...input, now: 5800, toldBefore: 800 });
+    expect(later.updates.map((u) => u.userId)).toEqual(["watching", "away", "joined"]);
+    // Not known to have been told before (a new group): every inbox is told at once.
+    const fresh = planInboxUpdates(input);
+    expect(fresh.updates.map((u) => u.userId)).toEqual(["watching", "away", "joined"]);
+  });
+
   it("stops at max and says more is due", () => {
     const plan = planInboxUpdates({
       ...base,

@@ -38,6 +38,14 @@ export interface PlanInput {
   liveRefreshMs: number;
   /** How often an inbox hears again that someone is still typing. */
   typingResendMs: number;
+  /**
+   * Set after a wake-up (eviction, hibernation) when every member's inbox is known to have been
+   * told of the conversation before it (the durable flushed seq): a live watcher the DO has no
+   * mark for counts as told at this time, so waking a big group does not tell every watcher's
+   * inbox at once (1,024 RPCs in the thread that must fan the next message out); they are
+   * refreshed one LIVE_REFRESH after the wake-up, as they would have been.
+   */
+  toldBefore?: number;
   /** Most updates in one tick (the rest stay due). */
   max: number;
 }
@@ -92,8 +100,14 @@ export function planInboxUpdates(input: PlanInput): Plan {
     ) {
       continue; // the inbox already has this
     }
-    if (!targeted && mark && input.live(m.userId) && now < mark.at + input.liveRefreshMs) {
-      const due = mark.at + input.liveRefreshMs;
+    const toldAt = mark ? mark.at : input.toldBefore;
+    if (
+      !targeted &&
+      toldAt !== undefined &&
+      input.live(m.userId) &&
+      now < toldAt + input.liveRefreshMs
+    ) {
+      const due = toldAt + input.liveRefreshMs;
       liveDueAt = liveDueAt === undefined ? due : Math.min(liveDueAt, due);
       continue;
     }
