@@ -12,20 +12,15 @@ import {
 } from "@platformatic/kafka";
 import { coalescingPublisher } from "./coalescing.ts";
 import type { KafkaSettings, ProducerHandle } from "./kafka.ts";
-import type { KafkaSecurity } from "./kafka-security.ts";
+import { type KafkaSecurity, verifiedTls } from "./kafka-security.ts";
 import type { OutgoingRecord } from "./ports.ts";
 
 type Options = ProducerOptions<string, Buffer | string, string, string>;
 
-/** The client's TLS/SASL options: certificates always verified, as kafkaClientSecurity does. */
+/** The client's TLS/SASL options (the same verified TLS as kafkajs's). */
 export function platformaticSecurity(security: KafkaSecurity): Pick<Options, "tls" | "sasl"> {
   const options: Pick<Options, "tls" | "sasl"> = {};
-  if (security.tls) {
-    options.tls =
-      security.tls.ca === undefined
-        ? { rejectUnauthorized: true }
-        : { rejectUnauthorized: true, ca: [security.tls.ca] };
-  }
+  if (security.tls) options.tls = verifiedTls(security.tls);
   if (security.sasl) {
     const { mechanism, username, password } = security.sasl;
     options.sasl = {
