@@ -3,15 +3,15 @@
 //   raw cassandra  one prepared INSERT per message row into messages_by_conversation (the product's
 //                  own table and row shape) through cassandra-driver, LOCAL_QUORUM in dc1 of 2 DCs,
 //                  at several concurrencies: the ceiling of "one row per message";
-//   raw kafka      kafkajs idempotent producer, acks=all, batches of 100 records of the product's
-//                  event size (one conversation per batch), 1 and 4 sends in flight: the ceiling of
-//                  the event log;
+//   raw kafka      an idempotent producer, acks=all, batches of 100 records of the product's event
+//                  size (one conversation per batch), 1 and 4 sends in flight, with each client the
+//                  region can use (kafkajs, @platformatic/kafka): the ceiling of the event log is
+//                  the faster of the two;
 //   ingest         POST /v1/ingest (region-core as a process, ADAPTERS=real), batches of 100, the same
 //                  in-flight counts, in rounds alternating with the raw produce (same machine load):
-//                  events/s as a ratio of the raw produce, with the producer on its own thread
-//                  (KAFKA_PRODUCER_THREAD=worker-unsafe: see config.ts) and on the API's thread (the
-//                  default); and a control, the
-//                  same API on the embedded in-memory log, for the API's own cost without Kafka;
+//                  events/s as a ratio of that ceiling, with each producer client (KAFKA_PRODUCER);
+//                  and a control, the same API on the embedded in-memory log, for the API's own
+//                  cost without Kafka;
 //   persist        the persister (a fresh region-core process) draining what ingest published, timed
 //                  from its first applied record to its last: events/s as a ratio of the best raw
 //                  INSERT rate, and Cassandra statements and requests per message from its metrics.
@@ -30,6 +30,11 @@ import { createRunStorage, RegionProcess, serviceKeys, until } from "@edge-chat/
 import type { IngestBatch, Message, RegionEvent } from "@edge-chat/protocol";
 import { ensureServices } from "@edge-chat/services";
 import cassandra from "cassandra-driver";
+import {
+  ProduceAcks,
+  Producer as PlatformaticProducer,
+  stringSerializers,
+} from "@platformatic/kafka";
 import { Kafka, logLevel, Partitioners } from "kafkajs";
 import { type Figures, jsonLine, measureFor, round, summarize, watchDriver } from "./measure.ts";
 
@@ -90,12 +95,12 @@ const regionEnv = {
 };
 const ingest = await RegionProcess.create({
   regionId: "bench-ingest",
-  env: { ...regionEnv, PERSISTER_ENABLED: "false", KAFKA_PRODUCER_THREAD: "worker-unsafe" },
+  env: { ...regionEnv, PERSISTER_ENABLED: "false", KAFKA_PRODUCER: "platformatic" },
 });
 await ingest.start();
 const ingestMain = await RegionProcess.create({
   regionId: "bench-ingest-main",
-  env: { ...regionEnv, PERSISTER_ENABLED: "false", KAFKA_PRODUCER_THREAD: "main" },
+  env: { ...regionEnv, PERSISTER_ENABLED: "false", KAFKA_PRODUCER: "kafkajs" },
 });
 await ingestMain.start();
 
@@ -161,7 +166,7 @@ if (!kafkaOnly) {
   await setup.stop();
 }
 
-// ── raw Kafka: kafkajs idempotent producer, acks=all, batches of `batchSize` ──
+// ── raw Kafka: idempotent producers (kafkajs, @platformatic/kafka), acks=all, batches of `batchSize` ──
 const kafka = new Kafka({
   clientId: `bench-${storage.runId}`,
   brokers: services.kafka.brokers,
@@ -181,12 +186,26 @@ const producer = kafka.producer({
   createPartitioner: Partitioners.DefaultPartitioner,
 });
 await producer.connect();
+const platformatic = new PlatformaticProducer<string, string, string, string>({
+  clientId: `bench-${storage.runId}-platformatic`,
+  bootstrapBrokers: services.kafka.brokers,
+  idempotent: true,
+  acks: ProduceAcks.ALL,
+  serializers: stringSerializers,
+});
 const sampleValue = JSON.stringify({ type: "message", message: message("g:raw", 1) });
 // Warm-up outside the measurement (metadata, connections to the partition leaders, producer id).
 await producer.send({
   topic: rawTopic,
   acks: -1,
   messages: Array.from({ length: 16 }, (_, k) => ({ key: `g:raw-${k}`, value: sampleValue })),
+});
+await platformatic.send({
+  messages: Array.from({ length: 16 }, (_, k) => ({
+    topic: rawTopic,
+    key: `g:raw-${k}`,
+    value: sampleValue,
+  })),
 });
 // Raw produce and the ingest API alternate in short rounds, so both see the same machine (it is
 // shared and its load swings within seconds); each case's figures are the rounds merged.
@@ -217,6 +236,16 @@ for (const inFlight of IN_FLIGHT) {
         })),
       });
     },
+    rawPlatformatic: async (i: number) => {
+      await platformatic.send({
+        acks: ProduceAcks.ALL,
+        messages: Array.from({ length: batchSize }, () => ({
+          topic: rawTopic,
+          key: `g:raw-${i % conversations}`,
+          value: sampleValue,
+        })),
+      });
+    },
     ingest: async (i: number) => {
       const id = ids[i % ids.length]!;
       await post({ batchId: randomUUID(), conversationId: id, events: messages(id, batchSize) });
@@ -233,8 +262,20 @@ for (const inFlight of IN_FLIGHT) {
     },
   };
   type Case = keyof typeof cases;
-  const rounds: Record<Case, Figures[]> = { raw: [], ingest: [], ingestMain: [], control: [] };
-  const latencies: Record<Case, number[]> = { raw: [], ingest: [], ingestMain: [], control: [] };
+  const rounds: Record<Case, Figures[]> = {
+    raw: [],
+    rawPlatformatic: [],
+    ingest: [],
+    ingestMain: [],
+    control: [],
+  };
+  const latencies: Record<Case, number[]> = {
+    raw: [],
+    rawPlatformatic: [],
+    ingest: [],
+    ingestMain: [],
+    control: [],
+  };
   const driver = watchDriver();
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of Object.keys(cases) as Case[]) {
@@ -250,26 +291,38 @@ for (const inFlight of IN_FLIGHT) {
     }
   }
   const load = driver();
-  const raw = merge(`raw produce ${inFlight}`, rounds.raw, latencies.raw);
+  const rawKafkajs = merge(`raw produce ${inFlight}`, rounds.raw, latencies.raw);
+  const rawPlat = merge(
+    `raw produce platformatic ${inFlight}`,
+    rounds.rawPlatformatic,
+    latencies.rawPlatformatic,
+  );
   const api = merge(`ingest ${inFlight}`, rounds.ingest, latencies.ingest);
+  // The event log's ceiling: the faster client's raw produce.
+  const raw = rawPlat.opsPerSecond > rawKafkajs.opsPerSecond ? rawPlat : rawKafkajs;
   rawProduce.set(inFlight, raw.opsPerSecond * batchSize);
 
-  jsonLine({
-    bench: BENCH,
-    case: "raw kafka produce",
-    batchSize,
-    inFlight,
-    ...raw,
-    recordsPerSecond: raw.opsPerSecond * batchSize,
-    driver: load,
-  });
+  for (const [client, figures] of [
+    ["kafkajs", rawKafkajs],
+    ["@platformatic/kafka", rawPlat],
+  ] as const) {
+    jsonLine({
+      bench: BENCH,
+      case: `raw kafka produce (${client})`,
+      batchSize,
+      inFlight,
+      ...figures,
+      recordsPerSecond: figures.opsPerSecond * batchSize,
+      driver: load,
+    });
+  }
   const ctl = merge(`control ${inFlight}`, rounds.control, latencies.control);
   const onMain = merge(`ingest main ${inFlight}`, rounds.ingestMain, latencies.ingestMain);
   // The product's rate: the better of the two producer placements.
   ingestRates.set(inFlight, Math.max(api.opsPerSecond, onMain.opsPerSecond) * batchSize);
   for (const [label, figures] of [
-    ["ingest api → kafka (producer on the api's thread, the default)", onMain],
-    ["ingest api → kafka, producer thread (KAFKA_PRODUCER_THREAD=worker-unsafe)", api],
+    ["ingest api → kafka (KAFKA_PRODUCER=kafkajs)", onMain],
+    ["ingest api → kafka (KAFKA_PRODUCER=platformatic)", api],
     ["control: ingest api → embedded log (no Kafka)", ctl],
   ] as const) {
     jsonLine({
@@ -286,6 +339,7 @@ for (const inFlight of IN_FLIGHT) {
 }
 await control.stop();
 await producer.disconnect();
+await platformatic.close();
 const published =
   (await metric(ingest.url, "region_ingested_events_total")) +
   (await metric(ingestMain.url, "region_ingested_events_total")) -

@@ -16,8 +16,8 @@ import {
   kafkaConsumer,
   mainThreadProducer,
 } from "./events/kafka.ts";
+import { connectPlatformaticProducer } from "./events/platformatic.ts";
 import type { EventConsumer, EventPublisher } from "./events/ports.ts";
-import { startProducerThread } from "./events/producer-thread.ts";
 import { instrumentConsumer, instrumentPublisher, instrumentRepositories } from "./instrument.ts";
 import { withCdnDownloads } from "./media/cdn.ts";
 import { s3MediaStore } from "./media/s3.ts";
@@ -103,8 +103,8 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
       config.kafka.replicationFactor,
     );
     const producer =
-      config.kafka.producerThread === "worker-unsafe"
-        ? await startProducerThread(kafkaSettings)
+      config.kafka.producer === "platformatic"
+        ? await connectPlatformaticProducer(kafkaSettings)
         : mainThreadProducer(await connectProducer(kafka));
     return { producer, ms: Date.now() - started };
   })();

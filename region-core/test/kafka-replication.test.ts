@@ -1,6 +1,6 @@
 // Kafka with replication (#12): a 3-broker KRaft cluster of its own (own run dir and ports; the
 // shared single broker is never touched), a topic with RF 3 and min.insync.replicas 2, and the
-// region's own producer path (producer thread, idempotent, acks=all) publishing under load while
+// region's own producer path (the default producer, idempotent, acks=all) publishing under load while
 // one broker is stopped and started again. Every publish that resolved must be in the log, in
 // order per key; publishes keep being acknowledged while the broker is down (two in-sync replicas
 // remain). A publish that failed is retried as the edge's outbox would (duplicates are allowed:
@@ -18,7 +18,7 @@ import {
   mainThreadProducer,
   type ProducerHandle,
 } from "../src/events/kafka.ts";
-import { startProducerThread } from "../src/events/producer-thread.ts";
+import { connectPlatformaticProducer } from "../src/events/platformatic.ts";
 
 const KEYS = 12;
 const BATCH = 20;
@@ -84,12 +84,11 @@ describe("Kafka with three brokers, RF 3, min.insync.replicas 2", () => {
     expect(described!.partitions.every((p) => p.replicas.length === 3)).toBe(true);
     expect(configs.resources[0]!.configEntries[0]!.configValue).toBe("2");
 
-    // The region's default producer, or KAFKA_PRODUCER_THREAD=worker-unsafe for the producer
-    // thread (which this test found losing acknowledged records: see config.ts).
+    // The region's default producer (@platformatic/kafka), or KAFKA_PRODUCER=kafkajs.
     const producer: ProducerHandle =
-      process.env.KAFKA_PRODUCER_THREAD === "worker-unsafe"
-        ? await startProducerThread({ brokers, clientId: "kafka-replication-producer" })
-        : mainThreadProducer(await connectProducer(kafka));
+      process.env.KAFKA_PRODUCER === "kafkajs"
+        ? mainThreadProducer(await connectProducer(kafka))
+        : await connectPlatformaticProducer({ brokers, clientId: "kafka-replication-producer" });
     const publisher = producer.publisher(topic);
     const acked = new Map<string, number[]>();
     let phase: "before" | "down" | "after" = "before";

@@ -17,15 +17,20 @@ export interface KafkaSecurity {
 
 export const NO_SECURITY: KafkaSecurity = { tls: null, sasl: null };
 
-/** kafkajs's options: certificates always verified (never `rejectUnauthorized: false`). */
+/** Node's TLS options for either client: certificates always verified, never `false`. */
+export function verifiedTls(tls: NonNullable<KafkaSecurity["tls"]>): {
+  rejectUnauthorized: true;
+  ca?: string[];
+} {
+  return tls.ca === undefined
+    ? { rejectUnauthorized: true }
+    : { rejectUnauthorized: true, ca: [tls.ca] };
+}
+
+/** kafkajs's options. */
 export function kafkaClientSecurity(security: KafkaSecurity): Pick<KafkaConfig, "ssl" | "sasl"> {
   const options: Pick<KafkaConfig, "ssl" | "sasl"> = {};
-  if (security.tls) {
-    options.ssl =
-      security.tls.ca === undefined
-        ? { rejectUnauthorized: true }
-        : { rejectUnauthorized: true, ca: [security.tls.ca] };
-  }
+  if (security.tls) options.ssl = verifiedTls(security.tls);
   if (security.sasl) {
     const { mechanism, username, password } = security.sasl;
     options.sasl = { mechanism, username, password } as SASLOptions;

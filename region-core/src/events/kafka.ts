@@ -10,7 +10,7 @@ import type { BatchHandler, EventConsumer, EventPublisher, OutgoingRecord } from
 export interface KafkaSettings {
   brokers: string[];
   clientId: string;
-  /** TLS and SASL (plain data: it is handed to the producer thread as is). Unset: plaintext. */
+  /** TLS and SASL. Unset: plaintext. */
   security?: KafkaSecurity;
 }
 
@@ -71,7 +71,7 @@ export async function connectProducer(kafka: Kafka): Promise<Producer> {
 }
 
 function toBuffer(value: OutgoingRecord["value"]): Buffer | string | null {
-  // A view over the same memory, not a copy (values from the producer thread are views already).
+  // A view over the same memory, not a copy.
   return value instanceof Uint8Array
     ? Buffer.from(value.buffer, value.byteOffset, value.byteLength)
     : value;
@@ -109,13 +109,13 @@ export function kafkaPublisher(producer: Producer, topic: string): EventPublishe
   });
 }
 
-/** A connected producer and its publishers, wherever it runs (here, or producer-thread.ts). */
+/** A connected producer and its publishers, whichever client (here, or platformatic.ts). */
 export interface ProducerHandle {
   publisher(topic: string): EventPublisher;
   close(): Promise<void>;
 }
 
-/** The producer on the calling thread (KAFKA_PRODUCER_THREAD=main). */
+/** The kafkajs producer (KAFKA_PRODUCER=kafkajs). */
 export function mainThreadProducer(producer: Producer): ProducerHandle {
   return {
     publisher: (topic) => kafkaPublisher(producer, topic),

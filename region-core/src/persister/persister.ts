@@ -1,9 +1,9 @@
-// The persister: a consumer-group member that applies event-log records to storage. Within a batch
-// (one partition), records are queued per conversation: conversations run with bounded concurrency,
-// each one strictly in order, its consecutive messages and receipts coalesced into one write step
-// (coalesce.ts: O(1) state writes per step, whatever the group size). Offsets are resolved and
-// committed only up to the last record whose writes succeeded; poison records go to the
-// dead-letter topic instead of blocking the partition.
+// The persister: a consumer-group member that applies event-log records to storage, on the keyed
+// batch loop (events/keyed-batch.ts: per conversation in order, conversations with bounded
+// concurrency, offsets committed only up to the last record whose writes succeeded). A
+// conversation's consecutive messages and receipts are coalesced into one write step (coalesce.ts:
+// O(1) state writes per step, whatever the group size); poison records go to the dead-letter topic
+// instead of blocking the partition.
 import { ChatError, DEFAULT_RETRY, type RegionEvent, type RetryPolicy } from "@edge-chat/protocol";
 import type {
   ConsumedBatch,
@@ -11,14 +11,14 @@ import type {
   EventConsumer,
   EventPublisher,
 } from "../events/ports.ts";
-import { retryUntilStopped, Stopping } from "../events/stoppable-retry.ts";
+import { KeyedBatchRunner } from "../events/keyed-batch.ts";
+import { Stopping } from "../events/stoppable-retry.ts";
 import type { ReferenceStore } from "../media/references.ts";
 import type { Metrics } from "../metrics.ts";
 import type { Repositories } from "../repositories/ports.ts";
 import { applyStep } from "./apply.ts";
 import { coalesce, type Step } from "./coalesce.ts";
-import { committableOffset, groupByKey, runBounded } from "./plan.ts";
-import { deadLetterHeaders, decodeRecord, escalate } from "./records.ts";
+import { decodeRecord, escalate } from "./records.ts";
 
 /** A decoded record, ready to be coalesced. */
 interface Valid {
@@ -48,70 +48,40 @@ export interface PersisterOptions {
 
 export class Persister {
   private readonly options: PersisterOptions;
-  private readonly stopSignal = new AbortController();
+  private readonly runner: KeyedBatchRunner<Work>;
 
   constructor(options: PersisterOptions) {
     this.options = options;
+    this.runner = new KeyedBatchRunner<Work>({
+      name: "persister",
+      consumer: options.consumer,
+      deadLetters: options.deadLetters,
+      concurrency: options.concurrency,
+      retry: options.retry ?? { ...DEFAULT_RETRY, maxDelayMs: 5_000 },
+      plan,
+      offsetsOf: (work) =>
+        work.kind === "poison"
+          ? [work.record.offset]
+          : work.items.map((item) => item.record.offset),
+      apply: (batch, work) =>
+        work.kind === "poison"
+          ? this.deadLetter(batch, work.record, "invalid_request", work.reason)
+          : this.applyOrSplit(batch, work),
+      afterBatch: (batch) =>
+        options.metrics.consumerLag.set(
+          { partition: String(batch.partition) },
+          Number(batch.offsetLag()),
+        ),
+    });
   }
 
   async start(): Promise<void> {
-    await this.options.consumer.run((batch) => this.handleBatch(batch));
+    await this.runner.start();
   }
 
   /** Stops fetching, lets in-flight writes finish, commits their offsets, disconnects. */
   async stop(): Promise<void> {
-    this.stopSignal.abort();
-    await this.options.consumer.stop();
-  }
-
-  private async handleBatch(batch: ConsumedBatch): Promise<void> {
-    const done = new Set<string>();
-    const queues = groupByKey(batch.records, (record) => record.key ?? "");
-    await runBounded(queues, this.options.concurrency, async (queue) => {
-      for (const work of plan(queue)) {
-        if (!batch.isRunning() || batch.isStale()) return;
-        try {
-          if (work.kind === "poison") {
-            await this.deadLetter(batch, work.record, "invalid_request", work.reason);
-            done.add(work.record.offset);
-          } else {
-            await this.applyOrSplit(batch, work);
-            for (const item of work.items) done.add(item.record.offset);
-          }
-          await this.heartbeat(batch);
-        } catch (error) {
-          // Only stopping (or a dead-letter publish that cannot get through while stopping) ends
-          // up here; the rest of this conversation's queue must wait, to keep its order.
-          if (!(error instanceof Stopping)) console.error("persister: record abandoned", error);
-          return;
-        }
-      }
-    });
-    const offset = committableOffset(
-      batch.records.map((r) => r.offset),
-      done,
-    );
-    if (offset !== null && !batch.isStale()) {
-      batch.resolveOffset(offset);
-      await batch.commitOffsetsIfNecessary();
-    }
-    this.options.metrics.consumerLag.set(
-      { partition: String(batch.partition) },
-      Number(batch.offsetLag()),
-    );
-    await this.heartbeat(batch);
-  }
-
-  /**
-   * Keeps the group membership alive during long batches (the client throttles it). A failure
-   * means a rebalance is under way; `isStale()` then stops the batch, so it is not an error here.
-   */
-  private async heartbeat(batch: ConsumedBatch): Promise<void> {
-    try {
-      await batch.heartbeat();
-    } catch {
-      // see above
-    }
+    await this.runner.stop();
   }
 
   /**
@@ -120,7 +90,7 @@ export class Persister {
    */
   private async applyOrSplit(batch: ConsumedBatch, step: Step<Valid>): Promise<void> {
     try {
-      await this.retrying((attempt) =>
+      await this.runner.retrying((attempt) =>
         applyStep(this.options.repositories, step, this.options.media).catch((error: unknown) => {
           throw escalate(error, attempt, this.options.maxUnknownAttempts);
         }),
@@ -147,29 +117,8 @@ export class Persister {
     code: string,
     reason: string,
   ): Promise<void> {
-    const headers = {
-      ...record.headers,
-      ...deadLetterHeaders({
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: record.offset,
-        reason,
-        code,
-      }),
-    };
-    await this.retrying(() =>
-      this.options.deadLetters.publish([{ key: record.key ?? "", value: record.value, headers }]),
-    );
+    await this.runner.deadLetter(batch, record, { code, reason });
     this.options.metrics.deadLetters.inc();
-  }
-
-  /** withRetry with a sleep that gives up when the persister stops. */
-  private retrying<T>(operation: (attempt: number) => Promise<T>): Promise<T> {
-    return retryUntilStopped(
-      this.stopSignal.signal,
-      this.options.retry ?? { ...DEFAULT_RETRY, maxDelayMs: 5_000 },
-      operation,
-    );
   }
 }
 

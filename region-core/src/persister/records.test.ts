@@ -1,7 +1,7 @@
 import { ChatError } from "@edge-chat/protocol";
 import { describe, expect, it } from "vitest";
 import { messageEvent } from "../../test/fixtures.ts";
-import { deadLetterHeaders, decodeRecord, escalate } from "./records.ts";
+import { decodeRecord, escalate } from "./records.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -38,23 +38,5 @@ describe("escalate (the dead-letter decision)", () => {
     const final = escalate(bug, 2, 3);
     expect(final).toBeInstanceOf(ChatError);
     expect((final as ChatError).retriable).toBe(false);
-  });
-
-  it("labels dead letters with their source and reason", () => {
-    expect(
-      deadLetterHeaders({
-        topic: "t",
-        partition: 3,
-        offset: "42",
-        reason: "bad",
-        code: "invalid_request",
-      }),
-    ).toEqual({
-      "x-dlq-reason": "bad",
-      "x-dlq-code": "invalid_request",
-      "x-dlq-source-topic": "t",
-      "x-dlq-source-partition": "3",
-      "x-dlq-source-offset": "42",
-    });
   });
 });

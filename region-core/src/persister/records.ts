@@ -48,20 +48,3 @@ export function escalate(error: unknown, attempt: number, maxUnknownAttempts: nu
     cause: error,
   });
 }
-
-/** Headers a dead-letter record carries, so an operator can see why and where it came from. */
-export function deadLetterHeaders(source: {
-  topic: string;
-  partition: number;
-  offset: string;
-  reason: string;
-  code: string;
-}): Record<string, string> {
-  return {
-    "x-dlq-reason": source.reason.slice(0, 1000),
-    "x-dlq-code": source.code,
-    "x-dlq-source-topic": source.topic,
-    "x-dlq-source-partition": String(source.partition),
-    "x-dlq-source-offset": source.offset,
-  };
-}

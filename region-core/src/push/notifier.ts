@@ -6,7 +6,8 @@
 // gone is removed from the registry; what still fails becomes a dead-letter record (one per device,
 // with the reason) instead of blocking the partition. Offsets are committed once every device of a
 // record has an outcome, so delivery is at least once (a crash mid-record can repeat a push, which
-// the collapse key turns into a replacement on the device, not a second alert).
+// the collapse key turns into a replacement on the device, not a second alert). The loop over
+// batches is events/keyed-batch.ts, keyed by user.
 import {
   ChatError,
   DEFAULT_NOTIFICATION_SETTINGS,
@@ -24,9 +25,8 @@ import type {
   EventConsumer,
   EventPublisher,
 } from "../events/ports.ts";
-import { retryUntilStopped, Stopping } from "../events/stoppable-retry.ts";
-import { committableOffset, groupByKey, runBounded } from "../persister/plan.ts";
-import { deadLetterHeaders } from "../persister/records.ts";
+import { KeyedBatchRunner } from "../events/keyed-batch.ts";
+import { Stopping } from "../events/stoppable-retry.ts";
 import { pushMessageOf } from "./message.ts";
 import type { DeliveryOutcome, PushMessage, PushProvider } from "./providers/ports.ts";
 import { applySettings } from "./settings.ts";
@@ -84,54 +84,42 @@ export function pushTargets(devices: readonly Device[], event: PushEvent): Devic
 
 export class Notifier {
   private readonly options: NotifierOptions;
-  private readonly stopSignal = new AbortController();
+  private readonly runner: KeyedBatchRunner<ConsumedRecord>;
 
   constructor(options: NotifierOptions) {
     this.options = options;
+    this.runner = new KeyedBatchRunner<ConsumedRecord>({
+      name: "notifier",
+      consumer: options.consumer,
+      deadLetters: options.deadLetters,
+      concurrency: options.concurrency,
+      retry: { ...DEFAULT_RETRY, maxDelayMs: 5_000 },
+      // One unit per record: each push is delivered on its own, a user's in order.
+      plan: (queue) => queue,
+      offsetsOf: (record) => [record.offset],
+      apply: (batch, record) => this.handleRecord(batch, record),
+    });
   }
 
   async start(): Promise<void> {
-    await this.options.consumer.run((batch) => this.handleBatch(batch));
+    await this.runner.start();
   }
 
   async stop(): Promise<void> {
-    this.stopSignal.abort();
-    await this.options.consumer.stop();
-  }
-
-  private async handleBatch(batch: ConsumedBatch): Promise<void> {
-    const done = new Set<string>();
-    const queues = groupByKey(batch.records, (record) => record.key ?? "");
-    await runBounded(queues, this.options.concurrency, async (queue) => {
-      for (const record of queue) {
-        if (!batch.isRunning() || batch.isStale()) return;
-        try {
-          await this.handleRecord(batch, record);
-          done.add(record.offset);
-        } catch (error) {
-          if (!(error instanceof Stopping)) console.error("notifier: record abandoned", error);
-          return;
-        }
-      }
-    });
-    const offset = committableOffset(
-      batch.records.map((r) => r.offset),
-      done,
-    );
-    if (offset !== null && !batch.isStale()) {
-      batch.resolveOffset(offset);
-      await batch.commitOffsetsIfNecessary();
-    }
+    await this.runner.stop();
   }
 
   private async handleRecord(batch: ConsumedBatch, record: ConsumedRecord): Promise<void> {
     const decoded = decodePushRecord(record.value);
     if (decoded.kind === "poison") {
-      await this.deadLetter(batch, record, {}, "invalid_request", decoded.reason);
+      await this.runner.deadLetter(batch, record, {
+        code: "invalid_request",
+        reason: decoded.reason,
+      });
       return;
     }
     const settings =
-      (await this.retrying(() => this.options.settings.get(decoded.event.userId))) ??
+      (await this.runner.retrying(() => this.options.settings.get(decoded.event.userId))) ??
       DEFAULT_NOTIFICATION_SETTINGS;
     const decision = applySettings(decoded.event, settings, Date.now());
     if (decision.kind === "suppress") {
@@ -139,7 +127,7 @@ export class Notifier {
       return;
     }
     const { event } = decision;
-    const devices = await this.retrying(() => this.options.devices.list(event.userId));
+    const devices = await this.runner.retrying(() => this.options.devices.list(event.userId));
     const message = pushMessageOf(event);
     await Promise.all(
       pushTargets(devices, event).map((device) => this.deliver(batch, record, device, message)),
@@ -155,25 +143,26 @@ export class Notifier {
   ): Promise<void> {
     let result: DeviceResult;
     try {
-      const outcome = await this.retrying(
+      const outcome = await this.runner.retrying(
         () => this.send(device, message),
         this.options.retry ?? PUSH_RETRY,
       );
       if (outcome === "gone") {
-        await this.retrying(() => this.options.devices.remove(device.userId, device.deviceId));
+        await this.runner.retrying(() =>
+          this.options.devices.remove(device.userId, device.deviceId),
+        );
       }
       result = outcome;
     } catch (error) {
       if (error instanceof Stopping) throw error;
-      const code = error instanceof ChatError ? error.code : "unavailable";
-      const reason = error instanceof Error ? error.message : String(error);
-      await this.deadLetter(
-        batch,
-        record,
-        { "x-dlq-device": device.deviceId, "x-dlq-platform": device.push?.platform ?? "none" },
-        code,
-        reason,
-      );
+      await this.runner.deadLetter(batch, record, {
+        code: error instanceof ChatError ? error.code : "unavailable",
+        reason: error instanceof Error ? error.message : String(error),
+        headers: {
+          "x-dlq-device": device.deviceId,
+          "x-dlq-platform": device.push?.platform ?? "none",
+        },
+      });
       result = "dead-lettered";
     }
     this.options.onResult?.(result, device);
@@ -195,36 +184,5 @@ export class Notifier {
       default:
         return missing("any");
     }
-  }
-
-  private async deadLetter(
-    batch: ConsumedBatch,
-    record: ConsumedRecord,
-    extra: Record<string, string>,
-    code: string,
-    reason: string,
-  ): Promise<void> {
-    const headers = {
-      ...record.headers,
-      ...deadLetterHeaders({
-        topic: batch.topic,
-        partition: batch.partition,
-        offset: record.offset,
-        reason,
-        code,
-      }),
-      ...extra,
-    };
-    await this.retrying(() =>
-      this.options.deadLetters.publish([{ key: record.key ?? "", value: record.value, headers }]),
-    );
-  }
-
-  /** withRetry with a sleep that gives up when the notifier stops. */
-  private retrying<T>(
-    operation: (attempt: number) => Promise<T>,
-    policy: RetryPolicy = { ...DEFAULT_RETRY, maxDelayMs: 5_000 },
-  ): Promise<T> {
-    return retryUntilStopped(this.stopSignal.signal, policy, operation);
   }
 }

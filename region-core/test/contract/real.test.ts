@@ -12,7 +12,8 @@ import {
   kafkaConsumer,
   kafkaPublisher,
 } from "../../src/events/kafka.ts";
-import { type ProducerThread, startProducerThread } from "../../src/events/producer-thread.ts";
+import { connectPlatformaticProducer } from "../../src/events/platformatic.ts";
+import type { ProducerHandle } from "../../src/events/kafka.ts";
 import { cassandraRepositories } from "../../src/repositories/cassandra/index.ts";
 import { createSession } from "../../src/repositories/cassandra/session.ts";
 import type { EventPublisher } from "../../src/events/ports.ts";
@@ -30,7 +31,7 @@ let session: ReturnType<typeof createSession>;
 let client: ReturnType<typeof createCassandraClient>;
 let kafka: Kafka;
 let producer: Producer;
-let producerThread: ProducerThread;
+let platformatic: ProducerHandle;
 
 beforeAll(async () => {
   await createKeyspace(services, keyspace);
@@ -40,9 +41,9 @@ beforeAll(async () => {
   repositories = cassandraRepositories(session);
   kafka = createKafka({ brokers: services.kafka.brokers, clientId: `contract-${RUN}` });
   producer = await connectProducer(kafka);
-  producerThread = await startProducerThread({
+  platformatic = await connectPlatformaticProducer({
     brokers: services.kafka.brokers,
-    clientId: `contract-thread-${RUN}`,
+    clientId: `contract-platformatic-${RUN}`,
   });
 });
 
@@ -50,7 +51,7 @@ const topics: string[] = [];
 
 afterAll(async () => {
   await producer?.disconnect();
-  await producerThread?.close();
+  await platformatic?.close();
   await deleteTopics(kafka, topics);
   await client?.shutdown();
   await dropKeyspace(services, keyspace);
@@ -82,8 +83,8 @@ eventLogContract(
   "kafka",
   kafkaLog((topic) => kafkaPublisher(producer, topic)),
 );
-// The same contract with the producer on its own thread (KAFKA_PRODUCER_THREAD=worker, the default).
+// The same contract with the @platformatic/kafka producer (KAFKA_PRODUCER=platformatic, the default).
 eventLogContract(
-  "kafka, producer thread",
-  kafkaLog((topic) => producerThread.publisher(topic)),
+  "kafka, platformatic producer",
+  kafkaLog((topic) => platformatic.publisher(topic)),
 );

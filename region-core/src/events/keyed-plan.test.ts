@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { committableOffset, groupByKey, runBounded } from "./plan.ts";
+import { committableOffset, deadLetterHeaders, groupByKey, runBounded } from "./keyed-plan.ts";
 
 describe("groupByKey", () => {
   it("keeps order within each key", () => {
@@ -49,5 +49,25 @@ describe("runBounded", () => {
     await work;
     expect(peak).toBe(2);
     expect(seen.sort()).toEqual([1, 2, 3, 4, 5]);
+  });
+});
+
+describe("deadLetterHeaders", () => {
+  it("labels dead letters with their source and reason", () => {
+    expect(
+      deadLetterHeaders({
+        topic: "t",
+        partition: 3,
+        offset: "42",
+        reason: "bad",
+        code: "invalid_request",
+      }),
+    ).toEqual({
+      "x-dlq-reason": "bad",
+      "x-dlq-code": "invalid_request",
+      "x-dlq-source-topic": "t",
+      "x-dlq-source-partition": "3",
+      "x-dlq-source-offset": "42",
+    });
   });
 });

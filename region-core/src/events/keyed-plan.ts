@@ -1,6 +1,6 @@
-// Pure planning for one consumed batch: split it into per-conversation queues (order kept inside
-// each, conversations independent), run queues with bounded concurrency, and work out which offset
-// may be committed given which records are done.
+// Pure planning for one consumed batch (keyed-batch.ts runs it): split it into per-key queues (order
+// kept inside each, keys independent), run queues with bounded concurrency, work out which offset
+// may be committed given which records are done, and label a record sent to a dead-letter topic.
 
 /** Groups items by key, keeping each group's internal order and the groups' first-seen order. */
 export function groupByKey<T>(items: readonly T[], keyOf: (item: T) => string): T[][] {
@@ -44,4 +44,21 @@ export async function runBounded<T>(
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+/** Headers a dead-letter record carries, so an operator can see why and where it came from. */
+export function deadLetterHeaders(source: {
+  topic: string;
+  partition: number;
+  offset: string;
+  reason: string;
+  code: string;
+}): Record<string, string> {
+  return {
+    "x-dlq-reason": source.reason.slice(0, 1000),
+    "x-dlq-code": source.code,
+    "x-dlq-source-topic": source.topic,
+    "x-dlq-source-partition": String(source.partition),
+    "x-dlq-source-offset": source.offset,
+  };
 }
