@@ -8,6 +8,7 @@ import { Response as MiniflareResponse } from "miniflare";
 import { ensureServices } from "../tools/services/ensure.ts";
 import { createFakeIngester } from "./test/support/fake-ingester.ts";
 import { createFakeMedia, isMediaRequest } from "./test/support/fake-media.ts";
+import { fakeMetrics, METRICS_HOST } from "./test/support/fake-metrics.ts";
 import { createFakePush } from "./test/support/fake-push.ts";
 
 // A service key pair per test run: the Worker signs with the private half, the fake ingester
@@ -71,6 +72,8 @@ export default defineProject({
           SERVICE_SIGNING_KEY: JSON.stringify(signingKey),
           PUSH_WEBHOOK_URL: "http://push.test/notify",
           PUSH_COLLAPSE_MS: "1500",
+          // Latency points go where `npm start`'s collector would take them (fake-metrics.ts).
+          METRICS_COLLECTOR_URL: `http://${METRICS_HOST}`,
           // Global limits: per user high enough for every suite; per IP low, and only tests that
           // send CF-Connecting-IP meet it (test/global-limits.test.ts).
           RATE_GLOBAL_USER_PER_MIN: "1000000",
@@ -79,16 +82,18 @@ export default defineProject({
           TEST_UPSTASH_TOKEN: upstash.token,
         },
         // The Worker's network: the fake regions (ingest.test: ingest, history and media
-        // APIs) and the fake push webhook.
+        // APIs), the fake push webhook and the fake metrics collector.
         // Loopback goes to the real services (the harness's Upstash REST endpoint for Redis).
         outboundService: (request: Request) =>
           new URL(request.url).hostname === "127.0.0.1"
             ? toRealService(request)
             : new URL(request.url).hostname === "push.test"
               ? push(request)
-              : isMediaRequest(request)
-                ? media(request)
-                : ingester(request),
+              : new URL(request.url).hostname === METRICS_HOST
+                ? fakeMetrics(request)
+                : isMediaRequest(request)
+                  ? media(request)
+                  : ingester(request),
       },
     }),
   ],
