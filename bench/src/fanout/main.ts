@@ -15,7 +15,12 @@
 // stdout: one JSON line per case ({"bench":"fanout",...}) and one for the conversation's ceiling
 // ({"bench":"fanout-ceiling",...}); progress on stderr. Usage:
 //   npm run bench -- fanout [--quick] [--smoke] [--seconds 3] [--threads 2] [--cases 10x50,50x20]
-//                           [--no-ceiling] [--drain 6000]
+//                           [--no-ceiling] [--drain 6000] [--metrics]
+// `--metrics`: the product edge records its latency points and posts them to a sink started here,
+// as it does to the collector under `npm start` (off by default, as in the tests' edges): run a
+// case with and without it to see what recording costs the hot path (`metrics_points` per line).
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -37,6 +42,7 @@ const { values } = parseArgs({
     "no-ceiling": { type: "boolean", default: false },
     /** How long each thread waits for outstanding deliveries after the last send. */
     drain: { type: "string" },
+    metrics: { type: "boolean", default: false },
   },
 });
 const FULL = "10x50,50x20,200x50,250x20,1024x5,100x200";
@@ -178,6 +184,30 @@ async function pool<T>(count: number, limit: number, fn: (i: number) => Promise<
   return out;
 }
 
+/** A collector that only counts the points it is sent (`--metrics`). */
+async function startMetricsSink(): Promise<{ url: string; points: () => number }> {
+  let points = 0;
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => {
+      body += chunk;
+    });
+    req.on("end", () => {
+      try {
+        points += (JSON.parse(body) as { points: unknown[] }).points.length;
+      } catch {}
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  server.unref();
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    points: () => points,
+  };
+}
+const metricsSink = values.metrics ? await startMetricsSink() : undefined;
+
 async function startProduct(maxMembers: number) {
   // No region (the outbox accumulates; this measures the edge), rate limits lifted, and a window
   // larger than any case so trimming never runs.
@@ -186,7 +216,12 @@ async function startProduct(maxMembers: number) {
     signingKey: serviceKeys().signingKey,
     // Pushes are decided as usual (members have no inbox socket, so each new message makes one
     // per member), but a collapsed one waits an hour instead of firing inside a later case.
-    vars: { ...UNLIMITED_RATES, WINDOW_SIZE: "100000", PUSH_COLLAPSE_MS: "3600000" },
+    vars: {
+      ...UNLIMITED_RATES,
+      WINDOW_SIZE: "100000",
+      PUSH_COLLAPSE_MS: "3600000",
+      ...(metricsSink ? { METRICS_COLLECTOR_URL: metricsSink.url } : {}),
+    },
   });
   const http = edge.baseUrl;
   const ws = http.replace(/^http/, "ws");
@@ -303,6 +338,8 @@ try {
       const line = {
         ...fanoutLine({ members, rate, delivered, count: p.count }, p.side, f.side),
         ...cpuFigures(p.cpuMs, f.cpuMs, p.count),
+        metrics: metricsSink !== undefined,
+        ...(metricsSink ? { metrics_points: metricsSink.points() } : {}),
       };
       console.log(JSON.stringify(line));
     }
