@@ -1,7 +1,7 @@
 // Message changes as use cases: edit, delete for everyone, react, delete for me, and the reads that
 // go with them (the sender's edit history, who reacted). A change is appended as its own message
-// (next seq, window, outbox: the region and every reader fold it in order) and, in the same
-// transaction, folded into the window's rows, so sync and history return the latest state.
+// by journal.ts (next seq, window, outbox: the region and every reader fold it in order) and, in
+// the same transaction, folded into the window's rows, so sync and history return the latest state.
 import {
   type ChangeMessage,
   type ConversationId,
@@ -26,7 +26,8 @@ import {
 } from "./domain/changes.ts";
 import { checkNotBlocked } from "./domain/group-admin.ts";
 import type { Bucket } from "./domain/token-bucket.ts";
-import type { Clock, ConversationService } from "./service.ts";
+import type { Clock } from "./journal.ts";
+import type { ConversationService } from "./service.ts";
 import type { ConversationStore } from "./store.ts";
 
 export interface ChangeResult {
@@ -43,7 +44,6 @@ export class MessageChanges {
   private readonly store: ConversationStore;
   private readonly changes: ChangesStore;
   private readonly transaction: <T>(fn: () => T) => T;
-  private readonly config: Config;
   private readonly policy: ChangePolicy;
   private readonly clock: Clock;
 
@@ -58,7 +58,6 @@ export class MessageChanges {
     this.store = deps.store;
     this.changes = deps.store.changes;
     this.transaction = deps.transaction;
-    this.config = deps.config;
     this.policy = deps.config.changes;
     this.clock = deps.clock;
   }
@@ -92,7 +91,12 @@ export class MessageChanges {
     const content = decide({ me });
     const connectionBucket = this.service.rateLimit(userId, connection);
     const message = this.transaction(() => {
-      const change = this.append(conversationId, userId, clientMsgId, content);
+      const change = this.service.journal.appendChange(
+        conversationId,
+        userId,
+        clientMsgId,
+        content,
+      );
       apply(change);
       this.fold(change);
       return change;
@@ -104,30 +108,6 @@ export class MessageChanges {
       serverTs: message.serverTs,
     };
     return { ack, message, connectionBucket };
-  }
-
-  /** Next seq, window row and outbox event (no inbox notice: a change is not a new message). */
-  private append(
-    conversationId: ConversationId,
-    senderId: UserId,
-    clientMsgId: string,
-    content: ChangeMessage["content"],
-  ): ChangeMessage {
-    const seq = this.store.lastSeq() + 1;
-    const message: ChangeMessage = {
-      conversationId,
-      seq,
-      messageId: this.clock.uuid(),
-      clientMsgId,
-      senderId,
-      content,
-      serverTs: this.clock.now(),
-    };
-    this.store.insertMessage(message);
-    this.store.setLastSeq(seq);
-    this.store.appendOutbox({ type: "message", message }, this.clock.now());
-    this.store.trim(this.config.windowSize);
-    return message;
   }
 
   /** Folds the change into the window rows it touches: its target and, for a delete, the scrubbed. */

@@ -49,7 +49,7 @@ export class GroupAdmin {
       this.store.setMeta(plan.meta);
       this.store.group.setSettings(plan.settings);
       const messages = plan.events.map((system) =>
-        this.service.appendMessage(actor, undefined, { kind: "system", system }),
+        this.service.journal.appendMessage(actor, undefined, { kind: "system", system }),
       );
       this.service.recordMembership(plan.meta, [], messages.at(-1)!.seq);
       return messages;
@@ -67,7 +67,7 @@ export class GroupAdmin {
     const plan = planRole(meta, this.store.members(), me, userId, role);
     const message = this.transaction(() => {
       this.store.group.setRole(userId, role);
-      const message = this.service.appendMessage(actor, undefined, {
+      const message = this.service.journal.appendMessage(actor, undefined, {
         kind: "system",
         system: plan.event,
       });

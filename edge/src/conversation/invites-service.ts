@@ -11,7 +11,8 @@ import type {
   Message,
   UserId,
 } from "@edge-chat/protocol";
-import type { Clock, ConversationService } from "./service.ts";
+import type { Clock } from "./journal.ts";
+import type { ConversationService } from "./service.ts";
 import {
   type InviteRecord,
   planCreate,
@@ -81,7 +82,10 @@ export class GroupInvites {
     this.service.rateLimit(actor);
     const message = this.transaction(() => {
       this.invites.insert(plan.invite);
-      return this.service.appendMessage(actor, undefined, { kind: "system", system: plan.event });
+      return this.service.journal.appendMessage(actor, undefined, {
+        kind: "system",
+        system: plan.event,
+      });
     });
     const token: InviteToken = `${conversationId.slice(2)}.${inviteId}.${secret}`;
     return { invite: { ...summary(conversationId, plan.invite), token }, message };
@@ -98,7 +102,10 @@ export class GroupInvites {
     const plan = planRevoke(meta, me, this.invites.get(inviteId));
     return this.transaction(() => {
       this.invites.revoke(inviteId);
-      return this.service.appendMessage(actor, undefined, { kind: "system", system: plan.event });
+      return this.service.journal.appendMessage(actor, undefined, {
+        kind: "system",
+        system: plan.event,
+      });
     });
   }
 

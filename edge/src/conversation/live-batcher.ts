@@ -7,7 +7,7 @@
 // the oldest message's wait from its ack (added in the same turn as the ack) to the end of the
 // writes; O(1) per frame built, never per socket.
 import { BATCHED_FRAMES_VERSION } from "@edge-chat/protocol";
-import { messageFrameText } from "./service.ts";
+import { messageFrameText } from "./journal.ts";
 import type { Sockets } from "./sockets.ts";
 
 /** Where a flush reports its fan-out time (the edge metrics recorder; bounded per invocation). */

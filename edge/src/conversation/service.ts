@@ -33,15 +33,10 @@ import {
 import { verifyMediaMessage } from "./domain/media.ts";
 import { advance, type ReceiptKind, type StatusChange, statusChanges } from "./domain/receipts.ts";
 import { planSync } from "./domain/sync.ts";
-import { enrichMessage } from "./replies-service.ts";
 import { checkNotBlocked, checkSendPolicy } from "./domain/group-admin.ts";
 import { type Bucket, takeAll } from "./domain/token-bucket.ts";
+import { type Clock, Journal } from "./journal.ts";
 import type { ConversationStore } from "./store.ts";
-
-export interface Clock {
-  now(): number;
-  uuid(): string;
-}
 
 export type SyncResult =
   | { kind: "gap"; afterSeq: number; oldestSeq: number }
@@ -54,6 +49,8 @@ export class ConversationService {
   private readonly clock: Clock;
   /** Tells the inbox notifier that some member's inbox view changed (it coalesces per tick). */
   private readonly inboxChanged: () => void;
+  /** Where every seq is assigned (messages here, changes in changes-service.ts). */
+  readonly journal: Journal;
 
   constructor(
     store: ConversationStore,
@@ -67,6 +64,7 @@ export class ConversationService {
     this.config = config;
     this.clock = clock;
     this.inboxChanged = inboxChanged;
+    this.journal = new Journal(store, config, clock, inboxChanged);
   }
 
   /** The metadata, initialising a direct conversation lazily on first use; null if none exists. */
@@ -138,7 +136,7 @@ export class ConversationService {
     const message = this.transaction(() => {
       this.store.setMeta(group.meta);
       for (const m of group.members) this.store.insertMember(m);
-      const message = this.appendMessage(creator, undefined, {
+      const message = this.journal.appendMessage(creator, undefined, {
         kind: "system",
         system: group.event,
       });
@@ -173,7 +171,10 @@ export class ConversationService {
     const message = this.transaction(() => {
       alsoInTransaction?.();
       this.store.insertMember(member);
-      const message = this.appendMessage(actor, undefined, { kind: "system", system: event });
+      const message = this.journal.appendMessage(actor, undefined, {
+        kind: "system",
+        system: event,
+      });
       this.recordMembership(meta, [], message.seq);
       // A newcomer's list counts only what happened since they joined: the join itself.
       this.store.inbox.put(
@@ -195,12 +196,12 @@ export class ConversationService {
     const change = removeMember(meta, this.store.members(), actor, userId);
     const message = this.transaction(() => {
       this.store.deleteMember(userId);
-      const message = this.appendMessage(actor, undefined, {
+      const message = this.journal.appendMessage(actor, undefined, {
         kind: "system",
         system: change.event,
       });
       this.recordMembership(meta, [userId], message.seq);
-      // The removed member's row leaves their list (the others heard of it in appendMessage).
+      // The removed member's row leaves their list (the others heard of it in journal.ts).
       this.store.inbox.put(
         memberUpdate(this.view(meta, message), userId, false, 0),
         this.clock.now(),
@@ -284,9 +285,15 @@ export class ConversationService {
     }
     let body = "";
     const message = this.transaction(() =>
-      this.appendMessage(senderId, request.clientMsgId, content, request.replyToSeq, (text) => {
-        body = text;
-      }),
+      this.journal.appendMessage(
+        senderId,
+        request.clientMsgId,
+        content,
+        request.replyToSeq,
+        (text) => {
+          body = text;
+        },
+      ),
     );
     return {
       body,
@@ -304,42 +311,6 @@ export class ConversationService {
   /** Records media a region verified for `userId`: the send path accepts only such media. */
   recordVerifiedMedia(userId: UserId, media: VerifiedMedia): void {
     this.store.media.put(userId, media, this.clock.now());
-  }
-
-  /**
-   * Assigns the next seq and writes message + outbox event; call inside a transaction. O(1) in the
-   * group's size: the members' inboxes only learn that the conversation changed (see
-   * inbox-notifier.ts), and the message is serialized once for storage, outbox and frame.
-   */
-  appendMessage(
-    senderId: UserId,
-    clientMsgId: string | undefined,
-    content: Message["content"],
-    replyToSeq?: number,
-    serialized?: (body: string) => void,
-  ): Message {
-    const meta = this.store.meta()!;
-    const seq = this.store.lastSeq() + 1;
-    const message: Message = {
-      conversationId: meta.conversationId,
-      seq,
-      messageId: this.clock.uuid(),
-      // System messages get a server-made idempotency key that no client can collide with.
-      clientMsgId: clientMsgId ?? `sys-${seq}`,
-      senderId,
-      content,
-      serverTs: this.clock.now(),
-    };
-    if (replyToSeq !== undefined) message.replyToSeq = replyToSeq;
-    enrichMessage(this.store, message);
-    const body = this.store.insertMessage(message);
-    this.store.setLastSeq(seq);
-    this.store.setLastSent(senderId, seq);
-    this.store.appendOutbox({ type: "message", message }, this.clock.now(), messageFrameText(body));
-    this.store.trim(this.config.windowSize);
-    serialized?.(body);
-    this.inboxChanged();
-    return message;
   }
 
   // ── inbox views (coalesced and delivered to each member's InboxDO by inbox-notifier.ts) ──
@@ -505,9 +476,4 @@ export class ConversationService {
     if (!userId) throw new ChatError("unauthenticated", "invalid, expired or used ticket");
     return userId;
   }
-}
-
-/** The live `message` frame for a stored message body (the same text encodeFrame would make). */
-export function messageFrameText(body: string): string {
-  return `{"type":"message","message":${body}}`;
 }
