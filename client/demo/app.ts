@@ -140,6 +140,12 @@ async function signIn(userId: string): Promise<void> {
   setInterval(refreshPresence, PRESENCE_HEARTBEAT_MS);
 }
 
+/**
+ * A group's newest name from the chat's own `renamed` events (seq order, so the last one wins):
+ * the header follows a rename at once, whenever the list's row learns of it.
+ */
+const renamedTo = new Map<string, string>();
+
 /** Who is online in each listed conversation (the first 20), for the sidebar. */
 const presenceLabels = new Map<string, string>();
 /** Conversations whose presence was asked for at least once. */
@@ -169,7 +175,8 @@ function renderSidebar(): void {
   // A group opened right after it was created has no row yet (the inbox learns of it within a
   // tick), and a group can be renamed: the header follows the row's name.
   if (session) {
-    const name = inbox.conversation(session.conversationId)?.name;
+    const id = session.conversationId;
+    const name = renamedTo.get(id) ?? inbox.conversation(id)?.name;
     $("title").textContent = titleOf(session.conversationId, me, name);
   }
   askPresences(inbox.conversations, me);
@@ -263,6 +270,8 @@ async function openConversation(conversationId: string, name?: string): Promise<
   const block = $<HTMLButtonElement>("block");
   block.hidden = !peer;
   block.textContent = blockedChats.has(conversationId) ? "Unblock" : "Block";
+  // Group administration is for groups (the region refuses non-admins with `forbidden`).
+  $("group-admin").hidden = !!peer;
   location.hash = encodeURIComponent(conversationId);
   // Delivered receipts name this device, so a push later skips it for what it already showed.
   const current = client.open(conversationId, { deviceId: localDeviceId(me) });
@@ -289,6 +298,10 @@ async function openConversation(conversationId: string, name?: string): Promise<
     if (isChange(message)) {
       for (const m of touched) list.update(m);
     } else {
+      if (message.content.kind === "system" && message.content.system.event === "renamed") {
+        renamedTo.set(conversationId, message.content.system.name);
+        renderSidebar();
+      }
       list.showMessage(message, current.userId ?? me);
       list.update(message);
     }
@@ -585,6 +598,41 @@ $("join-invite").addEventListener("click", () => {
     .joinByInvite(token)
     .then((c) => openConversation(c.conversationId, c.name))
     .catch(showError);
+});
+
+// Group administration (admins; anyone else is refused with `forbidden`): rename, description,
+// promote or demote a member, and toggle "only admins can send". Each change arrives in the chat
+// as a system message, and a rename also through the list (the header follows the row's name).
+$("group-admin").addEventListener("click", () => {
+  const current = session;
+  if (!client || !current) return;
+  const choice = prompt(
+    "n = rename, d = description, a = make a member admin, m = make an admin a member, o = toggle “only admins can send”",
+  )?.trim();
+  if (!choice) return;
+  const api = client;
+  const id = current.conversationId;
+  const act = async () => {
+    if (choice === "n") {
+      const name = prompt("New group name")?.trim();
+      if (name) await api.updateGroup(id, { name });
+    } else if (choice === "d") {
+      const description = prompt("Group description (empty clears it)");
+      if (description !== null && description !== undefined)
+        await api.updateGroup(id, { description: description.trim() });
+    } else if (choice === "a" || choice === "m") {
+      const userId = prompt(
+        choice === "a" ? "Make which member an admin?" : "Make which admin a member?",
+      )?.trim();
+      if (userId) await api.setRole(id, userId, choice === "a" ? "admin" : "member");
+    } else if (choice === "o") {
+      // The current policy from the region, so the toggle never acts on a stale page's idea of it.
+      const { adminsOnly } = await api.getConversation(id);
+      await api.updateGroup(id, { adminsOnly: !adminsOnly });
+    } else showError({ code: "invalid_request" });
+  };
+  clearError();
+  act().catch(showError);
 });
 
 // Block (direct chats): neither side can write until the blocker unblocks; presence is hidden both
