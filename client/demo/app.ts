@@ -141,10 +141,11 @@ async function signIn(userId: string): Promise<void> {
 }
 
 /**
- * A group's newest name from the chat's own `renamed` events (seq order, so the last one wins):
- * the header follows a rename at once, whenever the list's row learns of it.
+ * The open group's newest name from its own `renamed` events (seq order, so the last one wins):
+ * its header and row follow a rename at once, before the inbox's row learns of it. Reset on each
+ * open, so a rename made while the chat was closed is the inbox's to show.
  */
-const renamedTo = new Map<string, string>();
+let renamedTo: string | undefined;
 
 /** Who is online in each listed conversation (the first 20), for the sidebar. */
 const presenceLabels = new Map<string, string>();
@@ -176,7 +177,7 @@ function renderSidebar(): void {
   // tick), and a group can be renamed: the header follows the row's name.
   if (session) {
     const id = session.conversationId;
-    const name = renamedTo.get(id) ?? inbox.conversation(id)?.name;
+    const name = renamedTo ?? inbox.conversation(id)?.name;
     $("title").textContent = titleOf(session.conversationId, me, name);
   }
   askPresences(inbox.conversations, me);
@@ -184,9 +185,14 @@ function renderSidebar(): void {
     clearError();
     openConversation(entry.conversationId).catch(showError);
   };
+  const openId = session?.conversationId;
   renderConversations(
     $<HTMLOListElement>("conversations"),
-    inbox.conversations,
+    renamedTo === undefined
+      ? inbox.conversations
+      : inbox.conversations.map((e) =>
+          e.conversationId === openId ? { ...e, name: renamedTo } : e,
+        ),
     me,
     session?.conversationId,
     open,
@@ -248,6 +254,7 @@ async function openConversation(conversationId: string, name?: string): Promise<
   if (!client || !me) return;
   session?.close();
   list.clear();
+  renamedTo = undefined;
   const entry = inbox?.conversation(conversationId);
   $("title").textContent = titleOf(conversationId, me, entry?.name ?? name);
   // Direct chats show the peer's presence: asked once here, then kept live by the inbox socket.
@@ -299,7 +306,7 @@ async function openConversation(conversationId: string, name?: string): Promise<
       for (const m of touched) list.update(m);
     } else {
       if (message.content.kind === "system" && message.content.system.event === "renamed") {
-        renamedTo.set(conversationId, message.content.system.name);
+        renamedTo = message.content.system.name;
         renderSidebar();
       }
       list.showMessage(message, current.userId ?? me);
@@ -404,6 +411,7 @@ $("group-form").addEventListener("submit", (event) => {
 function closeConversation(): void {
   session?.close();
   session = undefined;
+  renamedTo = undefined;
   peer = undefined;
   list.clear();
   renderSidebar();

@@ -195,6 +195,9 @@ describe("the demo under npm start: the message features by clicking", () => {
     await a.page.click("#group-admin");
     await bubble(b.page, `${alice} renamed the group to “friday ${suffix}”`);
     await expect.poll(() => title(b.page)).toBe(`friday ${suffix}`);
+    await b.page
+      .locator("#conversations .conversation.active", { hasText: `friday ${suffix}` })
+      .waitFor({ timeout: 60_000 });
     a.answers.push("d", "lunch on fridays");
     await a.page.click("#group-admin");
     await bubble(b.page, `${alice} set the description: “lunch on fridays”`);
