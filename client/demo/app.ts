@@ -67,6 +67,7 @@ function showError(error: unknown): void {
 
 function clearError(): void {
   $("error").textContent = "";
+  $("error").title = "";
 }
 
 const STATE_TEXT: Record<string, string> = {
@@ -448,6 +449,7 @@ $("composer").addEventListener("submit", (event) => {
   const current = session;
   const value = text.value.trim();
   if (!current || !me || !value) return;
+  clearError(); // a new attempt: an older refusal no longer applies
   text.value = "";
   current.typing("stop");
   // Our own id, so the bubble shows as pending now and turns into the sequenced message later.
