@@ -67,6 +67,7 @@ function showError(error: unknown): void {
 
 function clearError(): void {
   $("error").textContent = "";
+  $("error").title = "";
 }
 
 const STATE_TEXT: Record<string, string> = {
@@ -140,6 +141,13 @@ async function signIn(userId: string): Promise<void> {
   setInterval(refreshPresence, PRESENCE_HEARTBEAT_MS);
 }
 
+/**
+ * The open group's newest name from its own `renamed` events (seq order, so the last one wins):
+ * its header and row follow a rename at once, before the inbox's row learns of it. Reset on each
+ * open, so a rename made while the chat was closed is the inbox's to show.
+ */
+let renamedTo: string | undefined;
+
 /** Who is online in each listed conversation (the first 20), for the sidebar. */
 const presenceLabels = new Map<string, string>();
 /** Conversations whose presence was asked for at least once. */
@@ -169,7 +177,8 @@ function renderSidebar(): void {
   // A group opened right after it was created has no row yet (the inbox learns of it within a
   // tick), and a group can be renamed: the header follows the row's name.
   if (session) {
-    const name = inbox.conversation(session.conversationId)?.name;
+    const id = session.conversationId;
+    const name = renamedTo ?? inbox.conversation(id)?.name;
     $("title").textContent = titleOf(session.conversationId, me, name);
   }
   askPresences(inbox.conversations, me);
@@ -177,9 +186,14 @@ function renderSidebar(): void {
     clearError();
     openConversation(entry.conversationId).catch(showError);
   };
+  const openId = session?.conversationId;
   renderConversations(
     $<HTMLOListElement>("conversations"),
-    inbox.conversations,
+    renamedTo === undefined
+      ? inbox.conversations
+      : inbox.conversations.map((e) =>
+          e.conversationId === openId ? { ...e, name: renamedTo } : e,
+        ),
     me,
     session?.conversationId,
     open,
@@ -241,6 +255,7 @@ async function openConversation(conversationId: string, name?: string): Promise<
   if (!client || !me) return;
   session?.close();
   list.clear();
+  renamedTo = undefined;
   const entry = inbox?.conversation(conversationId);
   $("title").textContent = titleOf(conversationId, me, entry?.name ?? name);
   // Direct chats show the peer's presence: asked once here, then kept live by the inbox socket.
@@ -263,6 +278,8 @@ async function openConversation(conversationId: string, name?: string): Promise<
   const block = $<HTMLButtonElement>("block");
   block.hidden = !peer;
   block.textContent = blockedChats.has(conversationId) ? "Unblock" : "Block";
+  // Group administration is for groups (the region refuses non-admins with `forbidden`).
+  $("group-admin").hidden = !!peer;
   location.hash = encodeURIComponent(conversationId);
   // Delivered receipts name this device, so a push later skips it for what it already showed.
   const current = client.open(conversationId, { deviceId: localDeviceId(me) });
@@ -289,6 +306,10 @@ async function openConversation(conversationId: string, name?: string): Promise<
     if (isChange(message)) {
       for (const m of touched) list.update(m);
     } else {
+      if (message.content.kind === "system" && message.content.system.event === "renamed") {
+        renamedTo = message.content.system.name;
+        renderSidebar();
+      }
       list.showMessage(message, current.userId ?? me);
       list.update(message);
     }
@@ -391,6 +412,7 @@ $("group-form").addEventListener("submit", (event) => {
 function closeConversation(): void {
   session?.close();
   session = undefined;
+  renamedTo = undefined;
   peer = undefined;
   list.clear();
   renderSidebar();
@@ -427,6 +449,7 @@ $("composer").addEventListener("submit", (event) => {
   const current = session;
   const value = text.value.trim();
   if (!current || !me || !value) return;
+  clearError(); // a new attempt: an older refusal no longer applies
   text.value = "";
   current.typing("stop");
   // Our own id, so the bubble shows as pending now and turns into the sequenced message later.
@@ -585,6 +608,41 @@ $("join-invite").addEventListener("click", () => {
     .joinByInvite(token)
     .then((c) => openConversation(c.conversationId, c.name))
     .catch(showError);
+});
+
+// Group administration (admins; anyone else is refused with `forbidden`): rename, description,
+// promote or demote a member, and toggle "only admins can send". Each change arrives in the chat
+// as a system message, and a rename also through the list (the header follows the row's name).
+$("group-admin").addEventListener("click", () => {
+  const current = session;
+  if (!client || !current) return;
+  const choice = prompt(
+    "n = rename, d = description, a = make a member admin, m = make an admin a member, o = toggle “only admins can send”",
+  )?.trim();
+  if (!choice) return;
+  const api = client;
+  const id = current.conversationId;
+  const act = async () => {
+    if (choice === "n") {
+      const name = prompt("New group name")?.trim();
+      if (name) await api.updateGroup(id, { name });
+    } else if (choice === "d") {
+      const description = prompt("Group description (empty clears it)");
+      if (description !== null && description !== undefined)
+        await api.updateGroup(id, { description: description.trim() });
+    } else if (choice === "a" || choice === "m") {
+      const userId = prompt(
+        choice === "a" ? "Make which member an admin?" : "Make which admin a member?",
+      )?.trim();
+      if (userId) await api.setRole(id, userId, choice === "a" ? "admin" : "member");
+    } else if (choice === "o") {
+      // The current policy from the region, so the toggle never acts on a stale page's idea of it.
+      const { adminsOnly } = await api.getConversation(id);
+      await api.updateGroup(id, { adminsOnly: !adminsOnly });
+    } else showError({ code: "invalid_request" });
+  };
+  clearError();
+  act().catch(showError);
 });
 
 // Block (direct chats): neither side can write until the blocker unblocks; presence is hidden both

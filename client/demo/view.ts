@@ -240,7 +240,9 @@ function describe(content: Message["content"]): string {
         case "renamed":
           return `${e.by} renamed the group to “${e.name}”`;
         case "description_set":
-          return `${e.by} changed the description`;
+          return e.description
+            ? `${e.by} set the description: “${e.description}”`
+            : `${e.by} cleared the description`;
         case "role_changed":
           return `${e.by} made ${e.userId} ${e.role === "admin" ? "an admin" : "a member"}`;
         case "send_policy_set":

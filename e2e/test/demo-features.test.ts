@@ -4,7 +4,10 @@
 // deletes a message for everyone and bob sees the tombstone; bob mutes the chat (the region's
 // notification settings say so); alice makes an invite link for a group and carol, a third user,
 // joins with it and writes there; last, alice blocks bob: his header withdraws her presence at once
-// and his next message is refused with the `blocked` error. Screenshots in e2e/test/artifacts/.
+// and his next message is refused with the `blocked` error. Group administration (the "Group"
+// button): bob, a member, is refused; alice renames, describes, turns "only admins send" on (bob's
+// message refused) and off, promotes bob (who renames) and demotes him; bob sees each system message.
+// Screenshots in e2e/test/artifacts/.
 import { fetchDevToken } from "@edge-chat/client";
 import type { Browser, Dialog, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,6 +61,17 @@ async function send(page: Page, text: string): Promise<void> {
   await page.fill("#text", text);
   await page.press("#text", "Enter");
   await bubble(page, text);
+}
+
+/** Sends `text` and waits for the refusal with error `code`; the bubble does not linger. */
+async function sendRefused(page: Page, text: string, code: string): Promise<void> {
+  await page.fill("#text", text);
+  await page.press("#text", "Enter");
+  await expect
+    .poll(() => page.getAttribute("#error", "title"), { timeout: 60_000 })
+    .toMatch(new RegExp(`^${code}: `));
+  // The refused message does not linger as if it were still being sent.
+  await expect.poll(() => page.locator("#messages li", { hasText: text }).count()).toBe(0);
 }
 
 describe("the demo under npm start: the message features by clicking", () => {
@@ -146,17 +160,81 @@ describe("the demo under npm start: the message features by clicking", () => {
     await a.page.click("#block");
     await expect.poll(() => a.page.textContent("#block")).toBe("Unblock");
     await expect.poll(() => b.page.textContent("#presence"), { timeout: 60_000 }).toBe("offline");
-    await expect.poll(() => a.page.textContent("#presence")).toBe("offline");
-    await b.page.fill("#text", "are you there?");
-    await b.page.press("#text", "Enter");
-    await expect
-      .poll(() => b.page.getAttribute("#error", "title"), { timeout: 60_000 })
-      .toMatch(/^blocked: /);
-    // The refused message does not linger as if it were still being sent.
-    await expect
-      .poll(() => b.page.locator("#messages li", { hasText: "are you there?" }).count())
-      .toBe(0);
+    await expect.poll(() => a.page.textContent("#presence"), { timeout: 60_000 }).toBe("offline");
+    await sendRefused(b.page, "are you there?", "blocked");
     await shot(b.page, "demo-features-3-bob-blocked");
     await shot(a.page, "demo-features-4-alice-blocked");
+  });
+
+  it("group administration: rename, description, admin-only sending, promote and demote", async () => {
+    const suffix = Date.now().toString(36);
+    const [alice, bob] = ["alice", "bob"].map((n) => `${n}-${suffix}`);
+    const a = await demoPage(alice!);
+    const b = await demoPage(bob!);
+    const title = (page: Page) => page.textContent("#title");
+
+    // Alice makes a group with bob (she is its admin); bob opens it from his list.
+    await a.page.click("#new-group");
+    await a.page.fill("#group-name", `plans ${suffix}`);
+    await a.page.fill("#group-members", bob!);
+    await a.page.click("#group-form button[type=submit]");
+    await expect.poll(() => title(a.page), { timeout: 60_000 }).toBe(`plans ${suffix}`);
+    await b.page
+      .locator("#conversations .conversation", { hasText: `plans ${suffix}` })
+      .click({ timeout: 60_000 });
+    await expect.poll(() => title(b.page)).toBe(`plans ${suffix}`);
+    expect(await b.page.isVisible("#group-admin")).toBe(true);
+
+    // Bob, a plain member, is refused with the friendly `forbidden` text; nothing changes.
+    // (Once his chat's socket is open: connecting clears the error line.)
+    await b.page.waitForSelector('#state[data-state="open"]', { timeout: 60_000 });
+    b.answers.push("n", "bob's plans");
+    await b.page.click("#group-admin");
+    await expect
+      .poll(() => b.page.textContent("#error"), { timeout: 60_000 })
+      .toBe("Only a group admin can do that.");
+    expect(await b.page.getAttribute("#error", "title")).toMatch(/^forbidden: /);
+
+    // Rename and description: bob's header follows, and both changes are system messages.
+    a.answers.push("n", `friday ${suffix}`);
+    await a.page.click("#group-admin");
+    await bubble(b.page, `${alice} renamed the group to “friday ${suffix}”`);
+    await expect.poll(() => title(b.page)).toBe(`friday ${suffix}`);
+    await b.page
+      .locator("#conversations .conversation.active", { hasText: `friday ${suffix}` })
+      .waitFor({ timeout: 60_000 });
+    a.answers.push("d", "lunch on fridays");
+    await a.page.click("#group-admin");
+    await bubble(b.page, `${alice} set the description: “lunch on fridays”`);
+
+    // Only admins can send: bob's message is refused (and its bubble goes), alice's goes through.
+    a.answers.push("o");
+    await a.page.click("#group-admin");
+    await bubble(b.page, `${alice} let only admins send`);
+    await sendRefused(b.page, "can I still talk?", "forbidden");
+    await send(a.page, "announcements only for now");
+    await bubble(b.page, "announcements only for now");
+    await shot(b.page, "demo-features-5-bob-admins-only");
+
+    // Toggled off: everyone sends again.
+    a.answers.push("o");
+    await a.page.click("#group-admin");
+    await bubble(b.page, `${alice} let everyone send`);
+    await send(b.page, "back to talking");
+    await bubble(a.page, "back to talking");
+
+    // Promote bob: he sees it, and can now rename the group himself; then alice demotes him.
+    a.answers.push("a", bob!);
+    await a.page.click("#group-admin");
+    await bubble(b.page, `${alice} made ${bob} an admin`);
+    b.answers.push("n", `bob's friday ${suffix}`);
+    await b.page.click("#group-admin");
+    await bubble(a.page, `${bob} renamed the group to “bob's friday ${suffix}”`);
+    await expect.poll(() => title(a.page)).toBe(`bob's friday ${suffix}`);
+    a.answers.push("m", bob!);
+    await a.page.click("#group-admin");
+    await bubble(b.page, `${alice} made ${bob} a member`);
+    await shot(b.page, "demo-features-6-bob-group-admin");
+    await shot(a.page, "demo-features-7-alice-group-admin");
   });
 });
