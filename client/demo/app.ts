@@ -30,6 +30,12 @@ let session: ConversationSession | undefined;
 let inbox: InboxSession | undefined;
 /** The other member of the open direct chat, whose presence the header shows. */
 let peer: string | undefined;
+/**
+ * Live presence updates of the peer so far: the header's one-off presence read is dropped when one
+ * arrived while it was in flight (a block's hidden presence must not be overwritten by an answer
+ * computed before it).
+ */
+let peerPresenceUpdates = 0;
 /** Direct peers' presence, for the list's dots: asked once per peer, then kept live by the inbox. */
 const presences = new Map<string, boolean>();
 const list = new MessageList($<HTMLOListElement>("messages"), (objectKey) =>
@@ -120,7 +126,7 @@ async function signIn(userId: string): Promise<void> {
   inbox.on("removed", redraw);
   inbox.on("typing", redraw);
   inbox.on("presence", (presence) => {
-    if (presence.userId === peer) showPresence(presence);
+    if (presence.userId === peer) showLivePresence(presence);
     presences.set(presence.userId, presence.online);
     renderSidebar();
   });
@@ -240,6 +246,11 @@ function askPresences(entries: readonly InboxEntry[], self: string): void {
   }
 }
 
+function showLivePresence(presence: Presence): void {
+  peerPresenceUpdates++;
+  showPresence(presence);
+}
+
 function showPresence(presence: Presence | undefined): void {
   $("presence").textContent = !presence
     ? ""
@@ -263,10 +274,11 @@ async function openConversation(conversationId: string, name?: string): Promise<
   showPresence(undefined);
   if (peer) {
     const asked = peer;
+    const updatesBefore = peerPresenceUpdates;
     client
       .presence(asked)
       .then((presence) => {
-        if (peer === asked) showPresence(presence);
+        if (peer === asked && peerPresenceUpdates === updatesBefore) showPresence(presence);
       })
       .catch(() => showPresence(undefined));
   }
@@ -318,7 +330,7 @@ async function openConversation(conversationId: string, name?: string): Promise<
   current.on("hidden", (seqs) => list.hide(seqs));
   // A block or unblock corrects the peer's presence at once (the chat's own socket says so).
   current.on("presence", (presence) => {
-    if (presence.userId === peer) showPresence(presence);
+    if (presence.userId === peer) showLivePresence(presence);
   });
   current.on("ack", (ack) => list.acked(ack.clientMsgId, ack.seq));
   current.on("status", ({ status, upToSeq }) => list.status(status, upToSeq));
@@ -611,13 +623,13 @@ $("join-invite").addEventListener("click", () => {
 });
 
 // Group administration (admins; anyone else is refused with `forbidden`): rename, description,
-// promote or demote a member, and toggle "only admins can send". Each change arrives in the chat
+// promote or demote a member, toggle "only admins can send", and revoke the group's invite links. Each change arrives in the chat
 // as a system message, and a rename also through the list (the header follows the row's name).
 $("group-admin").addEventListener("click", () => {
   const current = session;
   if (!client || !current) return;
   const choice = prompt(
-    "n = rename, d = description, a = make a member admin, m = make an admin a member, o = toggle “only admins can send”",
+    "n = rename, d = description, a = make a member admin, m = make an admin a member, o = toggle “only admins can send”, r = revoke the invite links",
   )?.trim();
   if (!choice) return;
   const api = client;
@@ -639,6 +651,11 @@ $("group-admin").addEventListener("click", () => {
       // The current policy from the region, so the toggle never acts on a stale page's idea of it.
       const { adminsOnly } = await api.getConversation(id);
       await api.updateGroup(id, { adminsOnly: !adminsOnly });
+    } else if (choice === "r") {
+      // Every link still admitting stops at once; a token already shared then joins nobody.
+      for (const invite of await api.invites(id)) {
+        if (!invite.revoked) await api.revokeInvite(id, invite.inviteId);
+      }
     } else showError({ code: "invalid_request" });
   };
   clearError();

@@ -75,7 +75,7 @@ async function sendRefused(page: Page, text: string, code: string): Promise<void
 }
 
 describe("the demo under npm start: the message features by clicking", () => {
-  it("edit, react, reply, delete, mute, invite link joined by a third user, block", async () => {
+  it("edit, react, reply, delete, mute, invite link joined by a third user and revoked, block", async () => {
     const suffix = Date.now().toString(36);
     const [alice, bob, carol] = ["alice", "bob", "carol"].map((n) => `${n}-${suffix}`);
     const a = await demoPage(alice!);
@@ -151,6 +151,31 @@ describe("the demo under npm start: the message features by clicking", () => {
     await send(c.page, "thanks for the link");
     await bubble(a.page, "thanks for the link");
     await shot(c.page, "demo-features-2-carol-joined-by-invite");
+
+    // Alice revokes the group's links: the token carol used admits nobody after that.
+    a.answers.push("r");
+    await a.page.click("#group-admin");
+    const lunch = decodeURIComponent(new URL(a.page.url()).hash.slice(1));
+    const aliceToken = await fetchDevToken(stack.edgeUrl, alice!);
+    await expect
+      .poll(
+        async () => {
+          const res = await fetch(
+            `${stack.edgeUrl}/v1/conversations/${encodeURIComponent(lunch)}/invites`,
+            { headers: { authorization: `Bearer ${aliceToken}` } },
+          );
+          const { invites } = (await res.json()) as { invites: { revoked: boolean }[] };
+          return invites.length > 0 && invites.every((i) => i.revoked);
+        },
+        { timeout: 60_000 },
+      )
+      .toBe(true);
+    const d = await demoPage(`dave-${suffix}`);
+    d.answers.push(token);
+    await d.page.click("#join-invite");
+    await expect
+      .poll(() => d.page.getAttribute("#error", "title"), { timeout: 60_000 })
+      .toMatch(/^not_found: /);
 
     // Block: alice goes back to the direct chat and blocks bob. Bob's header, showing her online,
     // withdraws it at once; his next message is refused.
