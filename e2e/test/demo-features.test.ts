@@ -48,6 +48,17 @@ async function demoPage(userId: string): Promise<DemoPage> {
   return { page, answers };
 }
 
+/** GET `path` on the edge as `userId` (a dev token), for checks behind what the page shows. */
+const devTokens = new Map<string, Promise<string>>();
+async function apiAs<T>(userId: string, path: string): Promise<T> {
+  let token = devTokens.get(userId);
+  if (!token) devTokens.set(userId, (token = fetchDevToken(stack.edgeUrl, userId)));
+  const res = await fetch(`${stack.edgeUrl}${path}`, {
+    headers: { authorization: `Bearer ${await token}` },
+  });
+  return (await res.json()) as T;
+}
+
 /** Clicks the message showing `text` and answers the action prompts that follow. */
 async function act(on: DemoPage, text: string, ...answers: string[]): Promise<void> {
   on.answers.push(...answers);
@@ -108,15 +119,11 @@ describe("the demo under npm start: the message features by clicking", () => {
     b.answers.push("");
     await b.page.click("#mute");
     const direct = decodeURIComponent(new URL(b.page.url()).hash.slice(1));
-    const bobToken = await fetchDevToken(stack.edgeUrl, bob!);
     await expect
       .poll(
-        async () => {
-          const res = await fetch(`${stack.edgeUrl}/v1/notification-settings`, {
-            headers: { authorization: `Bearer ${bobToken}` },
-          });
-          return ((await res.json()) as { muted?: Record<string, unknown> }).muted?.[direct];
-        },
+        async () =>
+          (await apiAs<{ muted?: Record<string, unknown> }>(bob!, "/v1/notification-settings"))
+            .muted?.[direct],
         { timeout: 60_000 },
       )
       .toEqual({});
@@ -156,15 +163,11 @@ describe("the demo under npm start: the message features by clicking", () => {
     a.answers.push("r");
     await a.page.click("#group-admin");
     const lunch = decodeURIComponent(new URL(a.page.url()).hash.slice(1));
-    const aliceToken = await fetchDevToken(stack.edgeUrl, alice!);
     await expect
       .poll(
         async () => {
-          const res = await fetch(
-            `${stack.edgeUrl}/v1/conversations/${encodeURIComponent(lunch)}/invites`,
-            { headers: { authorization: `Bearer ${aliceToken}` } },
-          );
-          const { invites } = (await res.json()) as { invites: { revoked: boolean }[] };
+          const path = `/v1/conversations/${encodeURIComponent(lunch)}/invites`;
+          const { invites } = await apiAs<{ invites: { revoked: boolean }[] }>(alice!, path);
           return invites.length > 0 && invites.every((i) => i.revoked);
         },
         { timeout: 60_000 },
