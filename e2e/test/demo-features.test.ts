@@ -52,7 +52,10 @@ async function demoPage(userId: string): Promise<DemoPage> {
 const devTokens = new Map<string, Promise<string>>();
 async function apiAs<T>(userId: string, path: string): Promise<T> {
   let token = devTokens.get(userId);
-  if (!token) devTokens.set(userId, (token = fetchDevToken(stack.edgeUrl, userId)));
+  if (!token) {
+    token = fetchDevToken(stack.edgeUrl, userId);
+    devTokens.set(userId, token);
+  }
   const res = await fetch(`${stack.edgeUrl}${path}`, {
     headers: { authorization: `Bearer ${await token}` },
   });
