@@ -1,9 +1,9 @@
 // The one envelope for a Durable Object's RPC answers. workerd serializes an Error thrown across RPC
 // lossily: it arrives as a plain Error (name, message and own fields such as `code` survive; the
 // class, and with it `instanceof ChatError` and the `status`/`retriable` getters, does not), which
-// the HTTP layer would answer as 500 internal. So a typed refusal travels as data instead: the object returns `{ok: false, error: ErrorBody}` and the caller
-// throws the same ChatError again, which the HTTP layer answers with the same status and body as if
-// it had been thrown in the Worker.
+// the HTTP layer would answer as 500 internal. So a typed refusal travels as data instead: the
+// object returns `{ok: false, error: ErrorBody}` and the caller throws the same ChatError again,
+// which the HTTP layer answers with the same status and body as if it had been thrown in the Worker.
 import { ChatError, type ErrorBody, toErrorBody } from "@edge-chat/protocol";
 
 export type RpcAnswer<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
