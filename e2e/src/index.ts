@@ -15,9 +15,15 @@ export {
   PLACES,
 } from "./geo-clients.ts";
 export { type ServiceKeys, serviceKeys } from "./keys.ts";
+export {
+  type MessageRecord,
+  messageRecords,
+  type RecordSource,
+  recordKey,
+} from "./message-records.ts";
 export { freePort, until } from "./ports.ts";
 export { RegionProcess, type RegionProcessOptions } from "./region.ts";
 export { RegionApi } from "./region-api.ts";
-export { createRunStorage, type RunStorage } from "./schema.ts";
+export { createRunStorage, type RunStorage, type StoredRow } from "./schema.ts";
 export { type System, type SystemOptions, startSystem } from "./system.ts";
 export { type ChatUser, chatUser } from "./users.ts";

@@ -22,16 +22,22 @@ export interface RunStorage {
   /** Kafka topic names unique to this run, for one region. */
   topics(region: string): { topic: string; dlqTopic: string; groupId: string };
   /**
-   * (seq, client message id) of every row stored for a conversation up to `lastSeq`, read straight
-   * from the messages table in datacenter `dc` at LOCAL_QUORUM, ascending.
+   * (seq, client message id, write time) of every row stored for a conversation up to `lastSeq`,
+   * read straight from the messages table in datacenter `dc` at LOCAL_QUORUM, ascending.
    */
-  storedRows(
-    conversationId: string,
-    dc: string,
-    lastSeq: number,
-  ): Promise<{ seq: number; clientMsgId: string }[]>;
+  storedRows(conversationId: string, dc: string, lastSeq: number): Promise<StoredRow[]>;
   /** Drops the keyspace, deletes the run's topics and closes the clients. */
   drop(): Promise<void>;
+}
+
+export interface StoredRow {
+  seq: number;
+  clientMsgId: string;
+  /**
+   * WRITETIME of the body in ms: the persister's insert carries the driver's client-side
+   * timestamp, so this is when region-core wrote it, on this machine's clock.
+   */
+  writtenAt: number;
 }
 
 export async function createRunStorage(
@@ -77,16 +83,20 @@ export async function createRunStorage(
     },
     async storedRows(conversationId, dc, lastSeq) {
       const client = await clientFor(dc);
-      const rows: { seq: number; clientMsgId: string }[] = [];
+      const rows: StoredRow[] = [];
       for (let bucket = 0; bucket <= bucketOf(Math.max(1, lastSeq)); bucket++) {
         const result = await client.execute(
-          `SELECT ${M.seq}, ${M.clientMsgId} FROM ${keyspace}.${TABLES.messagesByConversation}
+          `SELECT ${M.seq}, ${M.clientMsgId}, WRITETIME(${M.body}) AS w FROM ${keyspace}.${TABLES.messagesByConversation}
            WHERE ${M.conversationId} = ? AND ${M.bucket} = ?`,
           [conversationId, bucket],
           { prepare: true, fetchSize: 5000 },
         );
         for (const row of result.rows) {
-          rows.push({ seq: Number(row[M.seq]), clientMsgId: String(row[M.clientMsgId]) });
+          rows.push({
+            seq: Number(row[M.seq]),
+            clientMsgId: String(row[M.clientMsgId]),
+            writtenAt: Number(row.w) / 1000,
+          });
         }
       }
       return rows.sort((a, b) => a.seq - b.seq);

@@ -42,6 +42,7 @@ import type { Env } from "../env.ts";
 import { type EdgeMetrics, edgeMetrics } from "../metrics/recorder.ts";
 import { SendAckProbe } from "../metrics/send-ack.ts";
 import { flushRegionOutbox, regionOutboxDueAt } from "../region-outbox/flusher.ts";
+import { OUTBOX_BACKSTOP_MS, OutboxPump } from "../region-outbox/pump.ts";
 import { storedRouting } from "../region/router-state.ts";
 import { type SocketIdentity, SocketObject } from "../sockets/socket-object.ts";
 import type { ConversationView } from "../inbox/domain/snapshot.ts";
@@ -87,6 +88,8 @@ export class ConversationDO
   /** The global per-user limit on write frames, in each socket's arrival order. */
   private readonly gate: FrameGate;
   private alarmAt: number | undefined;
+  /** Region outbox flushes, one at a time, started when events are due (not by the alarm). */
+  private readonly pump: OutboxPump;
   /** Latency points from the alarm path only (outbox and inbox flushing), sent once per alarm. */
   private readonly metrics: EdgeMetrics;
   /** Send → ack across the storage commit (sampled; see metrics/send-ack.ts). */
@@ -125,6 +128,25 @@ export class ConversationDO
       () => Date.now(),
     );
     this.metrics = edgeMetrics(env);
+    this.pump = new OutboxPump({
+      due: () => {
+        const due = regionOutboxDueAt({ store: this.store, config: this.config }, Date.now());
+        return due !== undefined && due <= Date.now();
+      },
+      flush: () =>
+        flushRegionOutbox(
+          {
+            store: this.store,
+            config: this.config,
+            now: () => Date.now(),
+            uuid: () => crypto.randomUUID(),
+            metrics: this.metrics,
+          },
+          this.conversationId(),
+        ),
+      // What is left (a retry time after a failure) goes to the alarm; no new run from here.
+      settled: () => this.scheduleAlarm({ startFlush: false }),
+    });
     this.sendAck = new SendAckProbe({
       now: () => Date.now(),
       committed: () => ctx.storage.sync(),
@@ -632,33 +654,30 @@ export class ConversationDO
       const due = regionOutboxDueAt({ store: this.store, config: this.config }, now);
       await Promise.all([
         inboxDue !== undefined && inboxDue <= now ? this.inbox.tick() : undefined,
-        due !== undefined && due <= now
-          ? flushRegionOutbox(
-              {
-                store: this.store,
-                config: this.config,
-                now: () => Date.now(),
-                uuid: () => crypto.randomUUID(),
-                metrics: this.metrics,
-              },
-              ctx.conversationId,
-            )
-          : undefined,
+        // Joins the pump's run if one is in flight (one flush at a time).
+        due !== undefined && due <= now ? this.pump.run() : undefined,
       ]);
       await this.metrics.flush();
     }
     this.scheduleAlarm();
   }
 
-  /** One alarm serves typing expiry and both outboxes: set it to whichever comes first. */
-  private scheduleAlarm(): void {
+  /**
+   * One alarm serves typing expiry and both outboxes: set it to whichever comes first. Region
+   * events due now start the pump instead, and the alarm only backs it up (OUTBOX_BACKSTOP_MS).
+   */
+  private scheduleAlarm({ startFlush = true } = {}): void {
     const now = Date.now();
     const typing = nextTypingExpiry(
       this.sockets
         .typing()
         .map((e) => ({ userId: e.state.userId, typingUntil: e.state.typingUntil })),
     );
-    const outbox = regionOutboxDueAt({ store: this.store, config: this.config }, now);
+    let outbox = regionOutboxDueAt({ store: this.store, config: this.config }, now);
+    if (startFlush && outbox !== undefined && outbox <= now && this.store.meta()) {
+      void this.pump.run();
+      outbox = now + OUTBOX_BACKSTOP_MS;
+    }
     const inbox = this.inbox.dueAt(now);
     const candidates = [typing, outbox, inbox].filter((t): t is number => t !== undefined);
     if (candidates.length === 0) return;
