@@ -1,5 +1,5 @@
 // The outbox: every message, receipt and membership change is appended in the same transaction and
-// flushed by the alarm as IngestBatches (signed service token) to the fake ingester (Miniflare's
+// flushed from the send (the alarm backs it up) as IngestBatches (signed service token) to the fake ingester (Miniflare's
 // outbound service, see support/fake-ingester.ts); failures retry with backoff and the breaker
 // moves on to the next region; trimming never drops an unsent message; all of it survives eviction.
 import { FRESH_HEALTH } from "@edge-chat/geo-router";
@@ -251,6 +251,25 @@ describe("outbox", () => {
     // It went alone: nothing held it back to fill a batch.
     const { batches } = await ingested(id);
     expect(batches.filter((x) => x.batch.events.some((e) => e.type === "message"))).toHaveLength(1);
+  });
+
+  it("starts the flush from the send itself: no alarm is needed for a message to leave", async () => {
+    const [a, b] = users(2, "pump");
+    const id = directConversationId(a!, b!);
+    // Inside the DO: send, then take away whatever alarm the send set. A flush that waited for
+    // the alarm (as it did before the pump) would never happen; this one is already on its way.
+    await runInDurableObject(stubOf(id), async (instance, state) => {
+      const answer = await instance.send(
+        { conversationId: id, userId: a! },
+        { clientMsgId: "pumped", content: { kind: "text", text: "no alarm" } },
+      );
+      expect(answer).toMatchObject({ ok: true });
+      await state.storage.deleteAlarm();
+    });
+    await eventually(
+      async () => messageSeqs(eventsOf((await ingested(id)).batches)).length === 1,
+      "the message ingested without an alarm",
+    );
   });
 
   it("keeps its count, oldest time and oldest message in memory, equal to the table's", async () => {
