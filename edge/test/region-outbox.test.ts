@@ -1,6 +1,6 @@
 // The outbox: every message, receipt and membership change is appended in the same transaction and
-// flushed from the send (the alarm backs it up) as IngestBatches (signed service token) to the fake ingester (Miniflare's
-// outbound service, see support/fake-ingester.ts); failures retry with backoff and the breaker
+// flushed from the send (the alarm backs it up) as IngestBatches (signed service token) to the fake
+// ingester (Miniflare's outbound service, see support/fake-ingester.ts); failures retry with backoff and the breaker
 // moves on to the next region; trimming never drops an unsent message; all of it survives eviction.
 import { FRESH_HEALTH } from "@edge-chat/geo-router";
 import { directConversationId, type IngestBatch, type RegionEvent } from "@edge-chat/protocol";
