@@ -654,8 +654,8 @@ export class ConversationDO
       const due = regionOutboxDueAt({ store: this.store, config: this.config }, now);
       await Promise.all([
         inboxDue !== undefined && inboxDue <= now ? this.inbox.tick() : undefined,
-        // Joins the pump's run if one is in flight (one flush at a time).
-        due !== undefined && due <= now ? this.pump.run() : undefined,
+        // Joins the pump's run if one is in flight (one flush at a time), for one flush only.
+        due !== undefined && due <= now ? this.pump.round() : undefined,
       ]);
       await this.metrics.flush();
     }

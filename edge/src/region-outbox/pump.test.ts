@@ -71,6 +71,26 @@ describe("OutboxPump", () => {
     expect(h.settled).toBe(1);
   });
 
+  it("round() ends with the flush in flight, while the run goes on for what arrives", async () => {
+    const h = harness();
+    h.add(1);
+    let roundEnded = false;
+    const round = h.pump.round().then(() => {
+      roundEnded = true;
+    });
+    h.add(2);
+    await h.release();
+    await round;
+    expect(roundEnded).toBe(true);
+    // The first flush is done; the second (the 2 that arrived) is still in flight.
+    expect(h.flushed).toEqual([1]);
+    expect(h.pump.busy).toBe(true);
+    await h.release();
+    await h.pump.run();
+    expect(h.flushed).toEqual([1, 2]);
+    await expect(h.pump.round()).resolves.toBeUndefined();
+  });
+
   it("does nothing when nothing is due, and still reports the run settled", async () => {
     const h = harness();
     await h.pump.run();

@@ -5,8 +5,8 @@
 // for workerd to fire the next one. The pump starts the flush from the send itself and, after each
 // flush, sends what arrived meanwhile at once: lag is one round trip plus the batch in flight.
 //
-// One flush at a time per conversation (the alarm joins the run in flight instead of starting a
-// second), so batches leave in outbox order. Nothing here is durable: the DO keeps an alarm set as a
+// One flush at a time per conversation (the alarm joins the run in flight for one flush, round()),
+// so batches leave in outbox order. Nothing here is durable: the DO keeps an alarm set as a
 // backstop (eviction mid-flush, a thrown error), and retries after failures stay on the alarm.
 import type { FlushOutcome } from "./flusher.ts";
 
@@ -21,6 +21,8 @@ export interface OutboxPumpDeps {
 export class OutboxPump {
   private readonly deps: OutboxPumpDeps;
   private running: Promise<void> | undefined;
+  /** Callers of round() waiting for the flush in flight to end. */
+  private waiters: (() => void)[] = [];
 
   constructor(deps: OutboxPumpDeps) {
     this.deps = deps;
@@ -34,9 +36,22 @@ export class OutboxPump {
   run(): Promise<void> {
     this.running ??= this.loop().finally(() => {
       this.running = undefined;
+      this.wake(); // a round() that joined after the loop's last flush
       this.deps.settled();
     });
     return this.running;
+  }
+
+  /**
+   * Starts a run if needed and resolves when the flush in flight (or the first one) ends, not the
+   * whole run: under a steady stream a run goes on as long as messages keep coming, and the alarm
+   * that awaits this must return to serve the inbox tick and typing expiry. Never rejects.
+   */
+  round(): Promise<void> {
+    if (!this.running && !this.deps.due()) return Promise.resolve();
+    const ended = new Promise<void>((resolve) => this.waiters.push(resolve));
+    void this.run();
+    return ended;
   }
 
   private async loop(): Promise<void> {
@@ -45,12 +60,21 @@ export class OutboxPump {
       // outbox ends it, and the alarm takes over at the retry time.
       while (this.deps.due()) {
         const outcome = await this.deps.flush();
+        this.wake();
         if (outcome.kind !== "flushed") return;
       }
     } catch (error) {
       // The outbox keeps its rows; the backstop alarm runs the flush again.
       console.warn("outbox flush threw", String(error));
+    } finally {
+      this.wake();
     }
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
   }
 }
 
