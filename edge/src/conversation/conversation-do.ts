@@ -87,7 +87,7 @@ export class ConversationDO
   /** The global per-user limit on write frames, in each socket's arrival order. */
   private readonly gate: FrameGate;
   private alarmAt: number | undefined;
-  /** Latency points from the alarm path only (outbox and inbox flushing), sent once per alarm. */
+  /** Latency points from the alarm path only (region and inbox outbox flushes), sent once per alarm. */
   private readonly metrics: EdgeMetrics;
   /** Send → ack across the storage commit (sampled; see metrics/send-ack.ts). */
   private readonly sendAck: SendAckProbe;
@@ -131,7 +131,7 @@ export class ConversationDO
       record: (point) => this.metrics.record(point),
     });
     this.inbox = new InboxNotifier({
-      outbox: store.inbox,
+      inboxOutbox: store.inbox,
       store,
       view: () => this.inboxView(),
       members: () => this.service.inboxMembers(),
@@ -191,7 +191,7 @@ export class ConversationDO
     }
     if (trusted.location) this.rememberLocation(trusted.location);
     const response = this.upgrade(request, trusted.userId, trusted.conversationId);
-    // Admitting the socket may have created a direct chat, which leaves outbox events.
+    // Admitting the socket may have created a direct chat, which leaves region outbox events.
     this.scheduleAlarm();
     return response;
   }
@@ -650,7 +650,7 @@ export class ConversationDO
     this.scheduleAlarm();
   }
 
-  /** One alarm serves typing expiry and both outboxes: set it to whichever comes first. */
+  /** One alarm serves typing expiry, the region outbox and the inbox outbox: whichever is first. */
   private scheduleAlarm(): void {
     const now = Date.now();
     const typing = nextTypingExpiry(
@@ -658,9 +658,9 @@ export class ConversationDO
         .typing()
         .map((e) => ({ userId: e.state.userId, typingUntil: e.state.typingUntil })),
     );
-    const outbox = regionOutboxDueAt({ store: this.store, config: this.config }, now);
+    const regionOutbox = regionOutboxDueAt({ store: this.store, config: this.config }, now);
     const inbox = this.inbox.dueAt(now);
-    const candidates = [typing, outbox, inbox].filter((t): t is number => t !== undefined);
+    const candidates = [typing, regionOutbox, inbox].filter((t): t is number => t !== undefined);
     if (candidates.length === 0) return;
     const next = Math.max(now, Math.min(...candidates));
     if (this.alarmAt !== undefined && this.alarmAt <= next) return;
