@@ -51,8 +51,8 @@ export default defineProject({
           RATE_USER_BURST: "400",
           RATE_CONN_PER_SEC: "1",
           RATE_CONN_BURST: "300",
-          OUTBOX_BATCH_SIZE: "50",
-          OUTBOX_MAX_AGE_MS: "0",
+          REGION_OUTBOX_BATCH_SIZE: "50",
+          REGION_OUTBOX_MAX_AGE_MS: "0",
           TYPING_TTL_MS: "1000",
           TICKET_TTL_MS: "1500",
           // Two regions (geo-router catalog) served by the fake ingester below.

@@ -1,11 +1,11 @@
 // Benchmark: cross-region visibility. A message acknowledged at the edge (durable in its
-// ConversationDO) travels outbox → region A's ingest → Kafka → A's persister → Cassandra (LOCAL_QUORUM
-// in A's datacenter) and is replicated to the other datacenter. For each message, sent one at a time
-// over HTTP, this measures the time from the edge's ack until it is readable through region A's
-// history API (its own DC: the floor) and through region B's (the other DC), polling both every
-// few milliseconds. The system is e2e's (`startSystem`): the edge in workerd, region A as ingest +
-// persister processes, region B, all with the real adapters, on a keyspace and topics of this run.
-// Usage: npm run cross-region-lag -w bench [-- --messages 100 --poll-ms 5]
+// ConversationDO) travels region outbox → region A's ingest → Kafka → A's persister → Cassandra
+// (LOCAL_QUORUM in A's datacenter) and is replicated to the other datacenter. For each message,
+// sent one at a time over HTTP, this measures the time from the edge's ack until it is readable
+// through region A's history API (its own DC: the floor) and through region B's (the other DC),
+// polling both every few milliseconds. The system is e2e's (`startSystem`): the edge in workerd,
+// region A as ingest + persister processes, region B, all with the real adapters, on a keyspace and
+// topics of this run. Usage: npm run cross-region-lag -w bench [-- --messages 100 --poll-ms 5]
 import { parseArgs } from "node:util";
 import { type RunningEdge, startSystem } from "@edge-chat/e2e";
 import { ensureServices } from "@edge-chat/services";

@@ -6,12 +6,12 @@
 //   fan-out   one sender, 2 vs 10 vs 50 connected members: messages/s delivered to every member,
 //             and p50/p99 of send → the last member's delivery.
 //
-// No region is configured (REGIONS=[]), so the edge's outbox accumulates instead of flushing: this
-// measures the edge alone. Rate limits are lifted; the SDK's automatic `delivered` is off so the
-// figures are sends and deliveries only. Ratios within one run are the figures to read.
-// With --metrics-collector <url> the edge also posts its latency points there (as under npm start),
-// to compare the figures with and without edge metrics recording.
-// Usage: npm run edge-send -w bench [-- --acks 400 --fanout 200 --metrics-collector <url>]
+// No region is configured (REGIONS=[]), so the edge's region outbox accumulates instead of
+// flushing: this measures the edge alone. Rate limits are lifted; the SDK's automatic `delivered`
+// is off so the figures are sends and deliveries only. Ratios within one run are the figures to
+// read. With --metrics-collector <url> the edge also posts its latency points there (as under npm
+// start), to compare the figures with and without edge metrics recording. Usage: npm run edge-send
+// -w bench [-- --acks 400 --fanout 200 --metrics-collector <url>]
 import { parseArgs } from "node:util";
 import {
   type ChatUser,

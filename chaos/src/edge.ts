@@ -1,7 +1,7 @@
 // The edge Worker as something the suite can crash: workerd on a fixed port with its Durable
 // Objects' storage in a directory of this run, so a restarted edge comes back at the same URL with
-// the same outboxes, as a restarted machine would. `kill()` SIGKILLs the workerd processes this
-// process started (found by parent pid), with no chance to flush anything.
+// the same outboxes (region, inbox, push), as a restarted machine would. `kill()` SIGKILLs the
+// workerd processes this process started (found by parent pid), with no chance to flush anything.
 import { readdirSync, readFileSync } from "node:fs";
 import { type EdgeOptions, type RunningEdge, startEdge } from "@edge-chat/e2e";
 

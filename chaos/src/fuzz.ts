@@ -98,8 +98,8 @@ const queries = fc
 
 export async function runFuzz(options: FuzzOptions, log: (m: string) => void): Promise<FuzzResult> {
   const keys: ServiceKeys = serviceKeys();
-  // No region: the fuzz is about the edge's own handling; its outboxes just accumulate. Its own
-  // storage directory: two workerd processes on wrangler's default one lock each other's SQLite
+  // No region: the fuzz is about the edge's own handling; its region outboxes just accumulate. Its
+  // own storage directory: two workerd processes on wrangler's default one lock each other's SQLite
   // (SQLITE_BUSY, answered as 500 internal), which a parallel run once showed.
   const persistTo = mkdtempSync(join(tmpdir(), "edge-chat-fuzz-"));
   const edge = await startEdge({

@@ -19,7 +19,7 @@ export interface LagFigures {
   /** The first stage alone: edge ack → the record's Kafka timestamp (set by region-core's producer). */
   to_kafka_p50_ms: number;
   to_kafka_p99_ms: number;
-  /** Its edge part: edge ack → region-core's ingest received the batch (outbox wait + HTTP). */
+  /** Its edge part: edge ack → region-core's ingest got the batch (region outbox wait + HTTP). */
   to_ingest_p50_ms: number;
   to_ingest_p99_ms: number;
 }

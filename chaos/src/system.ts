@@ -59,13 +59,13 @@ export async function startChaosSystem(services: ChaosServices): Promise<ChaosSy
   const edge = new CrashableEdge({
     regions: regions.map((r) => r.url),
     signingKey: keys.signingKey,
-    // CHAOS_OUTBOX_MAX_AGE_MS: compare the outbox's linger (the edge default is 0).
+    // CHAOS_OUTBOX_MAX_AGE_MS: compare the region outbox's linger (the edge default is 0).
     vars: {
       ...UNLIMITED_RATES,
       // The test-only eviction route of the do-evict scenario (never set outside this suite).
       CHAOS_EVICT_ROUTE: "1",
       ...(process.env.CHAOS_OUTBOX_MAX_AGE_MS
-        ? { OUTBOX_MAX_AGE_MS: process.env.CHAOS_OUTBOX_MAX_AGE_MS }
+        ? { REGION_OUTBOX_MAX_AGE_MS: process.env.CHAOS_OUTBOX_MAX_AGE_MS }
         : {}),
     },
     port: await freePort(),

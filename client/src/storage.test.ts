@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import {
   MemoryOfflineQueueStore,
+  MemoryOutboxStore,
   type OfflineQueueStore,
   WebStorageOfflineQueueStore,
+  WebStorageOutboxStore,
 } from "./storage.ts";
 
 /** A Map-backed stand-in for localStorage (Node has none by default). */
@@ -64,5 +66,17 @@ describe("WebStorageOfflineQueueStore", () => {
     expect(await new WebStorageOfflineQueueStore(storage).list("d:a:b")).toEqual([]);
     storage.setItem("edge-chat:outbox:d:a:b", "{not json");
     expect(await new WebStorageOfflineQueueStore(storage).list("d:a:b")).toEqual([]);
+  });
+});
+
+describe("the offline queue's old names (deprecated)", () => {
+  it("are the same classes, and the Web Storage one keeps its key prefix", async () => {
+    expect(MemoryOutboxStore).toBe(MemoryOfflineQueueStore);
+    expect(WebStorageOutboxStore).toBe(WebStorageOfflineQueueStore);
+    // What an earlier version queued (under the key it wrote) is read back after the rename.
+    const storage = new MapStorage();
+    const queued = { clientMsgId: "m1", content: text("before the upgrade"), createdAt: 1 };
+    storage.setItem("edge-chat:outbox:d:a:b", JSON.stringify([queued]));
+    expect(await new WebStorageOfflineQueueStore(storage).list("d:a:b")).toEqual([queued]);
   });
 });

@@ -1,6 +1,6 @@
-// The edge Worker (the repository's root wrangler.toml) in workerd, started from Node with wrangler's
-// `unstable_startWorker` on a random loopback port, with the settings of one run passed as bindings:
-// the region catalog, the service signing key, the window size and rate limits.
+// The edge Worker (the repository's root wrangler.toml) in workerd, started from Node with
+// wrangler's `unstable_startWorker` on a random loopback port, with the settings of one run passed
+// as bindings: the region catalog, the service signing key, the window size and rate limits.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,16 +15,16 @@ export interface EdgeOptions {
   /** Base URLs of the regions, nearest first: [eu-west, us-east]; empty for no flushing. */
   regions: readonly string[];
   signingKey: JWK;
-  /** Other vars of wrangler.toml to override (WINDOW_SIZE, OUTBOX_MAX_AGE_MS, …). */
+  /** Other vars of wrangler.toml to override (WINDOW_SIZE, REGION_OUTBOX_MAX_AGE_MS, …). */
   vars?: Record<string, string>;
   /** Listen port (default: a random one); fixed, so a restarted edge comes back at the same URL. */
   port?: number;
   /**
-   * Directory for the Durable Objects' storage, owned by the caller (a restarted edge passes the same
-   * one). Default: a fresh directory of this edge's own, removed on dispose. Never wrangler's shared
-   * .wrangler/state: every edge started from it runs the alarms of objects other edges left there,
-   * so one test's unflushed outboxes would be sent to another test's regions, and concurrent
-   * workerd processes on the same SQLite files fail alarms with SQLITE_BUSY.
+   * Directory for the Durable Objects' storage, owned by the caller (a restarted edge passes the
+   * same one). Default: a fresh directory of this edge's own, removed on dispose. Never wrangler's
+   * shared .wrangler/state: every edge started from it runs the alarms of objects other edges left
+   * there, so one test's unflushed region outboxes would be sent to another test's regions, and
+   * concurrent workerd processes on the same SQLite files fail alarms with SQLITE_BUSY.
    */
   persistTo?: string;
 }

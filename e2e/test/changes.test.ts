@@ -1,6 +1,6 @@
 // Message changes end to end, for real: while bob's device is offline, alice edits, reacts to and
-// deletes messages through the SDK; the edge sequences each change, its outbox flushes them to
-// region A (Kafka, then Cassandra dc1), and region B serves history from dc2. Bob's device
+// deletes messages through the SDK; the edge sequences each change, its region outbox flushes them
+// to region A (Kafka, then Cassandra dc1), and region B serves history from dc2. Bob's device
 // reconnects, replays what it missed, folds it, and shows exactly what region B's history says,
 // with the deleted text gone from storage.
 import { foldAll, type Message } from "@edge-chat/protocol";

@@ -16,7 +16,7 @@ let browser: Browser;
 beforeAll(async () => {
   // The Worker serves client/demo/public as its assets: build the page first.
   execFileSync("npm", ["run", "build:demo", "-w", "client"], { stdio: "ignore" });
-  // No region: the demo's behaviour lives at the edge (the outbox just accumulates).
+  // No region: the demo's behaviour lives at the edge (the region outbox just accumulates).
   edge = await startEdge({
     regions: [],
     signingKey: serviceKeys().signingKey,
@@ -54,7 +54,8 @@ describe("the demo in a browser", () => {
     await a.press("#text", "Enter");
     await a.waitForSelector('.msg.mine .ticks[title="sent"], .msg.mine .ticks[title="delivered"]');
 
-    // Bob sees the chat in his list with an unread badge, opens it: no sender name in a direct chat.
+    // Bob sees the chat in his list with an unread badge, opens it: no sender name in a direct
+    // chat.
     const entry = b.locator("#conversations .conversation", { hasText: alice });
     await entry.locator(".badge").waitFor();
     // It reached Bob's device (his inbox socket) with the chat closed: a grey double tick.

@@ -76,7 +76,8 @@ describe("write path under failures", () => {
     const lastSeq = Math.max(...acks.map((ack) => ack.seq));
     expect(system.aIngest.running || system.b.running).toBe(false);
 
-    // Region A comes back (B too, so its history can be read): the outbox drains, exactly once.
+    // Region A comes back (B too, so its history can be read): the region outbox drains, exactly
+    // once.
     await system.aIngest.start();
     await system.b.start();
     await expectExactlyOnce([alice, bob], conversationId, lastSeq);

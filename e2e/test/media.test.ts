@@ -17,7 +17,7 @@ beforeAll(async () => {
     services,
     regionEnv: {
       S3_ENDPOINT: services.s3.endpoint,
-      S3_REGION: services.s3.region,
+      S3_REGION: services.s3.awsRegion,
       S3_FORCE_PATH_STYLE: "true",
       MEDIA_BUCKET: services.s3.bucket,
       S3_ACCESS_KEY_ID: services.s3.accessKeyId,

@@ -207,7 +207,7 @@ describe("push across the edge, region-core and a Web Push service", () => {
     });
     expect(sent.status).toBeLessThan(300);
     // Dave's list shows the message: his InboxDO took the update, and with it decided the push
-    // (one transaction), which now waits in its outbox while every attempt fails.
+    // (one transaction), which now waits in its push outbox while every attempt fails.
     await until(
       async () => {
         const list = await asDave("GET", "/v1/conversations");

@@ -2,12 +2,12 @@
 // own small cluster started through the services harness on its own addresses and run dir, as the
 // quorum test does, since the shared services run two), the shared Kafka, three region-core
 // processes (eu-west on dc1, us-east on dc2, ap-southeast on dc3; each reads and writes its own DC
-// at LOCAL_QUORUM, RF 1 per DC) and the edge in workerd, with clients whose request.cf is in Europe,
-// North America and Asia. Each conversation's batches go to the nearest region; what one region
-// persisted is served by the other two regions' history APIs (and is in every DC's rows); with the
-// nearest region down its batches fail over to the next nearest and come back after it returns
-// (failback), nothing lost or doubled. The failover, failback and cross-DC visibility times are
-// printed as JSON lines, not asserted.
+// at LOCAL_QUORUM, RF 1 per DC) and the edge in workerd, with clients whose request.cf is in
+// Europe, North America and Asia. Each conversation's batches go to the nearest region; what one
+// region persisted is served by the other two regions' history APIs (and is in every DC's rows);
+// with the nearest region down its batches fail over to the next nearest and come back after it
+// returns (failback), nothing lost or doubled. The failover, failback and cross-DC visibility times
+// are printed as JSON lines, not asserted.
 //
 // The cluster's harness settings are the usual EDGE_CHAT_* variables spelled EDGE_CHAT_REGIONS3_*
 // (defaults: run dir ~/.cache/edge-chat/run-regions3, nodes on 127.0.4.1-3, 256 MB heaps). If this
@@ -233,8 +233,9 @@ describe("three regions on three Cassandra datacenters", () => {
     expect((await ingested())["ap-southeast"]).toBe(beforeFailover["ap-southeast"]);
     const duringOutage = countDelta(await ingested(), beforeFailover);
 
-    // eu-west returns; the conversation's outbox goes home again once home's last failure is
-    // OUTBOX_FAILBACK_AFTER_MS old. Messages keep coming, one per poll, until eu-west takes one.
+    // eu-west returns; the conversation's region outbox goes home again once home's last failure is
+    // REGION_OUTBOX_FAILBACK_AFTER_MS old. Messages keep coming, one per poll, until eu-west takes
+    // one.
     await euWest.start();
     const backAt = performance.now();
     const beforeReturn = await ingested();
@@ -258,8 +259,8 @@ describe("three regions on three Cassandra datacenters", () => {
     for (const { id } of REGIONS) await visibleIn(id, conversationId, alice.userId, sent);
     await expectRowsInEveryDc(conversationId, sent);
     // Every event after the first leg reached some region (eu-west's counter restarted with its
-    // process, so the legs are added up). More than once is allowed, not hidden: an ingest call that
-    // timed out at the edge after the region took it is sent again, and storage is idempotent.
+    // process, so the legs are added up). More than once is allowed, not hidden: an ingest call
+    // that timed out at the edge after the region took it is sent again, and storage is idempotent.
     const afterReturn = countDelta(await ingested(), beforeReturn);
     const taken = [duringOutage, afterReturn].reduce(
       (sum, leg) => sum + leg["eu-west"] + leg["us-east"] + leg["ap-southeast"],

@@ -1,8 +1,8 @@
-// The whole write path, for real: three SDK users in a group send over WebSockets to the edge Worker
-// in workerd; its outbox flushes to region A (Kafka, then Cassandra dc1), and region B reads the
-// same messages back from Cassandra dc2 through its history API — the one order the edge assigned,
-// seq 1..N with no gap, each message once, content intact. Receipts and membership reach the
-// conversation list too.
+// The whole write path, for real: three SDK users in a group send over WebSockets to the edge
+// Worker in workerd; its region outbox flushes to region A (Kafka, then Cassandra dc1), and region
+// B reads the same messages back from Cassandra dc2 through its history API — the one order the
+// edge assigned, seq 1..N with no gap, each message once, content intact. Receipts and membership
+// reach the conversation list too.
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { type ChatUser, chatUser, type System, startSystem, until } from "../src/index.ts";
 import { expectGapless, expectNoDuplicateSends, historyUpTo, texts } from "./support.ts";

@@ -19,7 +19,7 @@ describe("config", () => {
     expect(config.jwt.devSecret).toBeUndefined();
     expect(config.regions).toEqual([]);
     expect(config.windowSize).toBe(1000);
-    expect(config.outbox).toEqual({
+    expect(config.regionOutbox).toEqual({
       batchSize: 100,
       maxAgeMs: 0,
       failbackAfterMs: 10_000,
@@ -35,6 +35,24 @@ describe("config", () => {
     const off = load({ REGIONS: "[]", DEFAULT_REGION: "eu-west" });
     expect(off.regions).toEqual([]);
     expect(off.defaultRegionId).toBeUndefined();
+  });
+
+  it("reads the region outbox's old OUTBOX_* names as deprecated aliases; the new name wins", () => {
+    const old = load({
+      OUTBOX_BATCH_SIZE: "7",
+      OUTBOX_MAX_AGE_MS: "25",
+      OUTBOX_FAILBACK_AFTER_MS: "0",
+      OUTBOX_FAILBACK_DRAIN_MS: "300",
+    });
+    expect(old.regionOutbox).toEqual({
+      batchSize: 7,
+      maxAgeMs: 25,
+      failbackAfterMs: undefined,
+      failbackDrainMs: 300,
+    });
+    const both = load({ OUTBOX_BATCH_SIZE: "7", REGION_OUTBOX_BATCH_SIZE: "9" });
+    expect(both.regionOutbox.batchSize).toBe(9);
+    expect(() => load({ OUTBOX_BATCH_SIZE: "100000" })).toThrow(/REGION_OUTBOX_BATCH_SIZE/);
   });
 
   it("push: collapse window defaults to a minute, the webhook is optional and must be a URL", () => {

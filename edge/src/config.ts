@@ -7,7 +7,7 @@ import type { Env } from "./env.ts";
 
 const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 
-/** The geo-router's catalog; "[]" (or unset) means no region: the outbox only accumulates. */
+/** The geo-router's catalog; "[]" (or unset) means no region: the region outbox accumulates. */
 const Regions = z.unknown().transform((value, ctx): RegionCatalog => {
   if (Array.isArray(value) && value.length === 0) return [];
   try {
@@ -35,10 +35,10 @@ const ConfigSchema = z
     RATE_USER_BURST: int(40),
     RATE_CONN_PER_SEC: int(10),
     RATE_CONN_BURST: int(20),
-    OUTBOX_BATCH_SIZE: int(100).pipe(z.number().max(LIMITS.maxBatchEvents)),
-    OUTBOX_MAX_AGE_MS: int(0, 0),
-    OUTBOX_FAILBACK_AFTER_MS: int(10_000, 0),
-    OUTBOX_FAILBACK_DRAIN_MS: int(2_000, 0),
+    REGION_OUTBOX_BATCH_SIZE: int(100).pipe(z.number().max(LIMITS.maxBatchEvents)),
+    REGION_OUTBOX_MAX_AGE_MS: int(0, 0),
+    REGION_OUTBOX_FAILBACK_AFTER_MS: int(10_000, 0),
+    REGION_OUTBOX_FAILBACK_DRAIN_MS: int(2_000, 0),
     TYPING_TTL_MS: int(5000),
     TICKET_TTL_MS: int(30_000),
     REGIONS: jsonText(Regions).default([]),
@@ -56,7 +56,8 @@ const ConfigSchema = z
     EDIT_WINDOW_MS: int(15 * 60_000, 0),
     CHAOS_EVICT_ROUTE: z.enum(["0", "1"]).default("0"),
     DELETE_WINDOW_MS: int(48 * 60 * 60_000, 0),
-    // Below the regions' MEDIA_UPLOAD_MAX_AGE_SECONDS (24 h), by more than the longest persist delay.
+    // Below the regions' MEDIA_UPLOAD_MAX_AGE_SECONDS (24 h), by more than the longest persist
+    // delay.
     MEDIA_VERIFIED_MAX_AGE_MS: int(23 * 60 * 60_000, 60_000),
   })
   .refine(
@@ -81,12 +82,13 @@ const ConfigSchema = z
       user: { perSec: v.RATE_USER_PER_SEC, burst: v.RATE_USER_BURST },
       connection: { perSec: v.RATE_CONN_PER_SEC, burst: v.RATE_CONN_BURST },
     },
-    outbox: {
-      batchSize: v.OUTBOX_BATCH_SIZE,
-      maxAgeMs: v.OUTBOX_MAX_AGE_MS,
+    regionOutbox: {
+      batchSize: v.REGION_OUTBOX_BATCH_SIZE,
+      maxAgeMs: v.REGION_OUTBOX_MAX_AGE_MS,
       // Failback to the home region (edge/src/region/failback.ts); 0 = never.
-      failbackAfterMs: v.OUTBOX_FAILBACK_AFTER_MS === 0 ? undefined : v.OUTBOX_FAILBACK_AFTER_MS,
-      failbackDrainMs: v.OUTBOX_FAILBACK_DRAIN_MS,
+      failbackAfterMs:
+        v.REGION_OUTBOX_FAILBACK_AFTER_MS === 0 ? undefined : v.REGION_OUTBOX_FAILBACK_AFTER_MS,
+      failbackDrainMs: v.REGION_OUTBOX_FAILBACK_DRAIN_MS,
     },
     typingTtlMs: v.TYPING_TTL_MS,
     ticketTtlMs: v.TICKET_TTL_MS,
@@ -129,13 +131,32 @@ const ConfigSchema = z
 
 export type Config = z.output<typeof ConfigSchema>;
 
+/**
+ * Old names still read, for deployments that set them: the edge has three outboxes (region, inbox,
+ * push), and these four only ever tuned the region outbox. The new name wins when both are set.
+ */
+export const DEPRECATED_VARS = {
+  OUTBOX_BATCH_SIZE: "REGION_OUTBOX_BATCH_SIZE",
+  OUTBOX_MAX_AGE_MS: "REGION_OUTBOX_MAX_AGE_MS",
+  OUTBOX_FAILBACK_AFTER_MS: "REGION_OUTBOX_FAILBACK_AFTER_MS",
+  OUTBOX_FAILBACK_DRAIN_MS: "REGION_OUTBOX_FAILBACK_DRAIN_MS",
+} as const;
+
+function withDeprecatedVars(env: Env): Record<string, unknown> {
+  const vars: Record<string, unknown> = { ...env };
+  for (const [old, current] of Object.entries(DEPRECATED_VARS)) {
+    if (vars[current] === undefined && vars[old] !== undefined) vars[current] = vars[old];
+  }
+  return vars;
+}
+
 const cache = new WeakMap<object, Config>();
 
 /** Parses the vars (cached per env object, so once per isolate in practice). */
 export function loadConfig(env: Env): Config {
   let config = cache.get(env);
   if (!config) {
-    const result = ConfigSchema.safeParse(env);
+    const result = ConfigSchema.safeParse(withDeprecatedVars(env));
     if (!result.success) {
       throw new Error(`invalid configuration: ${z.prettifyError(result.error)}`);
     }

@@ -18,8 +18,15 @@ export interface Env {
   RATE_USER_BURST?: string;
   RATE_CONN_PER_SEC?: string;
   RATE_CONN_BURST?: string;
+  REGION_OUTBOX_BATCH_SIZE?: string;
+  REGION_OUTBOX_MAX_AGE_MS?: string;
+  REGION_OUTBOX_FAILBACK_AFTER_MS?: string;
+  REGION_OUTBOX_FAILBACK_DRAIN_MS?: string;
+  /** Deprecated names of the four above (config.ts reads them when the new one is unset). */
   OUTBOX_BATCH_SIZE?: string;
   OUTBOX_MAX_AGE_MS?: string;
+  OUTBOX_FAILBACK_AFTER_MS?: string;
+  OUTBOX_FAILBACK_DRAIN_MS?: string;
   TYPING_TTL_MS?: string;
   TICKET_TTL_MS?: string;
   REGIONS?: string;

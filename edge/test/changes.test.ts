@@ -1,6 +1,6 @@
 // Message changes through the real Worker and ConversationDO: edit, delete for everyone and for
 // me, reactions. Each change is its own sequenced message (acked, fanned out, synced, sent to the
-// region's outbox) and is folded into the window, so history and sync return the latest state.
+// region outbox) and is folded into the window, so history and sync return the latest state.
 // Every refusal is typed: not a member, not yours, window expired, not an admin, deleted.
 import { directConversationId, foldAll, type IngestBatch, type Message } from "@edge-chat/protocol";
 import { runInDurableObject } from "cloudflare:test";
@@ -309,7 +309,7 @@ describe("sync", () => {
     device.close();
   });
 
-  it("changes go to the region like messages (the outbox carries them in order)", async () => {
+  it("changes go to the region like messages (the region outbox carries them in order)", async () => {
     const [a, b] = users(2);
     const id = directConversationId(a!, b!);
     const seq = await send(a!, id, "to the region");

@@ -1,7 +1,8 @@
 // The edge's latency points leave a real ConversationDO as `npm start` ships them: buffered per
 // invocation and posted to the collector (here fake-metrics.ts behind the outbound service), with
-// every stage a chat's traffic produces: send -> ack (sampled at the storage commit), fan-out,
-// the region call that took the outbox batch (labelled by region and outcome) and the batch's age.
+// every stage a chat's traffic produces: send -> ack (sampled at the storage commit), fan-out, the
+// region call that took the region outbox batch (labelled by region and outcome) and the batch's
+// age.
 import type { EdgeMetricPoint, EdgeStage } from "@edge-chat/protocol";
 import { describe, expect, it } from "vitest";
 import { connect, createGroup, eventually, users } from "./support/client.ts";
@@ -21,7 +22,7 @@ describe("edge latency points", () => {
     const sa = await connect(a!, id);
     const sb = await connect(b!, id);
     const before = (await pointsSoFar()).points;
-    const stages: EdgeStage[] = ["send_ack", "fanout", "region_call", "outbox_age"];
+    const stages: EdgeStage[] = ["send_ack", "fanout", "region_call", "region_outbox_age"];
     let sent = 0;
     // Points leave when the object's alarm flushes them; send until each stage has a new point
     // (bounded: every send is acked and fanned out, so a missing stage fails the test).

@@ -2,7 +2,8 @@
 // the send transaction); a tick sends each member's inbox one coalesced update; targeted changes
 // (joins, removals, reads) are durable rows, coalesced per member, deleted after delivery only if
 // no newer update replaced them; failed deliveries back off. End to end, concurrent senders never
-// lose an update, counts are exact after a burst, and an offline member still gets the push decision.
+// lose an update, counts are exact after a burst, and an offline member still gets the push
+// decision.
 import type { InboxUpdate, PushNotification } from "@edge-chat/protocol";
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -65,7 +66,7 @@ describe("inbox outbox", () => {
         () => notifier?.changed(),
       );
       notifier = new InboxNotifier({
-        outbox: store.inbox,
+        inboxOutbox: store.inbox,
         store,
         view: () => service.inboxView(),
         members: () => service.inboxMembers(),

@@ -194,7 +194,8 @@ describe("eviction", () => {
     const info = await sockets[2]!.next("info_result");
     expect(info.members.find((m) => m.userId === members[1])).toMatchObject({ readUpTo: 100 });
 
-    // The window survives too: once the outbox has drained, the DO keeps exactly WINDOW_SIZE (300).
+    // The window survives too: once the region outbox has drained, the DO keeps exactly WINDOW_SIZE
+    // (300).
     let probe = 0;
     await eventually(async () => {
       const reqId = `w${++probe}`;

@@ -1,8 +1,8 @@
-// Push notifications through the real path: messages for a user with no inbox socket connected
-// make their InboxDO POST a signed PushNotification to the webhook (a fake in Node behind Miniflare's
+// Push notifications through the real path: messages for a user with no inbox socket connected make
+// their InboxDO POST a signed PushNotification to the webhook (a fake in Node behind Miniflare's
 // outbound service, verifying the service token), collapsed per conversation (PUSH_COLLAPSE_MS is
 // 1.5 s in tests), never for the user's own messages or while a device is connected; a push due
-// while its receiver is down waits in the InboxDO's outbox and is delivered when it is back.
+// while its receiver is down waits in the InboxDO's push outbox and is delivered when it is back.
 import type { PushNotification } from "@edge-chat/protocol";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -91,7 +91,7 @@ describe("push", () => {
     const direct = (await api(a!, "POST", "/v1/conversations/direct", { peerId: b })).body
       .conversationId as string;
     await send(b!, direct, "during the outage");
-    // Decided, refused (at least twice: retried), and still waiting in the inbox's outbox.
+    // Decided, refused (at least twice: retried), and still waiting in the InboxDO's push outbox.
     await eventually(async () => (await pushesOf(a!)).refused >= 2, "refused retries", 60_000);
     expect(await decided(a!)).toBe(1);
     expect(await inbox(a!).pushesPending()).toBe(1);
@@ -109,8 +109,8 @@ describe("push", () => {
       count: 1,
       preview: "during the outage",
     });
-    await eventually(async () => (await inbox(a!).pushesPending()) === 0, "outbox drained");
-    // Delivered once: the row left the outbox with the confirmation.
+    await eventually(async () => (await inbox(a!).pushesPending()) === 0, "push outbox drained");
+    // Delivered once: the row left the push outbox with the confirmation.
     expect((await pushesOf(a!)).pushes).toHaveLength(1);
   });
 });

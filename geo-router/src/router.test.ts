@@ -204,7 +204,7 @@ describe("failback to the home region", () => {
   const failback = { stickTo: "us-east", failbackAfterMs: 5_000 };
 
   it("stays on the region it failed over to until home's last failure is old enough", () => {
-    // Paris' home is eu-west; it failed at t=0 and the outbox moved to us-east.
+    // Paris' home is eu-west; it failed at t=0 and the region outbox moved to us-east.
     let state = fail(router.initialState(), "eu-west", 1, 0);
     state = measure(state, "us-east", 80, 1);
     expect(ids(router.chooseRegion(state, PARIS, 4_999, failback))[0]).toBe("us-east");

@@ -77,8 +77,9 @@ export interface GeoRouter {
 export interface ChooseOptions {
   /**
    * A region to keep while it is healthy. A stream that must stay in one place — one conversation's
-   * outbox, which should land in one Kafka partition and be written by one persister — passes the
-   * region it last delivered to, so a latency wobble never splits it; only ill health moves it.
+   * region outbox, which should land in one Kafka partition and be written by one persister —
+   * passes the region it last delivered to, so a latency wobble never splits it; only ill health
+   * moves it.
    */
   readonly stickTo?: string;
   /**

@@ -3,7 +3,7 @@
 import { z } from "zod";
 
 /**
- * region_call: one ingest POST to a region (by region and outcome); outbox_age: how old the
+ * region_call: one ingest POST to a region (by region and outcome); region_outbox_age: how old the
  * oldest event of a batch was when a region confirmed it; inbox_staleness: how old a member's
  * pending inbox update was when its InboxDO took it; fanout: from a message's ack to the last
  * socket write of the frame that carried it (one point per frame built, not per socket); send_ack:
@@ -11,7 +11,7 @@ import { z } from "zod";
  */
 export const EdgeStage = z.enum([
   "region_call",
-  "outbox_age",
+  "region_outbox_age",
   "inbox_staleness",
   "fanout",
   "send_ack",

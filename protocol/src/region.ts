@@ -28,7 +28,8 @@ export const ReceiptEvent = z.object({
 
 /**
  * The conversation's metadata and full member list after a change, stamped with the seq of the
- * system message that recorded it (`asOfSeq`): consumers ignore a snapshot older than the one stored.
+ * system message that recorded it (`asOfSeq`): consumers ignore a snapshot older than the one
+ * stored.
  */
 export const MembershipEvent = z.object({
   type: z.literal("membership"),
@@ -49,7 +50,7 @@ export const RegionEvent = z.discriminatedUnion("type", [
 ]);
 export type RegionEvent = z.infer<typeof RegionEvent>;
 
-/** POST /v1/ingest: one conversation's outbox batch. Events are in the order the edge made them. */
+/** POST /v1/ingest: one conversation's region outbox batch, its events in the order the edge made. */
 export const IngestBatch = z.object({
   batchId: z.string().uuid(),
   conversationId: ConversationId,

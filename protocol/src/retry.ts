@@ -1,5 +1,6 @@
 // The one retry policy: exponential backoff with full jitter and a cap, deciding only from
-// `retriable`. The edge outbox flusher, region-core's Kafka publishing and the SDK's reconnect share it.
+// `retriable`. The edge's region outbox flusher, region-core's Kafka publishing and the SDK's
+// reconnect share it.
 import { ChatError } from "./errors.ts";
 
 export interface RetryPolicy {

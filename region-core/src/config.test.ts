@@ -63,14 +63,15 @@ describe("loadConfig", () => {
     expect(embedded).toMatchObject({ uploadTtlSeconds: 300, downloadTtlSeconds: 300 });
     expect(embedded.s3).toEqual({
       endpoint: "http://127.0.0.1:8792",
-      region: "us-east-1",
+      awsRegion: "us-east-1",
       bucket: "edge-chat-media",
       forcePathStyle: true,
       signContentLength: true,
       credentials: { accessKeyId: "edgechat", secretAccessKey: "edgechat-local-secret" },
     });
     const jwk = JSON.stringify({ kty: "OKP", crv: "Ed25519", x: "abc" });
-    // Real: the SDK resolves endpoint, region and credentials (e.g. the task role); only the bucket.
+    // Real: the SDK resolves endpoint, region and credentials (e.g. the task role); only the
+    // bucket.
     const real = loadConfig({ ADAPTERS: "real", SERVICE_JWKS: jwk, MEDIA_BUCKET: "prod-media" });
     expect(real.media.s3).toEqual({
       bucket: "prod-media",
@@ -89,7 +90,7 @@ describe("loadConfig", () => {
     }).media;
     expect(keyed.s3).toMatchObject({
       endpoint: "http://127.0.0.1:19000",
-      region: "eu-west-1",
+      awsRegion: "eu-west-1",
       forcePathStyle: true,
       credentials: { accessKeyId: "k", secretAccessKey: "s" },
     });

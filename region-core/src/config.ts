@@ -57,11 +57,11 @@ const Env = z.object({
   KAFKA_GROUP_ID: z.string().min(1).optional(),
   KAFKA_PARTITIONS: int(1, 1024).default(12),
   KAFKA_REPLICATION_FACTOR: int(1, 7).default(1),
-  // The producer's client: @platformatic/kafka (events/platformatic.ts) or kafkajs (events/kafka.ts),
-  // the same guarantees behind the same port. In one run of bench/src/ingest.ts the ingest API
-  // published 1.3-2.7x as many events/s with platformatic (it encodes batches with less work);
-  // both pass test/kafka-replication.test.ts. (A kafkajs producer on a worker thread was tried
-  // before: no faster, and that test found it losing acknowledged records; it is gone.)
+  // The producer's client: @platformatic/kafka (events/platformatic.ts) or kafkajs
+  // (events/kafka.ts), the same guarantees behind the same port. In one run of bench/src/ingest.ts
+  // the ingest API published 1.3-2.7x as many events/s with platformatic (it encodes batches with
+  // less work); both pass test/kafka-replication.test.ts. (A kafkajs producer on a worker thread
+  // was tried before: no faster, and that test found it losing acknowledged records; it is gone.)
   KAFKA_PRODUCER: z.enum(["kafkajs", "platformatic"]).default("platformatic"),
   // Client security (events/kafka-security.ts): TLS with the system's CAs or KAFKA_TLS_CA (PEM),
   // SASL with a username and password; PLAIN only over TLS.
@@ -160,8 +160,11 @@ export interface MediaConfig {
   s3: {
     /** Absent: the AWS SDK resolves the regional AWS S3 endpoint. */
     endpoint?: string;
-    /** Absent: the AWS SDK's default region chain (AWS_REGION, …). */
-    region?: string;
+    /**
+     * The AWS region S3 signs for (S3_REGION), not an edge-chat region (REGION_ID). Absent: the AWS
+     * SDK's default region chain (AWS_REGION, …).
+     */
+    awsRegion?: string;
     bucket: string;
     /** Absent: the AWS SDK's default credential chain (environment, instance role, …). */
     credentials?: { accessKeyId: string; secretAccessKey: string };
@@ -189,7 +192,7 @@ export interface MediaConfig {
  */
 export const LOCAL_S3 = {
   endpoint: "http://127.0.0.1:8792",
-  region: "us-east-1",
+  awsRegion: "us-east-1",
   forcePathStyle: true,
   credentials: { accessKeyId: "edgechat", secretAccessKey: "edgechat-local-secret" },
 };
@@ -369,7 +372,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY }
       : local?.credentials;
   const s3Endpoint = e.S3_ENDPOINT ?? local?.endpoint;
-  const s3Region = e.S3_REGION ?? local?.region;
+  const s3Region = e.S3_REGION ?? local?.awsRegion;
   return {
     regionId: e.REGION_ID,
     http: { host: e.HOST, port: e.PORT },
@@ -401,7 +404,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     media: {
       s3: {
         ...(s3Endpoint !== undefined ? { endpoint: s3Endpoint } : {}),
-        ...(s3Region !== undefined ? { region: s3Region } : {}),
+        ...(s3Region !== undefined ? { awsRegion: s3Region } : {}),
         bucket: e.MEDIA_BUCKET,
         ...(s3Credentials ? { credentials: s3Credentials } : {}),
         forcePathStyle: e.S3_FORCE_PATH_STYLE ?? local?.forcePathStyle ?? false,

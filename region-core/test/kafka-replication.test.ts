@@ -1,10 +1,11 @@
 // Kafka with replication (#12): a 3-broker KRaft cluster of its own (own run dir and ports; the
 // shared single broker is never touched), a topic with RF 3 and min.insync.replicas 2, and the
-// region's own producer path (the default producer, idempotent, acks=all) publishing under load while
-// one broker is stopped and started again. Every publish that resolved must be in the log, in
+// region's own producer path (the default producer, idempotent, acks=all) publishing under load
+// while one broker is stopped and started again. Every publish that resolved must be in the log, in
 // order per key; publishes keep being acknowledged while the broker is down (two in-sync replicas
-// remain). A publish that failed is retried as the edge's outbox would (duplicates are allowed:
-// the persister is idempotent by (conversation, seq)); only acknowledged records are counted.
+// remain). A publish that failed is retried as the edge's region outbox would (duplicates are
+// allowed: the persister is idempotent by (conversation, seq)); only acknowledged records are
+// counted.
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -97,7 +98,7 @@ describe("Kafka with three brokers, RF 3, min.insync.replicas 2", () => {
     let running = true;
 
     // Each key's next value is published only after the previous batch was acknowledged, as a
-    // conversation's outbox does, so per-key order is the order of acknowledgement.
+    // conversation's region outbox does, so per-key order is the order of acknowledgement.
     async function load(key: string): Promise<void> {
       let next = 0;
       while (running) {

@@ -26,7 +26,7 @@ export async function embeddedTestStore(bucket: string): Promise<TestStore> {
   return {
     settings: {
       endpoint: store.endpoint,
-      region: "us-east-1",
+      awsRegion: "us-east-1",
       bucket,
       credentials: LOCAL_S3.credentials,
       forcePathStyle: true,
@@ -42,7 +42,7 @@ export async function embeddedTestStore(bucket: string): Promise<TestStore> {
 export function versitygwSettings(services: ServiceEndpoints): MediaConfig["s3"] {
   return {
     endpoint: services.s3.endpoint,
-    region: services.s3.region,
+    awsRegion: services.s3.awsRegion,
     bucket: services.s3.bucket,
     credentials: {
       accessKeyId: services.s3.accessKeyId,

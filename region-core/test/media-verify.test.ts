@@ -315,7 +315,7 @@ describe("a store that is not there", () => {
   it("answers 503 unavailable instead of a URL that cannot work", async () => {
     const store = s3MediaStore({
       endpoint: "http://127.0.0.1:1",
-      region: "us-east-1",
+      awsRegion: "us-east-1",
       bucket: "verify-media",
       credentials: LOCAL_S3.credentials,
       forcePathStyle: true,

@@ -33,7 +33,7 @@ let kafka: Kafka;
 
 const s3Env = () => ({
   S3_ENDPOINT: services.s3.endpoint,
-  S3_REGION: services.s3.region,
+  S3_REGION: services.s3.awsRegion,
   S3_FORCE_PATH_STYLE: "true",
   MEDIA_BUCKET: services.s3.bucket,
   S3_ACCESS_KEY_ID: services.s3.accessKeyId,
@@ -45,7 +45,7 @@ const token = (key: PrivateKey = edgeKey) => serviceToken(key);
 const s3Client = () =>
   new S3Client({
     endpoint: services.s3.endpoint,
-    region: services.s3.region,
+    region: services.s3.awsRegion,
     forcePathStyle: true,
     credentials: {
       accessKeyId: services.s3.accessKeyId,

@@ -13,7 +13,7 @@ export interface Panel {
   by?: string[];
   unit?: string;
   /** Production source: the regions' Prometheus, or the edge's Analytics Engine stage. */
-  edgeStage?: "region_call" | "outbox_age" | "inbox_staleness" | "fanout" | "send_ack";
+  edgeStage?: "region_call" | "region_outbox_age" | "inbox_staleness" | "fanout" | "send_ack";
 }
 
 export const PANELS: Panel[] = [
@@ -65,18 +65,18 @@ export const PANELS: Panel[] = [
   },
   {
     title: "Edge → region call",
-    help: "ingest POST from the edge's outbox, by target region",
+    help: "ingest POST from the edge's region outbox, by target region",
     kind: "quantiles",
     metric: "edge_region_call_seconds",
     by: ["target"],
     edgeStage: "region_call",
   },
   {
-    title: "Outbox age at flush",
+    title: "Region outbox age at flush",
     help: "oldest event of a batch when a region confirmed it",
     kind: "quantiles",
-    metric: "edge_outbox_age_seconds",
-    edgeStage: "outbox_age",
+    metric: "edge_region_outbox_age_seconds",
+    edgeStage: "region_outbox_age",
   },
   {
     title: "Inbox staleness",

@@ -17,7 +17,11 @@ describe("parseConfig", () => {
     expect(cfg.kafka).toMatchObject({ port: 9092, controllerPort: 9093 });
     expect(cfg.redis.port).toBe(16379);
     expect(cfg.upstash.port).toBe(18079);
-    expect(cfg.s3).toMatchObject({ port: 19000, bucket: "edge-chat-media", region: "us-east-1" });
+    expect(cfg.s3).toMatchObject({
+      port: 19000,
+      bucket: "edge-chat-media",
+      awsRegion: "us-east-1",
+    });
     expect(cfg.tools.java).toBe("java");
   });
 

@@ -98,7 +98,8 @@ export interface ServicesConfig {
   upstash: { port: number; token: string };
   s3: {
     port: number;
-    region: string;
+    /** The AWS region the S3 API signs for, not an edge-chat region. */
+    awsRegion: string;
     accessKeyId: string;
     secretAccessKey: string;
     bucket: string;
@@ -192,7 +193,7 @@ export function parseConfig(
     upstash: { port: e.EDGE_CHAT_UPSTASH_PORT, token: e.EDGE_CHAT_UPSTASH_TOKEN },
     s3: {
       port: e.EDGE_CHAT_S3_PORT,
-      region: e.EDGE_CHAT_S3_REGION,
+      awsRegion: e.EDGE_CHAT_S3_REGION,
       accessKeyId: e.EDGE_CHAT_S3_ACCESS_KEY,
       secretAccessKey: e.EDGE_CHAT_S3_SECRET_KEY,
       bucket: e.EDGE_CHAT_S3_BUCKET,

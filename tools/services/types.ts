@@ -21,7 +21,8 @@ export interface UpstashEndpoint {
 
 export interface S3Endpoint {
   endpoint: string;
-  region: string;
+  /** The AWS region the S3 API signs for (SigV4), not an edge-chat region. */
+  awsRegion: string;
   accessKeyId: string;
   secretAccessKey: string;
   bucket: string;

@@ -209,8 +209,8 @@ async function startMetricsSink(): Promise<{ url: string; points: () => number }
 const metricsSink = values.metrics ? await startMetricsSink() : undefined;
 
 async function startProduct(maxMembers: number) {
-  // No region (the outbox accumulates; this measures the edge), rate limits lifted, and a window
-  // larger than any case so trimming never runs.
+  // No region (the region outbox accumulates; this measures the edge), rate limits lifted, and a
+  // window larger than any case so trimming never runs.
   const edge = await startEdge({
     regions: [],
     signingKey: serviceKeys().signingKey,

@@ -1,7 +1,8 @@
 // Every ConversationDO evicted mid-burst: the edge's test-only route (CHAOS_EVICT_ROUTE=1, set only
 // by this suite's system) calls ctx.abort() in each object, as an eviction or an isolate crash
-// would: memory and sockets gone, storage (messages, outbox, router state) kept. The SDK reconnects,
-// replays and resends what was not acknowledged. recovery_ms: eviction → every session open again.
+// would: memory and sockets gone, storage (messages, outboxes, router state) kept. The SDK
+// reconnects, replays and resends what was not acknowledged. recovery_ms: eviction → every session
+// open again.
 import { type Scenario, sessionsReopenMs } from "../scenario.ts";
 
 export const doEvict: Scenario = {

@@ -1,9 +1,9 @@
 // A long ingest outage: both regions' region-core killed for 6 × CHAOS_FAULT_MS (60 s in the full
 // run) while clients keep sending. The edge acknowledges throughout (messages are durable in the
-// ConversationDOs) and every outbox backs off (capped at 5 s); then both regions start again and the
-// backlog drains. recovery_ms: regions back → everything acknowledged is in every DC. detail: the
-// backlog's size and publish_inversions, the messages published to Kafka before a lower seq of the
-// same conversation (the drain must keep each conversation's order: 0).
+// ConversationDOs) and every region outbox backs off (capped at 5 s); then both regions start again
+// and the backlog drains. recovery_ms: regions back → everything acknowledged is in every DC.
+// detail: the backlog's size and publish_inversions, the messages published to Kafka before a lower
+// seq of the same conversation (the drain must keep each conversation's order: 0).
 import { messageRecords, recordKey } from "../kafka-records.ts";
 import { backlogDrainMs, type Scenario, sleep } from "../scenario.ts";
 

@@ -1,16 +1,16 @@
 // A whole region down and back: the conversations' home region (the one their batches went to so
 // far; the nearest to the clients' location: with Miniflare's placeholder request.cf, in Texas,
 // that is us-east) killed, ingest and persister, and kept down for CHAOS_FAULT_MS while the stream
-// goes on (paced, so it outlasts the return), then started again. Every conversation's outbox fails
-// over to the other region and, by the failback rule (edge/src/region/failback.ts: home again once
-// OUTBOX_FAILBACK_AFTER_MS have passed since home's last failure, after a pause of
-// OUTBOX_FAILBACK_DRAIN_MS behind the last batch to the other region), returns home. Where each
-// message went is read back from the regions' Kafka topics. recovery_ms: home started again →
-// every conversation's batches go home again (the failback; -1 if one never did); detail: the
-// failover time (kill → the last conversation's first batch elsewhere while home was down), how
-// often conversations switched region (2 each: away and back) and moved_again: messages that went
-// elsewhere after a conversation's return (a later failover, when home's ingest failed again; on
-// an overloaded machine ingest calls time out, so this is reported, not asserted).
+// goes on (paced, so it outlasts the return), then started again. Every conversation's region
+// outbox fails over to the other region and, by the failback rule (edge/src/region/failback.ts:
+// home again once REGION_OUTBOX_FAILBACK_AFTER_MS have passed since home's last failure, after a
+// pause of REGION_OUTBOX_FAILBACK_DRAIN_MS behind the last batch to the other region), returns
+// home. Where each message went is read back from the regions' Kafka topics. recovery_ms: home
+// started again → every conversation's batches go home again (the failback; -1 if one never did);
+// detail: the failover time (kill → the last conversation's first batch elsewhere while home was
+// down), how often conversations switched region (2 each: away and back) and moved_again: messages
+// that went elsewhere after a conversation's return (a later failover, when home's ingest failed
+// again; on an overloaded machine ingest calls time out, so this is reported, not asserted).
 import { type MessageRecord, messageRecords, recordKey } from "../kafka-records.ts";
 import type { RegionProcess } from "@edge-chat/e2e";
 import { backlogDrainMs, type FaultContext, type Scenario, sleep } from "../scenario.ts";

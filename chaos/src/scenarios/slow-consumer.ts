@@ -45,7 +45,8 @@ export const slowConsumer: Scenario = {
     url.searchParams.set("v", String(PROTOCOL_VERSION));
     const stalled = await StalledSocket.open(url.toString(), options.deadlineMs);
 
-    // A second device of the sender with its own client (its own outbox, apart from the stream's).
+    // A second device of the sender with its own client (its own offline queue, apart from the
+    // stream's).
     const token = await fetchDevToken(baseUrl, a.userId);
     const sender = new ChatClient({ baseUrl, getToken: async () => token });
     const device = sender.open(c.id, { lastSeq: a.session.lastSeq, heartbeatMs: 5_000 });

@@ -1,5 +1,6 @@
 // No fault: a steady stream at CHAOS_RATE messages/s, to measure edge ack → persisted in Cassandra
-// (p50/p99/max in detail) with the outbox flushing as soon as a region is free. recovery_ms is 0.
+// (p50/p99/max in detail) with the region outbox flushing as soon as a region is free. recovery_ms
+// is 0.
 import { ackToPersisted } from "../lag.ts";
 import type { Scenario } from "../scenario.ts";
 

@@ -1,7 +1,8 @@
 // Message changes as use cases: edit, delete for everyone, react, delete for me, and the reads that
-// go with them (the sender's edit history, who reacted). A change is appended as its own message
-// by journal.ts (next seq, window, outbox: the region and every reader fold it in order) and, in
-// the same transaction, folded into the window's rows, so sync and history return the latest state.
+// go with them (the sender's edit history, who reacted). A change is appended as its own message by
+// journal.ts (next seq, window, region outbox: the region and every reader fold it in order) and,
+// in the same transaction, folded into the window's rows, so sync and history return the latest
+// state.
 import {
   type ChangeMessage,
   type ConversationId,

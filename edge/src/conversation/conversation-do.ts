@@ -42,7 +42,7 @@ import type { Env } from "../env.ts";
 import { type EdgeMetrics, edgeMetrics } from "../metrics/recorder.ts";
 import { SendAckProbe } from "../metrics/send-ack.ts";
 import { flushRegionOutbox, regionOutboxDueAt } from "../region-outbox/flusher.ts";
-import { OUTBOX_BACKSTOP_MS, OutboxPump } from "../region-outbox/pump.ts";
+import { REGION_OUTBOX_BACKSTOP_MS, OutboxPump } from "../region-outbox/pump.ts";
 import { storedRouting } from "../region/router-state.ts";
 import { type SocketIdentity, SocketObject } from "../sockets/socket-object.ts";
 import type { ConversationView } from "../inbox/domain/snapshot.ts";
@@ -90,7 +90,7 @@ export class ConversationDO
   private alarmAt: number | undefined;
   /** Region outbox flushes, one at a time, started when events are due (not by the alarm). */
   private readonly pump: OutboxPump;
-  /** Latency points from the alarm path only (outbox and inbox flushing), sent once per alarm. */
+  /** Latency points from the outbox paths (region and inbox outbox flushes), sent once per alarm. */
   private readonly metrics: EdgeMetrics;
   /** Send → ack across the storage commit (sampled; see metrics/send-ack.ts). */
   private readonly sendAck: SendAckProbe;
@@ -153,7 +153,7 @@ export class ConversationDO
       record: (point) => this.metrics.record(point),
     });
     this.inbox = new InboxNotifier({
-      outbox: store.inbox,
+      inboxOutbox: store.inbox,
       store,
       view: () => this.inboxView(),
       members: () => this.service.inboxMembers(),
@@ -213,7 +213,7 @@ export class ConversationDO
     }
     if (trusted.location) this.rememberLocation(trusted.location);
     const response = this.upgrade(request, trusted.userId, trusted.conversationId);
-    // Admitting the socket may have created a direct chat, which leaves outbox events.
+    // Admitting the socket may have created a direct chat, which leaves region outbox events.
     this.scheduleAlarm();
     return response;
   }
@@ -663,8 +663,9 @@ export class ConversationDO
   }
 
   /**
-   * One alarm serves typing expiry and both outboxes: set it to whichever comes first. Region
-   * events due now start the pump instead, and the alarm only backs it up (OUTBOX_BACKSTOP_MS).
+   * One alarm serves typing expiry, the region outbox and the inbox outbox: whichever is first.
+   * Region outbox events due now start the pump instead, and the alarm only backs it up
+   * (REGION_OUTBOX_BACKSTOP_MS).
    */
   private scheduleAlarm({ startFlush = true } = {}): void {
     const now = Date.now();
@@ -673,13 +674,13 @@ export class ConversationDO
         .typing()
         .map((e) => ({ userId: e.state.userId, typingUntil: e.state.typingUntil })),
     );
-    let outbox = regionOutboxDueAt({ store: this.store, config: this.config }, now);
-    if (startFlush && outbox !== undefined && outbox <= now && this.store.meta()) {
+    let regionOutbox = regionOutboxDueAt({ store: this.store, config: this.config }, now);
+    if (startFlush && regionOutbox !== undefined && regionOutbox <= now && this.store.meta()) {
       void this.pump.run();
-      outbox = now + OUTBOX_BACKSTOP_MS;
+      regionOutbox = now + REGION_OUTBOX_BACKSTOP_MS;
     }
     const inbox = this.inbox.dueAt(now);
-    const candidates = [typing, outbox, inbox].filter((t): t is number => t !== undefined);
+    const candidates = [typing, regionOutbox, inbox].filter((t): t is number => t !== undefined);
     if (candidates.length === 0) return;
     const next = Math.max(now, Math.min(...candidates));
     if (this.alarmAt !== undefined && this.alarmAt <= next) return;

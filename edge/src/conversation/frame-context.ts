@@ -19,7 +19,7 @@ export interface FrameContext {
   live: LiveBatcher;
   /** Coalesces `delivered` frames (see receipt-batcher.ts). */
   receipts: ReceiptBatcher;
-  /** Asks the DO to (re)compute its alarm (typing expiry, outbox flush). */
+  /** Asks the DO to (re)compute its alarm (typing expiry, region outbox flush). */
   scheduleAlarm: () => void;
   /** Tells a direct chat's peer's inbox that a member started or stopped typing (best effort). */
   typingToInbox?: (userId: UserId, state: "start" | "stop") => void;

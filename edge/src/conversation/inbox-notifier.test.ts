@@ -17,7 +17,7 @@ function setup(fail: () => boolean, online: (userId: string) => boolean = () => 
     delete: (key) => void values.delete(key.name),
   };
   const store = { kv, lastSeq: () => lastSeq } as unknown as ConversationStore;
-  const outbox = {
+  const inboxOutbox = {
     count: () => 0,
     head: () => [],
     delivered: () => {},
@@ -27,7 +27,7 @@ function setup(fail: () => boolean, online: (userId: string) => boolean = () => 
   const delivered: InboxUpdate[] = [];
   const acked: [string, number][] = [];
   const notifier = new InboxNotifier({
-    outbox,
+    inboxOutbox,
     store,
     view: () => ({
       conversationId: "g:c",

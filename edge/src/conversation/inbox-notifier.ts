@@ -41,7 +41,7 @@ const MAX_PER_TICK = 256;
 export const INBOX_FLUSHED_SEQ = kvKey<number>("inbox:flushedSeq");
 
 export interface InboxNotifierDeps {
-  outbox: InboxOutbox;
+  inboxOutbox: InboxOutbox;
   /** For the durable marks (kv): the seq every inbox has, and the retry state. */
   store: ConversationStore;
   view: () => ConversationView | null;
@@ -74,11 +74,11 @@ export class InboxNotifier {
 
   constructor(deps: InboxNotifierDeps) {
     this.deps = deps;
-    const { store, outbox } = deps;
+    const { store, inboxOutbox } = deps;
     this.flushedSeq = store.kv.get(INBOX_FLUSHED_SEQ) ?? 0;
     this.wokeAt = this.flushedSeq > 0 ? deps.now() : undefined;
     // Woken after an eviction: anything not yet told to every inbox is due again.
-    this.dirty = store.lastSeq() > this.flushedSeq || outbox.count() > 0;
+    this.dirty = store.lastSeq() > this.flushedSeq || inboxOutbox.count() > 0;
     if (this.dirty) this.dirtySince = deps.now();
   }
 
@@ -91,7 +91,7 @@ export class InboxNotifier {
   /** When the alarm should next tick; undefined when every inbox is up to date. O(1). */
   dueAt(now: number): number | undefined {
     const dirty = this.dirty
-      ? Math.max(now, this.lastTickAt + INBOX_TICK_MS, this.deps.outbox.retry.retryAt() ?? 0)
+      ? Math.max(now, this.lastTickAt + INBOX_TICK_MS, this.deps.inboxOutbox.retry.retryAt() ?? 0)
       : undefined;
     if (dirty === undefined) return this.liveDueAt;
     return this.liveDueAt === undefined ? dirty : Math.min(dirty, this.liveDueAt);
@@ -108,7 +108,7 @@ export class InboxNotifier {
     this.dirtySince = undefined;
     const view = deps.view();
     if (!view) return { delivered: 0, failed: 0 };
-    const pending = deps.outbox.head(MAX_PER_TICK);
+    const pending = deps.inboxOutbox.head(MAX_PER_TICK);
     const versions = new Map(pending.map((p) => [p.update.userId, p.version]));
     const live = deps.liveUsers();
     const plan = planInboxUpdates({
@@ -130,7 +130,7 @@ export class InboxNotifier {
           const ack = await deps.deliver(update);
           if (ack.deliveredUpTo > 0) deps.delivered(update.userId, ack.deliveredUpTo);
           const version = versions.get(update.userId);
-          if (version !== undefined) deps.outbox.delivered(update.userId, version);
+          if (version !== undefined) deps.inboxOutbox.delivered(update.userId, version);
           if (update.member) {
             const mark: SentMark = { lastSeq: update.lastSeq, readUpTo: update.readUpTo, at: now };
             const typing = typingKey(update);
@@ -158,9 +158,9 @@ export class InboxNotifier {
   }
 
   private recordOutcome(failed: number, lastSeq: number, allTold: boolean): void {
-    const { store, outbox } = this.deps;
-    if (failed > 0) outbox.retry.failed(this.deps.now());
-    else outbox.retry.succeeded();
+    const { store, inboxOutbox } = this.deps;
+    if (failed > 0) inboxOutbox.retry.failed(this.deps.now());
+    else inboxOutbox.retry.succeeded();
     // Durable only once every inbox has the seq, so a wake-up after eviction knows nothing is owed.
     if (allTold && lastSeq > this.flushedSeq) {
       this.flushedSeq = lastSeq;

@@ -11,7 +11,7 @@ import type { ConversationStore } from "./store.ts";
 function setup() {
   let lastSeq = 4;
   const writes: string[] = [];
-  const outbox: { event: unknown; text: string | undefined }[] = [];
+  const regionOutbox: { event: unknown; text: string | undefined }[] = [];
   let notices = 0;
   const store = {
     meta: () => ({ conversationId: "g:c", kind: "group", createdAt: 1 }),
@@ -28,9 +28,9 @@ function setup() {
       lastSeq = seq;
     },
     setLastSent: (userId: string, seq: number) => void writes.push(`lastSent ${userId} ${seq}`),
-    appendOutbox: (event: unknown, _now: number, text?: string) => {
-      writes.push("outbox");
-      outbox.push({ event, text });
+    appendRegionOutbox: (event: unknown, _now: number, text?: string) => {
+      writes.push("regionOutbox");
+      regionOutbox.push({ event, text });
     },
     trim: (window: number) => void writes.push(`trim ${window}`),
   } as unknown as ConversationStore;
@@ -38,12 +38,12 @@ function setup() {
   let id = 0;
   const clock = { now: () => 1000, uuid: () => `id-${++id}` };
   const journal = new Journal(store, config, clock, () => notices++);
-  return { journal, writes, outbox, notices: () => notices };
+  return { journal, writes, regionOutbox, notices: () => notices };
 }
 
 describe("Journal", () => {
   it("gives a message the next seq, marks it the sender's own and tells the inbox", () => {
-    const { journal, writes, outbox, notices } = setup();
+    const { journal, writes, regionOutbox, notices } = setup();
     let body = "";
     const message = journal.appendMessage("u:a", "c1", { kind: "text", text: "hi" }, 2, (b) => {
       body = b;
@@ -54,10 +54,10 @@ describe("Journal", () => {
       clientMsgId: "c1",
       replyToSeq: 2,
     });
-    expect(writes).toEqual(["insert 5", "lastSeq 5", "lastSent u:a 5", "outbox", "trim 50"]);
+    expect(writes).toEqual(["insert 5", "lastSeq 5", "lastSent u:a 5", "regionOutbox", "trim 50"]);
     expect(body).toBe(JSON.stringify(message));
-    // The outbox row holds exactly the bytes serializing the event would make.
-    expect(outbox[0]!.text).toBe(JSON.stringify({ type: "message", message }));
+    // The region outbox row holds exactly the bytes serializing the event would make.
+    expect(regionOutbox[0]!.text).toBe(JSON.stringify({ type: "message", message }));
     expect(notices()).toBe(1);
   });
 
@@ -71,7 +71,7 @@ describe("Journal", () => {
   });
 
   it("appends a change in the same seq order, without an inbox notice or an own-message mark", () => {
-    const { journal, writes, outbox, notices } = setup();
+    const { journal, writes, regionOutbox, notices } = setup();
     const first = journal.appendMessage("u:a", "c1", { kind: "text", text: "hi" });
     const change = journal.appendChange("g:c", "u:b", "c2", {
       kind: "reaction",
@@ -80,8 +80,8 @@ describe("Journal", () => {
       previous: null,
     });
     expect(change.seq).toBe(6);
-    expect(writes.slice(5)).toEqual(["insert 6", "lastSeq 6", "outbox", "trim 50"]);
-    expect(outbox[1]!.text).toBe(JSON.stringify({ type: "message", message: change }));
+    expect(writes.slice(5)).toEqual(["insert 6", "lastSeq 6", "regionOutbox", "trim 50"]);
+    expect(regionOutbox[1]!.text).toBe(JSON.stringify({ type: "message", message: change }));
     expect(notices()).toBe(1);
   });
 });

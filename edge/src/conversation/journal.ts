@@ -1,8 +1,8 @@
 // The conversation's journal: the one place where a seq is assigned. Messages, system messages and
 // changes (edit, delete, reaction) are all appended here, inside the caller's transaction: next
 // seq, window row (with its (sender, clientMsgId) key, which answers resends), region-outbox event,
-// window trim and the inbox notice. Keeping them together keeps the seq gapless and the outbox in
-// seq order, whatever use case appends.
+// window trim and the inbox notice. Keeping them together keeps the seq gapless and the region
+// outbox in seq order, whatever use case appends.
 import type { ChangeMessage, ConversationId, Message, UserId } from "@edge-chat/protocol";
 import type { Config } from "../config.ts";
 import { enrichMessage } from "./replies-service.ts";
@@ -28,9 +28,9 @@ export class Journal {
   }
 
   /**
-   * Assigns the next seq and writes message + outbox event; call inside a transaction. O(1) in the
-   * group's size: the members' inboxes only learn that the conversation changed (see
-   * inbox-notifier.ts), and the message is serialized once for storage, outbox and frame.
+   * Assigns the next seq and writes message + region outbox event; call inside a transaction. O(1)
+   * in the group's size: the members' inboxes only learn that the conversation changed (see
+   * inbox-notifier.ts), and the message is serialized once for storage, region outbox and frame.
    */
   appendMessage(
     senderId: UserId,
@@ -60,8 +60,8 @@ export class Journal {
   }
 
   /**
-   * Next seq, window row and outbox event for a change; call inside a transaction. No inbox notice
-   * and no "own newest message" mark: a change is not a new message in anyone's list.
+   * Next seq, window row and region outbox event for a change; call inside a transaction. No inbox
+   * notice and no "own newest message" mark: a change is not a new message in anyone's list.
    */
   appendChange(
     conversationId: ConversationId,
@@ -93,7 +93,11 @@ export class Journal {
     this.store.setLastSeq(message.seq);
     if (ownMessage) this.store.setLastSent(message.senderId, message.seq);
     // The event's text is made from the stored body: the same bytes JSON.stringify(event) makes.
-    this.store.appendOutbox({ type: "message", message }, this.clock.now(), messageFrameText(body));
+    this.store.appendRegionOutbox(
+      { type: "message", message },
+      this.clock.now(),
+      messageFrameText(body),
+    );
     this.store.trim(this.config.windowSize);
     return body;
   }

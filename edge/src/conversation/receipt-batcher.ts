@@ -5,8 +5,8 @@
 // (O(1)); within RECEIPT_TICK_MS one transaction applies all of them and the status frames are
 // computed once. Anything that reads watermarks (read, info, the HTTP receipt routes) flushes
 // first, so order is kept. Bound: a delivered watermark is durable within RECEIPT_TICK_MS of its
-// frame; if the object dies inside that window the device's next `delivered` carries it again.
-// A frame that names its device raises that device's own watermark the same way (device-receipts.ts).
+// frame; if the object dies inside that window the device's next `delivered` carries it again. A
+// frame that names its device raises that device's own watermark the same way (device-receipts.ts).
 import type { ConversationId, UserId } from "@edge-chat/protocol";
 import type { DeviceDelivered } from "./device-receipts.ts";
 import type { StatusChange } from "./domain/receipts.ts";
@@ -17,7 +17,7 @@ export interface ReceiptBatcherDeps {
   conversationId: () => ConversationId;
   apply: (conversationId: ConversationId, upTo: ReadonlyMap<UserId, number>) => StatusChange[];
   statuses: (changes: StatusChange[]) => void;
-  /** After applying: the outbox has new events (the alarm decides when to flush them). */
+  /** After applying: the region outbox has new events (the alarm decides when to flush them). */
   applied: () => void;
   /** Stores devices' own watermarks (one transaction per tick). */
   applyDevices: (upTo: DeviceDelivered[]) => void;

@@ -1,6 +1,6 @@
 // The conversation's use cases over its store: each runs the pure rules (domain/) and writes the
-// result, its outbox events and its system message in ONE storage transaction, then returns what
-// the caller must tell sockets. No sockets or HTTP here.
+// result, its region outbox events and its system message in ONE storage transaction, then returns
+// what the caller must tell sockets. No sockets or HTTP here.
 import {
   ChatError,
   type Conversation,
@@ -214,7 +214,7 @@ export class ConversationService {
 
   /** The membership snapshot for the region; call inside a transaction. */
   recordMembership(meta: ConversationMeta, removed: UserId[], asOfSeq: number): void {
-    const event: Parameters<ConversationStore["appendOutbox"]>[0] = {
+    const event: Parameters<ConversationStore["appendRegionOutbox"]>[0] = {
       type: "membership",
       conversationId: meta.conversationId,
       kind: meta.kind,
@@ -224,7 +224,7 @@ export class ConversationService {
       asOfSeq,
     };
     if (meta.name !== undefined) event.name = meta.name;
-    this.store.appendOutbox(event, this.clock.now());
+    this.store.appendRegionOutbox(event, this.clock.now());
   }
 
   // ── messages ──
@@ -259,7 +259,7 @@ export class ConversationService {
   ): {
     ack: SendAck;
     message: Message | null;
-    /** The message's JSON, made once for storage, outbox and every socket's frame. */
+    /** The message's JSON, made once for storage, region outbox and every socket's frame. */
     body?: string;
     connectionBucket?: Bucket | undefined;
   } {
@@ -397,7 +397,7 @@ export class ConversationService {
     const after = before.map((r) => (r.userId === userId ? next : r));
     this.transaction(() => {
       this.store.setReceipt(next);
-      this.store.appendOutbox(
+      this.store.appendRegionOutbox(
         { type: "receipt", conversationId, ...next, at: this.clock.now() },
         this.clock.now(),
       );
@@ -412,8 +412,8 @@ export class ConversationService {
 
   /**
    * Many members' `delivered` watermarks at once (coalesced by receipt-batcher.ts): one
-   * transaction, one outbox event per member that moved, and the status changes computed once.
-   * Members no longer in the group are ignored.
+   * transaction, one region outbox event per member that moved, and the status changes computed
+   * once. Members no longer in the group are ignored.
    */
   deliveredBatch(
     conversationId: ConversationId,
@@ -432,7 +432,7 @@ export class ConversationService {
     this.transaction(() => {
       this.store.setReceipts(moved);
       for (const next of moved) {
-        this.store.appendOutbox({ type: "receipt", conversationId, ...next, at }, at);
+        this.store.appendRegionOutbox({ type: "receipt", conversationId, ...next, at }, at);
       }
     });
     return statusChanges(before, this.store.receipts());

@@ -232,7 +232,7 @@ export class ConversationStore {
       ? { clientMsgId, seq: row.seq, messageId: row.message_id, serverTs: row.server_ts }
       : null;
   }
-  /** Stores a message; returns its JSON (serialized once, reused for the outbox and the frame). */
+  /** Stores a message; returns its JSON (serialized once, reused for the region outbox and frame). */
   insertMessage(message: Message): string {
     const body = JSON.stringify(message);
     this.sql.exec(
@@ -306,7 +306,7 @@ export class ConversationStore {
   }
 
   /** Appends to the region outbox (kept here for the send path's callers; see region-outbox.ts). */
-  appendOutbox(event: RegionEvent, now: number, text?: string): void {
+  appendRegionOutbox(event: RegionEvent, now: number, text?: string): void {
     this.regionOutbox.append(event, now, text);
   }
 

@@ -8,7 +8,7 @@ import type { Caller } from "../conversation/rpc.ts";
 
 export const USER_HEADER = "x-edge-user";
 export const CONVERSATION_HEADER = "x-edge-conversation";
-/** The caller's location from request.cf (JSON ClientLocation), for the outbox's region choice. */
+/** The caller's location from request.cf (JSON ClientLocation): the region outbox's region choice. */
 export const LOCATION_HEADER = "x-edge-location";
 const INTERNAL_ORIGIN = "https://conversation.internal";
 

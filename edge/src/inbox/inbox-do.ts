@@ -1,7 +1,7 @@
 // InboxDO: one per user (idFromName(userId)). Holds the user's device sockets (Hibernation API,
 // state in attachments), the conversation list with unread counts, presence and last-seen, and
-// decides when a push is due. Thin on purpose: platform methods and RPC entry points hand each event
-// to InboxService and then apply its effects (frames to sockets, pushes, peers' presence).
+// decides when a push is due. Thin on purpose: platform methods and RPC entry points hand each
+// event to InboxService and then apply its effects (frames to sockets, pushes, peers' presence).
 import {
   ChatError,
   type ConversationId,
@@ -66,7 +66,7 @@ export class InboxDO extends SocketObject<Env, DeviceState> implements InboxRpc 
     );
     const sender = pushSenderFor(this.config, () => Date.now());
     // Each attempt names the devices to skip as they are now: one that connected, or received the
-    // message, while the push waited in the outbox needs no push.
+    // message, while the push waited in the push outbox needs no push.
     this.pushSender = {
       send: async (notification, pushId) =>
         sender.send({ ...notification, skipDeviceIds: await this.skips(notification) }, pushId),
@@ -111,7 +111,7 @@ export class InboxDO extends SocketObject<Env, DeviceState> implements InboxRpc 
     if (change?.kind === "removed") {
       this.broadcast({ type: "inbox_removed", conversationId: change.conversationId });
     }
-    // A decided push is in the outbox, due at once: the alarm sends it.
+    // A decided push is in the push outbox, due at once: the alarm sends it.
     await this.scheduleAlarm();
     return { deliveredUpTo };
   }
@@ -176,7 +176,7 @@ export class InboxDO extends SocketObject<Env, DeviceState> implements InboxRpc 
     return this.service.pushesDecided();
   }
 
-  /** Decided pushes still waiting in the outbox for the push sender to confirm them. */
+  /** Decided pushes still waiting in the push outbox for the push sender to confirm them. */
   async pushesPending(): Promise<number> {
     return this.service.pushesPending();
   }
@@ -254,7 +254,7 @@ export class InboxDO extends SocketObject<Env, DeviceState> implements InboxRpc 
   // ── pushes ──
 
   protected override async onAlarm(): Promise<void> {
-    // Collapse windows that ended queue their pushes; then the outbox sends what is due.
+    // Collapse windows that ended queue their pushes; then the push outbox sends what is due.
     this.service.duePushes(this.devices().length > 0);
     await this.pushOutbox.flush(this.pushSender, () => Date.now());
     await this.scheduleAlarm();

@@ -27,6 +27,6 @@ export interface InboxRpc extends Rpc.DurableObjectBranded {
   peerTyping(owner: UserId, frame: InboxTypingFrame): Promise<void>;
   /** How many pushes this inbox has decided to send (for operators and tests). */
   pushesDecided(): Promise<number>;
-  /** Decided pushes still waiting in the outbox for the push sender to confirm them. */
+  /** Decided pushes still waiting in the push outbox for the push sender to confirm them. */
   pushesPending(): Promise<number>;
 }

@@ -82,7 +82,7 @@ export class InboxService {
     });
   }
 
-  /** Collapsed pushes whose window has passed (from the alarm); they are queued in the outbox. */
+  /** Collapsed pushes whose window has passed (from the alarm); they go to the push outbox. */
   duePushes(online: boolean): PushNotification[] {
     const owner = this.owner();
     if (!owner) return [];

@@ -13,10 +13,11 @@ describe("edgeMetrics", () => {
     expect(written).toEqual([
       { indexes: ["region_call"], blobs: ["region_call", "eu-west", "error"], doubles: [12.5] },
     ]);
-    for (let i = 0; i < MAX_EDGE_POINTS + 10; i++) metrics.record({ stage: "outbox_age", ms: i });
+    for (let i = 0; i < MAX_EDGE_POINTS + 10; i++)
+      metrics.record({ stage: "region_outbox_age", ms: i });
     expect(written).toHaveLength(MAX_EDGE_POINTS);
     await metrics.flush();
-    metrics.record({ stage: "outbox_age", ms: 1 });
+    metrics.record({ stage: "region_outbox_age", ms: 1 });
     expect(written).toHaveLength(MAX_EDGE_POINTS + 1);
   });
 

@@ -1,9 +1,9 @@
 // Edge latency recording. Production writes each point to Workers Analytics Engine (the
 // EDGE_METRICS binding: fire-and-forget, no await); development buffers points and posts them to
-// the local collector (METRICS_COLLECTOR_URL) when the invocation flushes. Either way an
-// invocation keeps at most MAX_EDGE_POINTS and drops the rest. Recording is O(1) and never per
-// socket write: the alarm path records outbox and inbox points, the live batcher one fan-out point
-// per frame it builds; what an alarm has buffered leaves when it flushes.
+// the local collector (METRICS_COLLECTOR_URL) when the invocation flushes. Either way an invocation
+// keeps at most MAX_EDGE_POINTS and drops the rest. Recording is O(1) and never per socket write:
+// the alarm path records region outbox and inbox points, the live batcher one fan-out point per
+// frame it builds; what an alarm has buffered leaves when it flushes.
 import { type EdgeMetricPoint, MAX_EDGE_POINTS } from "@edge-chat/protocol";
 
 export interface EdgeMetrics {

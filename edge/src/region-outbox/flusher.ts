@@ -40,7 +40,7 @@ export function regionOutboxSnapshot(store: ConversationStore): RegionOutboxSnap
 /** When the alarm should next flush; undefined when nothing is due (or no region is configured). */
 export function regionOutboxDueAt(deps: Pick<FlushDeps, "store" | "config">, now: number) {
   if (deps.config.regions.length === 0) return undefined;
-  return flushDueAt(regionOutboxSnapshot(deps.store), deps.config.outbox, now);
+  return flushDueAt(regionOutboxSnapshot(deps.store), deps.config.regionOutbox, now);
 }
 
 export async function flushRegionOutbox(
@@ -67,7 +67,7 @@ export async function flushRegionOutbox(
   let batches = 0;
   let events = 0;
   while (batches < MAX_BATCHES_PER_RUN) {
-    const rows = outbox.head(Math.min(config.outbox.batchSize, LIMITS.maxBatchEvents));
+    const rows = outbox.head(Math.min(config.regionOutbox.batchSize, LIMITS.maxBatchEvents));
     if (rows.length === 0) break;
     const batch: IngestBatch = {
       batchId: deps.uuid(),
@@ -75,16 +75,16 @@ export async function flushRegionOutbox(
       events: rows.map((r) => r.event),
     };
     const options = {
-      what: "outbox flush",
+      what: "region outbox flush",
       location: routing.location(),
       stickTo: routing.writer(),
-      failbackAfterMs: config.outbox.failbackAfterMs,
+      failbackAfterMs: config.regionOutbox.failbackAfterMs,
     };
     const pauseUntil = failbackPause(
       client.rank(options),
       options.stickTo,
       routing.deliveredAt(),
-      config.outbox.failbackDrainMs,
+      config.regionOutbox.failbackDrainMs,
       deps.now(),
     );
     if (pauseUntil !== undefined) {
@@ -98,11 +98,15 @@ export async function flushRegionOutbox(
         postBatch(region.ingestUrl, batch, token, fetcher),
       ));
     } catch (error) {
-      console.warn("outbox flush failed everywhere", String(error));
+      console.warn("region outbox flush failed everywhere", String(error));
       const retryAt = outbox.retry.failed(deps.now());
       return { kind: "failed", batches, events, retryAt };
     }
-    metrics?.record({ stage: "outbox_age", ms: deps.now() - rows[0]!.createdAt, region: regionId });
+    metrics?.record({
+      stage: "region_outbox_age",
+      ms: deps.now() - rows[0]!.createdAt,
+      region: regionId,
+    });
     routing.delivered(regionId, deps.now());
     // Only a confirmed batch leaves the outbox; a crash before this line resends it (idempotent).
     outbox.deleteUpTo(rows[rows.length - 1]!.id);

@@ -3,9 +3,10 @@
 //
 // Batching is by load, not by a timer: with the default linger of 0 a conversation flushes as soon
 // as it has an event and no retry is pending. The DO runs one flush at a time (pump.ts), so what
-// arrives while a batch is in flight waits for that round trip and leaves as the next batch: an idle
-// conversation sends each message at once (lag = one round trip), a busy one sends batches that grow
-// with its rate. A positive linger (OUTBOX_MAX_AGE_MS) trades lag for fewer, fuller batches.
+// arrives while a batch is in flight waits for that round trip and leaves as the next batch: an
+// idle conversation sends each message at once (lag = one round trip), a busy one sends batches
+// that grow with its rate. A positive linger (REGION_OUTBOX_MAX_AGE_MS) trades lag for fewer,
+// fuller batches.
 
 export interface RegionOutboxSnapshot {
   count: number;

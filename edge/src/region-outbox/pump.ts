@@ -82,4 +82,4 @@ export class OutboxPump {
  * While the pump runs, the DO's alarm is set this far ahead: if the object is evicted mid-flush or
  * a flush throws, the alarm sends the events then. Normally it finds nothing due.
  */
-export const OUTBOX_BACKSTOP_MS = 2_000;
+export const REGION_OUTBOX_BACKSTOP_MS = 2_000;

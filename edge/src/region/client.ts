@@ -1,8 +1,8 @@
 // The one region client. Every call from the edge to a region (region outbox batches, history,
 // media, the device registry, pushes) goes through `call`: rank the regions (geo-router: nearest
-// healthy first, circuit breakers, an optional sticky region), sign the service token once, try each
-// candidate in turn, record each outcome in the router state, and fail over on an outage. Layered as
-// token (service-token.ts) -> router (router.ts, router-state.ts) -> call (here).
+// healthy first, circuit breakers, an optional sticky region), sign the service token once, try
+// each candidate in turn, record each outcome in the router state, and fail over on an outage.
+// Layered as token (service-token.ts) -> router (router.ts, router-state.ts) -> call (here).
 import type {
   Candidate,
   ClientLocation,
@@ -27,7 +27,7 @@ export interface RegionClientDeps {
 }
 
 export interface CallOptions {
-  /** For logs: what is being asked ("outbox flush", "history", …). */
+  /** For logs: what is being asked ("region outbox flush", "history", …). */
   what: string;
   /** The ranking's origin; none: the default region first. */
   location?: ClientLocation;

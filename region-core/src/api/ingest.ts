@@ -1,6 +1,7 @@
 // POST /v1/ingest: validates an IngestBatch from the edge and publishes every event to the event
-// log keyed by conversation id. The IngestResult is sent only after the publish resolved (acks=all);
-// a failed publish is a retriable 503, and the edge retries (events are idempotent downstream).
+// log keyed by conversation id. The IngestResult is sent only after the publish resolved
+// (acks=all); a failed publish is a retriable 503, and the edge retries (events are idempotent
+// downstream).
 import {
   ChatError,
   conversationOfEvent,
@@ -17,7 +18,7 @@ export function ingestRoutes(deps: { publisher: EventPublisher; metrics: Metrics
   const app = new Hono();
   app.post("/", async (c) => {
     // When the request arrived, on every record: lets a lag measurement split edge ack → Kafka
-    // into the edge's part (outbox wait + HTTP) and the region's (parse, produce queue).
+    // into the edge's part (region outbox wait + HTTP) and the region's (parse, produce queue).
     const receivedAt = String(Date.now());
     const batch = parseWith(IngestBatch, await readJson(c));
     // The key decides the partition, so an event filed under another conversation would lose its

@@ -20,7 +20,8 @@ export function createKafka(settings: KafkaSettings): Kafka {
     brokers: settings.brokers,
     ...(settings.security ? kafkaClientSecurity(settings.security) : {}),
     logLevel: logLevel.WARN,
-    // Connection-level retries stay short: the caller (edge outbox, persister) owns the retry policy.
+    // Connection-level retries stay short: the caller (edge region outbox, persister) owns the
+    // retry policy.
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
   });
 }

@@ -66,8 +66,9 @@ export async function connectPlatformaticProducer(
     idempotent: true,
     acks: ProduceAcks.ALL,
     partitioner: (message) => keyHash(message.key ?? ""),
-    // Idempotence makes the client retry forever by default; the caller (edge outbox, persister)
-    // owns the retry policy, so a send that cannot get through fails as "unavailable" instead.
+    // Idempotence makes the client retry forever by default; the caller (edge region outbox,
+    // persister) owns the retry policy, so a send that cannot get through fails as "unavailable"
+    // instead.
     retries: 5,
     retryDelay: 250,
     autocreateTopics: false,

@@ -37,7 +37,7 @@ function unavailable(error: unknown): ChatError {
 function s3Client(config: MediaConfig["s3"], endpoint: string | undefined): S3Client {
   return new S3Client({
     ...(endpoint !== undefined ? { endpoint } : {}),
-    ...(config.region !== undefined ? { region: config.region } : {}),
+    ...(config.awsRegion !== undefined ? { region: config.awsRegion } : {}),
     forcePathStyle: config.forcePathStyle,
     ...(config.credentials ? { credentials: config.credentials } : {}),
     // Without these the SDK adds CRC32 checksum parameters to every URL: a checksum of the empty

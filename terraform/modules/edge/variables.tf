@@ -62,7 +62,7 @@ variable "regions" {
 
   validation {
     condition     = length(var.regions) > 0
-    error_message = "regions must hold at least one region (an empty catalog would leave the outbox only accumulating)."
+    error_message = "regions must hold at least one region (an empty catalog would leave the region outbox only accumulating)."
   }
 
   validation {

@@ -1,5 +1,6 @@
-# MSK: three brokers, one per AZ. Replication 3 with min.insync.replicas 2 is what makes region-core's
-# acks=all mean "on two brokers in two AZs" before the edge's outbox lets a batch go.
+# MSK: three brokers, one per AZ. Replication 3 with min.insync.replicas 2 is what makes
+# region-core's acks=all mean "on two brokers in two AZs" before the edge's region outbox lets a
+# batch go.
 #
 # Clients connect over TLS and authenticate with SASL/SCRAM-SHA-512 (port 9096): region-core's
 # KAFKA_TLS, KAFKA_SASL_MECHANISM and the credentials from var.kafka_scram_secret_arn (service.tf).

@@ -1,6 +1,7 @@
-// After traffic through a real region-core (embedded adapters) and edge data points, the collector's
-// /dashboard renders non-empty uPlot charts in headless chromium, for the region and the edge, and
-// the region selector narrows them. The screenshot is kept in test/artifacts/dashboard.png.
+// After traffic through a real region-core (embedded adapters) and edge data points, the
+// collector's /dashboard renders non-empty uPlot charts in headless chromium, for the region and
+// the edge, and the region selector narrows them. The screenshot is kept in
+// test/artifacts/dashboard.png.
 import { randomUUID } from "node:crypto";
 import type { EdgeMetricBatch, IngestBatch } from "@edge-chat/protocol";
 import { loadConfig, type RunningRegion, startRegion } from "@edge-chat/region-core";
@@ -86,7 +87,7 @@ async function traffic(region: RunningRegion, round: number): Promise<void> {
   const points: EdgeMetricBatch = {
     points: [
       { stage: "region_call", ms: 20 + round, region: region.config.regionId, outcome: "ok" },
-      { stage: "outbox_age", ms: 150 + round * 10 },
+      { stage: "region_outbox_age", ms: 150 + round * 10 },
       { stage: "inbox_staleness", ms: 30 },
     ],
   };
@@ -129,7 +130,7 @@ describe("the dashboard", () => {
       "Cassandra read",
       "End to end",
       "Edge → region call",
-      "Outbox age at flush",
+      "Region outbox age at flush",
       "Inbox staleness",
       "Throughput",
     ]) {

@@ -1,5 +1,5 @@
-// S3-compatible server: versitygw (verifies SigV4 signatures, so presigned-URL tests mean something)
-// with its posix backend under the run dir; creates the default bucket once it answers.
+// S3-compatible server: versitygw (verifies SigV4 signatures, so presigned-URL tests mean
+// something) with its posix backend under the run dir; creates the default bucket once it answers.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -19,7 +19,7 @@ const ID = "s3";
 export function s3Endpoint(cfg: ServicesConfig): S3Endpoint {
   return {
     endpoint: `http://${cfg.host}:${cfg.s3.port}`,
-    region: cfg.s3.region,
+    awsRegion: cfg.s3.awsRegion,
     accessKeyId: cfg.s3.accessKeyId,
     secretAccessKey: cfg.s3.secretAccessKey,
     bucket: cfg.s3.bucket,
@@ -29,7 +29,7 @@ export function s3Endpoint(cfg: ServicesConfig): S3Endpoint {
 function client(e: S3Endpoint): S3Client {
   return new S3Client({
     endpoint: e.endpoint,
-    region: e.region,
+    region: e.awsRegion,
     credentials: { accessKeyId: e.accessKeyId, secretAccessKey: e.secretAccessKey },
     forcePathStyle: true,
     maxAttempts: 1,
@@ -116,7 +116,7 @@ export async function upS3(cfg: ServicesConfig): Promise<S3Endpoint> {
         "--port",
         `${cfg.host}:${cfg.s3.port}`,
         "--region",
-        e.region,
+        e.awsRegion,
         "posix",
         "--sidecar",
         sidecar,

@@ -9,7 +9,7 @@ const services = inject("services");
 describe("s3 presigned URLs", () => {
   const s3 = new S3Client({
     endpoint: services.s3.endpoint,
-    region: services.s3.region,
+    region: services.s3.awsRegion,
     credentials: {
       accessKeyId: services.s3.accessKeyId,
       secretAccessKey: services.s3.secretAccessKey,

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
   const env = parsed.data;
   const origin = s3MediaStore({
     endpoint: env.MEDIA_CACHE_ORIGIN,
-    region: LOCAL_S3.region,
+    awsRegion: LOCAL_S3.awsRegion,
     bucket: env.MEDIA_BUCKET,
     credentials: LOCAL_S3.credentials,
     forcePathStyle: true,
