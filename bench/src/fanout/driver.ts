@@ -115,9 +115,9 @@ function openOne(task: CaseTask, socket: CaseTask["sockets"][number]): Promise<M
 }
 
 /**
- * Opens this thread's sockets, each retried a few times: a thousand upgrades at once through
- * wrangler's proxy on a loaded machine occasionally lose one (seen: 1 of 1,024), which says nothing
- * about fan-out. A retry is reported on stderr.
+ * Opens this thread's sockets, each retried a few times (reported on stderr), so one upgrade lost
+ * on the way does not end a long run; a server that refuses them all still fails the case. (Seen
+ * before main.ts lifted the global per-IP limit: 1, then 840 of 1,024 upgrades refused.)
  */
 async function open(task: CaseTask): Promise<void> {
   members = await Promise.all(
