@@ -6,6 +6,7 @@
 // so. Speaks the product's protocol (welcome, message, messages, delivered) and the floor's echo.
 import { parentPort, workerData } from "node:worker_threads";
 import { performance } from "node:perf_hooks";
+import { scanFrame } from "./frame-scan.ts";
 import type { CaseTask, DriverReport, FromDriver, ToDriver } from "./messages.ts";
 
 const port = parentPort!;
@@ -27,6 +28,11 @@ let sendLag: number[] = [];
 let duplicates = 0;
 let errors = 0;
 let frames = 0;
+let frameChars = 0;
+/** Per message of the case: the earliest and latest delivery time on this thread (epoch ms). */
+let firstAt = new Float64Array(0);
+let sentAt = new Float64Array(0);
+let lastAt = new Float64Array(0);
 let done: (() => void) | undefined;
 let expectedHere = 0;
 let receivedHere = 0;
@@ -35,101 +41,98 @@ function post(message: FromDriver): void {
   port.postMessage(message);
 }
 
-/** The message number and send time carried in the text, or null for a frame of another case. */
-function parseText(text: string): { i: number; at: number } | null {
-  const [caseId, i, at] = text.split("|");
-  if (caseId !== task?.caseId || i === undefined || at === undefined) return null;
-  return { i: Number(i), at: Number(at) };
-}
-
-function onDelivery(member: Member, text: string, now: number, seq: number | undefined): void {
-  const parsed = parseText(text);
-  if (!parsed) return;
-  if (member.seen[parsed.i]) {
+function onDelivery(member: Member, i: number, at: number, now: number): void {
+  if (!(i >= 0 && i < member.seen.length)) return;
+  if (member.seen[i]) {
     duplicates++;
     return;
   }
-  member.seen[parsed.i] = 1;
+  member.seen[i] = 1;
   member.unique++;
   receivedHere++;
-  latencies.push(now - parsed.at);
-  if (seq !== undefined) member.deliveredUpTo = Math.max(member.deliveredUpTo, seq);
+  latencies.push(now - at);
+  if (!(firstAt[i]! <= now)) firstAt[i] = now;
+  if (!(lastAt[i]! >= now)) lastAt[i] = now;
+  sentAt[i] = at;
   if (receivedHere === expectedHere) done?.();
 }
 
 function onFrame(member: Member, data: string): void {
   const now = epochNow();
   frames++;
-  const frame = JSON.parse(data) as {
-    type: string;
-    message?: { seq: number; content: { text?: string } };
-    messages?: { seq: number; content: { text?: string } }[];
-    content?: { text?: string };
-  };
-  let ackSeq: number | undefined;
-  switch (frame.type) {
-    case "message":
-      onDelivery(member, frame.message!.content.text ?? "", now, frame.message!.seq);
-      ackSeq = frame.message!.seq;
-      break;
-    case "messages":
-      for (const m of frame.messages!) onDelivery(member, m.content.text ?? "", now, m.seq);
-      ackSeq = frame.messages!.at(-1)?.seq;
-      break;
-    case "send": {
-      // The floor echoes the send frame itself.
-      const text = frame.content?.text ?? "";
-      onDelivery(member, text, now, undefined);
-      const parsed = parseText(text);
-      if (parsed) ackSeq = parsed.i + 1;
-      break;
-    }
-    case "error":
-      errors++;
-      break;
-  }
-  // Every member answers like the SDK: one `delivered` per frame that brought messages.
-  if (task?.delivered && ackSeq !== undefined) {
-    member.ws.send(`{"type":"delivered","upToSeq":${ackSeq}}`);
+  frameChars += data.length;
+  let lastI = -1;
+  const { texts, seq, error } = scanFrame(data, task?.caseId ?? "", (i, at) => {
+    onDelivery(member, i, at, now);
+    lastI = i;
+  });
+  if (error) errors++;
+  if (texts === 0) return;
+  if (seq !== undefined) member.deliveredUpTo = Math.max(member.deliveredUpTo, seq);
+  // Every member answers like the SDK: one `delivered` per frame that brought messages (the
+  // floor's echo carries no seq: its message number stands in).
+  if (task?.delivered) {
+    member.ws.send(`{"type":"delivered","upToSeq":${seq ?? lastI + 1}}`);
   }
 }
 
+/** Opens one member's socket; resolves when it is ready (the product's welcome, the floor's open). */
+function openOne(task: CaseTask, socket: CaseTask["sockets"][number]): Promise<Member> {
+  return new Promise<Member>((resolve, reject) => {
+    const ws = new WebSocket(socket.url, socket.headers ? { headers: socket.headers } : []);
+    const member: Member = {
+      index: socket.index,
+      ws,
+      seen: new Uint8Array(task.count),
+      unique: 0,
+      deliveredUpTo: 0,
+    };
+    let ready = false;
+    ws.addEventListener("message", (event) => {
+      const data = String(event.data);
+      if (!ready && data.startsWith('{"type":"welcome"')) {
+        ready = true;
+        resolve(member);
+        return;
+      }
+      onFrame(member, data);
+    });
+    ws.addEventListener("open", () => {
+      // The floor says nothing on connect: open is ready.
+      if (task.target === "floor") {
+        ready = true;
+        resolve(member);
+      }
+    });
+    ws.addEventListener("error", () => {
+      if (!ready) reject(new Error(`socket ${socket.index} failed to open`));
+      else errors++;
+    });
+    ws.addEventListener("close", (event) => {
+      if (!ready) reject(new Error(`socket ${socket.index} closed ${event.code} ${event.reason}`));
+    });
+  });
+}
+
+/**
+ * Opens this thread's sockets, each retried a few times (reported on stderr), so one upgrade lost
+ * on the way does not end a long run; a server that refuses them all still fails the case. (Seen
+ * before main.ts lifted the global per-IP limit: 1, then 840 of 1,024 upgrades refused.)
+ */
 async function open(task: CaseTask): Promise<void> {
-  const opened: Promise<Member>[] = task.sockets.map(
-    (socket) =>
-      new Promise<Member>((resolve, reject) => {
-        const ws = new WebSocket(socket.url, socket.headers ? { headers: socket.headers } : []);
-        const member: Member = {
-          index: socket.index,
-          ws,
-          seen: new Uint8Array(task.count),
-          unique: 0,
-          deliveredUpTo: 0,
-        };
-        let ready = false;
-        ws.addEventListener("message", (event) => {
-          const data = String(event.data);
-          if (!ready && data.startsWith('{"type":"welcome"')) {
-            ready = true;
-            resolve(member);
-            return;
-          }
-          onFrame(member, data);
-        });
-        ws.addEventListener("open", () => {
-          // The floor says nothing on connect: open is ready.
-          if (task.target === "floor") {
-            ready = true;
-            resolve(member);
-          }
-        });
-        ws.addEventListener("error", () => {
-          if (!ready) reject(new Error(`socket ${socket.index} failed to open`));
-          errors++;
-        });
-      }),
+  members = await Promise.all(
+    task.sockets.map(async (socket) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await openOne(task, socket);
+        } catch (error) {
+          if (attempt >= 3) throw error;
+          process.stderr.write(`[fanout] ${String(error)}; retrying\n`);
+          await new Promise((r) => setTimeout(r, 200 * attempt));
+        }
+      }
+    }),
   );
-  members = await Promise.all(opened);
 }
 
 async function run(task: CaseTask, t0: number): Promise<DriverReport> {
@@ -183,6 +186,10 @@ async function run(task: CaseTask, t0: number): Promise<DriverReport> {
     duplicates,
     errors,
     frames,
+    frameChars,
+    firstAt,
+    lastAt,
+    sentAt,
     elu: elu.utilization,
     cpuMs: (cpu.user + cpu.system) / 1000,
     wallMs,
@@ -198,6 +205,10 @@ port.on("message", async (message: ToDriver) => {
       duplicates = 0;
       errors = 0;
       frames = 0;
+      frameChars = 0;
+      firstAt = new Float64Array(task.count).fill(Number.NaN);
+      lastAt = new Float64Array(task.count).fill(Number.NaN);
+      sentAt = new Float64Array(task.count).fill(Number.NaN);
       receivedHere = 0;
       expectedHere = task.sockets.length * task.count;
       await open(task);

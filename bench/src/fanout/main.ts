@@ -16,6 +16,7 @@
 // ({"bench":"fanout-ceiling",...}); progress on stderr. Usage:
 //   npm run bench -- fanout [--quick] [--smoke] [--seconds 3] [--threads 2] [--cases 10x50,50x20]
 //                           [--no-ceiling] [--drain 6000] [--metrics]
+//                           [--ceiling-only] [--steps 250,500,1000]
 // `--metrics`: the product edge records its latency points and posts them to a sink started here,
 // as it does to the collector under `npm start` (off by default, as in the tests' edges): run a
 // case with and without it to see what recording costs the hot path (`metrics_points` per line).
@@ -40,6 +41,10 @@ const { values } = parseArgs({
     threads: { type: "string" },
     cases: { type: "string" },
     "no-ceiling": { type: "boolean", default: false },
+    /** Only the conversation's ceiling (no floor cases). */
+    "ceiling-only": { type: "boolean", default: false },
+    /** The ceiling's rates to step through, e.g. 500,1000,1500. */
+    steps: { type: "string" },
     /** How long each thread waits for outstanding deliveries after the last send. */
     drain: { type: "string" },
     metrics: { type: "boolean", default: false },
@@ -48,8 +53,13 @@ const { values } = parseArgs({
 const FULL = "10x50,50x20,200x50,250x20,1024x5,100x200";
 const QUICK = "10x50,50x20,200x50,100x200";
 const SMOKE = "3x10";
-const cases = (values.cases ?? (values.smoke ? SMOKE : values.quick ? QUICK : FULL))
+const cases = (
+  values["ceiling-only"]
+    ? ""
+    : (values.cases ?? (values.smoke ? SMOKE : values.quick ? QUICK : FULL))
+)
   .split(",")
+  .filter((c) => c !== "")
   .map((c) => {
     const [members, rate] = c.split("x").map(Number);
     if (!members || !rate) throw new Error(`bad case ${c} (want MEMBERSxRATE)`);
@@ -218,6 +228,11 @@ async function startProduct(maxMembers: number) {
     // per member), but a collapsed one waits an hour instead of firing inside a later case.
     vars: {
       ...UNLIMITED_RATES,
+      // The global per-IP and per-user limits too: every member connects from 127.0.0.1, and the
+      // inbox settle polls each member's list, so 1,024 members passed the 3,000 requests a minute
+      // per IP and the next case's upgrades were refused (840 of 1,024 sockets failed to open).
+      RATE_GLOBAL_IP_PER_MIN: "100000000",
+      RATE_GLOBAL_USER_PER_MIN: "100000000",
       WINDOW_SIZE: "100000",
       PUSH_COLLAPSE_MS: "3600000",
       ...(metricsSink ? { METRICS_COLLECTOR_URL: metricsSink.url } : {}),
@@ -347,18 +362,39 @@ try {
   if (ceiling) {
     // The conversation's ceiling: step the inbound rate with 100 members (silent) until a step
     // loses a delivery or its p99 passes 1 s; the last clean step is the ceiling.
-    const steps = values.quick ? [250, 500, 1000] : [250, 500, 750, 1000, 1250, 1500, 2000];
+    const steps = values.steps
+      ? values.steps.split(",").map(Number)
+      : values.quick
+        ? [250, 500, 1000]
+        : [250, 500, 750, 1000, 1250, 1500, 2000];
     let best = 0;
     let limitedBy = "none (every step passed)";
     let driverSaturated = false;
-    const stepsOut: { rate: number; p99_ms: number; lost: number; driver_saturated: boolean }[] =
-      [];
+    const stepsOut: {
+      rate: number;
+      p50_ms: number;
+      p99_ms: number;
+      lost: number;
+      frames: number;
+      server_cpu_ms_per_msg: number | null;
+      driver_cpu_pct: number;
+      driver_saturated: boolean;
+    }[] = [];
     for (const rate of steps) {
       log(`ceiling: 100 members x ${rate} msg/s`);
-      const { side, count } = await runCase(product.target, 100, rate, false, 2);
+      const { side, count, cpuMs } = await runCase(product.target, 100, rate, false, 2);
       const lost = 100 * count - side.deliveries;
       const sat = saturated(side);
-      stepsOut.push({ rate, p99_ms: Math.round(side.p99), lost, driver_saturated: sat });
+      stepsOut.push({
+        rate,
+        p50_ms: Math.round(side.p50),
+        p99_ms: Math.round(side.p99),
+        lost,
+        frames: side.frames,
+        server_cpu_ms_per_msg: cpuFigures(cpuMs, null, count).server_cpu_ms_per_msg,
+        driver_cpu_pct: Math.round(side.driverCpuPct),
+        driver_saturated: sat,
+      });
       if (lost > 0 || side.p99 > 1000) {
         limitedBy =
           lost > 0 ? `loss at ${rate} msg/s` : `p99 ${Math.round(side.p99)} ms at ${rate}`;

@@ -35,6 +35,16 @@ export interface DriverReport {
   duplicates: number;
   errors: number;
   frames: number;
+  /** Characters of every frame received (the product's frames are larger than the floor's). */
+  frameChars: number;
+  /**
+   * Per message of the case (NaN where this thread got none): its send time and the earliest and
+   * latest delivery on this thread, so a late message (every member late) can be told apart from a
+   * broadcast's tail (a few members late), all in epoch ms.
+   */
+  sentAt: Float64Array;
+  firstAt: Float64Array;
+  lastAt: Float64Array;
   /** Event-loop utilisation of the thread over the case (1 = saturated). */
   elu: number;
   cpuMs: number;

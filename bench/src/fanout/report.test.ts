@@ -1,8 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { combine, fanoutLine, lineProblems, quantile } from "./report.ts";
 
-const report = (latencies: number[], unique: number) => ({
+const report = (latencies: number[], unique: number, at: number[] = []) => ({
   threadId: 0,
+  sentAt: Float64Array.from(at.map(() => 0)),
+  firstAt: Float64Array.from(at),
+  lastAt: Float64Array.from(at.map((t) => t + 1)),
+  frameChars: unique * 100,
   latencies: Float64Array.from(latencies),
   sendLag: Float64Array.from([0, 1]),
   unique,
@@ -21,6 +25,13 @@ describe("fan-out figures", () => {
     expect(quantile([], 0.5)).toBeNaN();
   });
 
+  it("tells a message's own delay from its broadcast tail, across threads", () => {
+    // Message 0: first at 5 (thread 1), last at 21 (thread 2); message 1 reached only thread 1.
+    const side = combine([report([], 0, [5, 7]), report([], 0, [20, Number.NaN])]);
+    expect(side.firstP99).toBe(7);
+    expect(side.spreadP99).toBe(16);
+  });
+
   it("combines threads and makes a well-formed line", () => {
     const product = combine([report([1, 2, 3], 3), report([10], 1)]);
     const floor = combine([report([1, 1, 1, 2], 4)]);
@@ -33,6 +44,7 @@ describe("fan-out figures", () => {
       driver_saturated: false,
     });
     expect(lineProblems(line)).toEqual([]);
+    expect(line).toMatchObject({ frame_chars: 100, first_p99_ms: null });
     expect(lineProblems({ ...line, p99_ms: "x" })).toEqual(["p99_ms"]);
   });
 });

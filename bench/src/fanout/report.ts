@@ -22,6 +22,12 @@ export interface Side {
   driverCpuPct: number;
   /** How late the driver sent (p99, ms): large means the driver, not the server, was behind. */
   sendLagP99: number;
+  /** Over messages: send → the message's first delivery to any member (the message's own delay). */
+  firstP99: number;
+  /** Over messages: its first → its last delivery (the broadcast's tail across members). */
+  spreadP99: number;
+  /** Mean characters per frame received. */
+  frameChars: number;
 }
 
 export function combine(reports: readonly DriverReport[]): Side {
@@ -37,7 +43,36 @@ export function combine(reports: readonly DriverReport[]): Side {
     driverElu: Math.max(...reports.map((r) => r.elu)),
     driverCpuPct: (100 * reports.reduce((s, r) => s + r.cpuMs, 0)) / wall,
     sendLagP99: quantile(concat(reports.map((r) => r.sendLag)), 0.99),
+    ...perMessage(reports),
+    frameChars:
+      reports.reduce((s, r) => s + r.frameChars, 0) /
+      Math.max(
+        1,
+        reports.reduce((s, r) => s + r.frames, 0),
+      ),
   };
+}
+
+/** Each message's first and last delivery over every thread: its own delay and its tail. */
+function perMessage(reports: readonly DriverReport[]): { firstP99: number; spreadP99: number } {
+  const count = Math.max(0, ...reports.map((r) => r.firstAt.length));
+  const first: number[] = [];
+  const spread: number[] = [];
+  for (let i = 0; i < count; i++) {
+    let sent = Number.NaN;
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const r of reports) {
+      if (Number.isNaN(r.firstAt[i]!)) continue;
+      sent = r.sentAt[i]!;
+      lo = Math.min(lo, r.firstAt[i]!);
+      hi = Math.max(hi, r.lastAt[i]!);
+    }
+    if (Number.isNaN(sent)) continue;
+    first.push(lo - sent);
+    spread.push(hi - lo);
+  }
+  return { firstP99: quantile(first, 0.99), spreadP99: quantile(spread, 0.99) };
 }
 
 function concat(parts: readonly Float64Array[]): Float64Array {
@@ -79,6 +114,13 @@ export interface FanoutLine {
   driver_elu: number | null;
   driver_saturated: boolean;
   errors: number;
+  /** p99 over messages of send → first delivery, and of first → last delivery (both sides). */
+  first_p99_ms: number | null;
+  floor_first_p99_ms: number | null;
+  spread_p99_ms: number | null;
+  floor_spread_p99_ms: number | null;
+  frame_chars: number | null;
+  floor_frame_chars: number | null;
 }
 
 export function fanoutLine(
@@ -105,6 +147,12 @@ export function fanoutLine(
     driver_elu: round(Math.max(product.driverElu, floor.driverElu)),
     driver_saturated: saturated(product) || saturated(floor),
     errors: product.errors + floor.errors,
+    first_p99_ms: round(product.firstP99),
+    floor_first_p99_ms: round(floor.firstP99),
+    spread_p99_ms: round(product.spreadP99),
+    floor_spread_p99_ms: round(floor.spreadP99),
+    frame_chars: Math.round(product.frameChars),
+    floor_frame_chars: Math.round(floor.frameChars),
   };
 }
 

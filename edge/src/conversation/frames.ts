@@ -99,8 +99,11 @@ function onSend(
   );
   sendFrame(ws, { type: "ack", reqId: frame.reqId, ...ack });
   if (message === null) return; // a resend: the original ack, no second message
+  // Memory only (the state is the Sockets cache's object): no attachment write per message. The
+  // attachment keeps an older bucket, which matters only after hibernation, and an object
+  // hibernates only after seconds without events, by when any bucket has refilled (burst 20 at
+  // 10/s by default takes 2 s).
   state.bucket = connectionBucket;
-  ctx.sockets.save(ws, state);
   ctx.live.add(body ?? JSON.stringify(message));
   ctx.scheduleAlarm();
 }

@@ -58,10 +58,11 @@ export class LiveBatcher {
     const bodies = this.pending;
     this.pending = [];
     this.lastFlushAt = this.now();
-    const single = bodies.map(messageFrameText);
+    // Built only for the versions present (broadcastLiveTexts asks once per version): a room of
+    // v2 sockets costs one string per flush, not one per message as well.
     const batch = bodies.length > 1 ? `{"type":"messages","messages":[${bodies.join(",")}]}` : "";
     this.sockets.broadcastLiveTexts((v) =>
-      batch && v >= BATCHED_FRAMES_VERSION ? [batch] : single,
+      batch && v >= BATCHED_FRAMES_VERSION ? [batch] : bodies.map(messageFrameText),
     );
     this.recordFanout(this.now() - this.oldestAt);
   }
