@@ -14,7 +14,7 @@ import {
   MessagesStreamModes,
 } from "@platformatic/kafka";
 import type { KafkaConsumerSettings, KafkaSettings } from "./kafka.ts";
-import { runBounded } from "./keyed-plan.ts";
+import { groupByKey, runBounded } from "./keyed-plan.ts";
 import { platformaticSecurity } from "./platformatic.ts";
 import type { BatchHandler, ConsumedBatch, EventConsumer } from "./ports.ts";
 
@@ -156,7 +156,6 @@ export function platformaticConsumer(
       if (stream === null) {
         try {
           stream = await open(client);
-          failures = 0;
         } catch (error) {
           failures++;
           console.warn(`kafka consumer ${settings.groupId}: cannot consume (${String(error)})`);
@@ -168,20 +167,21 @@ export function platformaticConsumer(
       if (records === null) {
         // The stream failed (the broker went away) or ended: open a new one from the committed
         // offsets, which is exactly what the group has not yet applied.
+        // A short pause, longer while it keeps failing, so a broker that is down is not spun on.
         await closeQuietly(stream);
         stream = null;
+        failures++;
+        await sleep(Math.min(REOPEN_MAX_DELAY_MS, (REOPEN_DELAY_MS / 2) * 2 ** failures), stopping);
         continue;
       }
       if (records.length === 0) continue;
-      const partitions = byPartition(records);
+      failures = 0;
+      // Each partition's records keep their offset order (the stream pushes them so).
+      const partitions = groupByKey(records, (record) => String(record.partition));
       let complete = true;
-      await runBounded(
-        [...partitions],
-        settings.partitionsConsumedConcurrently,
-        async ([p, rs]) => {
-          if (!(await handlePartition(client, handler, p, rs))) complete = false;
-        },
-      );
+      await runBounded(partitions, settings.partitionsConsumedConcurrently, async (list) => {
+        if (!(await handlePartition(client, handler, list[0]!.partition, list))) complete = false;
+      });
       if (!complete && !stopping.signal.aborted) {
         // The client has already fetched past what the handler left undone (a failure, a
         // revoked partition): only a new stream from the committed offsets delivers it again.
@@ -229,16 +229,6 @@ export function platformaticConsumer(
       loop = null;
     },
   };
-}
-
-function byPartition(records: readonly Record[]): Map<number, Record[]> {
-  const partitions = new Map<number, Record[]>();
-  for (const record of records) {
-    const list = partitions.get(record.partition);
-    if (list) list.push(record);
-    else partitions.set(record.partition, [record]);
-  }
-  return partitions;
 }
 
 /**
