@@ -43,7 +43,6 @@ export function platformaticConsumer(
   kafka: KafkaSettings,
   settings: PlatformaticConsumerSettings,
 ): EventConsumer {
-  let consumer: Consumer<Buffer, Buffer, Buffer, Buffer> | null = null;
   let loop: Promise<void> | null = null;
   const stopping = new AbortController();
   const lag = new Map<number, bigint>();
@@ -132,7 +131,7 @@ export function platformaticConsumer(
         if (target === null || (committed !== null && committed.offset >= target.offset)) return;
         // The message's own commit stores its offset + 1 with its leader epoch, through the
         // stream's single-flight commit queue (so two commits of a partition cannot race).
-        await target.commit();
+        await bounded(Promise.resolve(target.commit()), CONNECT_TIMEOUT_MS, "commit");
         committed = target;
       },
       // The client heartbeats on its own timer, whatever the handler is doing.
@@ -141,35 +140,59 @@ export function platformaticConsumer(
       isStale: () => !assigned(client, partition),
       offsetLag: () => String(lag.get(partition) ?? 0n),
     };
-    await handler(batch);
+    try {
+      await handler(batch);
+    } catch (error) {
+      // A commit that failed (the broker gone): the records are delivered again.
+      console.warn(`kafka consumer ${settings.groupId}: batch not committed (${String(error)})`);
+      return false;
+    }
     return committed !== null && (committed as Record).offset === last.offset;
   }
 
-  async function consumeLoop(
-    client: Consumer<Buffer, Buffer, Buffer, Buffer>,
-    first: Stream,
-    handler: BatchHandler,
-  ): Promise<void> {
-    let stream: Stream | null = first;
+  /** A new client joined to the group and its stream; bounded, so a stuck join is given up. */
+  async function connect(): Promise<Session> {
+    const client = new Consumer<Buffer, Buffer, Buffer, Buffer>(options);
+    try {
+      const stream = await bounded(open(client), CONNECT_TIMEOUT_MS, "join");
+      client.on("consumer:lag", (offsets) => {
+        const partitions = offsets.get(settings.topic) ?? [];
+        for (const [partition, value] of partitions.entries()) {
+          lag.set(partition, value < 0n ? 0n : value);
+        }
+      });
+      client.on("consumer:lag:error", () => {});
+      client.startLagMonitoring({ topics: [settings.topic] }, LAG_INTERVAL_MS);
+      return { client, stream };
+    } catch (error) {
+      await release(client);
+      throw error;
+    }
+  }
+
+  async function consumeLoop(first: Session, handler: BatchHandler): Promise<void> {
+    let session: Session | null = first;
     let failures = 0;
     while (!stopping.signal.aborted) {
-      if (stream === null) {
+      if (session === null) {
         try {
-          stream = await open(client);
+          session = await connect();
         } catch (error) {
           failures++;
-          console.warn(`kafka consumer ${settings.groupId}: cannot consume (${String(error)})`);
+          console.warn(`kafka consumer ${settings.groupId}: cannot join (${String(error)})`);
           await sleep(Math.min(REOPEN_MAX_DELAY_MS, REOPEN_DELAY_MS * 2 ** failures), stopping);
           continue;
         }
       }
+      const { client, stream } = session;
       const records = await nextRecords(stream, settings.maxRecordsPerRound ?? 5_000, stopping);
       if (records === null) {
-        // The stream failed (the broker went away) or ended: open a new one from the committed
-        // offsets, which is exactly what the group has not yet applied.
-        // A short pause, longer while it keeps failing, so a broker that is down is not spun on.
-        await closeQuietly(stream);
-        stream = null;
+        // The stream failed (the broker went away). The client's own rejoin after that was seen
+        // to hang past the broker's return, so the whole client is replaced: under the same
+        // group.instance.id the new one takes the partitions back without a rebalance, from the
+        // committed offsets, which is exactly what the group has not yet applied.
+        await release(client);
+        session = null;
         failures++;
         await sleep(Math.min(REOPEN_MAX_DELAY_MS, (REOPEN_DELAY_MS / 2) * 2 ** failures), stopping);
         continue;
@@ -186,49 +209,54 @@ export function platformaticConsumer(
         // The client has already fetched past what the handler left undone (a failure, a
         // revoked partition): only a new stream from the committed offsets delivers it again.
         // The pause keeps a handler that keeps failing from spinning the loop.
-        await closeQuietly(stream);
-        stream = null;
+        await release(client);
+        session = null;
         await sleep(REOPEN_DELAY_MS, stopping);
       }
     }
-    if (stream) await closeQuietly(stream);
+    if (session) await release(session.client);
   }
 
   return {
     async run(handler) {
-      const client = new Consumer<Buffer, Buffer, Buffer, Buffer>(options);
-      let stream: Stream;
-      try {
-        stream = await open(client);
-      } catch (error) {
-        await client.close(true).catch(() => {});
-        throw error;
-      }
-      consumer = client;
-      client.on("consumer:lag", (offsets) => {
-        const partitions = offsets.get(settings.topic) ?? [];
-        for (const [partition, value] of partitions.entries()) {
-          lag.set(partition, value < 0n ? 0n : value);
-        }
-      });
-      client.on("consumer:lag:error", () => {});
-      client.startLagMonitoring({ topics: [settings.topic] }, LAG_INTERVAL_MS);
-      loop = consumeLoop(client, stream, handler).catch((error) => {
+      const first = await connect();
+      loop = consumeLoop(first, handler).catch((error) => {
         console.error(`kafka consumer ${settings.groupId}: stopped`, error);
       });
     },
     async stop() {
-      // In-flight handlers see isRunning() false, finish, and commit what they resolved.
+      // In-flight handlers see isRunning() false, finish, and commit what they resolved; the
+      // loop then closes its client.
       stopping.abort();
       await loop;
-      if (consumer) {
-        consumer.stopLagMonitoring();
-        await consumer.close(true).catch(() => {});
-      }
-      consumer = null;
       loop = null;
     },
   };
+}
+
+interface Session {
+  client: Consumer<Buffer, Buffer, Buffer, Buffer>;
+  stream: Stream;
+}
+
+/** How long a join may take before the client is replaced (a join normally takes < 1 s). */
+const CONNECT_TIMEOUT_MS = 10_000;
+/** How long closing a client (leaving the group) may take; past it, the client is dropped. */
+const RELEASE_TIMEOUT_MS = 5_000;
+
+/** Closes a client and its streams (leaving the group if the broker answers), bounded. */
+async function release(client: Consumer<Buffer, Buffer, Buffer, Buffer>): Promise<void> {
+  client.stopLagMonitoring();
+  await bounded(client.close(true), RELEASE_TIMEOUT_MS, "close").catch(() => {});
+}
+
+/** The promise, or a rejection once `ms` have passed. */
+function bounded<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`kafka consumer: ${what} timed out`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -262,14 +290,6 @@ async function nextRecords(
       stream.once("error", done);
       stopping.signal.addEventListener("abort", done, { once: true });
     });
-  }
-}
-
-async function closeQuietly(stream: Stream): Promise<void> {
-  try {
-    await stream.close();
-  } catch {
-    // a failed stream: nothing left to release
   }
 }
 
