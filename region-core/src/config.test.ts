@@ -114,6 +114,19 @@ describe("loadConfig", () => {
     );
   });
 
+  it("gives each process slot of a region one stable group.instance.id (static membership)", () => {
+    const env = { REGION_ID: "eu-west" };
+    expect(loadConfig(env).kafka.consumerClient).toBe("platformatic");
+    expect(loadConfig(env).kafka.groupInstanceId).toBe("region-core-eu-west-slot-0");
+    // The same after a restart, another for a second live process of the region.
+    expect(loadConfig(env).kafka.groupInstanceId).toBe(loadConfig(env).kafka.groupInstanceId);
+    expect(loadConfig({ ...env, KAFKA_INSTANCE_SLOT: "2" }).kafka.groupInstanceId).toBe(
+      "region-core-eu-west-slot-2",
+    );
+    expect(loadConfig({ ...env, KAFKA_CONSUMER: "kafkajs" }).kafka.consumerClient).toBe("kafkajs");
+    expect(() => loadConfig({ KAFKA_CONSUMER: "librdkafka" })).toThrow(/KAFKA_CONSUMER/);
+  });
+
   it("sweeps raw uploads a day after their PUT by default, and only after their URL is long gone", () => {
     expect(loadConfig({}).media.sweep).toEqual({ maxAgeSeconds: 86_400, intervalSeconds: 3600 });
     expect(loadConfig({ MEDIA_UPLOAD_MAX_AGE_SECONDS: "601" }).media.sweep.maxAgeSeconds).toBe(601);

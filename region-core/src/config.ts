@@ -82,6 +82,12 @@ const Env = z.object({
   KAFKA_HEARTBEAT_INTERVAL_MS: int(100, 60_000).default(1_000),
   KAFKA_REBALANCE_TIMEOUT_MS: int(1_000, 300_000).default(15_000),
   KAFKA_FETCH_MAX_WAIT_MS: int(10, 60_000).default(1_000),
+  // The consumers' client (events/platformatic-consumer.ts or kafka.ts). platformatic has static
+  // membership: group.instance.id is the client id plus KAFKA_INSTANCE_SLOT, so a restarted
+  // process takes its partitions back without a rebalance; two live processes of one region need
+  // distinct slots (the broker fences a duplicate). Figures: chaos/README.md.
+  KAFKA_CONSUMER: z.enum(["kafkajs", "platformatic"]).default("platformatic"),
+  KAFKA_INSTANCE_SLOT: int(0, 9_999).default(0),
 
   // Contact points, local DC, keyspace, replication and credentials are @edge-chat/cql's settings
   // (parseCqlConfig), so the migration runner and the repositories can never disagree.
@@ -213,6 +219,9 @@ export interface Config {
     replicationFactor: number;
     producer: "kafkajs" | "platformatic";
     security: KafkaSecurity;
+    consumerClient: "kafkajs" | "platformatic";
+    /** group.instance.id of this process's platformatic consumers (static membership). */
+    groupInstanceId: string;
     consumer: {
       sessionTimeoutMs: number;
       heartbeatIntervalMs: number;
@@ -388,6 +397,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       replicationFactor: e.KAFKA_REPLICATION_FACTOR,
       producer: e.KAFKA_PRODUCER,
       security: kafkaSecurity(e),
+      consumerClient: e.KAFKA_CONSUMER,
+      groupInstanceId: `${e.KAFKA_CLIENT_ID ?? `region-core-${e.REGION_ID}`}-slot-${e.KAFKA_INSTANCE_SLOT}`,
       consumer: {
         sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
         heartbeatIntervalMs: e.KAFKA_HEARTBEAT_INTERVAL_MS,

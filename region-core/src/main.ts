@@ -13,10 +13,12 @@ import {
   connectProducer,
   createKafka,
   ensureTopics,
+  type KafkaConsumerSettings,
   kafkaConsumer,
   mainThreadProducer,
 } from "./events/kafka.ts";
 import { connectPlatformaticProducer } from "./events/platformatic.ts";
+import { platformaticConsumer } from "./events/platformatic-consumer.ts";
 import type { EventConsumer, EventPublisher } from "./events/ports.ts";
 import { instrumentConsumer, instrumentPublisher, instrumentRepositories } from "./instrument.ts";
 import { withCdnDownloads } from "./media/cdn.ts";
@@ -94,6 +96,13 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
     security: config.kafka.security,
   };
   const kafka = createKafka(kafkaSettings);
+  const consumerFor = (settings: KafkaConsumerSettings): EventConsumer =>
+    config.kafka.consumerClient === "platformatic"
+      ? platformaticConsumer(kafkaSettings, {
+          ...settings,
+          groupInstanceId: config.kafka.groupInstanceId,
+        })
+      : kafkaConsumer(kafka, settings);
   // Kafka and Cassandra side by side: a restart is as slow as the slower of the two, not their sum.
   const kafkaReady = (async () => {
     await ensureTopics(
@@ -124,7 +133,7 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
     publisher: producer.publisher(config.kafka.topic),
     deadLetters: producer.publisher(config.kafka.dlqTopic),
     consumer: () =>
-      kafkaConsumer(kafka, {
+      consumerFor({
         topic: config.kafka.topic,
         groupId: config.kafka.groupId,
         partitionsConsumedConcurrently: config.persister.partitionsConcurrently,
@@ -135,7 +144,7 @@ async function realAdapters(config: Config, metrics: Metrics): Promise<Adapters>
       publisher: producer.publisher(config.push.topic),
       deadLetters: producer.publisher(config.push.dlqTopic),
       consumer: () =>
-        kafkaConsumer(kafka, {
+        consumerFor({
           topic: config.push.topic,
           groupId: config.push.notifier.groupId,
           partitionsConsumedConcurrently: config.persister.partitionsConcurrently,

@@ -13,6 +13,8 @@ import {
   kafkaPublisher,
 } from "../../src/events/kafka.ts";
 import { connectPlatformaticProducer } from "../../src/events/platformatic.ts";
+import { platformaticConsumer } from "../../src/events/platformatic-consumer.ts";
+import type { EventConsumer } from "../../src/events/ports.ts";
 import type { ProducerHandle } from "../../src/events/kafka.ts";
 import { cassandraRepositories } from "../../src/repositories/cassandra/index.ts";
 import { createSession } from "../../src/repositories/cassandra/session.ts";
@@ -64,8 +66,12 @@ devicesContract("cassandra", () => ({
 }));
 messageChangesContract("cassandra", () => repositories);
 
-/** Kafka topics and consumers, with the publisher under test. */
-function kafkaLog(publisher: (topic: string) => EventPublisher) {
+/** Kafka topics and consumers, with the publisher and the consumer under test. */
+function kafkaLog(
+  publisher: (topic: string) => EventPublisher,
+  consumer: (topic: string, groupId: string) => EventConsumer = (topic, groupId) =>
+    kafkaConsumer(kafka, { topic, groupId, partitionsConsumedConcurrently: 2 }),
+) {
   return () => ({
     topic: async () => {
       const topic = `rc-contract-${RUN}-${randomUUID().slice(0, 6)}`;
@@ -74,8 +80,7 @@ function kafkaLog(publisher: (topic: string) => EventPublisher) {
       return topic;
     },
     publisher,
-    consumer: (topic: string, groupId: string) =>
-      kafkaConsumer(kafka, { topic, groupId, partitionsConsumedConcurrently: 2 }),
+    consumer,
   });
 }
 
@@ -87,4 +92,23 @@ eventLogContract(
 eventLogContract(
   "kafka, platformatic producer",
   kafkaLog((topic) => platformatic.publisher(topic)),
+);
+// The @platformatic/kafka consumer (KAFKA_CONSUMER=platformatic), static membership on.
+eventLogContract(
+  "kafka, platformatic consumer",
+  kafkaLog(
+    (topic) => platformatic.publisher(topic),
+    (topic, groupId) =>
+      platformaticConsumer(
+        { brokers: services.kafka.brokers, clientId: `contract-consumer-${RUN}` },
+        {
+          topic,
+          groupId,
+          groupInstanceId: `${groupId}-static`,
+          partitionsConsumedConcurrently: 2,
+          sessionTimeoutMs: 6_000,
+          heartbeatIntervalMs: 1_000,
+        },
+      ),
+  ),
 );
