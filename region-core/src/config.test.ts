@@ -115,14 +115,21 @@ describe("loadConfig", () => {
   });
 
   it("gives each process slot of a region one stable group.instance.id (static membership)", () => {
-    const env = { REGION_ID: "eu-west" };
+    const env = { REGION_ID: "eu-west", PORT: "8788" };
     expect(loadConfig(env).kafka.consumerClient).toBe("platformatic");
-    expect(loadConfig(env).kafka.groupInstanceId).toBe("region-core-eu-west-slot-0");
-    // The same after a restart, another for a second live process of the region.
-    expect(loadConfig(env).kafka.groupInstanceId).toBe(loadConfig(env).kafka.groupInstanceId);
+    // By default the slot is this host and port: the same after a restart of the process…
+    const id = loadConfig(env).kafka.groupInstanceId;
+    expect(id).toMatch(/^region-core-eu-west-slot-[A-Za-z0-9._-]+-8788$/);
+    expect(loadConfig(env).kafka.groupInstanceId).toBe(id);
+    // …and another for a second process of the region beside it (e.g. ingest-only and persister),
+    // which would otherwise fence each other out of the group forever.
+    expect(loadConfig({ ...env, PORT: "8789" }).kafka.groupInstanceId).not.toBe(id);
+    const ephemeral = loadConfig({ ...env, PORT: "0" }).kafka.groupInstanceId;
+    expect(ephemeral).toMatch(new RegExp(`-pid${process.pid}$`));
     expect(loadConfig({ ...env, KAFKA_INSTANCE_SLOT: "2" }).kafka.groupInstanceId).toBe(
       "region-core-eu-west-slot-2",
     );
+    expect(() => loadConfig({ ...env, KAFKA_INSTANCE_SLOT: "a b" })).toThrow(/KAFKA_INSTANCE_SLOT/);
     expect(loadConfig({ ...env, KAFKA_CONSUMER: "kafkajs" }).kafka.consumerClient).toBe("kafkajs");
     expect(() => loadConfig({ KAFKA_CONSUMER: "librdkafka" })).toThrow(/KAFKA_CONSUMER/);
   });

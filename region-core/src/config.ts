@@ -2,6 +2,7 @@
 // between regions or deployments lives here, with the default that makes `npm start` work alone.
 import { type CqlConfig, CqlError, parseCqlConfig } from "@edge-chat/cql";
 import { ChatError, DEVICE_LIMITS, jsonText } from "@edge-chat/protocol";
+import { hostname } from "node:os";
 import { z } from "zod";
 import { type KafkaSecurity, SASL_MECHANISMS } from "./events/kafka-security.ts";
 import type { CdnConfig } from "./media/cdn.ts";
@@ -83,11 +84,17 @@ const Env = z.object({
   KAFKA_REBALANCE_TIMEOUT_MS: int(1_000, 300_000).default(15_000),
   KAFKA_FETCH_MAX_WAIT_MS: int(10, 60_000).default(1_000),
   // The consumers' client (events/platformatic-consumer.ts or kafka.ts). platformatic has static
-  // membership: group.instance.id is the client id plus KAFKA_INSTANCE_SLOT, so a restarted
-  // process takes its partitions back without a rebalance; two live processes of one region need
-  // distinct slots (the broker fences a duplicate). Figures: chaos/README.md.
+  // membership: group.instance.id is the client id plus a slot, so a restarted process takes its
+  // partitions back without a rebalance. Two live processes of one region must never share a slot
+  // (the broker fences one, which rejoins and fences the other, forever), so the default slot is
+  // this host and port, stable across restarts and distinct for processes side by side; set
+  // KAFKA_INSTANCE_SLOT where hosts are not stable (e.g. a StatefulSet ordinal). Figures:
+  // chaos/README.md.
   KAFKA_CONSUMER: z.enum(["kafkajs", "platformatic"]).default("platformatic"),
-  KAFKA_INSTANCE_SLOT: int(0, 9_999).default(0),
+  KAFKA_INSTANCE_SLOT: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, "letters, digits, '.', '_' or '-' (at most 100)")
+    .optional(),
 
   // Contact points, local DC, keyspace, replication and credentials are @edge-chat/cql's settings
   // (parseCqlConfig), so the migration runner and the repositories can never disagree.
@@ -298,6 +305,19 @@ function pushConfig(e: z.infer<typeof Env>): PushConfig {
   return push;
 }
 
+/**
+ * This host and port, as a group.instance.id slot: the same after a restart of this process, and
+ * different for another process beside it. An ephemeral port (0) is not stable, so the process id
+ * stands in: such a process gets no fast rejoin, but never shares a slot.
+ */
+function defaultInstanceSlot(port: number): string {
+  const host =
+    hostname()
+      .replace(/[^A-Za-z0-9._-]/g, "-")
+      .slice(0, 60) || "host";
+  return `${host}-${port === 0 ? `pid${process.pid}` : port}`;
+}
+
 /** Parses the environment, or throws ChatError("invalid_request") naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   // Empty strings mean "unset", as they do in most shells and .env files.
@@ -398,7 +418,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       producer: e.KAFKA_PRODUCER,
       security: kafkaSecurity(e),
       consumerClient: e.KAFKA_CONSUMER,
-      groupInstanceId: `${e.KAFKA_CLIENT_ID ?? `region-core-${e.REGION_ID}`}-slot-${e.KAFKA_INSTANCE_SLOT}`,
+      groupInstanceId: `${e.KAFKA_CLIENT_ID ?? `region-core-${e.REGION_ID}`}-slot-${e.KAFKA_INSTANCE_SLOT ?? defaultInstanceSlot(e.PORT)}`,
       consumer: {
         sessionTimeoutMs: e.KAFKA_SESSION_TIMEOUT_MS,
         heartbeatIntervalMs: e.KAFKA_HEARTBEAT_INTERVAL_MS,
