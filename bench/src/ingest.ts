@@ -24,6 +24,7 @@
 // Usage: npm run bench -- ingest [--seconds 3 --conversations 64 --members 200 --kafka-only]
 // (--kafka-only: the produce comparison alone, without the Cassandra and persister parts).
 import { randomUUID } from "node:crypto";
+import { Agent, request } from "node:http";
 import { parseArgs } from "node:util";
 import { bucketOf, createCassandraClient, parseCqlConfig } from "@edge-chat/cql";
 import { createRunStorage, RegionProcess, serviceKeys, until } from "@edge-chat/e2e";
@@ -36,7 +37,15 @@ import {
   stringSerializers,
 } from "@platformatic/kafka";
 import { Kafka, logLevel, Partitioners } from "kafkajs";
-import { type Figures, jsonLine, measureFor, round, summarize, watchDriver } from "./measure.ts";
+import {
+  cpuMsOf,
+  type Figures,
+  jsonLine,
+  measureFor,
+  round,
+  summarize,
+  watchDriver,
+} from "./measure.ts";
 
 const { values } = parseArgs({
   options: {
@@ -116,18 +125,46 @@ function messages(conversationId: string, count: number): RegionEvent[] {
 }
 let bearer = await keys.token();
 let tokenAt = Date.now();
+// node:http with keep-alive rather than fetch: the driver shares the machine's two cores with the
+// region and the broker, and fetch cost it about twice the CPU per request (bench/README.md).
+const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 async function post(batch: IngestBatch, url = ingest.url): Promise<void> {
   if (Date.now() - tokenAt > 30_000) {
     bearer = await keys.token();
     tokenAt = Date.now();
   }
-  const response = await fetch(`${url}/v1/ingest`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` },
-    body: JSON.stringify(batch),
+  const body = JSON.stringify(batch);
+  const target = new URL("/v1/ingest", url);
+  await new Promise<void>((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(body),
+          authorization: `Bearer ${bearer}`,
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          if (response.statusCode === 200) resolve();
+          else {
+            const text = Buffer.concat(chunks).toString();
+            reject(new Error(`ingest answered ${response.statusCode}: ${text}`));
+          }
+        });
+        response.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
   });
-  if (!response.ok) throw new Error(`ingest answered ${response.status}: ${await response.text()}`);
-  await response.body?.cancel();
 }
 const members = Array.from({ length: groupSize }, (_, i) => ({
   userId: `u${i}`,
@@ -276,9 +313,22 @@ for (const inFlight of IN_FLIGHT) {
     ingestMain: [],
     control: [],
   };
+  // CPU per case (ms), of this process (the load driver and the raw producers) and of the region
+  // process serving the case: where the CPU per event goes, beside the rates.
+  const serverOf: Partial<Record<Case, RegionProcess>> = {
+    ingest,
+    ingestMain,
+    control,
+  };
+  const cpu = Object.fromEntries(
+    Object.keys(cases).map((name) => [name, { driver: 0, region: 0 }]),
+  ) as Record<Case, { driver: number; region: number }>;
   const driver = watchDriver();
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of Object.keys(cases) as Case[]) {
+      const pid = serverOf[name]?.pid;
+      const driverBefore = process.cpuUsage();
+      const regionBefore = cpuMsOf(pid);
       rounds[name].push(
         await measureFor(
           `${name} ${inFlight}`,
@@ -288,8 +338,19 @@ for (const inFlight of IN_FLIGHT) {
           latencies[name],
         ),
       );
+      const spent = process.cpuUsage(driverBefore);
+      cpu[name].driver += (spent.user + spent.system) / 1000;
+      cpu[name].region += pid === undefined ? 0 : cpuMsOf(pid) - regionBefore;
     }
   }
+  /** CPU µs per event (record) of one case, in the driver and in the region process. */
+  const cpuPerEvent = (name: Case, figures: Figures) => {
+    const events = figures.ops * batchSize;
+    return {
+      driver: round((cpu[name].driver * 1000) / events, 2),
+      ...(serverOf[name] ? { region: round((cpu[name].region * 1000) / events, 2) } : {}),
+    };
+  };
   const load = driver();
   const rawKafkajs = merge(`raw produce ${inFlight}`, rounds.raw, latencies.raw);
   const rawPlat = merge(
@@ -302,9 +363,9 @@ for (const inFlight of IN_FLIGHT) {
   const raw = rawPlat.opsPerSecond > rawKafkajs.opsPerSecond ? rawPlat : rawKafkajs;
   rawProduce.set(inFlight, raw.opsPerSecond * batchSize);
 
-  for (const [client, figures] of [
-    ["kafkajs", rawKafkajs],
-    ["@platformatic/kafka", rawPlat],
+  for (const [client, name, figures] of [
+    ["kafkajs", "raw", rawKafkajs],
+    ["@platformatic/kafka", "rawPlatformatic", rawPlat],
   ] as const) {
     jsonLine({
       bench: BENCH,
@@ -313,6 +374,7 @@ for (const inFlight of IN_FLIGHT) {
       inFlight,
       ...figures,
       recordsPerSecond: figures.opsPerSecond * batchSize,
+      cpuUsPerRecord: cpuPerEvent(name, figures),
       driver: load,
     });
   }
@@ -320,10 +382,10 @@ for (const inFlight of IN_FLIGHT) {
   const onMain = merge(`ingest main ${inFlight}`, rounds.ingestMain, latencies.ingestMain);
   // The product's rate: the better of the two producer placements.
   ingestRates.set(inFlight, Math.max(api.opsPerSecond, onMain.opsPerSecond) * batchSize);
-  for (const [label, figures] of [
-    ["ingest api → kafka (KAFKA_PRODUCER=kafkajs)", onMain],
-    ["ingest api → kafka (KAFKA_PRODUCER=platformatic)", api],
-    ["control: ingest api → embedded log (no Kafka)", ctl],
+  for (const [label, name, figures] of [
+    ["ingest api → kafka (KAFKA_PRODUCER=kafkajs)", "ingestMain", onMain],
+    ["ingest api → kafka (KAFKA_PRODUCER=platformatic)", "ingest", api],
+    ["control: ingest api → embedded log (no Kafka)", "control", ctl],
   ] as const) {
     jsonLine({
       bench: BENCH,
@@ -333,6 +395,7 @@ for (const inFlight of IN_FLIGHT) {
       ...figures,
       eventsPerSecond: figures.opsPerSecond * batchSize,
       ratioToRawProduce: figures.opsPerSecond / raw.opsPerSecond,
+      cpuUsPerEvent: cpuPerEvent(name, figures),
       driver: load,
     });
   }

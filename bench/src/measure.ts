@@ -1,6 +1,7 @@
 // Small measuring helpers shared by the benchmarks: run N operations with bounded concurrency and
 // report throughput and latency percentiles. Figures are meant to be compared as ratios within one
 // run — the machines are shared and noisy, so absolute numbers only describe that run.
+import { readFileSync } from "node:fs";
 
 export interface Figures {
   readonly label: string;
@@ -115,6 +116,21 @@ export function watchDriver(): () => DriverLoad {
       saturated: used > 0.9,
     };
   };
+}
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc (Linux; NaN elsewhere or
+ * once it exited): how a benchmark splits CPU per operation between its driver and a server.
+ */
+export function cpuMsOf(pid: number | undefined): number {
+  if (pid === undefined) return Number.NaN;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 /** Runs `operation(i)` with `concurrency` in flight for about `seconds`, then drains. */

@@ -47,6 +47,11 @@ export class RegionProcess {
     return new RegionProcess({ ...options, port: options.port ?? (await freePort()) });
   }
 
+  /** The child's process id while it runs (a benchmark reads its CPU time from it). */
+  get pid(): number | undefined {
+    return this.running ? this.#child?.pid : undefined;
+  }
+
   get running(): boolean {
     return this.#child !== null && this.#child.exitCode === null && this.#child.signalCode === null;
   }

@@ -1,7 +1,7 @@
 import { Partitioners } from "kafkajs";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../config.ts";
-import { keyHash, platformaticSecurity } from "./platformatic.ts";
+import { keyHash, platformaticSecurity, toMessages } from "./platformatic.ts";
 
 const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 
@@ -49,5 +49,34 @@ describe("the @platformatic/kafka producer's settings", () => {
         KAFKA_SASL_PASSWORD: "p",
       }).sasl,
     ).toEqual({ mechanism: "PLAIN", username: "u", password: "p" });
+  });
+
+  it("encodes a batch's shared key and headers once, and every record's own value", () => {
+    const headers = { "x-batch-id": "b1", "x-ingest-at": "1" };
+    const other = { "x-batch-id": "b2" };
+    const messages = toMessages("t", [
+      { key: "g:a", value: "1", headers },
+      { key: "g:a", value: new Uint8Array([50]), headers },
+      { key: "g:b", value: null, headers: other },
+      { key: "g:a", value: "é" },
+    ]);
+    const decoded = messages.map((m) => ({
+      topic: m.topic,
+      key: m.key?.toString(),
+      value: m.value === undefined ? undefined : Buffer.from(m.value).toString(),
+      headers: Object.fromEntries(
+        [...(m.headers as Map<Buffer, Buffer>)].map(([k, v]) => [k.toString(), v.toString()]),
+      ),
+    }));
+    expect(decoded).toEqual([
+      { topic: "t", key: "g:a", value: "1", headers },
+      { topic: "t", key: "g:a", value: "2", headers },
+      { topic: "t", key: "g:b", value: undefined, headers: other },
+      { topic: "t", key: "g:a", value: "é", headers: {} },
+    ]);
+    // Shared, not re-encoded, along a run of equal keys and headers.
+    expect(messages[1]!.key).toBe(messages[0]!.key);
+    expect(messages[1]!.headers).toBe(messages[0]!.headers);
+    expect(messages[3]!.key).not.toBe(messages[0]!.key);
   });
 });
