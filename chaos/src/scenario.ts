@@ -31,6 +31,11 @@ export interface Scenario {
   slow?: boolean;
   /** Send at CHAOS_RATE messages/s (steady load) instead of as fast as acks come. */
   paced?: boolean;
+  /**
+   * Extra attempts in `npm test` for a scenario whose check can lose a race with the local dev
+   * server rather than with the product (the reason is written where it is set). The CLI runs once.
+   */
+  retries?: number;
   /** The paced rate, when the scenario needs its own (to outlast its fault); else CHAOS_RATE. */
   rate?(options: ChaosOptions): number;
   inject(ctx: FaultContext): Promise<Recovery>;

@@ -18,7 +18,8 @@ afterAll(async () => {
 
 describe("chaos (short)", () => {
   for (const scenario of SCENARIOS.filter((s) => !s.slow || process.env.CHAOS_SLOW === "1")) {
-    it(`${scenario.name}: nothing acknowledged is lost, doubled or reordered`, async () => {
+    const name = `${scenario.name}: nothing acknowledged is lost, doubled or reordered`;
+    it(name, { retry: scenario.retries ?? 0 }, async () => {
       const result = await runScenario(scenario, system, SHORT, () => {});
       console.log(JSON.stringify(result));
       expect(result.acked).toBe(SHORT.messages);

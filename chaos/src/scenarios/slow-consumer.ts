@@ -31,6 +31,12 @@ export const slowConsumer: Scenario = {
   name: "slow-consumer",
   summary:
     "a device stops reading under a burst of large messages; it must be cut (4408), bounded, then resync; recovery_ms = reads again → resynced to the head",
+  // The stalled device reaches the Worker through wrangler's dev proxy (a second workerd that
+  // forwards the socket). Most likely, when that proxy keeps reading, what the edge sends piles up
+  // in the proxy rather than in the edge's own queue, the budget is never reached and the device
+  // is not cut: seen once in ~10 runs (one CI run: close null, no cut). A second attempt
+  // with fresh conversations tells that race from an edge that never cuts, which fails both.
+  retries: 1,
   async inject(ctx) {
     const { system, conversations, options, log } = ctx;
     const baseUrl = system.edge.baseUrl;
