@@ -22,15 +22,10 @@ type Record = Message<Buffer, Buffer, Buffer, Buffer>;
 type Stream = MessagesStream<Buffer, Buffer, Buffer, Buffer>;
 
 export interface PlatformaticConsumerSettings extends KafkaConsumerSettings {
-  /** group.instance.id: stable across restarts of one process slot, unique within the group. */
+  /** group.instance.id (config.ts: client id + slot): stable across restarts, unique in the group. */
   groupInstanceId: string;
   /** Most records taken from the client's buffer per round (all partitions together). */
   maxRecordsPerRound?: number;
-}
-
-/** The group's member id of a process slot: the same after a restart, distinct between slots. */
-export function groupInstanceId(clientId: string, slot: number): string {
-  return `${clientId}-slot-${slot}`;
 }
 
 /** A reopened stream waits this long after a failure (the broker gone), doubling up to the max. */
