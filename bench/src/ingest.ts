@@ -331,6 +331,7 @@ const pools = {
   control: new BodyPool(controlIds),
 };
 const ROUNDS = 3;
+const mostPerRound = new Map<string, number>();
 const rawProduce = new Map<number, number>();
 const ingestRates = new Map<number, number>();
 for (const inFlight of IN_FLIGHT) {
@@ -394,9 +395,10 @@ for (const inFlight of IN_FLIGHT) {
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of Object.keys(cases) as Case[]) {
       if (name in pools) {
-        // Half again the most this case sent in one round so far (a round is seconds / ROUNDS).
-        const most = Math.max(0, ...rounds[name].map((r) => r.ops));
-        pools[name as keyof typeof pools].fill(Math.max(1_000, Math.ceil(most * 1.5)));
+        // Twice the most this case sent in one round so far, at any in-flight count (a round is
+        // seconds / ROUNDS long).
+        const most = mostPerRound.get(name) ?? 0;
+        pools[name as keyof typeof pools].fill(Math.max(1_500, most * 2));
       }
       const pid = serverOf[name]?.pid;
       const driverBefore = process.cpuUsage();
@@ -411,6 +413,7 @@ for (const inFlight of IN_FLIGHT) {
           latencies[name],
         ),
       );
+      mostPerRound.set(name, Math.max(mostPerRound.get(name) ?? 0, rounds[name].at(-1)?.ops ?? 0));
       const spent = process.cpuUsage(driverBefore);
       cpu[name].driver += (spent.user + spent.system) / 1000;
       cpu[name].region += pid === undefined ? 0 : cpuMsOf(pid) - regionBefore;
