@@ -33,15 +33,18 @@ export function decodeIngestBody(body: Uint8Array): DecodedBatch {
   if (stray) {
     throw new ChatError("invalid_request", "every event must belong to the batch's conversation");
   }
-  // One string and one encode for the whole batch instead of one per event: the offsets come from
-  // each value's UTF-16 length, corrected to UTF-8 only for values that are not ASCII.
+  // One string and one encode for the whole batch instead of one per event: the offsets are the
+  // values' UTF-16 lengths when the batch is ASCII (as many bytes as characters), and are measured
+  // per value only when it is not.
   const texts = batch.events.map((event) => JSON.stringify(event));
-  const values = encoder.encode(texts.join(""));
+  const joined = texts.join("");
+  const values = encoder.encode(joined);
+  const allAscii = values.byteLength === joined.length;
   const ends = new Uint32Array(texts.length);
   let end = 0;
   for (let i = 0; i < texts.length; i++) {
     const text = texts[i]!;
-    end += ascii(text) ? text.length : encoder.encode(text).byteLength;
+    end += allAscii || ascii(text) ? text.length : encoder.encode(text).byteLength;
     ends[i] = end;
   }
   return { batchId: batch.batchId, conversationId: batch.conversationId, values, ends };
