@@ -21,15 +21,16 @@
 //
 // Output: one JSON line per case (with the benchmark's own event-loop load: `driver.saturated`
 // says the load generator, not the system, was the limit), then a summary line.
-// Usage: npm run bench -- ingest [--seconds 3 --conversations 64 --members 200 --kafka-only]
-// (--kafka-only: the produce comparison alone, without the Cassandra and persister parts).
+// Usage: npm run bench -- ingest [--seconds 3 --conversations 64 --members 200 --kafka-only
+// --cpu-prof <dir>] (--kafka-only: the produce comparison alone, without the Cassandra and
+// persister parts; --cpu-prof: V8 profiles of the ingest regions, written when they stop).
 import { randomUUID } from "node:crypto";
 import { Agent, request } from "node:http";
 import { parseArgs } from "node:util";
 import { bucketOf, createCassandraClient, parseCqlConfig } from "@edge-chat/cql";
 import { createRunStorage, RegionProcess, serviceKeys, until } from "@edge-chat/e2e";
 import type { IngestBatch, Message, RegionEvent } from "@edge-chat/protocol";
-import { ensureServices } from "@edge-chat/services";
+import { ensureServices, servicesStatus } from "@edge-chat/services";
 import cassandra from "cassandra-driver";
 import {
   ProduceAcks,
@@ -54,6 +55,7 @@ const { values } = parseArgs({
     members: { type: "string", default: "200" },
     "batch-size": { type: "string", default: "100" },
     "kafka-only": { type: "boolean", default: false },
+    "cpu-prof": { type: "string" },
   },
 });
 const seconds = Number(values.seconds);
@@ -61,12 +63,20 @@ const conversations = Number(values.conversations);
 const groupSize = Number(values.members);
 const batchSize = Number(values["batch-size"]);
 const kafkaOnly = values["kafka-only"];
+// --cpu-prof <dir>: the ingest regions (platformatic and control) write V8 CPU profiles there on exit.
+const profiling: Record<string, string> = values["cpu-prof"]
+  ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${values["cpu-prof"]}` }
+  : {};
 const IN_FLIGHT = [1, 4];
 const INSERT_CONCURRENCY = [16, 64, 256];
 const BENCH = "ingest";
 
 const services = await ensureServices({ only: ["cassandra", "kafka"] });
 const dc = services.cassandra.dataCenters[0]?.name ?? "dc1";
+// The broker's process, to read its CPU per event too (undefined when it is not ours to see).
+const brokerPid = (await servicesStatus({ only: ["kafka"] })).find((row) =>
+  row.service.startsWith("kafka"),
+)?.pid;
 const storage = await createRunStorage(services, "bench_ingest");
 const now = Date.now();
 
@@ -104,7 +114,7 @@ const regionEnv = {
 };
 const ingest = await RegionProcess.create({
   regionId: "bench-ingest",
-  env: { ...regionEnv, PERSISTER_ENABLED: "false", KAFKA_PRODUCER: "platformatic" },
+  env: { ...regionEnv, ...profiling, PERSISTER_ENABLED: "false", KAFKA_PRODUCER: "platformatic" },
 });
 await ingest.start();
 const ingestMain = await RegionProcess.create({
@@ -112,6 +122,18 @@ const ingestMain = await RegionProcess.create({
   env: { ...regionEnv, PERSISTER_ENABLED: "false", KAFKA_PRODUCER: "kafkajs" },
 });
 await ingestMain.start();
+// The same as `ingest` with a decode thread (INGEST_DECODE_THREADS=1, off by default), for the
+// thread's effect in the same run.
+const ingestThreaded = await RegionProcess.create({
+  regionId: "bench-ingest-threaded",
+  env: {
+    ...regionEnv,
+    PERSISTER_ENABLED: "false",
+    KAFKA_PRODUCER: "platformatic",
+    INGEST_DECODE_THREADS: "1",
+  },
+});
+await ingestThreaded.start();
 
 const ids = Array.from({ length: conversations }, (_, i) => `g:bench-${storage.runId}-${i}`);
 const nextSeq = new Map(ids.map((id) => [id, 1]));
@@ -128,12 +150,15 @@ let tokenAt = Date.now();
 // node:http with keep-alive rather than fetch: the driver shares the machine's two cores with the
 // region and the broker, and fetch cost it about twice the CPU per request (bench/README.md).
 const agent = new Agent({ keepAlive: true, maxSockets: 16 });
-async function post(batch: IngestBatch, url = ingest.url): Promise<void> {
+function post(batch: IngestBatch, url = ingest.url): Promise<void> {
+  return postBody(Buffer.from(JSON.stringify(batch)), url);
+}
+/** POSTs an already encoded IngestBatch body. */
+async function postBody(body: Buffer, url: string): Promise<void> {
   if (Date.now() - tokenAt > 30_000) {
     bearer = await keys.token();
     tokenAt = Date.now();
   }
-  const body = JSON.stringify(batch);
   const target = new URL("/v1/ingest", url);
   await new Promise<void>((resolve, reject) => {
     const req = request(
@@ -145,7 +170,7 @@ async function post(batch: IngestBatch, url = ingest.url): Promise<void> {
         method: "POST",
         headers: {
           "content-type": "application/json",
-          "content-length": Buffer.byteLength(body),
+          "content-length": body.byteLength,
           authorization: `Bearer ${bearer}`,
         },
       },
@@ -252,11 +277,61 @@ for (let i = 0; i < 5; i++) {
 // Control: the same API on the embedded in-memory log, i.e. the API's own cost without Kafka.
 const control = await RegionProcess.create({
   regionId: "bench-ingest-control",
-  env: { ...regionEnv, ADAPTERS: "embedded", PERSISTER_ENABLED: "false" },
+  env: { ...regionEnv, ...profiling, ADAPTERS: "embedded", PERSISTER_ENABLED: "false" },
 });
 await control.start();
 const controlIds = ids.map((id) => id.replace("g:bench-", "g:control-"));
+
+/**
+ * Ingest request bodies encoded before the timed rounds, so the load driver's cost per event is
+ * the HTTP request alone, as the raw produce's is its client alone (which reuses one pre-serialised
+ * value): each body is a whole IngestBatch with its own batchId, fresh message ids and the
+ * conversation's next seqs (the persister needs them distinct), conversations in turn. A round
+ * that outruns its pool builds the rest inside the loop and says so (`builtInLoop`).
+ */
+class BodyPool {
+  readonly #conversationIds: readonly string[];
+  #bodies: Buffer[] = [];
+  #head = 0;
+  #built = 0;
+  builtInLoop = 0;
+  constructor(conversationIds: readonly string[]) {
+    this.#conversationIds = conversationIds;
+  }
+  #build(): Buffer {
+    const id = this.#conversationIds[this.#built++ % this.#conversationIds.length]!;
+    const batch: IngestBatch = {
+      batchId: randomUUID(),
+      conversationId: id,
+      events: messages(id, batchSize),
+    };
+    return Buffer.from(JSON.stringify(batch));
+  }
+  /** Tops the pool up to `count` unsent bodies (outside the timed part). */
+  fill(count: number): void {
+    this.#bodies = this.#bodies.slice(this.#head);
+    this.#head = 0;
+    while (this.#bodies.length < count) this.#bodies.push(this.#build());
+  }
+  take(): Buffer {
+    const body = this.#bodies[this.#head];
+    if (body === undefined) {
+      this.builtInLoop++;
+      return this.#build();
+    }
+    this.#bodies[this.#head++] = EMPTY;
+    return body;
+  }
+}
+const EMPTY = Buffer.alloc(0);
+const pools = {
+  ingest: new BodyPool(ids),
+  ingestMain: new BodyPool(ids),
+  ingestThreaded: new BodyPool(ids),
+  control: new BodyPool(controlIds),
+};
 const ROUNDS = 3;
+const mostPerRound = new Map<string, number>();
 const rawProduce = new Map<number, number>();
 const ingestRates = new Map<number, number>();
 for (const inFlight of IN_FLIGHT) {
@@ -283,20 +358,10 @@ for (const inFlight of IN_FLIGHT) {
         })),
       });
     },
-    ingest: async (i: number) => {
-      const id = ids[i % ids.length]!;
-      await post({ batchId: randomUUID(), conversationId: id, events: messages(id, batchSize) });
-    },
-    ingestMain: async (i: number) => {
-      const id = ids[i % ids.length]!;
-      const events = messages(id, batchSize);
-      await post({ batchId: randomUUID(), conversationId: id, events }, ingestMain.url);
-    },
-    control: async (i: number) => {
-      const id = controlIds[i % controlIds.length]!;
-      const events = messages(id, batchSize);
-      await post({ batchId: randomUUID(), conversationId: id, events }, control.url);
-    },
+    ingest: () => postBody(pools.ingest.take(), ingest.url),
+    ingestMain: () => postBody(pools.ingestMain.take(), ingestMain.url),
+    ingestThreaded: () => postBody(pools.ingestThreaded.take(), ingestThreaded.url),
+    control: () => postBody(pools.control.take(), control.url),
   };
   type Case = keyof typeof cases;
   const rounds: Record<Case, Figures[]> = {
@@ -304,6 +369,7 @@ for (const inFlight of IN_FLIGHT) {
     rawPlatformatic: [],
     ingest: [],
     ingestMain: [],
+    ingestThreaded: [],
     control: [],
   };
   const latencies: Record<Case, number[]> = {
@@ -311,6 +377,7 @@ for (const inFlight of IN_FLIGHT) {
     rawPlatformatic: [],
     ingest: [],
     ingestMain: [],
+    ingestThreaded: [],
     control: [],
   };
   // CPU per case (ms), of this process (the load driver and the raw producers) and of the region
@@ -318,17 +385,25 @@ for (const inFlight of IN_FLIGHT) {
   const serverOf: Partial<Record<Case, RegionProcess>> = {
     ingest,
     ingestMain,
+    ingestThreaded,
     control,
   };
   const cpu = Object.fromEntries(
-    Object.keys(cases).map((name) => [name, { driver: 0, region: 0 }]),
-  ) as Record<Case, { driver: number; region: number }>;
+    Object.keys(cases).map((name) => [name, { driver: 0, region: 0, broker: 0 }]),
+  ) as Record<Case, { driver: number; region: number; broker: number }>;
   const driver = watchDriver();
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of Object.keys(cases) as Case[]) {
+      if (name in pools) {
+        // Twice the most this case sent in one round so far, at any in-flight count (a round is
+        // seconds / ROUNDS long).
+        const most = mostPerRound.get(name) ?? 0;
+        pools[name as keyof typeof pools].fill(Math.max(1_500, most * 2));
+      }
       const pid = serverOf[name]?.pid;
       const driverBefore = process.cpuUsage();
       const regionBefore = cpuMsOf(pid);
+      const brokerBefore = cpuMsOf(brokerPid);
       rounds[name].push(
         await measureFor(
           `${name} ${inFlight}`,
@@ -338,17 +413,20 @@ for (const inFlight of IN_FLIGHT) {
           latencies[name],
         ),
       );
+      mostPerRound.set(name, Math.max(mostPerRound.get(name) ?? 0, rounds[name].at(-1)?.ops ?? 0));
       const spent = process.cpuUsage(driverBefore);
       cpu[name].driver += (spent.user + spent.system) / 1000;
       cpu[name].region += pid === undefined ? 0 : cpuMsOf(pid) - regionBefore;
+      cpu[name].broker += cpuMsOf(brokerPid) - brokerBefore;
     }
   }
-  /** CPU µs per event (record) of one case, in the driver and in the region process. */
+  /** CPU µs per event (record) of one case, in the driver, the region process and the broker. */
   const cpuPerEvent = (name: Case, figures: Figures) => {
     const events = figures.ops * batchSize;
     return {
       driver: round((cpu[name].driver * 1000) / events, 2),
       ...(serverOf[name] ? { region: round((cpu[name].region * 1000) / events, 2) } : {}),
+      broker: round((cpu[name].broker * 1000) / events, 2),
     };
   };
   const load = driver();
@@ -380,10 +458,17 @@ for (const inFlight of IN_FLIGHT) {
   }
   const ctl = merge(`control ${inFlight}`, rounds.control, latencies.control);
   const onMain = merge(`ingest main ${inFlight}`, rounds.ingestMain, latencies.ingestMain);
-  // The product's rate: the better of the two producer placements.
+  const threaded = merge(
+    `ingest threaded ${inFlight}`,
+    rounds.ingestThreaded,
+    latencies.ingestThreaded,
+  );
+  // The product's rate: the better of the two producer clients, otherwise as configured by
+  // default (the decode thread's case is a comparison).
   ingestRates.set(inFlight, Math.max(api.opsPerSecond, onMain.opsPerSecond) * batchSize);
   for (const [label, name, figures] of [
     ["ingest api → kafka (KAFKA_PRODUCER=kafkajs)", "ingestMain", onMain],
+    ["ingest api → kafka (platformatic, INGEST_DECODE_THREADS=1)", "ingestThreaded", threaded],
     ["ingest api → kafka (KAFKA_PRODUCER=platformatic)", "ingest", api],
     ["control: ingest api → embedded log (no Kafka)", "control", ctl],
   ] as const) {
@@ -396,8 +481,10 @@ for (const inFlight of IN_FLIGHT) {
       eventsPerSecond: figures.opsPerSecond * batchSize,
       ratioToRawProduce: figures.opsPerSecond / raw.opsPerSecond,
       cpuUsPerEvent: cpuPerEvent(name, figures),
+      builtInLoop: pools[name].builtInLoop,
       driver: load,
     });
+    pools[name].builtInLoop = 0;
   }
 }
 await control.stop();
@@ -405,11 +492,19 @@ await producer.disconnect();
 await platformatic.close();
 const published =
   (await metric(ingest.url, "region_ingested_events_total")) +
-  (await metric(ingestMain.url, "region_ingested_events_total")) -
+  (await metric(ingestMain.url, "region_ingested_events_total")) +
+  (await metric(ingestThreaded.url, "region_ingested_events_total")) -
   conversations;
 await ingest.stop();
 await ingestMain.stop();
+await ingestThreaded.stop();
 const bestProduce = Math.max(...rawProduce.values());
+/** Ingest / raw produce at each in-flight count (each against the ceiling at the same count). */
+function ratioByInFlight(): Record<number, number> {
+  return Object.fromEntries(
+    IN_FLIGHT.map((n) => [n, round((ingestRates.get(n) ?? 0) / (rawProduce.get(n) ?? 1), 2)]),
+  );
+}
 const bestIngest = Math.max(...ingestRates.values());
 if (kafkaOnly) {
   jsonLine({
@@ -419,6 +514,7 @@ if (kafkaOnly) {
     ingestEventsPerSecond: bestIngest,
     ingestRatio: bestIngest / bestProduce,
     ingestTargetMet: bestIngest >= 0.8 * bestProduce,
+    ingestRatioByInFlight: ratioByInFlight(),
   });
   await storage.drop();
   process.exit(0);
@@ -512,6 +608,7 @@ jsonLine({
   ingestEventsPerSecond: bestIngest,
   ingestRatio: bestIngest / bestProduce,
   ingestTargetMet: bestIngest >= 0.8 * bestProduce,
+  ingestRatioByInFlight: ratioByInFlight(),
   statementsPerMessage: round(statements / applied, 3),
   groupSize,
 });
