@@ -27,6 +27,8 @@ export interface EdgeOptions {
    * concurrent workerd processes on the same SQLite files fail alarms with SQLITE_BUSY.
    */
   persistTo?: string;
+  /** The inspector's port (DevTools protocol; a benchmark profiles through it); default: none. */
+  inspectorPort?: number;
 }
 
 /** request.cf fields a test gives a request (Miniflare's dispatchFetch `cf` option). */
@@ -69,7 +71,7 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
     dev: {
       server: { hostname: "127.0.0.1", port: options.port ?? 0 },
       persist: options.persistTo ?? ownDir,
-      inspector: false,
+      inspector: options.inspectorPort === undefined ? false : { port: options.inspectorPort },
       watch: false,
       logLevel: "warn",
     },
