@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { localRegionCatalog } from "@edge-chat/geo-router";
 import type { JWK } from "jose";
-import { unstable_startWorker } from "wrangler";
+import { startWorkerDirect } from "./direct-worker.ts";
 
 const CONFIG = fileURLToPath(new URL("../../wrangler.toml", import.meta.url));
 
@@ -36,6 +36,11 @@ export type CfProperties = Record<string, unknown>;
 
 export interface RunningEdge {
   baseUrl: string;
+  /**
+   * The user worker's own address, past wrangler's dev proxy (a benchmark's option; see
+   * direct-worker.ts).
+   */
+  directUrl: string;
   /** A request to the Worker with the given `cf` (the client's location as Cloudflare sees it). */
   fetch(path: string, init?: RequestInit & { cf?: CfProperties }): Promise<Response>;
   /** The REGIONS value the edge was given. */
@@ -63,7 +68,7 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   };
   const ownDir =
     options.persistTo === undefined ? mkdtempSync(join(tmpdir(), "edge-chat-edge-")) : undefined;
-  const worker = await unstable_startWorker({
+  const { worker, directUrl } = await startWorkerDirect({
     config: CONFIG,
     bindings: Object.fromEntries(
       Object.entries(vars).map(([name, value]) => [name, { type: "plain_text", value }]),
@@ -76,10 +81,10 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
       logLevel: "warn",
     },
   });
-  await worker.ready;
   const baseUrl = (await worker.url).origin;
   return {
     baseUrl,
+    directUrl,
     regions,
     fetch: async (path, init) =>
       (await worker.fetch(

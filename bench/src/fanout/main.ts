@@ -16,19 +16,23 @@
 // ({"bench":"fanout-ceiling",...}); progress on stderr. Usage:
 //   npm run bench -- fanout [--quick] [--smoke] [--seconds 3] [--threads 2] [--cases 10x50,50x20]
 //                           [--no-ceiling] [--drain 6000] [--metrics]
-//                           [--ceiling-only] [--steps 250,500,1000]
+//                           [--ceiling-only] [--steps 250,500,1000] [--profile 750]
+//                           [--inspector-port 8900] [--via-proxy]
+// `--profile RATE`: a V8 CPU profile of the product edge's workerd over the ceiling step at RATE,
+// summed per function and file on stderr (profile.ts). `--via-proxy`: both sides through wrangler's
+// dev proxy rather than at their user workers directly (the default since the ceiling work).
 // `--metrics`: the product edge records its latency points and posts them to a sink started here,
 // as it does to the collector under `npm start` (off by default, as in the tests' edges): run a
 // case with and without it to see what recording costs the hot path (`metrics_points` per line).
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { availableParallelism } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
-import { serviceKeys, startEdge, UNLIMITED_RATES } from "@edge-chat/e2e";
+import { serviceKeys, startEdge, startWorkerDirect, UNLIMITED_RATES } from "@edge-chat/e2e";
 import { PROTOCOL_VERSION } from "@edge-chat/protocol";
-import { unstable_startWorker } from "wrangler";
 import { listenerPid, waitForIdleServers, workerdCpuByPid, workerdCpuMs } from "./idle.ts";
 import { type Profiling, startProfiling } from "./profile.ts";
 import type { CaseTask, DriverReport, FromDriver, SocketTask, ToDriver } from "./messages.ts";
@@ -49,6 +53,8 @@ const { values } = parseArgs({
     /** How long each thread waits for outstanding deliveries after the last send. */
     drain: { type: "string" },
     metrics: { type: "boolean", default: false },
+    /** Drive both sides through wrangler's dev proxy (default: each side's user worker directly). */
+    "via-proxy": { type: "boolean", default: false },
     /** Profiles the product edge's workerd during the ceiling step at this rate (profile.ts). */
     profile: { type: "string" },
     /** The inspector's port for --profile. */
@@ -74,6 +80,9 @@ const seconds = Number(values.seconds ?? (values.smoke ? 0.5 : values.quick ? 1.
 const threadCount = Number(values.threads ?? Math.max(2, availableParallelism()));
 const ceiling = !values["no-ceiling"] && !values.smoke;
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+// wrangler's dev proxy (a workerd process of its own that every request and frame passes) is not
+// part of either side: both are driven at their user worker directly unless --via-proxy.
+const viaProxy = values["via-proxy"];
 const log = (text: string) => process.stderr.write(`[fanout] ${text}\n`);
 
 // ── the driver threads ──
@@ -180,7 +189,7 @@ async function runCase(
 // ── the two servers ──
 
 async function startFloor() {
-  const worker = await unstable_startWorker({
+  const { worker, directUrl } = await startWorkerDirect({
     config: fileURLToPath(new URL("../../floor/wrangler.toml", import.meta.url)),
     dev: {
       server: { hostname: "127.0.0.1", port: 0 },
@@ -189,8 +198,7 @@ async function startFloor() {
       logLevel: "warn",
     },
   });
-  await worker.ready;
-  const base = (await worker.url).origin.replace(/^http/, "ws");
+  const base = (viaProxy ? (await worker.url).origin : directUrl).replace(/^http/, "ws");
   const target: Target = {
     kind: "floor",
     async prepare(members, label) {
@@ -260,7 +268,7 @@ async function startProduct(maxMembers: number) {
     },
     ...(values.profile ? { inspectorPort: Number(values["inspector-port"]) } : {}),
   });
-  const http = edge.baseUrl;
+  const http = viaProxy ? edge.baseUrl : edge.directUrl;
   const ws = http.replace(/^http/, "ws");
   const run = Date.now().toString(36);
   log(`product edge at ${http}; minting ${maxMembers} users`);
@@ -347,7 +355,7 @@ async function startProduct(maxMembers: number) {
       await settleInboxes(members, group);
     },
   };
-  return { target, url: http, dispose: () => edge.dispose() };
+  return { target, proxyUrl: edge.baseUrl, dispose: () => edge.dispose() };
 }
 
 /** workerd CPU per message for each side, and the ratio (null without /proc). */
@@ -370,7 +378,7 @@ const product = await startProduct(Math.max(...cases.map((c) => c.members), ceil
  * the user worker's, by pid.
  */
 const productPids = [...(workerdCpuByPid()?.keys() ?? [])].filter((pid) => !floorPids.has(pid));
-const proxyPid = listenerPid(productPids, Number(new URL(product.url).port));
+const proxyPid = listenerPid(productPids, Number(new URL(product.proxyUrl).port));
 const productProcesses = new Map<number, string>(
   productPids.map((pid) => [pid, pid === proxyPid ? "proxy" : "user"]),
 );
@@ -419,7 +427,9 @@ try {
     for (const rate of steps) {
       log(`ceiling: 100 members x ${rate} msg/s`);
       const profileFile =
-        values.profile && Number(values.profile) === rate ? `fanout-profile-${rate}` : undefined;
+        values.profile && Number(values.profile) === rate
+          ? join(tmpdir(), `fanout-profile-${rate}`)
+          : undefined;
       const { side, count, cpuMs, byPid, profile } = await runCase(
         product.target,
         100,
