@@ -352,7 +352,7 @@ export class ConversationStore {
   // ── rate-limit buckets per user ──
   // Read on every send, so kept in memory only (one small entry per member who sent since the
   // object woke up), not written to SQLite on every send. An object is evicted only after seconds
-  // without events, longer than a bucket takes to refill (burst 20 at 10/s by default: 2 s), so a
+  // without events, longer than a bucket takes to refill (40 at 20/s by default: 2 s), so a
   // stored bucket would be full again by the time it was read back. A restart (a deploy) resets
   // them; the global per-user limiter (frame-gate.ts) still bounds the user then, across objects.
   userBucket(userId: UserId): Bucket | undefined {
