@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { localRegionCatalog } from "@edge-chat/geo-router";
 import type { JWK } from "jose";
-import { unstable_startWorker } from "wrangler";
+import { startWorkerDirect } from "./direct-worker.ts";
 
 const CONFIG = fileURLToPath(new URL("../../wrangler.toml", import.meta.url));
 
@@ -27,6 +27,8 @@ export interface EdgeOptions {
    * concurrent workerd processes on the same SQLite files fail alarms with SQLITE_BUSY.
    */
   persistTo?: string;
+  /** The inspector's port (DevTools protocol; a benchmark profiles through it); default: none. */
+  inspectorPort?: number;
 }
 
 /** request.cf fields a test gives a request (Miniflare's dispatchFetch `cf` option). */
@@ -34,6 +36,11 @@ export type CfProperties = Record<string, unknown>;
 
 export interface RunningEdge {
   baseUrl: string;
+  /**
+   * The user worker's own address, past wrangler's dev proxy (a benchmark's option; see
+   * direct-worker.ts).
+   */
+  directUrl: string;
   /** A request to the Worker with the given `cf` (the client's location as Cloudflare sees it). */
   fetch(path: string, init?: RequestInit & { cf?: CfProperties }): Promise<Response>;
   /** The REGIONS value the edge was given. */
@@ -61,7 +68,7 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   };
   const ownDir =
     options.persistTo === undefined ? mkdtempSync(join(tmpdir(), "edge-chat-edge-")) : undefined;
-  const worker = await unstable_startWorker({
+  const { worker, directUrl } = await startWorkerDirect({
     config: CONFIG,
     bindings: Object.fromEntries(
       Object.entries(vars).map(([name, value]) => [name, { type: "plain_text", value }]),
@@ -69,15 +76,15 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
     dev: {
       server: { hostname: "127.0.0.1", port: options.port ?? 0 },
       persist: options.persistTo ?? ownDir,
-      inspector: false,
+      inspector: options.inspectorPort === undefined ? false : { port: options.inspectorPort },
       watch: false,
       logLevel: "warn",
     },
   });
-  await worker.ready;
   const baseUrl = (await worker.url).origin;
   return {
     baseUrl,
+    directUrl,
     regions,
     fetch: async (path, init) =>
       (await worker.fetch(

@@ -7,6 +7,7 @@ export {
   startEdge,
   UNLIMITED_RATES,
 } from "./edge.ts";
+export { startWorkerDirect } from "./direct-worker.ts";
 export {
   countDelta,
   type GeoClient,

@@ -1,7 +1,10 @@
 // HTTP fallbacks: send (idempotent), history pages, watermarks; and rate limiting across the
 // user's sockets and HTTP calls.
 import { directConversationId } from "@edge-chat/protocol";
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { ConversationStore } from "../src/conversation/store.ts";
 import { api, connect, range, tokenFor, users } from "./support/client.ts";
 
 describe("http fallbacks", () => {
@@ -94,6 +97,39 @@ describe("http fallbacks", () => {
 });
 
 describe("rate limiting", () => {
+  it("a resend is answered with its ack, spends nothing, and leaves the bucket as it was", async () => {
+    const [a, b] = users(2, "rs");
+    const id = directConversationId(a!, b!);
+    const stub = env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(id));
+    // The object's own store (the buckets live in its memory); a far-future updatedAt freezes
+    // the bucket (no refill) with two tokens left.
+    const store = <T>(fn: (s: ConversationStore) => T) =>
+      runInDurableObject(stub, (instance) =>
+        fn((instance as unknown as { store: ConversationStore }).store),
+      );
+    await store((s) => s.setUserBucket(a!, { tokens: 2, updatedAt: Date.now() + 3_600_000 }));
+    const send = (clientMsgId: string) =>
+      api(a!, "POST", `/v1/conversations/${id}/messages`, {
+        clientMsgId,
+        content: { kind: "text", text: clientMsgId },
+      });
+    const first = await send("m1");
+    expect(first.status).toBe(201);
+    // With budget left, the append's own insert finds the resend (and rolls back).
+    const again = await send("m1");
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect((await store((s) => s.userBucket(a!)))?.tokens).toBe(1);
+    expect((await send("m2")).status).toBe(201);
+    // With none left, the refusal looks the resend up first.
+    expect((await send("m1")).body).toEqual(first.body);
+    const refused = await send("m3");
+    expect(refused.status).toBe(429);
+    expect(refused.body.error.code).toBe("rate_limited");
+    const conv = await api(a!, "GET", `/v1/conversations/${id}`);
+    expect(conv.body.lastSeq).toBe(2);
+  });
+
   it("per connection, then per user across sockets and HTTP; retry-after; the socket keeps working", async () => {
     // Test config: per connection 300 burst, per user 400 burst, both refilling 1 per second.
     const [a, b] = users(2);

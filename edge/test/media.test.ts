@@ -13,7 +13,7 @@ import {
 import { runInDurableObject, SELF } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { ConversationStore } from "../src/conversation/store.ts";
+import type { ConversationStore } from "../src/conversation/store.ts";
 import type { MediaCall } from "./support/fake-media.ts";
 import { api, connect, createGroup, tokenFor, users } from "./support/client.ts";
 
@@ -141,9 +141,10 @@ describe("media", () => {
   it("upload tickets spend the member's send budget; an empty one is rate_limited", async () => {
     const [a] = users(1, "mr");
     const group = await createGroup(a!, []);
+    // The object's own store: the buckets live in its memory, not in SQLite.
     const store = <T>(fn: (s: ConversationStore) => T) =>
-      runInDurableObject(env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(group)), (_i, state) =>
-        fn(new ConversationStore(state.storage.sql)),
+      runInDurableObject(env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName(group)), (instance) =>
+        fn((instance as unknown as { store: ConversationStore }).store),
       );
     // Freeze the bucket (far-future updatedAt, so it does not refill) with two tokens left.
     const future = Date.now() + 3_600_000;

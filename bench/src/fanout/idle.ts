@@ -4,7 +4,7 @@
 // Every Durable Object of one workerd shares a thread, so such work would be measured as latency of
 // the next case. Reads the CPU time of this process's workerd children from /proc (Linux); where
 // that is unavailable it returns at once.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 /** Clock ticks per second of /proc/<pid>/stat (USER_HZ; 100 on Linux). */
 const HZ = 100;
@@ -33,6 +33,41 @@ function workerdTicks(): Map<number, number> | null {
     }
   }
   return ticks;
+}
+
+/** Each workerd child's CPU time so far (ms), by pid; null without /proc. */
+export function workerdCpuByPid(): Map<number, number> | null {
+  const ticks = workerdTicks();
+  if (!ticks) return null;
+  return new Map([...ticks].map(([pid, t]) => [pid, (t * 1000) / HZ]));
+}
+
+/** The pid among `pids` that listens on TCP `port` (from /proc/net/tcp and each pid's fds). */
+export function listenerPid(pids: Iterable<number>, port: number): number | undefined {
+  const hex = port.toString(16).toUpperCase().padStart(4, "0");
+  const inodes = new Set<string>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = readFileSync(table, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      // local_address is HEXIP:HEXPORT; state 0A is LISTEN; the inode is the 10th field.
+      if (f[1]?.endsWith(`:${hex}`) && f[3] === "0A") inodes.add(f[9]!);
+    }
+  }
+  for (const pid of pids) {
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+        const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        if (inodes.has(link.slice("socket:[".length, -1))) return pid;
+      }
+    } catch {}
+  }
+  return undefined;
 }
 
 /** CPU time (ms) this process's workerd children have used so far; null without /proc. */

@@ -16,20 +16,25 @@
 // ({"bench":"fanout-ceiling",...}); progress on stderr. Usage:
 //   npm run bench -- fanout [--quick] [--smoke] [--seconds 3] [--threads 2] [--cases 10x50,50x20]
 //                           [--no-ceiling] [--drain 6000] [--metrics]
-//                           [--ceiling-only] [--steps 250,500,1000]
+//                           [--ceiling-only] [--steps 250,500,1000] [--profile 750]
+//                           [--inspector-port 8900] [--via-proxy]
+// `--profile RATE`: a V8 CPU profile of the product edge's workerd over the ceiling step at RATE,
+// summed per function and file on stderr (profile.ts). `--via-proxy`: both sides through wrangler's
+// dev proxy rather than at their user workers directly (the default since the ceiling work).
 // `--metrics`: the product edge records its latency points and posts them to a sink started here,
 // as it does to the collector under `npm start` (off by default, as in the tests' edges): run a
 // case with and without it to see what recording costs the hot path (`metrics_points` per line).
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { availableParallelism } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
-import { serviceKeys, startEdge, UNLIMITED_RATES } from "@edge-chat/e2e";
+import { serviceKeys, startEdge, startWorkerDirect, UNLIMITED_RATES } from "@edge-chat/e2e";
 import { PROTOCOL_VERSION } from "@edge-chat/protocol";
-import { unstable_startWorker } from "wrangler";
-import { waitForIdleServers, workerdCpuMs } from "./idle.ts";
+import { listenerPid, waitForIdleServers, workerdCpuByPid, workerdCpuMs } from "./idle.ts";
+import { type Profiling, startProfiling } from "./profile.ts";
 import type { CaseTask, DriverReport, FromDriver, SocketTask, ToDriver } from "./messages.ts";
 import { combine, fanoutLine, saturated, type Side } from "./report.ts";
 
@@ -48,6 +53,12 @@ const { values } = parseArgs({
     /** How long each thread waits for outstanding deliveries after the last send. */
     drain: { type: "string" },
     metrics: { type: "boolean", default: false },
+    /** Drive both sides through wrangler's dev proxy (default: each side's user worker directly). */
+    "via-proxy": { type: "boolean", default: false },
+    /** Profiles the product edge's workerd during the ceiling step at this rate (profile.ts). */
+    profile: { type: "string" },
+    /** The inspector's port for --profile. */
+    "inspector-port": { type: "string", default: "8900" },
   },
 });
 const FULL = "10x50,50x20,200x50,250x20,1024x5,100x200";
@@ -69,6 +80,9 @@ const seconds = Number(values.seconds ?? (values.smoke ? 0.5 : values.quick ? 1.
 const threadCount = Number(values.threads ?? Math.max(2, availableParallelism()));
 const ceiling = !values["no-ceiling"] && !values.smoke;
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+// wrangler's dev proxy (a workerd process of its own that every request and frame passes) is not
+// part of either side: both are driven at their user worker directly unless --via-proxy.
+const viaProxy = values["via-proxy"];
 const log = (text: string) => process.stderr.write(`[fanout] ${text}\n`);
 
 // ── the driver threads ──
@@ -111,7 +125,14 @@ async function runCase(
   rate: number,
   delivered: boolean,
   runSeconds: number,
-): Promise<{ side: Side; count: number; cpuMs: number | null }> {
+  profile?: string,
+): Promise<{
+  side: Side;
+  count: number;
+  cpuMs: number | null;
+  byPid: Map<number, number>;
+  profile?: string[];
+}> {
   const count = Math.max(1, Math.round(rate * runSeconds));
   const caseId = `c${++caseCounter}`;
   const sockets = await target.prepare(members, `${caseId}-${members}x${rate}`);
@@ -140,7 +161,12 @@ async function runCase(
   if (!idle.idle || idle.waitedMs > 5_000) {
     log(`servers ${idle.idle ? "idle" : "still busy"} after ${Math.round(idle.waitedMs / 1000)} s`);
   }
+  const profiling: Profiling | undefined =
+    profile === undefined
+      ? undefined
+      : await startProfiling(Number(values["inspector-port"]), "edge-chat", profile);
   const cpu0 = workerdCpuMs();
+  const byPid0 = workerdCpuByPid();
   const t0 = performance.timeOrigin + performance.now() + 200;
   const reports = await Promise.all(
     threads.map(async (thread) => {
@@ -151,15 +177,19 @@ async function runCase(
   // The servers were idle when the case began, so their CPU since is this case's (both servers'
   // workerd processes, the other one idle: mostly the target's).
   const cpu1 = workerdCpuMs();
+  const byPid1 = workerdCpuByPid();
   const cpuMs = cpu0 === null || cpu1 === null ? null : cpu1 - cpu0;
+  const byPid = new Map<number, number>();
+  for (const [pid, ms] of byPid1 ?? []) byPid.set(pid, ms - (byPid0?.get(pid) ?? ms));
+  const summary = await profiling?.stop(count);
   await target.settle(members, count);
-  return { side: combine(reports), count, cpuMs };
+  return { side: combine(reports), count, cpuMs, byPid, ...(summary ? { profile: summary } : {}) };
 }
 
 // ── the two servers ──
 
 async function startFloor() {
-  const worker = await unstable_startWorker({
+  const { worker, directUrl } = await startWorkerDirect({
     config: fileURLToPath(new URL("../../floor/wrangler.toml", import.meta.url)),
     dev: {
       server: { hostname: "127.0.0.1", port: 0 },
@@ -168,8 +198,7 @@ async function startFloor() {
       logLevel: "warn",
     },
   });
-  await worker.ready;
-  const base = (await worker.url).origin.replace(/^http/, "ws");
+  const base = (viaProxy ? (await worker.url).origin : directUrl).replace(/^http/, "ws");
   const target: Target = {
     kind: "floor",
     async prepare(members, label) {
@@ -237,8 +266,9 @@ async function startProduct(maxMembers: number) {
       PUSH_COLLAPSE_MS: "3600000",
       ...(metricsSink ? { METRICS_COLLECTOR_URL: metricsSink.url } : {}),
     },
+    ...(values.profile ? { inspectorPort: Number(values["inspector-port"]) } : {}),
   });
-  const http = edge.baseUrl;
+  const http = viaProxy ? edge.baseUrl : edge.directUrl;
   const ws = http.replace(/^http/, "ws");
   const run = Date.now().toString(36);
   log(`product edge at ${http}; minting ${maxMembers} users`);
@@ -325,7 +355,7 @@ async function startProduct(maxMembers: number) {
       await settleInboxes(members, group);
     },
   };
-  return { target, dispose: () => edge.dispose() };
+  return { target, proxyUrl: edge.baseUrl, dispose: () => edge.dispose() };
 }
 
 /** workerd CPU per message for each side, and the ratio (null without /proc). */
@@ -341,7 +371,18 @@ function cpuFigures(product: number | null, floor: number | null, count: number)
 // ── the run ──
 
 const floor = await startFloor();
+const floorPids = new Set(workerdCpuByPid()?.keys() ?? []);
 const product = await startProduct(Math.max(...cases.map((c) => c.members), ceiling ? 100 : 0));
+/**
+ * The product's workerd processes: wrangler's dev proxy (it listens on the edge's public port) and
+ * the user worker's, by pid.
+ */
+const productPids = [...(workerdCpuByPid()?.keys() ?? [])].filter((pid) => !floorPids.has(pid));
+const proxyPid = listenerPid(productPids, Number(new URL(product.proxyUrl).port));
+const productProcesses = new Map<number, string>(
+  productPids.map((pid) => [pid, pid === proxyPid ? "proxy" : "user"]),
+);
+log(`product workerd processes: ${JSON.stringify([...productProcesses])}`);
 try {
   for (const { members, rate } of cases) {
     for (const delivered of [false, true]) {
@@ -377,12 +418,33 @@ try {
       lost: number;
       frames: number;
       server_cpu_ms_per_msg: number | null;
+      /** workerd CPU per message of the product's dev proxy and user worker processes. */
+      proxy_cpu_ms_per_msg: number | null;
+      user_cpu_ms_per_msg: number | null;
       driver_cpu_pct: number;
       driver_saturated: boolean;
     }[] = [];
     for (const rate of steps) {
       log(`ceiling: 100 members x ${rate} msg/s`);
-      const { side, count, cpuMs } = await runCase(product.target, 100, rate, false, 2);
+      const profileFile =
+        values.profile && Number(values.profile) === rate
+          ? join(tmpdir(), `fanout-profile-${rate}`)
+          : undefined;
+      const { side, count, cpuMs, byPid, profile } = await runCase(
+        product.target,
+        100,
+        rate,
+        false,
+        2,
+        profileFile,
+      );
+      if (profile)
+        log(`profile at ${rate} msg/s (${profileFile}.cpuprofile):\n${profile.join("\n")}`);
+      const ofKind = (kind: string) => {
+        let ms = 0;
+        for (const [pid, used] of byPid) if (productProcesses.get(pid) === kind) ms += used;
+        return productProcesses.size === 0 ? null : Math.round((ms / count) * 100) / 100;
+      };
       const lost = 100 * count - side.deliveries;
       const sat = saturated(side);
       stepsOut.push({
@@ -392,6 +454,8 @@ try {
         lost,
         frames: side.frames,
         server_cpu_ms_per_msg: cpuFigures(cpuMs, null, count).server_cpu_ms_per_msg,
+        proxy_cpu_ms_per_msg: ofKind("proxy"),
+        user_cpu_ms_per_msg: ofKind("user"),
         driver_cpu_pct: Math.round(side.driverCpuPct),
         driver_saturated: sat,
       });

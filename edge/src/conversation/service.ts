@@ -36,7 +36,15 @@ import { planSync } from "./domain/sync.ts";
 import { checkNotBlocked, checkSendPolicy } from "./domain/group-admin.ts";
 import { type Bucket, takeAll } from "./domain/token-bucket.ts";
 import { type Clock, Journal } from "./journal.ts";
-import type { ConversationStore } from "./store.ts";
+import { type ConversationStore, DuplicateSend } from "./store.ts";
+
+const rateLimited = (retryAfterMs: number) =>
+  new ChatError("rate_limited", "too many messages", { retryAfterMs });
+
+/** `throw` as an expression (a refusal after the resend check). */
+function throwError(error: Error): never {
+  throw error;
+}
 
 export type SyncResult =
   | { kind: "gap"; afterSeq: number; oldestSeq: number }
@@ -234,17 +242,18 @@ export class ConversationService {
    * connection when `connection` is given; returns the connection's new bucket.
    */
   rateLimit(userId: UserId, connection?: { bucket: Bucket | undefined }): Bucket | undefined {
+    const result = this.takeRate(userId, connection);
+    if (!result.ok) throw rateLimited(result.retryAfterMs);
+    this.store.setUserBucket(userId, result.buckets[0]!);
+    return result.buckets[1];
+  }
+
+  /** What the user's (and the connection's) buckets would be after one more send; stores nothing. */
+  private takeRate(userId: UserId, connection?: { bucket: Bucket | undefined }) {
     const entries = [{ bucket: this.store.userBucket(userId), policy: this.config.rate.user }];
     if (connection)
       entries.push({ bucket: connection.bucket, policy: this.config.rate.connection });
-    const result = takeAll(entries, this.clock.now());
-    if (!result.ok) {
-      throw new ChatError("rate_limited", "too many messages", {
-        retryAfterMs: result.retryAfterMs,
-      });
-    }
-    this.store.setUserBucket(userId, result.buckets[0]!);
-    return result.buckets[1];
+    return takeAll(entries, this.clock.now());
   }
 
   /**
@@ -276,25 +285,44 @@ export class ConversationService {
         maxAgeMs: this.config.media.verifiedMaxAgeMs,
       },
     );
-    // A resend is answered from the unique (sender, clientMsgId) key, without spending budget.
-    const original = this.store.findSend(senderId, request.clientMsgId);
-    if (original) return { ack: original, message: null };
-    const connectionBucket = this.rateLimit(senderId, connection);
+    // A resend is answered from the unique (sender, clientMsgId) key, without spending budget and
+    // before any refusal. A first send does not look the key up: the append's own insert finds a
+    // resend (DuplicateSend rolls it back), and only a refusal looks first (both are rare).
+    const resend = () => {
+      const original = this.store.findSend(senderId, request.clientMsgId);
+      return original ? { ack: original, message: null } : undefined;
+    };
+    const rate = this.takeRate(senderId, connection);
+    if (!rate.ok) {
+      return resend() ?? throwError(rateLimited(rate.retryAfterMs));
+    }
     if (request.replyToSeq !== undefined && request.replyToSeq > this.store.lastSeq()) {
-      throw new ChatError("invalid_request", "replyToSeq is beyond the newest message");
+      return (
+        resend() ??
+        throwError(new ChatError("invalid_request", "replyToSeq is beyond the newest message"))
+      );
     }
     let body = "";
-    const message = this.transaction(() =>
-      this.journal.appendMessage(
-        senderId,
-        request.clientMsgId,
-        content,
-        request.replyToSeq,
-        (text) => {
-          body = text;
-        },
-      ),
-    );
+    let message: Message;
+    try {
+      message = this.transaction(() =>
+        this.journal.appendMessage(
+          senderId,
+          request.clientMsgId,
+          content,
+          request.replyToSeq,
+          (text) => {
+            body = text;
+          },
+        ),
+      );
+    } catch (error) {
+      const original = error instanceof DuplicateSend ? resend() : undefined;
+      if (original) return original;
+      throw error;
+    }
+    this.store.setUserBucket(senderId, rate.buckets[0]!);
+    const connectionBucket = rate.buckets[1];
     return {
       body,
       ack: {

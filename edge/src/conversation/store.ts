@@ -30,12 +30,28 @@ CREATE TABLE IF NOT EXISTS sends (
   sender_id TEXT NOT NULL, client_msg_id TEXT NOT NULL, seq INTEGER NOT NULL,
   message_id TEXT NOT NULL, server_ts INTEGER NOT NULL, PRIMARY KEY (sender_id, client_msg_id));
 CREATE INDEX IF NOT EXISTS sends_seq ON sends (seq);
-CREATE TABLE IF NOT EXISTS user_buckets (user_id TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS last_sent (user_id TEXT PRIMARY KEY, seq INTEGER NOT NULL);
 `;
 
 const META = kvKey<ConversationMeta>("meta:meta");
+/**
+ * Written by earlier versions on every append; now only read (an object that has not appended
+ * since still finds its last seq here). The newest seq is otherwise the newest row of `messages`
+ * or `sends`: the window (WINDOW_SIZE >= 1) never trims the newest message, so one statement less
+ * per send.
+ */
 const LAST_SEQ = kvKey<number>("meta:lastSeq");
+
+/**
+ * Thrown inside the append's transaction when (sender, clientMsgId) is already stored: the
+ * transaction rolls back, and the caller answers with the original ack (a resend). Detecting the
+ * resend by the insert itself saves the look-up every first send would otherwise make.
+ */
+export class DuplicateSend extends Error {
+  constructor() {
+    super("duplicate (sender, clientMsgId)");
+  }
+}
 
 /** The member list and watermarks, loaded once and kept in memory (the DO is single-threaded). */
 interface MemberCache {
@@ -96,7 +112,8 @@ export class ConversationStore {
     this.regionOutbox.retry.dropCache();
     this.inbox.retry.dropCache();
     this.group.dropCache();
-    this.buckets.clear();
+    // Not the rate-limit buckets: they live only in memory (see userBucket), so a rollback (a
+    // resend's, for one) must not hand the sender a full bucket.
   }
 
   // ── metadata ──
@@ -111,11 +128,19 @@ export class ConversationStore {
     this.metaCache = meta;
   }
   lastSeq(): number {
-    this.lastSeqCache ??= this.kv.get(LAST_SEQ) ?? 0;
+    if (this.lastSeqCache === undefined) {
+      const row = this.sql
+        .exec<{ s: number | null }>(
+          `SELECT MAX(s) AS s FROM (SELECT MAX(seq) AS s FROM messages
+           UNION ALL SELECT MAX(seq) AS s FROM sends)`,
+        )
+        .one();
+      this.lastSeqCache = Math.max(row.s ?? 0, this.kv.get(LAST_SEQ) ?? 0);
+    }
     return this.lastSeqCache;
   }
+  /** Memory only: the message row written in the same transaction makes it durable. */
   setLastSeq(seq: number): void {
-    this.kv.set(LAST_SEQ, seq);
     this.lastSeqCache = seq;
   }
 
@@ -232,8 +257,21 @@ export class ConversationStore {
       ? { clientMsgId, seq: row.seq, messageId: row.message_id, serverTs: row.server_ts }
       : null;
   }
-  /** Stores a message; returns its JSON (serialized once, reused for the region outbox and frame). */
+  /**
+   * Stores a message; returns its JSON (serialized once, reused for the region outbox and frame).
+   * Throws DuplicateSend, before writing anything, when (sender, clientMsgId) is already stored.
+   */
   insertMessage(message: Message): string {
+    const key = this.sql.exec(
+      `INSERT INTO sends (sender_id, client_msg_id, seq, message_id, server_ts) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+      message.senderId,
+      message.clientMsgId,
+      message.seq,
+      message.messageId,
+      message.serverTs,
+    );
+    if (key.rowsWritten === 0) throw new DuplicateSend();
     const body = JSON.stringify(message);
     this.sql.exec(
       "INSERT INTO messages (seq, sender_id, client_msg_id, body) VALUES (?, ?, ?, ?)",
@@ -241,14 +279,6 @@ export class ConversationStore {
       message.senderId,
       message.clientMsgId,
       body,
-    );
-    this.sql.exec(
-      "INSERT INTO sends (sender_id, client_msg_id, seq, message_id, server_ts) VALUES (?, ?, ?, ?, ?)",
-      message.senderId,
-      message.clientMsgId,
-      message.seq,
-      message.messageId,
-      message.serverTs,
     );
     this.lastMessageCache = message;
     return body;
@@ -320,27 +350,15 @@ export class ConversationStore {
   }
 
   // ── rate-limit buckets per user ──
-  // Read on every send: kept in memory once read (written through to SQLite, so a limit survives
-  // an eviction). The map holds one small entry per member who sent since the object woke up.
+  // Read on every send, so kept in memory only (one small entry per member who sent since the
+  // object woke up), not written to SQLite on every send. An object is evicted only after seconds
+  // without events, longer than a bucket takes to refill (40 at 20/s by default: 2 s), so a
+  // stored bucket would be full again by the time it was read back. A restart (a deploy) resets
+  // them; the global per-user limiter (frame-gate.ts) still bounds the user then, across objects.
   userBucket(userId: UserId): Bucket | undefined {
-    if (this.buckets.has(userId)) return this.buckets.get(userId);
-    const row = this.sql
-      .exec<{ tokens: number; updated_at: number }>(
-        "SELECT tokens, updated_at FROM user_buckets WHERE user_id = ?",
-        userId,
-      )
-      .toArray()[0];
-    const bucket = row ? { tokens: row.tokens, updatedAt: row.updated_at } : undefined;
-    this.buckets.set(userId, bucket);
-    return bucket;
+    return this.buckets.get(userId);
   }
   setUserBucket(userId: UserId, bucket: Bucket): void {
-    this.sql.exec(
-      "INSERT OR REPLACE INTO user_buckets (user_id, tokens, updated_at) VALUES (?, ?, ?)",
-      userId,
-      bucket.tokens,
-      bucket.updatedAt,
-    );
     this.buckets.set(userId, bucket);
   }
 }
