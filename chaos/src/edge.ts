@@ -23,6 +23,15 @@ export class CrashableEdge {
     this.baseUrl = `http://127.0.0.1:${settings.port}`;
   }
 
+  /**
+   * The running Worker's own address, past wrangler's dev proxy (a second workerd that forwards
+   * every socket). It changes with every start.
+   */
+  get directUrl(): string {
+    if (!this.#edge) throw new Error("the edge is not running");
+    return this.#edge.directUrl;
+  }
+
   async start(): Promise<void> {
     if (this.#edge) return;
     this.#edge = await startEdge(this.#settings);

@@ -31,11 +31,10 @@ export const slowConsumer: Scenario = {
   name: "slow-consumer",
   summary:
     "a device stops reading under a burst of large messages; it must be cut (4408), bounded, then resync; recovery_ms = reads again → resynced to the head",
-  // The stalled device reaches the Worker through wrangler's dev proxy (a second workerd that
-  // forwards the socket). Most likely, when that proxy keeps reading, what the edge sends piles up
-  // in the proxy rather than in the edge's own queue, the budget is never reached and the device
-  // is not cut: seen once in ~10 runs (one CI run: close null, no cut). A second attempt
-  // with fresh conversations tells that race from an edge that never cuts, which fails both.
+  // The stalled device connects to the Worker itself, not through wrangler's dev proxy: that
+  // proxy (a second workerd) kept reading what the edge sent, so the edge's own queue could stay
+  // under its budget and the device was not cut (one CI run in ~10: close null). The one retry
+  // stays as insurance against another such race; an edge that never cuts fails both attempts.
   retries: 1,
   async inject(ctx) {
     const { system, conversations, options, log } = ctx;
@@ -45,7 +44,7 @@ export const slowConsumer: Scenario = {
     const rssBefore = system.edge.rssBytes();
 
     const { ticket } = await b.client.ticket(c.id);
-    const url = new URL(`${baseUrl}/v1/conversations/${encodeURIComponent(c.id)}/ws`);
+    const url = new URL(`${system.edge.directUrl}/v1/conversations/${encodeURIComponent(c.id)}/ws`);
     url.protocol = "ws:";
     url.searchParams.set("ticket", ticket);
     url.searchParams.set("v", String(PROTOCOL_VERSION));
