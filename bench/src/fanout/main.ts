@@ -31,7 +31,7 @@ import { Worker } from "node:worker_threads";
 import { serviceKeys, startEdge, UNLIMITED_RATES } from "@edge-chat/e2e";
 import { PROTOCOL_VERSION } from "@edge-chat/protocol";
 import { unstable_startWorker } from "wrangler";
-import { waitForIdleServers, workerdCpuMs } from "./idle.ts";
+import { waitForIdleServers, workerdCpuMs, workerdRunqueueWaitMs } from "./idle.ts";
 import type { CaseTask, DriverReport, FromDriver, SocketTask, ToDriver } from "./messages.ts";
 import { combine, fanoutLine, saturated, type Side } from "./report.ts";
 
@@ -118,7 +118,7 @@ async function runCase(
   rate: number,
   delivered: boolean,
   runSeconds: number,
-): Promise<{ side: Side; count: number; cpuMs: number | null }> {
+): Promise<{ side: Side; count: number; cpuMs: number | null; waitMs: number | null }> {
   const count = Math.max(1, Math.round(rate * runSeconds));
   const caseId = `c${++caseCounter}`;
   const sockets = await target.prepare(members, `${caseId}-${members}x${rate}`);
@@ -148,6 +148,7 @@ async function runCase(
     log(`servers ${idle.idle ? "idle" : "still busy"} after ${Math.round(idle.waitedMs / 1000)} s`);
   }
   const cpu0 = workerdCpuMs();
+  const wait0 = workerdRunqueueWaitMs();
   const t0 = performance.timeOrigin + performance.now() + 200;
   const reports = await Promise.all(
     threads.map(async (thread) => {
@@ -159,8 +160,10 @@ async function runCase(
   // workerd processes, the other one idle: mostly the target's).
   const cpu1 = workerdCpuMs();
   const cpuMs = cpu0 === null || cpu1 === null ? null : cpu1 - cpu0;
+  const wait1 = workerdRunqueueWaitMs();
+  const waitMs = wait0 === null || wait1 === null ? null : Math.round(wait1 - wait0);
   await target.settle(members, count);
-  return { side: combine(reports), count, cpuMs };
+  return { side: combine(reports), count, cpuMs, waitMs };
 }
 
 // ── the two servers ──
@@ -399,6 +402,9 @@ try {
       const line = {
         ...fanoutLine({ members, rate, delivered, count: p.count }, p.side, f.side),
         ...cpuFigures(p.cpuMs, f.cpuMs, p.count),
+        // The servers' threads' time runnable but waiting for a CPU during the case (ms).
+        server_runq_wait_ms: p.waitMs,
+        floor_server_runq_wait_ms: f.waitMs,
         storage: product.storage,
         metrics: metricsSink !== undefined,
         ...(metricsSink ? { metrics_points: metricsSink.points() } : {}),
