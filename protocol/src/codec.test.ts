@@ -157,6 +157,23 @@ describe("decodeClientFrame's delivered fast path", () => {
       const text = `{"type":"delivered","upToSeq":${seq}}`;
       expect(decodeClientFrame(text)).toEqual(full(text));
     }
+    // With the device's id, as the SDK sends it for a device registered for push.
+    for (const deviceId of ["d", "web-1_A", "x".repeat(64)]) {
+      const text = JSON.stringify({ type: "delivered", upToSeq: 999_999_999_999_999, deviceId });
+      expect(decodeClientFrame(text)).toEqual(full(text));
+      expect(decodeClientFrame(text)).toEqual({
+        type: "delivered",
+        upToSeq: 999_999_999_999_999,
+        deviceId,
+      });
+    }
+    // An id the schema refuses still gets the schema's own typed error.
+    for (const deviceId of ["", "x".repeat(65), "a b", "é"]) {
+      const text = JSON.stringify({ type: "delivered", upToSeq: 5, deviceId });
+      const code = codeOf(() => decodeClientFrame(text));
+      expect(code).toBeDefined();
+      expect(code).toBe(codeOf(() => full(text)));
+    }
     // Not canonical: the full decoder answers (accepting or with its typed error).
     expect(decodeClientFrame('{"upToSeq":5,"type":"delivered"}')).toEqual({
       type: "delivered",

@@ -64,19 +64,30 @@ export function decodeTextFrame<S extends z.ZodType>(
 }
 
 /**
- * The exact text the SDK sends for the most frequent client frame: every device acknowledges every
- * frame it gets, so a conversation decodes members x frames of these. The pattern admits only
- * values the schema accepts (a seq from 1 below 10^15, under MAX_SAFE_INTEGER).
+ * The exact texts the SDK sends for the most frequent client frame: every device acknowledges every
+ * frame it gets, so a conversation decodes members x frames of these, with the device's id when
+ * it has one (a device registered for push). The pattern admits only values the schema accepts (a
+ * seq from 1 below 10^15, under MAX_SAFE_INTEGER; a device id of 1-64 letters, digits, _ and -,
+ * none of which JSON escapes, so the text between the quotes is the id).
  */
-const DELIVERED_TEXT = /^\{"type":"delivered","upToSeq":([1-9][0-9]{0,14})\}$/;
+const DELIVERED_TEXT =
+  /^\{"type":"delivered","upToSeq":([1-9][0-9]{0,14})(?:,"deviceId":"([A-Za-z0-9_-]{1,64})")?\}$/;
+/** The longest text DELIVERED_TEXT can match (a longer frame skips the pattern). */
+const DELIVERED_TEXT_MAX = '{"type":"delivered","upToSeq":,"deviceId":""}'.length + 15 + 64;
 
 /** Decodes one conversation-socket frame from a client. */
 export function decodeClientFrame(data: string | ArrayBuffer): ClientFrame {
   // Fast path: the canonical `delivered` text skips JSON.parse and the schema walk. Any other
   // text (a reqId, other spacing or order) takes the full decoder, so every error stays typed.
-  if (typeof data === "string" && data.length <= 48) {
+  if (typeof data === "string" && data.length <= DELIVERED_TEXT_MAX) {
     const match = DELIVERED_TEXT.exec(data);
-    if (match) return { type: "delivered", upToSeq: Number(match[1]) };
+    if (match) {
+      const upToSeq = Number(match[1]);
+      const deviceId = match[2];
+      return deviceId === undefined
+        ? { type: "delivered", upToSeq }
+        : { type: "delivered", upToSeq, deviceId };
+    }
   }
   return decodeTextFrame(ClientFrame, data);
 }

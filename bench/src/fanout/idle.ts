@@ -80,6 +80,34 @@ export function workerdCpuMs(): number | null {
 }
 
 /**
+ * How long (ms) the threads of this process's workerd children have so far waited runnable for a
+ * CPU (the second field of /proc/<pid>/task/<tid>/schedstat, ns); null without it. Over a case it
+ * tells a server that was descheduled by the machine's other load from one that computed: a
+ * message held 40 ms while its object's thread waited for a core is the machine, not the object.
+ */
+export function workerdRunqueueWaitMs(): number | null {
+  const ticks = workerdTicks();
+  if (!ticks) return null;
+  let ns = 0;
+  for (const pid of ticks.keys()) {
+    let tasks: string[];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue; // ended meanwhile
+    }
+    for (const tid of tasks) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[1]);
+      } catch {
+        return null; // no schedstat (kernel without schedstats)
+      }
+    }
+  }
+  return ns / 1e6;
+}
+
+/**
  * Returns once the workerd children together used less than `maxCorePct` of one core over a
  * `windowMs` window, or after `timeoutMs`; says how long it waited and whether they became idle.
  */

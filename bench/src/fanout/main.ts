@@ -24,6 +24,7 @@
 // `--metrics`: the product edge records its latency points and posts them to a sink started here,
 // as it does to the collector under `npm start` (off by default, as in the tests' edges): run a
 // case with and without it to see what recording costs the hot path (`metrics_points` per line).
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { availableParallelism, tmpdir } from "node:os";
@@ -33,7 +34,13 @@ import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { serviceKeys, startEdge, startWorkerDirect, UNLIMITED_RATES } from "@edge-chat/e2e";
 import { PROTOCOL_VERSION } from "@edge-chat/protocol";
-import { listenerPid, waitForIdleServers, workerdCpuByPid, workerdCpuMs } from "./idle.ts";
+import {
+  listenerPid,
+  waitForIdleServers,
+  workerdCpuByPid,
+  workerdCpuMs,
+  workerdRunqueueWaitMs,
+} from "./idle.ts";
 import { type Profiling, startProfiling } from "./profile.ts";
 import type { CaseTask, DriverReport, FromDriver, SocketTask, ToDriver } from "./messages.ts";
 import { combine, fanoutLine, saturated, type Side } from "./report.ts";
@@ -59,6 +66,11 @@ const { values } = parseArgs({
     profile: { type: "string" },
     /** The inspector's port for --profile. */
     "inspector-port": { type: "string", default: "8900" },
+    /**
+     * Keep both servers' Durable Object storage on the disk (a directory under the temp dir), as
+     * the tests' edges do, instead of tmpfs: to compare what local fsyncs cost (see persistDir).
+     */
+    "disk-storage": { type: "boolean", default: false },
   },
 });
 const FULL = "10x50,50x20,200x50,250x20,1024x5,100x200";
@@ -131,6 +143,7 @@ async function runCase(
   count: number;
   cpuMs: number | null;
   byPid: Map<number, number>;
+  waitMs: number | null;
   profile?: string[];
 }> {
   const count = Math.max(1, Math.round(rate * runSeconds));
@@ -167,6 +180,7 @@ async function runCase(
       : await startProfiling(Number(values["inspector-port"]), "edge-chat", profile);
   const cpu0 = workerdCpuMs();
   const byPid0 = workerdCpuByPid();
+  const wait0 = workerdRunqueueWaitMs();
   const t0 = performance.timeOrigin + performance.now() + 200;
   const reports = await Promise.all(
     threads.map(async (thread) => {
@@ -181,17 +195,46 @@ async function runCase(
   const cpuMs = cpu0 === null || cpu1 === null ? null : cpu1 - cpu0;
   const byPid = new Map<number, number>();
   for (const [pid, ms] of byPid1 ?? []) byPid.set(pid, ms - (byPid0?.get(pid) ?? ms));
+  const wait1 = workerdRunqueueWaitMs();
+  const waitMs = wait0 === null || wait1 === null ? null : Math.round(wait1 - wait0);
   const summary = await profiling?.stop(count);
   await target.settle(members, count);
-  return { side: combine(reports), count, cpuMs, byPid, ...(summary ? { profile: summary } : {}) };
+  return {
+    side: combine(reports),
+    count,
+    cpuMs,
+    byPid,
+    waitMs,
+    ...(summary ? { profile: summary } : {}),
+  };
 }
 
 // ── the two servers ──
 
+/**
+ * Where a server keeps its Durable Objects' storage: a fresh directory on tmpfs (/dev/shm) when
+ * there is one. Locally the objects' storage is SQLite files, and every commit (each send, each receipt
+ * tick) makes workerd fsync them on the objects' one thread, holding every outgoing frame behind
+ * it (the output gate); on this shared machine the disk's latency, not the edge's work, then
+ * decided single 20-50 ms stalls of the 10x50 case's p99. The platform does not fsync a local
+ * disk per write (its storage replicates the write), and the floor has no storage at all, so the
+ * benchmark that measures the edge's path beside the floor keeps both servers' files in memory.
+ * `--disk-storage` keeps them on disk for comparison.
+ */
+function persistDir(): { dir: string; medium: "tmpfs" | "disk" } {
+  const shm = !values["disk-storage"] && existsSync("/dev/shm");
+  const dir = mkdtempSync(join(shm ? "/dev/shm" : tmpdir(), "edge-chat-fanout-"));
+  return { dir, medium: shm ? "tmpfs" : "disk" };
+}
+
 async function startFloor() {
+  // On the same medium as the product's (persistDir): the floor stores nothing, but its workerd
+  // still keeps each object's SQLite files and fsyncs them (~150 a second during a 10x50 case).
+  const storage = persistDir();
   const { worker, directUrl } = await startWorkerDirect({
     config: fileURLToPath(new URL("../../floor/wrangler.toml", import.meta.url)),
     dev: {
+      persist: storage.dir,
       server: { hostname: "127.0.0.1", port: 0 },
       inspector: false,
       watch: false,
@@ -206,7 +249,13 @@ async function startFloor() {
     },
     async settle() {},
   };
-  return { target, dispose: () => worker.dispose() };
+  return {
+    target,
+    dispose: async () => {
+      await worker.dispose();
+      rmSync(storage.dir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function pool<T>(count: number, limit: number, fn: (i: number) => Promise<T>): Promise<T[]> {
@@ -250,7 +299,10 @@ const metricsSink = values.metrics ? await startMetricsSink() : undefined;
 async function startProduct(maxMembers: number) {
   // No region (the region outbox accumulates; this measures the edge), rate limits lifted, and a
   // window larger than any case so trimming never runs.
+  const storage = persistDir();
+  log(`product storage on ${storage.medium} (${storage.dir})`);
   const edge = await startEdge({
+    persistTo: storage.dir,
     regions: [],
     signingKey: serviceKeys().signingKey,
     // Pushes are decided as usual (members have no inbox socket, so each new message makes one
@@ -267,6 +319,9 @@ async function startProduct(maxMembers: number) {
       ...(metricsSink ? { METRICS_COLLECTOR_URL: metricsSink.url } : {}),
     },
     ...(values.profile ? { inspectorPort: Number(values["inspector-port"]) } : {}),
+  }).catch((error: unknown) => {
+    rmSync(storage.dir, { recursive: true, force: true });
+    throw error;
   });
   const http = viaProxy ? edge.baseUrl : edge.directUrl;
   const ws = http.replace(/^http/, "ws");
@@ -355,7 +410,15 @@ async function startProduct(maxMembers: number) {
       await settleInboxes(members, group);
     },
   };
-  return { target, proxyUrl: edge.baseUrl, dispose: () => edge.dispose() };
+  return {
+    target,
+    proxyUrl: edge.baseUrl,
+    storage: storage.medium,
+    dispose: async () => {
+      await edge.dispose();
+      rmSync(storage.dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** workerd CPU per message for each side, and the ratio (null without /proc). */
@@ -394,6 +457,10 @@ try {
       const line = {
         ...fanoutLine({ members, rate, delivered, count: p.count }, p.side, f.side),
         ...cpuFigures(p.cpuMs, f.cpuMs, p.count),
+        // The servers' threads' time runnable but waiting for a CPU during the case (ms).
+        server_runq_wait_ms: p.waitMs,
+        floor_server_runq_wait_ms: f.waitMs,
+        storage: product.storage,
         metrics: metricsSink !== undefined,
         ...(metricsSink ? { metrics_points: metricsSink.points() } : {}),
       };
@@ -471,6 +538,7 @@ try {
       JSON.stringify({
         bench: "fanout-ceiling",
         members: 100,
+        storage: product.storage,
         ceiling_msgs_per_s: best,
         limited_by: limitedBy,
         driver_saturated_at_limit: driverSaturated,

@@ -30,6 +30,10 @@ describe("fan-out figures", () => {
     const side = combine([report([], 0, [5, 7]), report([], 0, [20, Number.NaN])]);
     expect(side.firstP99).toBe(7);
     expect(side.spreadP99).toBe(16);
+    expect(side.slowest).toEqual([
+      [1, 7],
+      [0, 5],
+    ]);
   });
 
   it("combines threads and makes a well-formed line", () => {

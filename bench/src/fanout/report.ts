@@ -28,6 +28,12 @@ export interface Side {
   spreadP99: number;
   /** Mean characters per frame received. */
   frameChars: number;
+  /**
+   * The messages with the longest send → first delivery, worst first: [message index, ms]. At
+   * 10x50 the p99 is decided by one or two late messages; their places in the case (its first
+   * messages, or one moment) tell a warm-up from a stall.
+   */
+  slowest: [number, number][];
 }
 
 export function combine(reports: readonly DriverReport[]): Side {
@@ -53,11 +59,19 @@ export function combine(reports: readonly DriverReport[]): Side {
   };
 }
 
+/** How many of the slowest messages a line names. */
+const SLOWEST = 3;
+
 /** Each message's first and last delivery over every thread: its own delay and its tail. */
-function perMessage(reports: readonly DriverReport[]): { firstP99: number; spreadP99: number } {
+function perMessage(reports: readonly DriverReport[]): {
+  firstP99: number;
+  spreadP99: number;
+  slowest: [number, number][];
+} {
   const count = Math.max(0, ...reports.map((r) => r.firstAt.length));
   const first: number[] = [];
   const spread: number[] = [];
+  const byMessage: [number, number][] = [];
   for (let i = 0; i < count; i++) {
     let sent = Number.NaN;
     let lo = Number.POSITIVE_INFINITY;
@@ -71,8 +85,10 @@ function perMessage(reports: readonly DriverReport[]): { firstP99: number; sprea
     if (Number.isNaN(sent)) continue;
     first.push(lo - sent);
     spread.push(hi - lo);
+    byMessage.push([i, Math.round((lo - sent) * 10) / 10]);
   }
-  return { firstP99: quantile(first, 0.99), spreadP99: quantile(spread, 0.99) };
+  const slowest = byMessage.sort((a, b) => b[1] - a[1]).slice(0, SLOWEST);
+  return { firstP99: quantile(first, 0.99), spreadP99: quantile(spread, 0.99), slowest };
 }
 
 function concat(parts: readonly Float64Array[]): Float64Array {
@@ -121,6 +137,9 @@ export interface FanoutLine {
   floor_spread_p99_ms: number | null;
   frame_chars: number | null;
   floor_frame_chars: number | null;
+  /** The slowest messages to their first delivery: [message index, ms] (see Side.slowest). */
+  slowest_first: [number, number][];
+  floor_slowest_first: [number, number][];
 }
 
 export function fanoutLine(
@@ -153,6 +172,8 @@ export function fanoutLine(
     floor_spread_p99_ms: round(floor.spreadP99),
     frame_chars: Math.round(product.frameChars),
     floor_frame_chars: Math.round(floor.frameChars),
+    slowest_first: product.slowest,
+    floor_slowest_first: floor.slowest,
   };
 }
 

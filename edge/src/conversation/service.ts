@@ -463,7 +463,7 @@ export class ConversationService {
         this.store.appendRegionOutbox({ type: "receipt", conversationId, ...next, at }, at);
       }
     });
-    return statusChanges(before, this.store.receipts());
+    return statusChanges(before, this.store.receipts(), (userId) => this.store.lastSentBy(userId));
   }
 
   /** Each member's watermarks, and whether they cover `seq`. */

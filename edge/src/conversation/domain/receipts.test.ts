@@ -42,4 +42,29 @@ describe("receipts", () => {
       { userId: "c", status: "read", upToSeq: 8 },
     ]);
   });
+
+  it("with members' own newest seqs, tells only those the move can cover a message of", () => {
+    const before = [r("a", 9, 9), r("b", 5, 1), r("c", 7, 3)];
+    const after = [r("a", 9, 9), r("b", 8, 8), r("c", 7, 3)];
+    // a's newest is 6: past its old statuses (delivered 5, read 1), so both moves count; c's
+    // newest is 1, covered by its old statuses (delivered 5, read 1): nothing.
+    const own: Record<string, number> = { a: 6, b: 9, c: 1 };
+    expect(statusChanges(before, after, (u) => own[u] ?? 0)).toEqual([
+      { userId: "a", status: "delivered", upToSeq: 7 },
+      { userId: "a", status: "read", upToSeq: 3 },
+    ]);
+    // A member who never sent is told nothing.
+    expect(statusChanges(before, after, (u) => (u === "c" ? 0 : own[u]!))).toEqual([
+      { userId: "a", status: "delivered", upToSeq: 7 },
+      { userId: "a", status: "read", upToSeq: 3 },
+    ]);
+    // c's newest is 2: past its old read status (1) but not its delivered one (5), so only the
+    // read move (to 8) is told.
+    own.c = 2;
+    expect(statusChanges(before, after, (u) => own[u] ?? 0)).toEqual([
+      { userId: "a", status: "delivered", upToSeq: 7 },
+      { userId: "a", status: "read", upToSeq: 3 },
+      { userId: "c", status: "read", upToSeq: 8 },
+    ]);
+  });
 });

@@ -70,17 +70,32 @@ export interface StatusChange {
   upToSeq: Watermark;
 }
 
-/** The status frames due after a watermark change: every member whose derived status moved forward. */
-export function statusChanges(before: MemberReceipt[], after: MemberReceipt[]): StatusChange[] {
+/**
+ * The status frames due after a watermark change: every member whose derived status moved forward.
+ * With `lastOwnSeq` (the seq of each member's own newest message, 0 if none), only members for
+ * whom the move can cover a message of their own: a member whose newest message the old status
+ * already covered learns nothing from the new one. Once every member acks, a group's status moves
+ * for every member at once, so without this a receipt tick wrote one status frame to every member's
+ * sockets (O(members) writes per tick, nearly all telling a silent member nothing); with it, one
+ * per member who sent in the range (their next connect still gets the full status).
+ */
+export function statusChanges(
+  before: MemberReceipt[],
+  after: MemberReceipt[],
+  lastOwnSeq?: (userId: UserId) => number,
+): StatusChange[] {
   const was = statusWatermarks(before);
   const now = statusWatermarks(after);
   const changes: StatusChange[] = [];
   for (const [userId, next] of now) {
     const prev = was.get(userId) ?? { delivered: 0, read: 0 };
-    if (next.delivered > prev.delivered) {
+    const own = lastOwnSeq === undefined ? Number.POSITIVE_INFINITY : lastOwnSeq(userId);
+    if (next.delivered > prev.delivered && own > prev.delivered) {
       changes.push({ userId, status: "delivered", upToSeq: next.delivered });
     }
-    if (next.read > prev.read) changes.push({ userId, status: "read", upToSeq: next.read });
+    if (next.read > prev.read && own > prev.read) {
+      changes.push({ userId, status: "read", upToSeq: next.read });
+    }
   }
   return changes;
 }
