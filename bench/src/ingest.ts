@@ -122,18 +122,6 @@ const ingestMain = await RegionProcess.create({
   env: { ...regionEnv, PERSISTER_ENABLED: "false", KAFKA_PRODUCER: "kafkajs" },
 });
 await ingestMain.start();
-// The same as `ingest` with a decode thread (INGEST_DECODE_THREADS=1, off by default), for the
-// thread's effect in the same run.
-const ingestThreaded = await RegionProcess.create({
-  regionId: "bench-ingest-threaded",
-  env: {
-    ...regionEnv,
-    PERSISTER_ENABLED: "false",
-    KAFKA_PRODUCER: "platformatic",
-    INGEST_DECODE_THREADS: "1",
-  },
-});
-await ingestThreaded.start();
 
 const ids = Array.from({ length: conversations }, (_, i) => `g:bench-${storage.runId}-${i}`);
 const nextSeq = new Map(ids.map((id) => [id, 1]));
@@ -327,7 +315,6 @@ const EMPTY = Buffer.alloc(0);
 const pools = {
   ingest: new BodyPool(ids),
   ingestMain: new BodyPool(ids),
-  ingestThreaded: new BodyPool(ids),
   control: new BodyPool(controlIds),
 };
 const ROUNDS = 3;
@@ -360,7 +347,6 @@ for (const inFlight of IN_FLIGHT) {
     },
     ingest: () => postBody(pools.ingest.take(), ingest.url),
     ingestMain: () => postBody(pools.ingestMain.take(), ingestMain.url),
-    ingestThreaded: () => postBody(pools.ingestThreaded.take(), ingestThreaded.url),
     control: () => postBody(pools.control.take(), control.url),
   };
   type Case = keyof typeof cases;
@@ -369,7 +355,6 @@ for (const inFlight of IN_FLIGHT) {
     rawPlatformatic: [],
     ingest: [],
     ingestMain: [],
-    ingestThreaded: [],
     control: [],
   };
   const latencies: Record<Case, number[]> = {
@@ -377,7 +362,6 @@ for (const inFlight of IN_FLIGHT) {
     rawPlatformatic: [],
     ingest: [],
     ingestMain: [],
-    ingestThreaded: [],
     control: [],
   };
   // CPU per case (ms), of this process (the load driver and the raw producers) and of the region
@@ -385,7 +369,6 @@ for (const inFlight of IN_FLIGHT) {
   const serverOf: Partial<Record<Case, RegionProcess>> = {
     ingest,
     ingestMain,
-    ingestThreaded,
     control,
   };
   const cpu = Object.fromEntries(
@@ -458,17 +441,10 @@ for (const inFlight of IN_FLIGHT) {
   }
   const ctl = merge(`control ${inFlight}`, rounds.control, latencies.control);
   const onMain = merge(`ingest main ${inFlight}`, rounds.ingestMain, latencies.ingestMain);
-  const threaded = merge(
-    `ingest threaded ${inFlight}`,
-    rounds.ingestThreaded,
-    latencies.ingestThreaded,
-  );
-  // The product's rate: the better of the two producer clients, otherwise as configured by
-  // default (the decode thread's case is a comparison).
+  // The product's rate: the better of the two producer clients.
   ingestRates.set(inFlight, Math.max(api.opsPerSecond, onMain.opsPerSecond) * batchSize);
   for (const [label, name, figures] of [
     ["ingest api → kafka (KAFKA_PRODUCER=kafkajs)", "ingestMain", onMain],
-    ["ingest api → kafka (platformatic, INGEST_DECODE_THREADS=1)", "ingestThreaded", threaded],
     ["ingest api → kafka (KAFKA_PRODUCER=platformatic)", "ingest", api],
     ["control: ingest api → embedded log (no Kafka)", "control", ctl],
   ] as const) {
@@ -492,12 +468,10 @@ await producer.disconnect();
 await platformatic.close();
 const published =
   (await metric(ingest.url, "region_ingested_events_total")) +
-  (await metric(ingestMain.url, "region_ingested_events_total")) +
-  (await metric(ingestThreaded.url, "region_ingested_events_total")) -
+  (await metric(ingestMain.url, "region_ingested_events_total")) -
   conversations;
 await ingest.stop();
 await ingestMain.stop();
-await ingestThreaded.stop();
 const bestProduce = Math.max(...rawProduce.values());
 /** Ingest / raw produce at each in-flight count (each against the ceiling at the same count). */
 function ratioByInFlight(): Record<number, number> {

@@ -16,11 +16,10 @@ import {
   serviceToken,
   waitFor,
 } from "../test/fixtures.ts";
-import { type IngestDecoder, threadedDecoder } from "./api/ingest-decoder.ts";
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { EmbeddedLog } from "./events/embedded-log.ts";
-import type { EventPublisher, OutgoingRecord } from "./events/ports.ts";
+import type { EventPublisher } from "./events/ports.ts";
 import { s3MediaStore } from "./media/s3.ts";
 import { startRegion } from "./main.ts";
 import { createMetrics } from "./metrics.ts";
@@ -35,13 +34,12 @@ beforeAll(async () => {
   authorization = `Bearer ${await serviceToken(keys.privateKey)}`;
 });
 
-function appWith(publisher: EventPublisher, ingestDecoder?: IngestDecoder) {
+function appWith(publisher: EventPublisher) {
   const { auth, media } = loadConfig({ SERVICE_JWKS: jwks });
   return createApp({
     regionId: "t",
     auth,
     publisher,
-    ...(ingestDecoder ? { ingestDecoder } : {}),
     repositories: memoryRepositories(),
     metrics: createMetrics("t"),
     media: { ...media, store: s3MediaStore(media.s3) },
@@ -84,58 +82,6 @@ describe("POST /v1/ingest", () => {
     expect(await ok.json()).toEqual({ batchId: body.batchId, accepted: 2 });
     expect(published).toHaveLength(2);
     expect(published[0]).toMatchObject({ key: "g:a", headers: { "x-batch-id": body.batchId } });
-  });
-
-  it("publishes concurrent batches decoded on a thread, each event's JSON as its value", async () => {
-    const published: OutgoingRecord[] = [];
-    // Every publish waits until all six batches are publishing, so the requests are surely in
-    // progress together: whichever came first is decoded inline, the others on the thread.
-    let arrived = 0;
-    let allArrived = () => {};
-    const together = new Promise<void>((resolve) => {
-      allArrived = resolve;
-    });
-    const threads = threadedDecoder(1);
-    let onThread = 0;
-    const decoder: IngestDecoder = {
-      decode: (body) => {
-        onThread++;
-        return threads.decode(body);
-      },
-      close: () => threads.close(),
-    };
-    const app = appWith(
-      {
-        publish: async (records) => {
-          published.push(...records);
-          if (++arrived === 6) allArrived();
-          await together;
-        },
-      },
-      decoder,
-    );
-    try {
-      // Concurrent requests: all but the first are decoded on the thread (ingest.ts).
-      const bodies = Array.from({ length: 6 }, (_, i) =>
-        batch(`g:t${i}`, [messageEvent(`g:t${i}`, 1), messageEvent(`g:t${i}`, 2)]),
-      );
-      const answers = await Promise.all(
-        [...bodies, "{"].map((body) => app.request("/v1/ingest", post(body))),
-      );
-      expect(answers.map((res) => res.status)).toEqual([200, 200, 200, 200, 200, 200, 400]);
-      expect(onThread).toBeGreaterThanOrEqual(5);
-      const values = published.map((record) =>
-        new TextDecoder().decode(record.value as Uint8Array),
-      );
-      expect(values.sort()).toEqual(
-        bodies.flatMap((body) => body.events.map((event) => JSON.stringify(event))).sort(),
-      );
-      expect(published.find((r) => r.key === "g:t3")?.headers?.["x-batch-id"]).toBe(
-        bodies[3]!.batchId,
-      );
-    } finally {
-      await decoder.close();
-    }
   });
 });
 

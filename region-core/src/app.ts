@@ -6,7 +6,6 @@ import { conversationRoutes } from "./api/conversations.ts";
 import { type DevicesApiDeps, deviceRoutes } from "./api/devices.ts";
 import { historyRoutes } from "./api/history.ts";
 import { ingestRoutes } from "./api/ingest.ts";
-import type { IngestDecoder } from "./api/ingest-decoder.ts";
 import { type MediaApiDeps, mediaRoutes } from "./api/media.ts";
 import { pushRoutes } from "./api/push.ts";
 import { type ServiceAuthOptions, serviceAuth } from "./auth/service-auth.ts";
@@ -20,8 +19,6 @@ export interface AppDeps {
   regionId: string;
   auth: ServiceAuthOptions;
   publisher: EventPublisher;
-  /** Where ingest bodies are decoded (default: inline). */
-  ingestDecoder?: IngestDecoder;
   repositories: Repositories;
   metrics: Metrics;
   media: MediaApiDeps["media"];

@@ -129,12 +129,6 @@ const Env = z.object({
   MEDIA_CDN_PRIVATE_KEY: z.string().includes("PRIVATE KEY").optional(),
   MEDIA_CDN_WINDOW_SECONDS: int(1, 3600).default(60),
 
-  // Worker threads that parse and validate ingest bodies beside the thread serving HTTP and the
-  // producer (api/ingest-decoder.ts), used while several ingest requests are in progress; 0
-  // decodes inline. Off by default: on a 2-core host shared with the broker the hand-off's
-  // wake-ups cost about what the thread saves (bench/README.md); for hosts with spare cores.
-  INGEST_DECODE_THREADS: int(0, 64).default(0),
-
   PERSISTER_ENABLED: bool.default(true),
   PERSISTER_CONCURRENCY: int(1, 256).default(16),
   PERSISTER_PARTITIONS_CONCURRENTLY: int(1, 64).default(4),
@@ -249,8 +243,6 @@ export interface Config {
   };
   auth: { keys: ServiceKeys; clockSkewSeconds: number };
   media: MediaConfig;
-  /** Worker threads decoding ingest bodies (0: on the serving thread). */
-  ingestDecodeThreads: number;
   persister: {
     enabled: boolean;
     concurrency: number;
@@ -470,7 +462,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
           }
         : {}),
     },
-    ingestDecodeThreads: e.INGEST_DECODE_THREADS,
     persister: {
       enabled: e.PERSISTER_ENABLED,
       concurrency: e.PERSISTER_CONCURRENCY,

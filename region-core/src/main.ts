@@ -4,7 +4,6 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { backoffDelay, DEFAULT_RETRY } from "@edge-chat/protocol";
-import { inlineDecoder, threadedDecoder } from "./api/ingest-decoder.ts";
 import { createApp } from "./app.ts";
 import { type Config, loadConfig } from "./config.ts";
 import { memoryDevices, memoryNotificationSettings } from "./devices/memory.ts";
@@ -240,13 +239,10 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
     : Promise.resolve(false);
 
   let accepting = true;
-  const ingestDecoder =
-    config.ingestDecodeThreads > 0 ? threadedDecoder(config.ingestDecodeThreads) : inlineDecoder();
   const app = createApp({
     regionId: config.regionId,
     auth: { keys: config.auth.keys, clockSkewSeconds: config.auth.clockSkewSeconds },
     publisher: adapters.publisher,
-    ingestDecoder,
     repositories: adapters.repositories,
     metrics,
     media: {
@@ -281,7 +277,6 @@ export async function startRegion(config: Config): Promise<RunningRegion> {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       if ("closeIdleConnections" in server) server.closeIdleConnections();
       await closed;
-      await ingestDecoder.close();
       stopSignal.abort();
       await persister?.stop();
       await joined;

@@ -1,8 +1,8 @@
 // The CPU-heavy half of POST /v1/ingest as a pure function of the request's bytes: JSON parse,
 // validation against the protocol's IngestBatch schema (the one source of truth), the
 // one-conversation check, and each event re-serialised as its record value. Its output is packed
-// into one byte array with end offsets, so a worker thread can hand it back without copying
-// (ingest-decoder.ts) and the producer gets each value as a view, already UTF-8.
+// into one byte array with end offsets: one UTF-8 encode per batch, and the producer gets each
+// value as a view of it.
 import { ChatError, conversationOfEvent, IngestBatch, parseWith } from "@edge-chat/protocol";
 
 /** A validated batch: every event's record value, UTF-8, back to back in `values`. */
