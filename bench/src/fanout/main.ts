@@ -15,12 +15,15 @@
 // stdout: one JSON line per case ({"bench":"fanout",...}) and one for the conversation's ceiling
 // ({"bench":"fanout-ceiling",...}); progress on stderr. Usage:
 //   npm run bench -- fanout [--quick] [--smoke] [--seconds 10] [--threads 2] [--cases 10x50,50x20]
-//                           [--no-ceiling] [--drain 6000] [--metrics]
+//                           [--rounds 2] [--no-ceiling] [--drain 6000] [--metrics]
 //                           [--ceiling-only] [--steps 250,500,1000] [--profile 750]
 //                           [--inspector-port 8900] [--via-proxy]
 // `--profile RATE`: a V8 CPU profile of the product edge's workerd over the ceiling step at RATE,
 // summed per function and file on stderr (profile.ts). `--via-proxy`: both sides through wrangler's
 // dev proxy rather than at their user workers directly (the default since the ceiling work).
+// `--rounds N`: each side of a case runs in N rounds of seconds / N, alternated (floor, product,
+// product, floor, …) and pooled, so a noisy moment of this shared machine lands on both sides alike
+// rather than on whichever ran then (2 by default; 1 with --smoke).
 // `--metrics`: the product edge records its latency points and posts them to a sink started here,
 // as it does to the collector under `npm start` (off by default, as in the tests' edges): run a
 // case with and without it to see what recording costs the hot path (`metrics_points` per line).
@@ -43,13 +46,14 @@ import {
 } from "./idle.ts";
 import { type Profiling, startProfiling } from "./profile.ts";
 import type { CaseTask, DriverReport, FromDriver, SocketTask, ToDriver } from "./messages.ts";
-import { combine, fanoutLine, saturated, type Side } from "./report.ts";
+import { combine, combineRounds, fanoutLine, saturated, type Side } from "./report.ts";
 
 const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     smoke: { type: "boolean", default: false },
     seconds: { type: "string" },
+    rounds: { type: "string" },
     threads: { type: "string" },
     cases: { type: "string" },
     "no-ceiling": { type: "boolean", default: false },
@@ -92,6 +96,10 @@ const cases = (
 // for every member, its p99 was that one message's latency (a single 20-80 ms hold on this shared
 // machine, on either side); at 10 s a p99 needs several late messages.
 const seconds = Number(values.seconds ?? (values.smoke ? 0.5 : values.quick ? 1.5 : 10));
+// Two rounds a side: floor, product, product, floor. At 10x50 the p99 of a side is its 5th-latest
+// message, so one 20-50 ms hold of the machine (seen on either side, anywhere in a case) decided
+// which side "won" when each side ran once.
+const rounds = Math.max(1, Number(values.rounds ?? (values.smoke ? 1 : 2)));
 const threadCount = Number(values.threads ?? Math.max(2, availableParallelism()));
 const ceiling = !values["no-ceiling"] && !values.smoke;
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
@@ -136,12 +144,14 @@ interface Target {
 let caseCounter = 0;
 async function runCase(
   target: Target,
+  label: string,
   members: number,
   rate: number,
   delivered: boolean,
   runSeconds: number,
   profile?: string,
 ): Promise<{
+  reports: DriverReport[];
   side: Side;
   count: number;
   cpuMs: number | null;
@@ -151,7 +161,7 @@ async function runCase(
 }> {
   const count = Math.max(1, Math.round(rate * runSeconds));
   const caseId = `c${++caseCounter}`;
-  const sockets = await target.prepare(members, `${caseId}-${members}x${rate}`);
+  const sockets = await target.prepare(members, label);
   const base: Omit<CaseTask, "sockets"> = {
     caseId,
     target: target.kind,
@@ -203,6 +213,7 @@ async function runCase(
   const summary = await profiling?.stop(count);
   await target.settle(members, count);
   return {
+    reports,
     side: combine(reports),
     count,
     cpuMs,
@@ -424,6 +435,25 @@ async function startProduct(maxMembers: number) {
   };
 }
 
+type CaseRun = Awaited<ReturnType<typeof runCase>>;
+
+/** One side's rounds of a case as one: deliveries pooled, messages, CPU and waits summed. */
+function pooled(runs: readonly CaseRun[]): {
+  side: Side;
+  count: number;
+  cpuMs: number | null;
+  waitMs: number | null;
+} {
+  const sum = (values: (number | null)[]) =>
+    values.some((v) => v === null) ? null : values.reduce<number>((s, v) => s + v!, 0);
+  return {
+    side: combineRounds(runs.map((run) => run.reports)),
+    count: runs.reduce((s, run) => s + run.count, 0),
+    cpuMs: sum(runs.map((run) => run.cpuMs)),
+    waitMs: sum(runs.map((run) => run.waitMs)),
+  };
+}
+
 /** workerd CPU per message for each side, and the ratio (null without /proc). */
 function cpuFigures(product: number | null, floor: number | null, count: number) {
   const per = (ms: number | null) => (ms === null ? null : Math.round((ms / count) * 100) / 100);
@@ -453,12 +483,22 @@ try {
   for (const { members, rate } of cases) {
     for (const delivered of [false, true]) {
       const what = `${members} members x ${rate} msg/s, ${delivered ? "with" : "no"} delivered acks`;
-      log(`${what}: floor`);
-      const f = await runCase(floor.target, members, rate, delivered, seconds);
-      log(`${what}: product`);
-      const p = await runCase(product.target, members, rate, delivered, seconds);
+      // The floor's room is the same in every round of the case, as the product's group is.
+      const label = `${members}x${rate}-${delivered ? "acks" : "silent"}-${Date.now().toString(36)}`;
+      const runs = { floor: [] as CaseRun[], product: [] as CaseRun[] };
+      for (let round = 0; round < rounds; round++) {
+        const order =
+          round % 2 === 0 ? (["floor", "product"] as const) : (["product", "floor"] as const);
+        for (const kind of order) {
+          log(`${what}: ${kind}${rounds > 1 ? `, round ${round + 1} of ${rounds}` : ""}`);
+          const target = kind === "floor" ? floor.target : product.target;
+          runs[kind].push(await runCase(target, label, members, rate, delivered, seconds / rounds));
+        }
+      }
+      const f = pooled(runs.floor);
+      const p = pooled(runs.product);
       const line = {
-        ...fanoutLine({ members, rate, delivered, count: p.count }, p.side, f.side),
+        ...fanoutLine({ members, rate, delivered, count: p.count, rounds }, p.side, f.side),
         ...cpuFigures(p.cpuMs, f.cpuMs, p.count),
         // The servers' threads' time runnable but waiting for a CPU during the case (ms).
         server_runq_wait_ms: p.waitMs,
@@ -502,6 +542,7 @@ try {
           : undefined;
       const { side, count, cpuMs, byPid, profile } = await runCase(
         product.target,
+        `ceiling-${rate}`,
         100,
         rate,
         false,

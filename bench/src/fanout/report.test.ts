@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { combine, fanoutLine, lineProblems, quantile } from "./report.ts";
+import { combine, combineRounds, fanoutLine, lineProblems, quantile } from "./report.ts";
 
 const report = (latencies: number[], unique: number, at: number[] = []) => ({
   threadId: 0,
@@ -34,6 +34,23 @@ describe("fan-out figures", () => {
       [1, 7],
       [0, 5],
     ]);
+  });
+
+  it("pools rounds: every delivery, messages numbered on across rounds, wall time summed", () => {
+    // Round 1: messages 0-1 (one thread); round 2: its message 1 is the slowest, case message 3.
+    const side = combineRounds([[report([1, 2], 2, [5, 7])], [report([3, 40], 2, [4, 9])]]);
+    expect(side).toMatchObject({ p50: 3, p99: 40, deliveries: 4, driverCpuPct: 10 });
+    expect(side.slowest).toEqual([
+      [3, 9],
+      [1, 7],
+      [0, 5],
+    ]);
+    const line = fanoutLine(
+      { members: 1, rate: 10, delivered: false, count: 4, rounds: 2 },
+      side,
+      side,
+    );
+    expect(line).toMatchObject({ rounds: 2, expected: 4, ratio_p99: 1 });
   });
 
   it("combines threads and makes a well-formed line", () => {

@@ -36,9 +36,21 @@ export interface Side {
   slowest: [number, number][];
 }
 
+/** One round's figures: every driver thread's report of it. */
 export function combine(reports: readonly DriverReport[]): Side {
+  return combineRounds([reports]);
+}
+
+/**
+ * Several rounds of one side of a case (main.ts alternates the two sides' rounds, so a noisy moment
+ * of the machine lands on both alike): percentiles over every delivery of every round; message k
+ * of round r is message r × (the round's messages) + k in `slowest`.
+ */
+export function combineRounds(rounds: readonly (readonly DriverReport[])[]): Side {
+  const reports = rounds.flat();
   const latencies = concat(reports.map((r) => r.latencies));
-  const wall = Math.max(...reports.map((r) => r.wallMs));
+  // The driver's wall time is each round's longest thread, summed over the rounds.
+  const wall = rounds.reduce((s, round) => s + Math.max(...round.map((r) => r.wallMs)), 0);
   return {
     p50: quantile(latencies, 0.5),
     p99: quantile(latencies, 0.99),
@@ -49,7 +61,7 @@ export function combine(reports: readonly DriverReport[]): Side {
     driverElu: Math.max(...reports.map((r) => r.elu)),
     driverCpuPct: (100 * reports.reduce((s, r) => s + r.cpuMs, 0)) / wall,
     sendLagP99: quantile(concat(reports.map((r) => r.sendLag)), 0.99),
-    ...perMessage(reports),
+    ...perMessage(rounds),
     frameChars:
       reports.reduce((s, r) => s + r.frameChars, 0) /
       Math.max(
@@ -63,29 +75,33 @@ export function combine(reports: readonly DriverReport[]): Side {
 const SLOWEST = 3;
 
 /** Each message's first and last delivery over every thread: its own delay and its tail. */
-function perMessage(reports: readonly DriverReport[]): {
+function perMessage(rounds: readonly (readonly DriverReport[])[]): {
   firstP99: number;
   spreadP99: number;
   slowest: [number, number][];
 } {
-  const count = Math.max(0, ...reports.map((r) => r.firstAt.length));
   const first: number[] = [];
   const spread: number[] = [];
   const byMessage: [number, number][] = [];
-  for (let i = 0; i < count; i++) {
-    let sent = Number.NaN;
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
-    for (const r of reports) {
-      if (Number.isNaN(r.firstAt[i]!)) continue;
-      sent = r.sentAt[i]!;
-      lo = Math.min(lo, r.firstAt[i]!);
-      hi = Math.max(hi, r.lastAt[i]!);
+  let offset = 0;
+  for (const reports of rounds) {
+    const count = Math.max(0, ...reports.map((r) => r.firstAt.length));
+    for (let i = 0; i < count; i++) {
+      let sent = Number.NaN;
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
+      for (const r of reports) {
+        if (Number.isNaN(r.firstAt[i]!)) continue;
+        sent = r.sentAt[i]!;
+        lo = Math.min(lo, r.firstAt[i]!);
+        hi = Math.max(hi, r.lastAt[i]!);
+      }
+      if (Number.isNaN(sent)) continue;
+      first.push(lo - sent);
+      spread.push(hi - lo);
+      byMessage.push([offset + i, Math.round((lo - sent) * 10) / 10]);
     }
-    if (Number.isNaN(sent)) continue;
-    first.push(lo - sent);
-    spread.push(hi - lo);
-    byMessage.push([i, Math.round((lo - sent) * 10) / 10]);
+    offset += count;
   }
   const slowest = byMessage.sort((a, b) => b[1] - a[1]).slice(0, SLOWEST);
   return { firstP99: quantile(first, 0.99), spreadP99: quantile(spread, 0.99), slowest };
@@ -116,6 +132,8 @@ export interface FanoutLine {
   members: number;
   rate: number;
   delivered: boolean;
+  /** Rounds a side (alternated with the other side's: floor, product, product, floor, …). */
+  rounds: number;
   p50_ms: number | null;
   p99_ms: number | null;
   floor_p50_ms: number | null;
@@ -143,7 +161,8 @@ export interface FanoutLine {
 }
 
 export function fanoutLine(
-  c: { members: number; rate: number; delivered: boolean; count: number },
+  /** `count`: the case's messages over all its rounds. */
+  c: { members: number; rate: number; delivered: boolean; count: number; rounds?: number },
   product: Side,
   floor: Side,
 ): FanoutLine {
@@ -152,6 +171,7 @@ export function fanoutLine(
     members: c.members,
     rate: c.rate,
     delivered: c.delivered,
+    rounds: c.rounds ?? 1,
     p50_ms: round(product.p50),
     p99_ms: round(product.p99),
     floor_p50_ms: round(floor.p50),
