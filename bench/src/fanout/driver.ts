@@ -135,6 +135,33 @@ async function open(task: CaseTask): Promise<void> {
   );
 }
 
+/** The longest a thread waits for deliveries after its last scheduled send, arriving or not. */
+const DRAIN_CAP_MS = 120_000;
+
+/**
+ * Resolves once no delivery has arrived for `drainMs` (counted from `lastSendAt` at the earliest),
+ * or DRAIN_CAP_MS after it: a message still coming is waited for and counted with its latency, a
+ * lost one ends the wait. (A fixed drain after the last send counted a server's backlog as missing
+ * at 1,024 x 5 with acks, where both sides run past their CPU and deliver everything, late.)
+ */
+function quiet(lastSendAt: number, drainMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    let count = receivedHere;
+    let quietSince = lastSendAt;
+    const check = () => {
+      const now = epochNow();
+      if (receivedHere !== count) {
+        count = receivedHere;
+        quietSince = Math.max(lastSendAt, now);
+      }
+      const over = now - quietSince >= drainMs || now - lastSendAt >= DRAIN_CAP_MS;
+      if (over || receivedHere === expectedHere) return resolve();
+      setTimeout(check, Math.min(250, Math.max(1, quietSince + drainMs - now)));
+    };
+    check();
+  });
+}
+
 async function run(task: CaseTask, t0: number): Promise<DriverReport> {
   const n = task.members;
   const mine = new Map(members.map((m) => [m.index, m]));
@@ -173,8 +200,7 @@ async function run(task: CaseTask, t0: number): Promise<DriverReport> {
     };
     tick();
   });
-  const drainUntil = t0 + (task.count * 1000) / task.rate + task.drainMs;
-  await Promise.race([finished, new Promise((r) => setTimeout(r, drainUntil - epochNow()))]);
+  await Promise.race([finished, quiet(t0 + (task.count * 1000) / task.rate, task.drainMs)]);
   const elu = performance.eventLoopUtilization(elu0);
   const cpu = process.threadCpuUsage?.(cpu0) ?? process.cpuUsage(cpu0);
   const wallMs = performance.now() - wall0;

@@ -61,7 +61,7 @@ const { values } = parseArgs({
     "ceiling-only": { type: "boolean", default: false },
     /** The ceiling's rates to step through, e.g. 500,1000,1500. */
     steps: { type: "string" },
-    /** How long each thread waits for outstanding deliveries after the last send. */
+    /** How long without a delivery, after the last send, a thread waits for the rest (driver.ts). */
     drain: { type: "string" },
     metrics: { type: "boolean", default: false },
     /** Drive both sides through wrangler's dev proxy (default: each side's user worker directly). */

@@ -16,7 +16,10 @@ export interface CaseTask {
   /** Messages in the case (rate × seconds). */
   count: number;
   delivered: boolean;
-  /** How long after the last scheduled send a thread waits for the rest of its deliveries. */
+  /**
+   * How long without any delivery, after the last scheduled send, a thread waits before it counts
+   * the rest as missing (driver.ts: at most 2 min in all).
+   */
   drainMs: number;
   /** This thread's members. */
   sockets: SocketTask[];
