@@ -135,8 +135,12 @@ async function open(task: CaseTask): Promise<void> {
   );
 }
 
-/** The longest a thread waits for deliveries after its last scheduled send, arriving or not. */
-const DRAIN_CAP_MS = 120_000;
+/**
+ * The longest a thread waits for deliveries after its last scheduled send, arriving or not: an
+ * overloaded floor room (100 x 200 with acks) trickles for minutes, and 30 s let both sides deliver
+ * all of 1,024 x 5 with acks before.
+ */
+const DRAIN_CAP_MS = 30_000;
 
 /**
  * Resolves once no delivery has arrived for `drainMs` (counted from `lastSendAt` at the earliest),

@@ -18,7 +18,7 @@ export interface CaseTask {
   delivered: boolean;
   /**
    * How long without any delivery, after the last scheduled send, a thread waits before it counts
-   * the rest as missing (driver.ts: at most 2 min in all).
+   * the rest as missing (driver.ts: at most 30 s after the last send in all).
    */
   drainMs: number;
   /** This thread's members. */
