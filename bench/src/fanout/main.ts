@@ -17,9 +17,11 @@
 //   npm run bench -- fanout [--quick] [--smoke] [--seconds 10] [--threads 2] [--cases 10x50,50x20]
 //                           [--rounds 2] [--no-ceiling] [--drain 6000] [--metrics]
 //                           [--ceiling-only] [--steps 250,500,1000] [--profile 750]
+//                           [--profile-case 1024x5]
 //                           [--inspector-port 8900] [--via-proxy]
 // `--profile RATE`: a V8 CPU profile of the product edge's workerd over the ceiling step at RATE,
-// summed per function and file on stderr (profile.ts). `--via-proxy`: both sides through wrangler's
+// summed per function and file on stderr (profile.ts); `--profile-case MxR` the same over the
+// product's first round with acks of that case. `--via-proxy`: both sides through wrangler's
 // dev proxy rather than at their user workers directly (the default since the ceiling work).
 // `--rounds N`: each side of a case runs in N rounds of seconds / N, alternated (floor, product,
 // product, floor, …) and pooled, so a noisy moment of this shared machine lands on both sides alike
@@ -68,6 +70,8 @@ const { values } = parseArgs({
     "via-proxy": { type: "boolean", default: false },
     /** Profiles the product edge's workerd during the ceiling step at this rate (profile.ts). */
     profile: { type: "string" },
+    /** Profiles the product's first round with acks of this case (e.g. 1024x5), as --profile. */
+    "profile-case": { type: "string" },
     /** The inspector's port for --profile. */
     "inspector-port": { type: "string", default: "8900" },
     /**
@@ -332,7 +336,9 @@ async function startProduct(maxMembers: number) {
       PUSH_COLLAPSE_MS: "3600000",
       ...(metricsSink ? { METRICS_COLLECTOR_URL: metricsSink.url } : {}),
     },
-    ...(values.profile ? { inspectorPort: Number(values["inspector-port"]) } : {}),
+    ...(values.profile || values["profile-case"]
+      ? { inspectorPort: Number(values["inspector-port"]) }
+      : {}),
   }).catch((error: unknown) => {
     rmSync(storage.dir, { recursive: true, force: true });
     throw error;
@@ -495,7 +501,24 @@ try {
           log(`${what}: ${kind}${rounds > 1 ? `, round ${round + 1} of ${rounds}` : ""}`);
           const target = kind === "floor" ? floor.target : product.target;
           const room = `${label}-r${round + 1}`;
-          runs[kind].push(await runCase(target, room, members, rate, delivered, seconds / rounds));
+          const profiled =
+            values["profile-case"] === `${members}x${rate}` &&
+            delivered &&
+            kind === "product" &&
+            round === 0
+              ? join(tmpdir(), `fanout-profile-${members}x${rate}`)
+              : undefined;
+          const run = await runCase(
+            target,
+            room,
+            members,
+            rate,
+            delivered,
+            seconds / rounds,
+            profiled,
+          );
+          if (run.profile) log(`profile (${profiled}.cpuprofile):\n${run.profile.join("\n")}`);
+          runs[kind].push(run);
         }
       }
       const f = pooled(runs.floor);
