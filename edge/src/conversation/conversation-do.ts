@@ -604,15 +604,15 @@ export class ConversationDO
     if (read > 0) sendFrame(ws, { type: "status", status: "read", upToSeq: read });
   }
 
-  protected override async onFrame(
+  protected override onFrame(
     ws: WebSocket,
     state: SocketState,
     data: string | ArrayBuffer,
-  ): Promise<void> {
+  ): void | Promise<void> {
     const arrivedAt = Date.now(); // the clock when this event began
     const frame = decodeOrReply(ws, data);
     if (!frame) return;
-    await this.gate.admit(ws, state.userId, frame, () => {
+    return this.gate.admit(ws, state.userId, frame, () => {
       // Read again: a frame queued behind others runs with the state they left.
       const current = this.sockets.state(ws);
       if (current) handleFrame(this.frameContext(), ws, current, frame);

@@ -122,9 +122,11 @@ export abstract class SocketObject<
     return new Response(null, { status: 101, webSocket: client, headers: UNCOMPRESSED });
   }
 
-  override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
+  // Not async: a frame handled in this turn (most are: receipts, typing, pings) returns nothing, so
+  // the runtime has no promise to wait on per frame; only a frame that awaits returns one.
+  override webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): void | Promise<void> {
     const state = this.stateOf(ws);
-    if (state) await this.onFrame(ws, state, data);
+    if (state) return this.onFrame(ws, state, data);
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
