@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 const BENCHMARKS = [
   "edge-send",
   "ingest",
+  "kafka-clients",
   "conversation-list",
   "history",
   "e2e-lag",
