@@ -14,7 +14,8 @@
 //
 // stdout: one JSON line per case ({"bench":"fanout",...}) and one for the conversation's ceiling
 // ({"bench":"fanout-ceiling",...}); progress on stderr. Usage:
-//   npm run bench -- fanout [--quick] [--smoke] [--seconds 10] [--threads 2] [--cases 10x50,50x20]
+//   npm run bench -- fanout [--quick] [--smoke] [--seconds 10] [--min-messages 400] [--threads 2]
+//                           [--cases 10x50,50x20]
 //                           [--rounds 2] [--no-ceiling] [--drain 6000] [--metrics]
 //                           [--ceiling-only] [--steps 250,500,1000] [--profile 750]
 //                           [--profile-case 1024x5]
@@ -55,6 +56,8 @@ const { values } = parseArgs({
     quick: { type: "boolean", default: false },
     smoke: { type: "boolean", default: false },
     seconds: { type: "string" },
+    /** At least this many messages a side (400; 0 with --smoke or --quick). */
+    "min-messages": { type: "string" },
     rounds: { type: "string" },
     threads: { type: "string" },
     cases: { type: "string" },
@@ -100,6 +103,14 @@ const cases = (
 // for every member, its p99 was that one message's latency (a single 20-80 ms hold on this shared
 // machine, on either side); at 10 s a p99 needs several late messages.
 const seconds = Number(values.seconds ?? (values.smoke ? 0.5 : values.quick ? 1.5 : 10));
+// At least this many messages a side, whatever the rate (a case runs longer than --seconds when
+// its rate is low). A p99 over deliveries is decided by the latest messages, since a late message
+// is late for every member: at 10 s, 50 x 20 was 200 messages (its p99 the 2nd-latest message) and
+// 1,024 x 5 was 50 (its p99 inside the latest one), so one 20-50 ms hold of this shared machine
+// decided the case; at 400 messages a p99 rests on the 4 latest.
+const minMessages = Number(values["min-messages"] ?? (values.smoke || values.quick ? 0 : 400));
+/** Seconds a side of a case runs: --seconds, or long enough for --min-messages. */
+const secondsFor = (rate: number) => Math.max(seconds, minMessages / rate);
 // Two rounds a side: floor, product, product, floor. At 10x50 the p99 of a side is its 5th-latest
 // message, so one 20-50 ms hold of the machine (seen on either side, anywhere in a case) decided
 // which side "won" when each side ran once.
@@ -514,7 +525,7 @@ try {
             members,
             rate,
             delivered,
-            seconds / rounds,
+            secondsFor(rate) / rounds,
             profiled,
           );
           if (run.profile) log(`profile (${profiled}.cpuprofile):\n${run.profile.join("\n")}`);

@@ -134,6 +134,8 @@ export interface FanoutLine {
   delivered: boolean;
   /** Rounds a side (alternated with the other side's: floor, product, product, floor, …). */
   rounds: number;
+  /** Messages the product side sent over its rounds (the floor's as many). */
+  messages: number;
   p50_ms: number | null;
   p99_ms: number | null;
   floor_p50_ms: number | null;
@@ -172,6 +174,7 @@ export function fanoutLine(
     rate: c.rate,
     delivered: c.delivered,
     rounds: c.rounds ?? 1,
+    messages: c.count,
     p50_ms: round(product.p50),
     p99_ms: round(product.p99),
     floor_p50_ms: round(floor.p50),
