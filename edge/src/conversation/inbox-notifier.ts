@@ -10,8 +10,13 @@
 // again (idempotent), watchers count as told at the wake-up (if every inbox had been told of the
 // conversation before), so waking a big group costs no burst of inbox RPCs.
 //
+// Watchers fall due together (their sockets opened or closed in one wave, or the DO woke up), so a
+// tick refreshes at most liveRefreshBudget of them: a 1,024-member group's 1,024 refreshes at once
+// held this thread ~0.7 s (measured in the fan-out benchmark, where every InboxDO shares it); spread
+// at twice the steady rate, a tick refreshes at most ~35 and the refreshes stay spread.
+//
 // Staleness bound: an inbox reflects a message within INBOX_TICK_MS plus one RPC (≤ 1 s) for a
-// member not watching the conversation, within LIVE_REFRESH_MS for one who is. Deliveries are
+// member not watching the conversation, within 1.5 x LIVE_REFRESH_MS (45 s) for one who is. Deliveries are
 // idempotent "set to at least" updates, so a retry or a resend after eviction is harmless; the
 // push decision stays in the InboxDO (inbox/service.ts), on the update it receives.
 //
@@ -37,6 +42,16 @@ export const LIVE_REFRESH_MS = 30_000;
 export const TYPING_RESEND_MS = 2_000;
 /** Most inbox RPCs in one tick (the next tick follows right away for the rest). */
 const MAX_PER_TICK = 256;
+/** Fewest live watchers refreshed in a tick (a small group's all at once). */
+const MIN_LIVE_REFRESHES = 16;
+
+/**
+ * Live watchers refreshed per tick: twice the rate that refreshes every watcher once per
+ * LIVE_REFRESH_MS, so watchers that fell due together are spread over at most half that period.
+ */
+export function liveRefreshBudget(watchers: number): number {
+  return Math.max(MIN_LIVE_REFRESHES, Math.ceil((2 * watchers * INBOX_TICK_MS) / LIVE_REFRESH_MS));
+}
 /** The newest seq every member's inbox has been told of. */
 export const INBOX_FLUSHED_SEQ = kvKey<number>("inbox:flushedSeq");
 
@@ -121,6 +136,8 @@ export class InboxNotifier {
       liveRefreshMs: LIVE_REFRESH_MS,
       typingResendMs: TYPING_RESEND_MS,
       max: MAX_PER_TICK,
+      maxLiveRefreshes: liveRefreshBudget(live.size),
+      nextTickAt: now + INBOX_TICK_MS,
       ...(this.wokeAt === undefined ? {} : { toldBefore: this.wokeAt }),
     });
     let failed = 0;

@@ -29,6 +29,8 @@ const base = {
   liveRefreshMs: 5000,
   typingResendMs: 2000,
   max: 100,
+  maxLiveRefreshes: 100,
+  nextTickAt: 1500,
 };
 
 describe("planInboxUpdates", () => {
@@ -98,6 +100,39 @@ describe("planInboxUpdates", () => {
     // Not known to have been told before (a new group): every inbox is told at once.
     const fresh = planInboxUpdates(input);
     expect(fresh.updates.map((u) => u.userId)).toEqual(["watching", "away", "joined"]);
+  });
+
+  it("refreshes at most the budget of watchers due together, the rest at the next tick", () => {
+    const watchers = ["w1", "w2", "w3", "w4", "w5"];
+    const sent = new Map(watchers.map((w) => [w, { lastSeq: 8, readUpTo: 0, at: 0 }]));
+    const input = {
+      ...base,
+      now: 6000,
+      nextTickAt: 6500,
+      maxLiveRefreshes: 2,
+      members: [...watchers.map((w) => member(w)), member("away")],
+      sent,
+      live: (userId: string) => userId !== "away",
+    };
+    const first = planInboxUpdates(input);
+    // The member not watching is not held back by the watchers' budget.
+    expect(first.updates.map((u) => u.userId)).toEqual(["w1", "w2", "away"]);
+    expect(first).toMatchObject({ more: false, liveDueAt: 6500 });
+    for (const u of first.updates) sent.set(u.userId, { lastSeq: 10, readUpTo: 0, at: 6000 });
+    const second = planInboxUpdates({ ...input, now: 6500, nextTickAt: 7000 });
+    expect(second.updates.map((u) => u.userId)).toEqual(["w3", "w4"]);
+    for (const u of second.updates) sent.set(u.userId, { lastSeq: 10, readUpTo: 0, at: 6500 });
+    const third = planInboxUpdates({ ...input, now: 7000, nextTickAt: 7500 });
+    expect(third.updates.map((u) => u.userId)).toEqual(["w5"]);
+    sent.set("w5", { lastSeq: 10, readUpTo: 0, at: 7000 });
+    // A new message: each watcher is due one refresh after its own update, spread as they were told.
+    const next = { ...input, view: { ...view, lastSeq: 11, last: { ...view.last!, seq: 11 } } };
+    const quiet = planInboxUpdates({ ...next, now: 7100, nextTickAt: 7600 });
+    expect(quiet.updates.map((u) => u.userId)).toEqual(["away"]);
+    expect(quiet.liveDueAt).toBe(11000);
+    const due = planInboxUpdates({ ...next, now: 11000, nextTickAt: 11500 });
+    expect(due.updates.map((u) => u.userId)).toEqual(["w1", "w2", "away"]);
+    expect(due.liveDueAt).toBe(11500);
   });
 
   it("stops at max and says more is due", () => {

@@ -3,7 +3,8 @@
 // DO compares each member's current view (newest message, their read watermark raised to their own
 // newest message) with what it last told that member's inbox, and sends one update to each inbox
 // that is behind. Members watching the conversation on a live socket already see every message, so
-// their inbox is refreshed at a slower cadence (and as soon as their socket closes). A small group's
+// their inbox is refreshed at a slower cadence, a few of them a tick (and as soon as their socket
+// closes). A small group's
 // typists ride along: an inbox is also behind when who is typing changed, or when someone is still
 // typing and it was last told longer than typingResendMs ago (its devices expire a typist who is
 // not refreshed, as they do for a direct chat's relayed frames). Pure.
@@ -48,6 +49,15 @@ export interface PlanInput {
   toldBefore?: number;
   /** Most updates in one tick (the rest stay due). */
   max: number;
+  /**
+   * Most live watchers refreshed in one tick; the rest of those due wait for `nextTickAt`. Watchers
+   * fall due together (all told when a wave of sockets closed, or at a wake-up), and a 1,024-member
+   * group's refreshes in one go held the thread that fans the next message out for ~0.7 s every
+   * 30 s; a budget of twice the group's steady rate spreads them, so they stay spread.
+   */
+  maxLiveRefreshes: number;
+  /** When the next tick can run: a watcher deferred by the budget is due then. */
+  nextTickAt: number;
 }
 
 export interface Plan {
@@ -78,6 +88,7 @@ export function planInboxUpdates(input: PlanInput): Plan {
     updates.push(update);
     return true;
   };
+  let liveRefreshes = 0;
   const members = new Set<UserId>();
   for (const m of input.members) {
     members.add(m.userId);
@@ -101,17 +112,21 @@ export function planInboxUpdates(input: PlanInput): Plan {
       continue; // the inbox already has this
     }
     const toldAt = mark ? mark.at : input.toldBefore;
-    if (
-      !targeted &&
-      toldAt !== undefined &&
-      input.live(m.userId) &&
-      now < toldAt + input.liveRefreshMs
-    ) {
-      const due = toldAt + input.liveRefreshMs;
-      liveDueAt = liveDueAt === undefined ? due : Math.min(liveDueAt, due);
-      continue;
+    const refresh = !targeted && toldAt !== undefined && input.live(m.userId);
+    if (refresh) {
+      const due =
+        now < toldAt + input.liveRefreshMs
+          ? toldAt + input.liveRefreshMs
+          : liveRefreshes < input.maxLiveRefreshes
+            ? undefined
+            : input.nextTickAt;
+      if (due !== undefined) {
+        liveDueAt = liveDueAt === undefined ? due : Math.min(liveDueAt, due);
+        continue;
+      }
     }
     if (!push(update)) break;
+    if (refresh) liveRefreshes++;
   }
   // Targeted updates for users who are no longer members (their row leaves their list).
   for (const [userId, update] of input.targeted) {
