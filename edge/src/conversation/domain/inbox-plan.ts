@@ -4,10 +4,9 @@
 // newest message) with what it last told that member's inbox, and sends one update to each inbox
 // that is behind. Members watching the conversation on a live socket already see every message, so
 // their inbox is refreshed at a slower cadence, a few of them a tick (and as soon as their socket
-// closes). A small group's
-// typists ride along: an inbox is also behind when who is typing changed, or when someone is still
-// typing and it was last told longer than typingResendMs ago (its devices expire a typist who is
-// not refreshed, as they do for a direct chat's relayed frames). Pure.
+// closes). A small group's typists ride along: an inbox is also behind when who is typing changed,
+// or when someone is still typing and it was last told longer than typingResendMs ago (its devices
+// expire a typist who is not refreshed, as they do for a direct chat's relayed frames). Pure.
 import { type InboxUpdate, readPosition, type UserId } from "@edge-chat/protocol";
 import { type ConversationView, memberUpdate } from "../../inbox/domain/snapshot.ts";
 
