@@ -16,9 +16,9 @@
 // at twice the steady rate, a tick refreshes at most ~35 and the refreshes stay spread.
 //
 // Staleness bound: an inbox reflects a message within INBOX_TICK_MS plus one RPC (≤ 1 s) for a
-// member not watching the conversation, within 1.5 x LIVE_REFRESH_MS (45 s) for one who is. Deliveries are
-// idempotent "set to at least" updates, so a retry or a resend after eviction is harmless; the
-// push decision stays in the InboxDO (inbox/service.ts), on the update it receives.
+// member not watching the conversation, within 1.5 x LIVE_REFRESH_MS (45 s) for one who is.
+// Deliveries are idempotent "set to at least" updates, so a retry or a resend after eviction is
+// harmless; the push decision stays in the InboxDO (inbox/service.ts), on the update it receives.
 //
 // Delivered ticks ride the same call: each inbox answers how far the user's connected devices have
 // the row (InboxUpdateAck), and the answer raises the member's delivered watermark through the
