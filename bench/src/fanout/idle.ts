@@ -108,14 +108,21 @@ export function workerdRunqueueWaitMs(): number | null {
 }
 
 /**
- * Returns once the workerd children together used less than `maxCorePct` of one core over a
- * `windowMs` window, or after `timeoutMs`; says how long it waited and whether they became idle.
+ * Returns once the workerd children (those in `only`, when given) together used less than
+ * `maxCorePct` of one core over a `windowMs` window, or after `timeoutMs`; says how long it waited
+ * and whether they became idle.
  */
-export async function waitForIdleServers(
+export async function waitForIdleServers({
   windowMs = 1_000,
   maxCorePct = 10,
   timeoutMs = 180_000,
-): Promise<{ waitedMs: number; idle: boolean }> {
+  only,
+}: {
+  windowMs?: number;
+  maxCorePct?: number;
+  timeoutMs?: number;
+  only?: ReadonlySet<number>;
+} = {}): Promise<{ waitedMs: number; idle: boolean }> {
   const started = performance.now();
   let before = workerdTicks();
   if (!before || before.size === 0) return { waitedMs: 0, idle: true };
@@ -123,7 +130,7 @@ export async function waitForIdleServers(
     await new Promise((r) => setTimeout(r, windowMs));
     const after = workerdTicks()!;
     let used = 0;
-    for (const [pid, t] of after) used += t - (before.get(pid) ?? t);
+    for (const [pid, t] of after) if (!only || only.has(pid)) used += t - (before.get(pid) ?? t);
     before = after;
     const pct = (100 * (used / HZ) * 1000) / windowMs;
     if (pct < maxCorePct) return { waitedMs: performance.now() - started, idle: true };
