@@ -46,6 +46,37 @@ describe("inbox outbox", () => {
     });
   });
 
+  it("reads the table only when a row may be there, and misses no row put after an empty read", async () => {
+    const stub = env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName("g:outbox-empty-read"));
+    await runInDurableObject(stub, async (_instance, state) => {
+      const sql = state.storage.sql;
+      const outbox = new ConversationStore(sql).inbox;
+      let selects = 0;
+      const exec = sql.exec.bind(sql);
+      sql.exec = ((query: string, ...bindings: unknown[]) => {
+        if (query.includes("FROM inbox_outbox ORDER BY")) selects++;
+        return exec(query, ...bindings);
+      }) as typeof sql.exec;
+      try {
+        expect(outbox.head(10)).toEqual([]); // after a wake-up it has to look
+        expect(selects).toBe(1);
+        expect(outbox.head(10)).toEqual([]); // found empty, nothing put since: no read
+        expect(selects).toBe(1);
+        outbox.put(update("x", 4, 2), 100);
+        const [row] = outbox.head(10);
+        expect(row?.update).toMatchObject({ userId: "x", lastSeq: 4, readUpTo: 2 });
+        outbox.delivered("x", row!.version);
+        expect(outbox.head(10)).toEqual([]); // looks once more after the delivery
+        expect(selects).toBe(3);
+        // Another instance over the same storage (a wake-up) looks again and finds the row.
+        outbox.put(update("y", 5, 0), 101);
+        expect(new ConversationStore(sql).inbox.head(10)).toHaveLength(1);
+      } finally {
+        sql.exec = exec;
+      }
+    });
+  });
+
   it("a burst costs no per-member row; one tick tells every inbox once, exactly", async () => {
     const stub = env.CONVERSATIONS.get(env.CONVERSATIONS.idFromName("g:notifier-unit"));
     await runInDurableObject(stub, async (_instance, state) => {

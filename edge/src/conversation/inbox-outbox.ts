@@ -25,6 +25,13 @@ export class InboxOutbox {
   private readonly sql: SqlStorage;
   /** After a failed delivery round: when the notifier may try again (key scope "inbox"). */
   readonly retry: RetryState;
+  /**
+   * False once a read found no row and none was put since (memory; true again after a wake-up).
+   * A busy conversation ticks twice a second and a tick almost always finds the table empty
+   * (messages write no rows here), yet a profile of a 1,024-member group's tick put ~10 ms of it
+   * in that read, on the thread that fans the next message out.
+   */
+  private mayHaveRows = true;
   constructor(sql: SqlStorage, kv: TypedKv) {
     this.sql = sql;
     this.retry = new RetryState(kv, "inbox");
@@ -32,6 +39,7 @@ export class InboxOutbox {
 
   /** Records (or coalesces into) the member's pending update. Updates arrive in seq order. */
   put(update: InboxUpdate, now: number): void {
+    this.mayHaveRows = true;
     this.sql.exec(
       `INSERT INTO inbox_outbox (user_id, body, read_up_to, version, created_at) VALUES (?, ?, ?, 1, ?)
        ON CONFLICT (user_id) DO UPDATE SET body = excluded.body,
@@ -44,7 +52,8 @@ export class InboxOutbox {
   }
 
   head(limit: number): PendingInboxUpdate[] {
-    return this.sql
+    if (!this.mayHaveRows) return [];
+    const rows = this.sql
       .exec<{ body: string; read_up_to: number; version: number; created_at: number }>(
         "SELECT body, read_up_to, version, created_at FROM inbox_outbox ORDER BY created_at, user_id LIMIT ?",
         limit,
@@ -58,6 +67,8 @@ export class InboxOutbox {
           createdAt: r.created_at,
         };
       });
+    this.mayHaveRows = rows.length > 0;
+    return rows;
   }
 
   count(): number {

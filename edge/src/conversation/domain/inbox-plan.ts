@@ -74,6 +74,20 @@ function merge(current: InboxUpdate, targeted: InboxUpdate | undefined): InboxUp
   return { ...newer, readUpTo: Math.max(current.readUpTo, targeted.readUpTo) };
 }
 
+/** The member's read position as their update carries it (memberUpdate), without building it. */
+function updateReadUpTo(view: ConversationView, m: PlanInput["members"][number]): number {
+  const own = readPosition(m.readUpTo, m.lastOwnSeq);
+  return view.last?.senderId === m.userId ? readPosition(own, view.last.seq) : own;
+}
+
+/** typingKey of the member's update (memberUpdate), without building it. */
+function updateTypingKey(view: ConversationView, userId: UserId): string {
+  return view.typists ? view.typists.filter((typist) => typist !== userId).join("\n") : "";
+}
+
+// A tick walks every member, so the walk allocates nothing for a member whose inbox is up to date
+// or who is a watcher not yet due (at 1,024 members, building each one's update every tick held
+// the thread that fans the next message out); an update is built only for an inbox it is sent to.
 export function planInboxUpdates(input: PlanInput): Plan {
   const { view, sent, now } = input;
   const updates: InboxUpdate[] = [];
@@ -88,27 +102,17 @@ export function planInboxUpdates(input: PlanInput): Plan {
     return true;
   };
   let liveRefreshes = 0;
-  const members = new Set<UserId>();
   for (const m of input.members) {
-    members.add(m.userId);
     const targeted = input.targeted.get(m.userId);
-    const update = merge(
-      memberUpdate(view, m.userId, true, readPosition(m.readUpTo, m.lastOwnSeq)),
-      targeted,
-    );
     const mark = sent.get(m.userId);
-    const typing = typingKey(update);
-    const typingDue =
-      typing !== (mark?.typing ?? "") ||
-      (typing !== "" && now >= (mark?.typingAt ?? 0) + input.typingResendMs);
-    if (
-      !targeted &&
-      mark &&
-      mark.lastSeq >= update.lastSeq &&
-      mark.readUpTo >= update.readUpTo &&
-      !typingDue
-    ) {
-      continue; // the inbox already has this
+    if (!targeted && mark) {
+      const typing = updateTypingKey(view, m.userId);
+      const typingDue =
+        typing !== (mark.typing ?? "") ||
+        (typing !== "" && now >= (mark.typingAt ?? 0) + input.typingResendMs);
+      if (mark.lastSeq >= view.lastSeq && mark.readUpTo >= updateReadUpTo(view, m) && !typingDue) {
+        continue; // the inbox already has this
+      }
     }
     const toldAt = mark ? mark.at : input.toldBefore;
     const refresh = !targeted && toldAt !== undefined && input.live(m.userId);
@@ -124,12 +128,19 @@ export function planInboxUpdates(input: PlanInput): Plan {
         continue;
       }
     }
+    const update = merge(
+      memberUpdate(view, m.userId, true, readPosition(m.readUpTo, m.lastOwnSeq)),
+      targeted,
+    );
     if (!push(update)) break;
     if (refresh) liveRefreshes++;
   }
   // Targeted updates for users who are no longer members (their row leaves their list).
-  for (const [userId, update] of input.targeted) {
-    if (!members.has(userId) && !push(update)) break;
+  if (input.targeted.size > 0 && !more) {
+    const members = new Set(input.members.map((m) => m.userId));
+    for (const [userId, update] of input.targeted) {
+      if (!members.has(userId) && !push(update)) break;
+    }
   }
   return { updates, more, liveDueAt };
 }

@@ -30,6 +30,20 @@ export function previewOf(message: Message): string | undefined {
 }
 
 /**
+ * previewOf, once per message: a tick builds the same newest message's preview for every member
+ * it tells (up to a 1,024-member group's), and previewOf walks the text by code point.
+ */
+const previews = new WeakMap<Message, { preview: string | undefined }>();
+function previewOfCached(message: Message): string | undefined {
+  let cached = previews.get(message);
+  if (!cached) {
+    cached = { preview: previewOf(message) };
+    previews.set(message, cached);
+  }
+  return cached.preview;
+}
+
+/**
  * One member's update. `readUpTo` is raised to the member's own newest message (their own messages
  * count as read), when the newest message is theirs.
  */
@@ -54,7 +68,7 @@ export function memberUpdate(
   if (last) {
     update.lastSenderId = last.senderId;
     update.lastMessageKind = last.content.kind;
-    const preview = previewOf(last);
+    const preview = previewOfCached(last);
     if (preview !== undefined) update.preview = preview;
     if (last.senderId === userId) update.readUpTo = readPosition(readUpTo, last.seq);
   }
