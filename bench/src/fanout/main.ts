@@ -20,10 +20,10 @@
 //                           [--rounds 2] [--no-ceiling] [--drain 6000] [--metrics]
 //                           [--ceiling-only] [--steps 250,500,1000] [--profile 750]
 //                           [--profile-case 1024x5]
-//                           [--inspector-port 8900] [--via-proxy]
+//                           [--inspector-port 8900] [--via-proxy] [--local-observability]
 // `--profile RATE`: a V8 CPU profile of the product edge's workerd over the ceiling step at RATE,
 // summed per function and file on stderr (profile.ts); `--profile-case MxR` the same over the
-// product's first round with acks of that case. `--via-proxy`: both sides through wrangler's
+// product's first round with acks of that case (`MxR:silent`: its first silent round). `--via-proxy`: both sides through wrangler's
 // dev proxy rather than at their user workers directly (the default since the ceiling work).
 // `--rounds N`: each side of a case runs in N rounds of seconds / N, alternated (floor, product,
 // product, floor, …) and pooled, so a noisy moment of this shared machine lands on both sides alike
@@ -74,7 +74,7 @@ const { values } = parseArgs({
     "via-proxy": { type: "boolean", default: false },
     /** Profiles the product edge's workerd during the ceiling step at this rate (profile.ts). */
     profile: { type: "string" },
-    /** Profiles the product's first round with acks of this case (e.g. 1024x5), as --profile. */
+    /** Profiles the product's first round with acks of this case (1024x5; 1024x5:silent), as --profile. */
     "profile-case": { type: "string" },
     /** The inspector's port for --profile. */
     "inspector-port": { type: "string", default: "8900" },
@@ -83,6 +83,8 @@ const { values } = parseArgs({
      * the tests' edges do, instead of tmpfs: to compare what local fsyncs cost (see persistDir).
      */
     "disk-storage": { type: "boolean", default: false },
+    /** Keep wrangler's local observability (a trace span per storage call and RPC) on. */
+    "local-observability": { type: "boolean", default: false },
   },
 });
 const FULL = "10x50,50x20,200x50,250x20,1024x5,100x200";
@@ -119,6 +121,13 @@ const rounds = Math.max(1, Number(values.rounds ?? (values.smoke ? 1 : 2)));
 const threadCount = Number(values.threads ?? Math.max(2, availableParallelism()));
 const ceiling = !values["no-ceiling"] && !values.smoke;
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+// wrangler dev records a trace span for every invocation, RPC and storage call of a user worker
+// (its local observability: a tail collector in the same workerd process, writing the spans to a
+// SQLite trace store), on the thread the objects run on. That is local tooling, not the platform,
+// and it charges the product per storage call and RPC while the floor, which stores nothing, pays
+// almost nothing: 58,832 spans in two minutes of a 1,024 x 5 case. Off for both sides unless
+// --local-observability.
+process.env.X_LOCAL_OBSERVABILITY = values["local-observability"] ? "true" : "false";
 // wrangler's dev proxy (a workerd process of its own that every request and frame passes) is not
 // part of either side: both are driven at their user worker directly unless --via-proxy.
 const viaProxy = values["via-proxy"];
@@ -546,8 +555,7 @@ try {
           const target = kind === "floor" ? floor.target : product.target;
           const room = `${label}-r${round + 1}`;
           const profiled =
-            values["profile-case"] === `${members}x${rate}` &&
-            delivered &&
+            values["profile-case"] === `${members}x${rate}${delivered ? "" : ":silent"}` &&
             kind === "product" &&
             round === 0
               ? join(tmpdir(), `fanout-profile-${members}x${rate}`)
