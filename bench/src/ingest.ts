@@ -5,8 +5,8 @@
 //                  at several concurrencies: the ceiling of "one row per message";
 //   raw kafka      an idempotent producer, acks=all, batches of 100 records of the product's event
 //                  size (one conversation per batch), 1 and 4 sends in flight, with each client the
-//                  region can use (kafkajs, @platformatic/kafka): the ceiling of the event log is
-//                  the faster of the two;
+//                  region can use (raw-produce.ts: kafkajs, @platformatic/kafka, and librdkafka
+//                  when CONFLUENT_KAFKA_JS loads it): the ceiling of the event log is the fastest;
 //   ingest         POST /v1/ingest (region-core as a process, ADAPTERS=real), batches of 100, the same
 //                  in-flight counts, in rounds alternating with the raw produce (same machine load):
 //                  events/s as a ratio of that ceiling, with each producer client (KAFKA_PRODUCER);
@@ -33,20 +33,15 @@ import type { IngestBatch, Message, RegionEvent } from "@edge-chat/protocol";
 import { ensureServices, servicesStatus } from "@edge-chat/services";
 import cassandra from "cassandra-driver";
 import {
-  ProduceAcks,
-  Producer as PlatformaticProducer,
-  stringSerializers,
-} from "@platformatic/kafka";
-import { Kafka, logLevel, Partitioners } from "kafkajs";
-import {
-  cpuMsOf,
-  type Figures,
+  alternateRounds,
   jsonLine,
   measureFor,
+  type RoundCase,
+  type RoundsResult,
   round,
-  summarize,
   watchDriver,
 } from "./measure.ts";
+import { rawProducers } from "./raw-produce.ts";
 
 const { values } = parseArgs({
   options: {
@@ -216,47 +211,16 @@ if (!kafkaOnly) {
   await setup.stop();
 }
 
-// ── raw Kafka: idempotent producers (kafkajs, @platformatic/kafka), acks=all, batches of `batchSize` ──
-const kafka = new Kafka({
-  clientId: `bench-${storage.runId}`,
+// ── raw Kafka: each client the region can use (raw-produce.ts), batches of `batchSize` ──
+const { producers: rawClients, librdkafka } = await rawProducers({
   brokers: services.kafka.brokers,
-  logLevel: logLevel.WARN,
+  topic: storage.topics("raw").topic,
+  clientId: `bench-${storage.runId}`,
+  value: JSON.stringify({ type: "message", message: message("g:raw", 1) }),
+  batchSize,
+  keyOf: (i) => `g:raw-${i % conversations}`,
 });
-const rawTopic = storage.topics("raw").topic;
-const admin = kafka.admin();
-await admin.connect();
-await admin.createTopics({
-  waitForLeaders: true,
-  topics: [{ topic: rawTopic, numPartitions: 8, replicationFactor: 1 }],
-});
-await admin.disconnect();
-const producer = kafka.producer({
-  idempotent: true,
-  maxInFlightRequests: 1,
-  createPartitioner: Partitioners.DefaultPartitioner,
-});
-await producer.connect();
-const platformatic = new PlatformaticProducer<string, string, string, string>({
-  clientId: `bench-${storage.runId}-platformatic`,
-  bootstrapBrokers: services.kafka.brokers,
-  idempotent: true,
-  acks: ProduceAcks.ALL,
-  serializers: stringSerializers,
-});
-const sampleValue = JSON.stringify({ type: "message", message: message("g:raw", 1) });
-// Warm-up outside the measurement (metadata, connections to the partition leaders, producer id).
-await producer.send({
-  topic: rawTopic,
-  acks: -1,
-  messages: Array.from({ length: 16 }, (_, k) => ({ key: `g:raw-${k}`, value: sampleValue })),
-});
-await platformatic.send({
-  messages: Array.from({ length: 16 }, (_, k) => ({
-    topic: rawTopic,
-    key: `g:raw-${k}`,
-    value: sampleValue,
-  })),
-});
+if (librdkafka !== undefined) console.error(`librdkafka ${librdkafka}`);
 // Raw produce and the ingest API alternate in short rounds, so both see the same machine (it is
 // shared and its load swings within seconds); each case's figures are the rounds merged.
 for (let i = 0; i < 5; i++) {
@@ -282,6 +246,9 @@ class BodyPool {
   #bodies: Buffer[] = [];
   #head = 0;
   #built = 0;
+  /** Bodies taken since the last fill, and the most one round has taken. */
+  #taken = 0;
+  #mostTaken = 0;
   builtInLoop = 0;
   constructor(conversationIds: readonly string[]) {
     this.#conversationIds = conversationIds;
@@ -295,13 +262,21 @@ class BodyPool {
     };
     return Buffer.from(JSON.stringify(batch));
   }
-  /** Tops the pool up to `count` unsent bodies (outside the timed part). */
-  fill(count: number): void {
+  /**
+   * Tops the pool up (outside the timed part) to twice the most bodies one round has taken so far
+   * (a round being as long as any other), and at least 1,500.
+   */
+  fill(): void {
+    this.#mostTaken = Math.max(this.#mostTaken, this.#taken);
+    this.#taken = 0;
     this.#bodies = this.#bodies.slice(this.#head);
     this.#head = 0;
-    while (this.#bodies.length < count) this.#bodies.push(this.#build());
+    while (this.#bodies.length < Math.max(1_500, 2 * this.#mostTaken)) {
+      this.#bodies.push(this.#build());
+    }
   }
   take(): Buffer {
+    this.#taken++;
     const body = this.#bodies[this.#head];
     if (body === undefined) {
       this.builtInLoop++;
@@ -318,154 +293,91 @@ const pools = {
   control: new BodyPool(controlIds),
 };
 const ROUNDS = 3;
-const mostPerRound = new Map<string, number>();
+const RAW = "raw kafka produce";
+// The product's cases: the ingest API with each producer client, and the control.
+const apis = [
+  {
+    label: "ingest api → kafka (KAFKA_PRODUCER=kafkajs)",
+    region: ingestMain,
+    bodies: pools.ingestMain,
+  },
+  {
+    label: "ingest api → kafka (KAFKA_PRODUCER=platformatic)",
+    region: ingest,
+    bodies: pools.ingest,
+  },
+  {
+    label: "control: ingest api → embedded log (no Kafka)",
+    region: control,
+    bodies: pools.control,
+  },
+];
+const cases = new Map<string, RoundCase>();
+for (const [client, { send }] of rawClients) cases.set(`${RAW} (${client})`, { send });
+for (const { label, region, bodies } of apis) {
+  cases.set(label, {
+    send: () => postBody(bodies.take(), region.url),
+    serverPid: region.pid,
+    before: () => bodies.fill(),
+  });
+}
 const rawProduce = new Map<number, number>();
 const ingestRates = new Map<number, number>();
 for (const inFlight of IN_FLIGHT) {
-  // The three cases of one in-flight count, each a function sending one batch.
-  const cases = {
-    raw: async (i: number) => {
-      await producer.send({
-        topic: rawTopic,
-        acks: -1,
-        // One conversation per batch, as the ingest API's batches are (one key, one partition).
-        messages: Array.from({ length: batchSize }, () => ({
-          key: `g:raw-${i % conversations}`,
-          value: sampleValue,
-        })),
-      });
-    },
-    rawPlatformatic: async (i: number) => {
-      await platformatic.send({
-        acks: ProduceAcks.ALL,
-        messages: Array.from({ length: batchSize }, () => ({
-          topic: rawTopic,
-          key: `g:raw-${i % conversations}`,
-          value: sampleValue,
-        })),
-      });
-    },
-    ingest: () => postBody(pools.ingest.take(), ingest.url),
-    ingestMain: () => postBody(pools.ingestMain.take(), ingestMain.url),
-    control: () => postBody(pools.control.take(), control.url),
-  };
-  type Case = keyof typeof cases;
-  const rounds: Record<Case, Figures[]> = {
-    raw: [],
-    rawPlatformatic: [],
-    ingest: [],
-    ingestMain: [],
-    control: [],
-  };
-  const latencies: Record<Case, number[]> = {
-    raw: [],
-    rawPlatformatic: [],
-    ingest: [],
-    ingestMain: [],
-    control: [],
-  };
-  // CPU per case (ms), of this process (the load driver and the raw producers) and of the region
-  // process serving the case: where the CPU per event goes, beside the rates.
-  const serverOf: Partial<Record<Case, RegionProcess>> = {
-    ingest,
-    ingestMain,
-    control,
-  };
-  const cpu = Object.fromEntries(
-    Object.keys(cases).map((name) => [name, { driver: 0, region: 0, broker: 0 }]),
-  ) as Record<Case, { driver: number; region: number; broker: number }>;
   const driver = watchDriver();
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const name of Object.keys(cases) as Case[]) {
-      if (name in pools) {
-        // Twice the most this case sent in one round so far, at any in-flight count (a round is
-        // seconds / ROUNDS long).
-        const most = mostPerRound.get(name) ?? 0;
-        pools[name as keyof typeof pools].fill(Math.max(1_500, most * 2));
-      }
-      const pid = serverOf[name]?.pid;
-      const driverBefore = process.cpuUsage();
-      const regionBefore = cpuMsOf(pid);
-      const brokerBefore = cpuMsOf(brokerPid);
-      rounds[name].push(
-        await measureFor(
-          `${name} ${inFlight}`,
-          seconds / ROUNDS,
-          inFlight,
-          cases[name],
-          latencies[name],
-        ),
-      );
-      mostPerRound.set(name, Math.max(mostPerRound.get(name) ?? 0, rounds[name].at(-1)?.ops ?? 0));
-      const spent = process.cpuUsage(driverBefore);
-      cpu[name].driver += (spent.user + spent.system) / 1000;
-      cpu[name].region += pid === undefined ? 0 : cpuMsOf(pid) - regionBefore;
-      cpu[name].broker += cpuMsOf(brokerPid) - brokerBefore;
-    }
-  }
-  /** CPU µs per event (record) of one case, in the driver, the region process and the broker. */
-  const cpuPerEvent = (name: Case, figures: Figures) => {
+  const results = await alternateRounds(cases, { seconds, rounds: ROUNDS, inFlight, brokerPid });
+  const load = driver();
+  /** CPU µs per event (record) of one case: the driver, the region process serving it, the broker. */
+  const cpuPerEvent = ({ figures, cpuMs }: RoundsResult, region: boolean) => {
     const events = figures.ops * batchSize;
     return {
-      driver: round((cpu[name].driver * 1000) / events, 2),
-      ...(serverOf[name] ? { region: round((cpu[name].region * 1000) / events, 2) } : {}),
-      broker: round((cpu[name].broker * 1000) / events, 2),
+      driver: round((cpuMs.driver * 1000) / events, 2),
+      ...(region ? { region: round((cpuMs.server * 1000) / events, 2) } : {}),
+      broker: round((cpuMs.broker * 1000) / events, 2),
     };
   };
-  const load = driver();
-  const rawKafkajs = merge(`raw produce ${inFlight}`, rounds.raw, latencies.raw);
-  const rawPlat = merge(
-    `raw produce platformatic ${inFlight}`,
-    rounds.rawPlatformatic,
-    latencies.rawPlatformatic,
-  );
-  const api = merge(`ingest ${inFlight}`, rounds.ingest, latencies.ingest);
-  // The event log's ceiling: the faster client's raw produce.
-  const raw = rawPlat.opsPerSecond > rawKafkajs.opsPerSecond ? rawPlat : rawKafkajs;
-  rawProduce.set(inFlight, raw.opsPerSecond * batchSize);
-
-  for (const [client, name, figures] of [
-    ["kafkajs", "raw", rawKafkajs],
-    ["@platformatic/kafka", "rawPlatformatic", rawPlat],
-  ] as const) {
+  // The event log's ceiling: the fastest client's raw produce.
+  let raw = 0;
+  for (const [name, result] of results) {
+    if (!name.startsWith(RAW)) continue;
+    raw = Math.max(raw, result.figures.opsPerSecond);
     jsonLine({
       bench: BENCH,
-      case: `raw kafka produce (${client})`,
+      case: name,
       batchSize,
       inFlight,
-      ...figures,
-      recordsPerSecond: figures.opsPerSecond * batchSize,
-      cpuUsPerRecord: cpuPerEvent(name, figures),
+      ...result.figures,
+      recordsPerSecond: result.figures.opsPerSecond * batchSize,
+      cpuUsPerRecord: cpuPerEvent(result, false),
       driver: load,
     });
   }
-  const ctl = merge(`control ${inFlight}`, rounds.control, latencies.control);
-  const onMain = merge(`ingest main ${inFlight}`, rounds.ingestMain, latencies.ingestMain);
-  // The product's rate: the better of the two producer clients.
-  ingestRates.set(inFlight, Math.max(api.opsPerSecond, onMain.opsPerSecond) * batchSize);
-  for (const [label, name, figures] of [
-    ["ingest api → kafka (KAFKA_PRODUCER=kafkajs)", "ingestMain", onMain],
-    ["ingest api → kafka (KAFKA_PRODUCER=platformatic)", "ingest", api],
-    ["control: ingest api → embedded log (no Kafka)", "control", ctl],
-  ] as const) {
+  rawProduce.set(inFlight, raw * batchSize);
+  // The product's rate: the better of the two producer clients (not the control).
+  const [onKafkajs, onPlatformatic] = apis.map(({ label }) => results.get(label)!.figures);
+  ingestRates.set(
+    inFlight,
+    Math.max(onKafkajs!.opsPerSecond, onPlatformatic!.opsPerSecond) * batchSize,
+  );
+  for (const { label, bodies } of apis) {
+    const result = results.get(label)!;
     jsonLine({
       bench: BENCH,
       case: label,
       batchSize,
       inFlight,
-      ...figures,
-      eventsPerSecond: figures.opsPerSecond * batchSize,
-      ratioToRawProduce: figures.opsPerSecond / raw.opsPerSecond,
-      cpuUsPerEvent: cpuPerEvent(name, figures),
-      builtInLoop: pools[name].builtInLoop,
+      ...result.figures,
+      eventsPerSecond: result.figures.opsPerSecond * batchSize,
+      ratioToRawProduce: result.figures.opsPerSecond / raw,
+      cpuUsPerEvent: cpuPerEvent(result, true),
+      builtInLoop: bodies.builtInLoop,
       driver: load,
     });
-    pools[name].builtInLoop = 0;
+    bodies.builtInLoop = 0;
   }
 }
 await control.stop();
-await producer.disconnect();
-await platformatic.close();
+for (const { close } of rawClients.values()) await close();
 const published =
   (await metric(ingest.url, "region_ingested_events_total")) +
   (await metric(ingestMain.url, "region_ingested_events_total")) -
@@ -595,11 +507,4 @@ async function metric(url: string, name: string): Promise<number> {
     if (line.startsWith(name)) total += Number(line.split(" ").at(-1));
   }
   return total;
-}
-
-/** One case measured in several rounds: totals, and percentiles over every round's latencies. */
-function merge(label: string, rounds: readonly Figures[], latencies: readonly number[]): Figures {
-  const ops = rounds.reduce((n, r) => n + r.ops, 0);
-  const elapsed = rounds.reduce((n, r) => n + r.seconds, 0);
-  return summarize(label, ops, elapsed, latencies);
 }

@@ -174,3 +174,82 @@ export function round(value: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+/** One case of `alternateRounds`: what it sends, and whose CPU it is charged. */
+export interface RoundCase {
+  readonly send: (i: number) => Promise<void>;
+  /** The server process serving the case (its CPU over the case's rounds is `cpuMs.server`). */
+  readonly serverPid?: number;
+  /** Before each of its rounds, outside the timing (e.g. to encode the next bodies). */
+  readonly before?: () => void;
+}
+
+export interface RoundsResult {
+  /** Every round merged: totals, and percentiles over every round's latencies. */
+  readonly figures: Figures;
+  readonly rounds: readonly Figures[];
+  /** CPU (ms) over the case's rounds: this process (the load driver), its server, the broker. */
+  readonly cpuMs: { driver: number; server: number; broker: number };
+  /** Whether this process's event loop was the limit in any of its rounds. */
+  readonly saturated: boolean;
+}
+
+/**
+ * Runs each case for `seconds` in all, in `rounds` short rounds alternated between the cases (the
+ * order reversed every other round), so a noisy moment of the shared machine lands on all of them
+ * rather than on whichever ran then; `inFlight` operations at a time.
+ */
+export async function alternateRounds(
+  cases: ReadonlyMap<string, RoundCase>,
+  {
+    seconds,
+    rounds,
+    inFlight,
+    brokerPid,
+  }: { seconds: number; rounds: number; inFlight: number; brokerPid?: number },
+): Promise<Map<string, RoundsResult>> {
+  const runs = new Map(
+    [...cases.keys()].map((name) => [
+      name,
+      {
+        rounds: [] as Figures[],
+        latencies: [] as number[],
+        cpuMs: { driver: 0, server: 0, broker: 0 },
+        saturated: false,
+      },
+    ]),
+  );
+  for (let r = 0; r < rounds; r++) {
+    const order = [...cases.keys()];
+    if (r % 2 === 1) order.reverse();
+    for (const name of order) {
+      const { send, serverPid, before } = cases.get(name)!;
+      const run = runs.get(name)!;
+      before?.();
+      const driver = process.cpuUsage();
+      const server = cpuMsOf(serverPid);
+      const broker = cpuMsOf(brokerPid);
+      const figures = await measureFor(
+        `${name} ${inFlight}`,
+        seconds / rounds,
+        inFlight,
+        send,
+        run.latencies,
+      );
+      const spent = process.cpuUsage(driver);
+      run.cpuMs.driver += (spent.user + spent.system) / 1000;
+      if (serverPid !== undefined) run.cpuMs.server += cpuMsOf(serverPid) - server;
+      run.cpuMs.broker += cpuMsOf(brokerPid) - broker;
+      run.saturated ||= figures.driver.saturated;
+      run.rounds.push(figures);
+    }
+  }
+  return new Map(
+    [...runs].map(([name, run]) => {
+      const ops = run.rounds.reduce((n, f) => n + f.ops, 0);
+      const elapsed = run.rounds.reduce((n, f) => n + f.seconds, 0);
+      const figures = summarize(`${name} ${inFlight}`, ops, elapsed, run.latencies);
+      return [name, { figures, rounds: run.rounds, cpuMs: run.cpuMs, saturated: run.saturated }];
+    }),
+  );
+}
