@@ -293,7 +293,8 @@ const pools = {
   control: new BodyPool(controlIds),
 };
 const ROUNDS = 3;
-const RAW = "raw kafka produce";
+/** The case of one client's raw produce. */
+const rawCase = (client: string) => `raw kafka produce (${client})`;
 // The product's cases: the ingest API with each producer client, and the control.
 const apis = [
   {
@@ -313,7 +314,7 @@ const apis = [
   },
 ];
 const cases = new Map<string, RoundCase>();
-for (const [client, { send }] of rawClients) cases.set(`${RAW} (${client})`, { send });
+for (const [client, { send }] of rawClients) cases.set(rawCase(client), { send });
 for (const { label, region, bodies } of apis) {
   cases.set(label, {
     send: () => postBody(bodies.take(), region.url),
@@ -327,7 +328,7 @@ for (const inFlight of IN_FLIGHT) {
   const driver = watchDriver();
   const results = await alternateRounds(cases, { seconds, rounds: ROUNDS, inFlight, brokerPid });
   const load = driver();
-  /** CPU µs per event (record) of one case: the driver, the region process serving it, the broker. */
+  /** CPU µs per event (record) of a case: the driver, the region process serving it, the broker. */
   const cpuPerEvent = ({ figures, cpuMs }: RoundsResult, region: boolean) => {
     const events = figures.ops * batchSize;
     return {
@@ -338,12 +339,12 @@ for (const inFlight of IN_FLIGHT) {
   };
   // The event log's ceiling: the fastest client's raw produce.
   let raw = 0;
-  for (const [name, result] of results) {
-    if (!name.startsWith(RAW)) continue;
+  for (const client of rawClients.keys()) {
+    const result = results.get(rawCase(client))!;
     raw = Math.max(raw, result.figures.opsPerSecond);
     jsonLine({
       bench: BENCH,
-      case: name,
+      case: rawCase(client),
       batchSize,
       inFlight,
       ...result.figures,

@@ -60,11 +60,6 @@ export async function startEdge(options: EdgeOptions): Promise<RunningEdge> {
   // Offline there is no request.cf data to download; the placeholder is fine, and without a client
   // location the geo-router ranks the default (first) region first and the rest by distance.
   process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
-  // wrangler dev's local observability writes a trace span per invocation, RPC and storage call to
-  // a SQLite store inside the same workerd process, on the objects' thread: tooling cost the tests
-  // and benchmarks would otherwise count as the edge's (bench/README.md). X_LOCAL_OBSERVABILITY=true
-  // keeps it.
-  process.env.X_LOCAL_OBSERVABILITY ??= "false";
   const regions = catalog(options.regions);
   const vars: Record<string, string> = {
     REGIONS: regions,

@@ -23,8 +23,10 @@
 //                           [--inspector-port 8900] [--via-proxy] [--local-observability]
 // `--profile RATE`: a V8 CPU profile of the product edge's workerd over the ceiling step at RATE,
 // summed per function and file on stderr (profile.ts); `--profile-case MxR` the same over the
-// product's first round with acks of that case (`MxR:silent`: its first silent round). `--via-proxy`: both sides through wrangler's
-// dev proxy rather than at their user workers directly (the default since the ceiling work).
+// product's first round with acks of that case (`MxR:silent`: its first silent round).
+// `--via-proxy`: both sides through wrangler's dev proxy rather than at their user workers
+// directly (the default since the ceiling work). `--local-observability`: wrangler's local
+// observability on for both sides (off by default: startWorkerDirect in @edge-chat/e2e).
 // `--rounds N`: each side of a case runs in N rounds of seconds / N, alternated (floor, product,
 // product, floor, …) and pooled, so a noisy moment of this shared machine lands on both sides alike
 // rather than on whichever ran then (2 by default; 1 with --smoke).
@@ -74,7 +76,7 @@ const { values } = parseArgs({
     "via-proxy": { type: "boolean", default: false },
     /** Profiles the product edge's workerd during the ceiling step at this rate (profile.ts). */
     profile: { type: "string" },
-    /** Profiles the product's first round with acks of this case (1024x5; 1024x5:silent), as --profile. */
+    /** As --profile, this case's first product round with acks (1024x5; 1024x5:silent). */
     "profile-case": { type: "string" },
     /** The inspector's port for --profile. */
     "inspector-port": { type: "string", default: "8900" },
@@ -121,13 +123,9 @@ const rounds = Math.max(1, Number(values.rounds ?? (values.smoke ? 1 : 2)));
 const threadCount = Number(values.threads ?? Math.max(2, availableParallelism()));
 const ceiling = !values["no-ceiling"] && !values.smoke;
 process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
-// wrangler dev records a trace span for every invocation, RPC and storage call of a user worker
-// (its local observability: a tail collector in the same workerd process, writing the spans to a
-// SQLite trace store), on the thread the objects run on. That is local tooling, not the platform,
-// and it charges the product per storage call and RPC while the floor, which stores nothing, pays
-// almost nothing: 58,832 spans in two minutes of a 1,024 x 5 case. Off for both sides unless
-// --local-observability.
-process.env.X_LOCAL_OBSERVABILITY = values["local-observability"] ? "true" : "false";
+// Off for both sides by default (startWorkerDirect): it charges the product per storage call and
+// RPC while the floor, which stores nothing, pays almost nothing.
+if (values["local-observability"]) process.env.X_LOCAL_OBSERVABILITY = "true";
 // wrangler's dev proxy (a workerd process of its own that every request and frame passes) is not
 // part of either side: both are driven at their user worker directly unless --via-proxy.
 const viaProxy = values["via-proxy"];
